@@ -1,0 +1,32 @@
+import { ApiError } from '../../errors.js';
+import { withServices } from './context.js';
+import { printResult } from '../output.js';
+
+/** `pdirect audit --request-id req_...`: what support runs with the id a merchant quotes. */
+export async function auditCommand(options: { requestId: string; json?: boolean }): Promise<void> {
+  if (!/^req_[a-z2-7]{24}$/.test(options.requestId)) throw new ApiError('1010', 'request-id: looks like req_ followed by 24 characters');
+  await withServices(async ({ auditRepository }) => {
+    const records = await auditRepository.findByRequestId(options.requestId);
+    if (records.length === 0) throw new ApiError('1011', `no audit record for ${options.requestId} (records are written within a second of the response)`);
+    for (const record of records) {
+      printResult(
+        {
+          request_id: record.requestId,
+          at: new Date(record.at).toISOString(),
+          credential_type: record.credentialType,
+          credential_id: record.credentialId,
+          merchant_id: record.merchantId,
+          source_ip: record.sourceIp,
+          user_agent: record.userAgent,
+          method: record.method,
+          path: record.path,
+          status: record.status,
+          duration_ms: record.durationMs,
+          body_fingerprint: record.bodyFingerprint,
+          warnings: record.warnings,
+        },
+        Boolean(options.json),
+      );
+    }
+  });
+}

@@ -1,0 +1,15 @@
+import { loadConfig } from '../../config.js';
+import { openStorage } from '../../storage/database.js';
+import { migrateToLatest } from '../../storage/migrate.js';
+import { printResult } from '../output.js';
+
+export async function migrateCommand(options: { json?: boolean }): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage(config.databaseUrl);
+  try {
+    const report = await migrateToLatest(storage);
+    printResult({ database: storage.dialect, applied: report.applied }, Boolean(options.json));
+  } finally {
+    await storage.close();
+  }
+}

@@ -1,0 +1,91 @@
+import type { RunningSimulator } from '@pdirect/mpgs-simulator';
+import { type Config, loadConfig } from '../../config.js';
+import { Secret } from '../../crypto/secret.js';
+import { createGateway, type Gateway } from '../../gateway.js';
+import { note, printResult } from '../output.js';
+
+export const SANDBOX_MPGS_MERCHANT = 'TESTPDIRECT';
+export const SANDBOX_MPGS_PASSWORD = 'sandbox';
+export const DEMO_MERCHANT_NAME = 'Pdirect Demo Shop';
+
+interface Running {
+  gateway: Gateway;
+  url: string;
+  simulatorUrl?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Sandbox without PDIRECT_MPGS_BASE_URL: start the built-in card-network
+ * simulator first (on PDIRECT_SIM_PORT, default port + 1) and point the
+ * connector at it as merchant TESTPDIRECT — the same code path as live.
+ */
+async function run(config: Config): Promise<Running> {
+  let simulator: RunningSimulator | undefined;
+  let effective = config;
+  if (config.mode === 'sandbox' && !config.mpgs) {
+    // Loaded only in sandbox: a live deployment never imports the simulator.
+    const { startSimulator } = await import('@pdirect/mpgs-simulator');
+    simulator = await startSimulator({ port: config.simPort, host: config.host, merchants: { [SANDBOX_MPGS_MERCHANT]: SANDBOX_MPGS_PASSWORD } });
+    effective = {
+      ...config,
+      mpgs: { baseUrl: simulator.url, merchantId: SANDBOX_MPGS_MERCHANT, apiPassword: new Secret(SANDBOX_MPGS_PASSWORD), apiVersion: 100 },
+    };
+  }
+  const gateway = await createGateway(effective);
+  const url = await gateway.listen();
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await gateway.close();
+      await simulator?.close();
+    })());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      gateway.logger.info({ signal }, 'shutting down: finishing requests and flushing the audit log');
+      void stop().then(() => process.exit(0));
+    });
+  }
+  return { gateway, url, simulatorUrl: simulator?.url, stop };
+}
+
+export async function serveCommand(options: { json?: boolean }): Promise<void> {
+  const config = loadConfig();
+  const running = await run(config);
+  printResult(
+    { gateway_url: running.url, public_url: config.publicUrl, mode: config.mode, card_network: running.simulatorUrl ?? config.mpgs?.baseUrl ?? null },
+    Boolean(options.json),
+  );
+}
+
+/** `npm start`: a working sandbox with a demo merchant; its secrets are printed the first time only. */
+export async function startCommand(options: { json?: boolean }): Promise<void> {
+  const config = loadConfig({ ...process.env, PDIRECT_MODE: 'sandbox' });
+  const running = await run(config);
+  const { merchants, keyService } = running.gateway.services;
+  const existing = (await merchants.findByName(DEMO_MERCHANT_NAME))?.id;
+  const result: Record<string, unknown> = {
+    gateway_url: running.url,
+    card_network_simulator: running.simulatorUrl ?? config.mpgs?.baseUrl ?? null,
+    database: config.databaseUrl,
+  };
+  if (!existing) {
+    const created = await merchants.create({ name: DEMO_MERCHANT_NAME, redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'warn' });
+    Object.assign(result, {
+      demo_merchant_id: created.merchant.id,
+      demo_key_id: created.keyId,
+      demo_merchant_secret: created.merchantSecret.reveal(),
+      demo_webhook_secret: created.webhookSecret.reveal(),
+    });
+  } else {
+    const keys = (await keyService.list(existing)).filter((k) => k.active);
+    Object.assign(result, { demo_merchant_id: existing, demo_key_ids: keys.map((k) => k.key_id) });
+  }
+  printResult(result, Boolean(options.json));
+  if (!options.json) {
+    note('');
+    if (existing) note(`The demo secrets were printed when the sandbox was first started. Lost them? npx pdirect key create --merchant ${existing}`);
+    else note('These secrets are shown once. Try:  curl -H "Authorization: Bearer <demo_merchant_secret>" ' + `${running.url}/v1/merchant`);
+    note('Stop with Ctrl-C.');
+  }
+}

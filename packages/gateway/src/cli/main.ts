@@ -1,0 +1,72 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config.js';
+import { ApiError } from '../errors.js';
+import { auditCommand } from './commands/audit.js';
+import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
+import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand, startCommand } from './commands/serve.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const json = () => new Option('--json', 'print the result as JSON');
+
+const program = new Command('pdirect')
+  .description('Pdirect card payment gateway')
+  .showHelpAfterError('(run pdirect --help for the commands)')
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program.command('serve').description('run the gateway (and, in sandbox without PDIRECT_MPGS_BASE_URL, the card-network simulator)').addOption(json()).action(serveCommand);
+program.command('start').description('sandbox: gateway, card-network simulator and a demo merchant, with URLs and credentials printed').addOption(json()).action(startCommand);
+program.command('migrate').description('bring the database schema up to date').addOption(json()).action(migrateCommand);
+
+const merchant = program.command('merchant').description('create and update merchants');
+merchant
+  .command('create')
+  .requiredOption('--name <name>', 'merchant name')
+  .option('--redirect-host <host>', 'allow-listed host for notify/success/fail URLs (repeatable)', collect)
+  .option('--fingerprint-mode <mode>', 'device fingerprint binding: off, warn or enforce (default: warn for 14 days, then enforce)')
+  .option('--ip <cidr>', 'restrict the first key to this IPv4/IPv6 range (repeatable)', collect)
+  .addOption(json())
+  .action(merchantCreateCommand);
+merchant
+  .command('update')
+  .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+  .option('--redirect-host <host>', 'replace the redirect host allow-list with these hosts (repeatable)', collect)
+  .option('--clear-redirect-hosts', 'empty the redirect host allow-list (every redirect is then refused)')
+  .option('--fingerprint-mode <mode>', 'off, warn, enforce or default')
+  .addOption(json())
+  .action(merchantUpdateCommand);
+
+const key = program.command('key').description('merchant_secret keys');
+key
+  .command('create')
+  .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+  .option('--ip <cidr>', 'allow only this IPv4/IPv6 range (repeatable)', collect)
+  .addOption(json())
+  .action(keyCreateCommand);
+key
+  .command('revoke')
+  .requiredOption('--key <key_id>', 'the key_id to revoke')
+  .option('--expires-in <duration>', 'keep it working for this long (e.g. 24h) while the new key rolls out')
+  .addOption(json())
+  .action(keyRevokeCommand);
+key.command('list').requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(keyListCommand);
+
+program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  if (err instanceof ApiError) {
+    process.stderr.write(`error ${err.code}: ${err.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`pdirect: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+export { loadConfig };

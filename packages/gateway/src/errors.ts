@@ -1,0 +1,53 @@
+/**
+ * The one error catalogue (shared/SPEC.md §2). Every error a client can see is
+ * an ApiError carrying one of these codes; the HTTP layer maps it to the
+ * envelope `{ error: { status, error_code, message, request_id } }`.
+ * Internal causes are logged with the request id and never reach the client.
+ */
+export const ERROR_CATALOGUE = {
+  '1001': { status: 401, title: 'missing or malformed credential' },
+  '1002': { status: 401, title: 'unknown, revoked or expired credential' },
+  '1003': { status: 401, title: 'source IP not on the key allow-list' },
+  '1004': { status: 401, title: 'session expired' },
+  '1005': { status: 409, title: 'session already used' },
+  '1006': { status: 401, title: 'device fingerprint mismatch or missing' },
+  '1010': { status: 400, title: 'request body invalid' },
+  '1011': { status: 404, title: 'not found' },
+  '1012': { status: 405, title: 'method not allowed' },
+  '1013': { status: 413, title: 'request body too large' },
+  '1014': { status: 415, title: 'unsupported content type' },
+  '1101': { status: 400, title: 'amount does not match the session' },
+  '1102': { status: 400, title: 'currency does not match the session' },
+  '1103': { status: 400, title: 'customer_reference does not match the session' },
+  '1201': { status: 400, title: 'URL not on the allow-list' },
+  '1301': { status: 422, title: 'Idempotency-Key reused with a different request' },
+  '1302': { status: 409, title: 'Idempotency-Key request still in flight' },
+  '1401': { status: 400, title: 'OTP wrong or expired' },
+  '1402': { status: 429, title: 'OTP rate limit' },
+  '1403': { status: 403, title: 'OTP required but not yet verified' },
+  '1501': { status: 501, title: 'DIRECT_CAPTURE not implemented' },
+  '1601': { status: 402, title: 'card declined' },
+  '1602': { status: 403, title: 'payment refused by fraud screening' },
+  '1900': { status: 500, title: 'internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Extra response headers, e.g. Retry-After. */
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+    super(message ?? ERROR_CATALOGUE[code].title);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.headers = headers;
+  }
+}
+
+export function apiError(code: ErrorCode, message?: string, headers?: Record<string, string>): ApiError {
+  return new ApiError(code, message, headers);
+}

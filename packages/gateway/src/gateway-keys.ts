@@ -1,0 +1,30 @@
+import type { Keyring } from './crypto/keyring.js';
+import { auditHmacKey, fernetFor, keyringFor, type MasterKeyMaterial, otpHmacKey } from './crypto/master-key.js';
+
+/**
+ * Every key the gateway derives from the master key, each with its own HKDF
+ * label so that no two purposes share key material.
+ */
+export interface GatewayKeys {
+  /** HMAC key for audit body fingerprints. */
+  auditFingerprintKey: Buffer;
+  /** HMAC key for OTP hashes. */
+  otpKey: Buffer;
+  /** AES-256-GCM keyring for personal data at rest. */
+  personalData: Keyring;
+  /** Fernet sealing of webhook secrets (SPEC §1). */
+  webhookSecrets: { seal(cleartext: string): string; open(token: string): string };
+}
+
+export function deriveGatewayKeys(material: MasterKeyMaterial): GatewayKeys {
+  const fernet = fernetFor(material);
+  return {
+    auditFingerprintKey: auditHmacKey(material),
+    otpKey: otpHmacKey(material),
+    personalData: keyringFor(material),
+    webhookSecrets: {
+      seal: (cleartext) => fernet.encrypt(cleartext),
+      open: (token) => fernet.decrypt(token).toString('utf8'),
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { newId } from '../ids.js';
+import { registerAudit } from './plugins/audit.js';
+import { registerAuthentication } from './plugins/authentication.js';
+import { registerErrorHandling, registerMethodNotAllowed } from './plugins/errors.js';
+import { registerJsonBody } from './plugins/json-body.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { healthRoutes } from './routes/health.js';
+import { merchantRoutes } from './routes/merchant.js';
+import type { GatewayServices } from '../gateway.js';
+
+/**
+ * The HTTP edge: Fastify with the plugins every route shares (request ids,
+ * JSON-only bodies, errors in the SPEC envelope, authentication, audit,
+ * security headers), then thin routes that call the modules.
+ */
+export function buildApp(config: Config, logger: Logger, services: GatewayServices, extraRoutes?: (app: FastifyInstance) => void): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    genReqId: () => newId('req'),
+    requestIdLogLabel: 'request_id',
+    bodyLimit: config.bodyLimit,
+    // X-Forwarded-For is read only when the socket peer is a configured proxy.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ...(config.tls
+      ? { https: { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const } }
+      : {}),
+  }) as unknown as FastifyInstance;
+
+  // Every route path and its methods, so an unserved method gets 405 rather than 404.
+  const routes = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    if (route.config?.methodNotAllowed) return;
+    const methods = routes.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) methods.add(m);
+    routes.set(route.url, methods);
+  });
+
+  registerJsonBody(app);
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, { hsts: Boolean(config.tls) || config.mode === 'live' });
+  registerAuthentication(app, { merchants: services.authenticator });
+  registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  healthRoutes(app, { storage: services.storage, mode: config.mode });
+  merchantRoutes(app, { merchants: services.merchants });
+  extraRoutes?.(app);
+
+  app.after(() => registerMethodNotAllowed(app, routes));
+  return app;
+}

@@ -1,0 +1,122 @@
+import type { Clock } from '../../clock.js';
+import type { Secret } from '../../crypto/secret.js';
+import { ApiError } from '../../errors.js';
+import type { GatewayKeys } from '../../gateway-keys.js';
+import { newId } from '../../ids.js';
+import type { Storage } from '../../storage/database.js';
+import type { KeyMode } from '../keys/key-format.js';
+import type { KeyRepository } from '../keys/key-repository.js';
+import type { KeyService, KeyView } from '../keys/key-service.js';
+import { generateWebhookSecret, type WebhookSecretRepository } from '../webhooks/webhook-secrets.js';
+import { canonicalHost } from './redirect-hosts.js';
+import type { FingerprintMode, Merchant, MerchantRepository } from './merchant-repository.js';
+
+export interface CreatedMerchant {
+  merchant: Merchant;
+  keyId: string;
+  /** Both shown once; only a hash / ciphertext is stored. */
+  merchantSecret: Secret<string>;
+  webhookSecret: Secret<string>;
+}
+
+const FINGERPRINT_MODES: readonly FingerprintMode[] = ['off', 'warn', 'enforce'];
+
+export class MerchantService {
+  constructor(
+    private readonly deps: {
+      storage: Storage;
+      merchants: MerchantRepository;
+      keys: KeyService;
+      keyRepository: KeyRepository;
+      webhookSecrets: WebhookSecretRepository;
+      gatewayKeys: GatewayKeys;
+      clock: Clock;
+      mode: KeyMode;
+    },
+  ) {}
+
+  /** A merchant with its first key and webhook secret, all in one transaction. */
+  async create(input: { name: string; redirectHosts?: string[]; fingerprintMode?: string; ipAllowlist?: string[] }): Promise<CreatedMerchant> {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 200) throw new ApiError('1010', 'name: 1 to 200 characters');
+    const redirectHosts = canonicalHosts(input.redirectHosts ?? []);
+    const fingerprintMode = fingerprintModeOrThrow(input.fingerprintMode);
+    const now = this.deps.clock.now();
+    const merchant: Merchant = { id: newId('mch'), name, mode: this.deps.mode, redirectHosts, fingerprintMode, createdAt: now, updatedAt: now };
+    const webhookSecret = generateWebhookSecret();
+    const sealed = this.deps.gatewayKeys.webhookSecrets.seal(webhookSecret.reveal());
+
+    const key = await this.deps.keys.prepare(merchant.id, input.ipAllowlist ?? []);
+
+    await this.deps.storage.db.transaction().execute(async (trx) => {
+      await this.deps.merchants.insert(merchant, trx);
+      await this.deps.webhookSecrets.insert({ merchantId: merchant.id, ciphertext: sealed, createdAt: now }, trx);
+      await this.deps.keyRepository.insert(key.row, trx);
+    });
+    return { merchant, keyId: key.issued.keyId, merchantSecret: key.issued.merchantSecret, webhookSecret };
+  }
+
+  async update(merchantId: string, input: { redirectHosts?: string[]; fingerprintMode?: string | null }): Promise<Merchant> {
+    const changes = {
+      ...(input.redirectHosts !== undefined ? { redirectHosts: canonicalHosts(input.redirectHosts) } : {}),
+      ...(input.fingerprintMode !== undefined ? { fingerprintMode: input.fingerprintMode === null ? null : fingerprintModeOrThrow(input.fingerprintMode) } : {}),
+    };
+    const merchant = await this.deps.merchants.update(merchantId, changes, this.deps.clock.now());
+    if (!merchant) throw new ApiError('1011', `no merchant ${merchantId}`);
+    return merchant;
+  }
+
+  async get(merchantId: string): Promise<Merchant> {
+    const merchant = await this.deps.merchants.findById(merchantId);
+    if (!merchant) throw new ApiError('1011', `no merchant ${merchantId}`);
+    return merchant;
+  }
+
+  async findByName(name: string): Promise<Merchant | undefined> {
+    return this.deps.merchants.findByName(name);
+  }
+
+  async describe(merchantId: string): Promise<MerchantView> {
+    const merchant = await this.get(merchantId);
+    return merchantView(merchant, await this.deps.keys.list(merchantId));
+  }
+}
+
+export interface MerchantView {
+  object: 'merchant';
+  id: string;
+  name: string;
+  mode: KeyMode;
+  redirect_hosts: string[];
+  fingerprint_mode: FingerprintMode | null;
+  created_at: string;
+  keys: KeyView[];
+}
+
+export function merchantView(merchant: Merchant, keys: KeyView[]): MerchantView {
+  return {
+    object: 'merchant',
+    id: merchant.id,
+    name: merchant.name,
+    mode: merchant.mode,
+    redirect_hosts: merchant.redirectHosts,
+    fingerprint_mode: merchant.fingerprintMode,
+    created_at: new Date(merchant.createdAt).toISOString(),
+    keys,
+  };
+}
+
+function canonicalHosts(hosts: string[]): string[] {
+  const out = hosts.map((h) => {
+    const host = canonicalHost(h);
+    if (!host) throw new ApiError('1010', `redirect-host: "${h}" is not a host name (give a bare host such as shop.example, no scheme, path or port)`);
+    return host;
+  });
+  return [...new Set(out)];
+}
+
+function fingerprintModeOrThrow(mode: string | undefined): FingerprintMode | null {
+  if (mode === undefined) return null;
+  if ((FINGERPRINT_MODES as readonly string[]).includes(mode)) return mode as FingerprintMode;
+  throw new ApiError('1010', `fingerprint-mode must be one of ${FINGERPRINT_MODES.join(', ')}`);
+}

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { Secret } from '../../crypto/secret.js';
+import { newId } from '../../ids.js';
+import type { Database } from '../../storage/schema.js';
+
+/** `whsec_` + base64 of 32 random bytes: the Standard Webhooks form (SPEC §1). */
+export function generateWebhookSecret(): Secret<string> {
+  return new Secret(`whsec_${randomBytes(32).toString('base64')}`);
+}
+
+export class WebhookSecretRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(
+    row: { merchantId: string; ciphertext: string; createdAt: number },
+    trx: Kysely<Database> = this.db,
+  ): Promise<string> {
+    const id = newId('whs');
+    await trx.insertInto('webhook_secrets').values({ id, merchant_id: row.merchantId, ciphertext: row.ciphertext, created_at: row.createdAt, expires_at: null }).execute();
+    return id;
+  }
+
+  /** Secrets that still sign at `now` (during rotation overlap, more than one), newest first. */
+  async active(merchantId: string, now: number): Promise<Array<{ id: string; ciphertext: string; createdAt: number; expiresAt: number | null }>> {
+    const rows = await this.db
+      .selectFrom('webhook_secrets')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, createdAt: r.created_at, expiresAt: r.expires_at }));
+  }
+}
