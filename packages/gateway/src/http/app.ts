@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { newId } from '../ids.js';
@@ -12,6 +12,16 @@ import { healthRoutes } from './routes/health.js';
 import { merchantRoutes } from './routes/merchant.js';
 import type { GatewayServices } from '../gateway.js';
 
+/** One log line per request, at completion: no headers, no query string (nothing secret can ride along). */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) request.log.error({ ...line, err: error }, 'request errored');
+    else request.log.info(line, 'request');
+  }
+}
+
 /**
  * The HTTP edge: Fastify with the plugins every route shares (request ids,
  * JSON-only bodies, errors in the SPEC envelope, authentication, audit,
@@ -20,9 +30,8 @@ import type { GatewayServices } from '../gateway.js';
 export function buildApp(config: Config, logger: Logger, services: GatewayServices, extraRoutes?: (app: FastifyInstance) => void): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest({ requestIdLogLabel: 'request_id' }),
     genReqId: () => newId('req'),
-    requestIdLogLabel: 'request_id',
     bodyLimit: config.bodyLimit,
     // X-Forwarded-For is read only when the socket peer is a configured proxy.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
@@ -47,10 +56,6 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   registerSecurityHeaders(app, { hsts: Boolean(config.tls) || config.mode === 'live' });
   registerAuthentication(app, { merchants: services.authenticator });
   registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
-
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-  });
 
   healthRoutes(app, { storage: services.storage, mode: config.mode });
   merchantRoutes(app, { merchants: services.merchants });
