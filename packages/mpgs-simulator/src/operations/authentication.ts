@@ -1,0 +1,304 @@
+import { invalidField, invalidRequest, missingField, threeDsSystemError, unsupportedField } from '../errors.js';
+import { newUuid } from '../ids.js';
+import { currencyDigits, formatMinor } from '../money.js';
+import { getPath } from '../mpgs-json.js';
+import { challengeRedirectHtml, frictionlessRedirectHtml, redirectResponseFields, threeDsMethodHtml } from '../pages/redirect-html.js';
+import { consumeSessionCsc, requireSession } from '../sessions.js';
+import { touch, type ChallengeOutcome, type SimulatorStore, type ThreeDsState, type TransactionRecord } from '../store.js';
+import { authenticationTokenFor, eciFor, threeDsCardFor, type Brand } from '../test-cards.js';
+import {
+  amountFor,
+  cardFor,
+  cardViewOf,
+  currencyFor,
+  newTransaction,
+  orderFor,
+  referenceOf,
+  sessionFromBody,
+  type OperationInput,
+  type OperationResult,
+} from './common.js';
+
+/** URLs of the simulated ACS, served by routes/acs.ts. */
+export const ACS_PATHS = {
+  method: '/acs/3ds-method',
+  challenge: '/acs/challenge',
+  challengeResult: '/acs/challenge/result',
+} as const;
+
+/**
+ * INITIATE_AUTHENTICATION: is 3DS available for this card?
+ * Enrolled cards → AUTHENTICATION_AVAILABLE with a 3DS-method snippet;
+ * cards outside the 3DS table → AUTHENTICATION_UNAVAILABLE (not enrolled);
+ * acceptVersions without 3DS2 → AUTHENTICATION_NOT_SUPPORTED. Both of the
+ * latter recommend PROCEED: the merchant may pay without authentication.
+ */
+export function initiateAuthentication(input: OperationInput): OperationResult {
+  const session = sessionFromBody(input);
+  const card = cardFor(input, session);
+  const currency = currencyFor(input, session, 'order.currency');
+  const acceptVersions = stringField(input, 'authentication.acceptVersions') ?? '3DS1,3DS2';
+  const channel = stringField(input, 'authentication.channel');
+  if (channel === undefined) throw missingField('authentication.channel');
+  if (channel !== 'PAYER_BROWSER') throw unsupportedField('authentication.channel', 'The simulator supports authentication.channel PAYER_BROWSER only');
+  const purpose = stringField(input, 'authentication.purpose') ?? 'PAYMENT_TRANSACTION';
+
+  const threeDsCard = threeDsCardFor(card.number);
+  if (threeDsCard.behaviour === 'ERROR_ON_INITIATE') throw threeDsSystemError('INITIATE_AUTHENTICATION');
+
+  const order = orderFor(input, currency);
+  order.reference ??= referenceOf(input.body, 'order.reference');
+  order.cardView = cardViewOf(card);
+  const threeDs: ThreeDsState = {
+    behaviour: threeDsCard.behaviour,
+    acceptVersions,
+    channel,
+    purpose,
+    methodSupported: threeDsCard.methodSupported,
+    methodCompleted: false,
+    serverTransactionId: newUuid(),
+    orderStatus: 'AUTHENTICATION_INITIATED',
+    ...(session ? { sessionId: session.id } : {}),
+  };
+
+  let authenticationStatus: string;
+  let gatewayCode: string;
+  if (!acceptVersions.split(',').map((v) => v.trim()).includes('3DS2')) {
+    authenticationStatus = 'AUTHENTICATION_NOT_SUPPORTED';
+    gatewayCode = 'NOT_SUPPORTED';
+    threeDs.orderStatus = 'AUTHENTICATION_NOT_NEEDED';
+  } else if (threeDsCard.behaviour === 'NOT_ENROLLED') {
+    authenticationStatus = 'AUTHENTICATION_UNAVAILABLE';
+    gatewayCode = 'NOT_ENROLLED_3D_SECURE';
+    threeDs.orderStatus = 'AUTHENTICATION_NOT_NEEDED';
+  } else {
+    authenticationStatus = 'AUTHENTICATION_AVAILABLE';
+    gatewayCode = 'AUTHENTICATION_IN_PROGRESS';
+    const methodData = Buffer.from(
+      JSON.stringify({ threeDSServerTransID: threeDs.serverTransactionId, threeDSMethodNotificationURL: input.ctx.publicOrigin() + ACS_PATHS.method }),
+    ).toString('base64url');
+    threeDs.redirectHtml = threeDsMethodHtml(input.ctx.publicOrigin() + ACS_PATHS.method, methodData);
+  }
+
+  const transaction = newTransaction(input, {
+    type: 'AUTHENTICATION',
+    amountMinor: 0,
+    currency,
+    result: 'SUCCESS',
+    gatewayCode,
+    gatewayRecommendation: 'PROCEED',
+    authenticationStatus,
+    cardView: cardViewOf(card),
+    threeDs,
+    ...optional('reference', referenceOf(input.body, 'transaction.reference')),
+  });
+  order.transactions.push(transaction);
+  touch(order, transaction, input.ctx.now());
+  return { order, transaction, afterCommit: () => session && consumeSessionCsc(input.ctx, session) };
+}
+
+/**
+ * AUTHENTICATE_PAYER on the transaction INITIATE created. The card's row
+ * in the 3DS table decides: challenge (PENDING, challenge snippet),
+ * frictionless / attempted (SUCCESS, auto-post snippet), rejected (FAILURE),
+ * unavailable (FAILURE but PROCEED), or a generic error.
+ */
+export function authenticatePayer(input: OperationInput): OperationResult {
+  const order = input.order;
+  const transaction = input.existing;
+  if (!order || !transaction || transaction.type !== 'AUTHENTICATION' || !transaction.threeDs || !transaction.exchanges.INITIATE_AUTHENTICATION) {
+    throw invalidRequest('AUTHENTICATE_PAYER must use the order and transaction ids of a prior INITIATE_AUTHENTICATION');
+  }
+  const threeDs = transaction.threeDs;
+  if (transaction.authenticationStatus !== 'AUTHENTICATION_AVAILABLE') {
+    throw invalidRequest(`Payer authentication is not possible: authenticationStatus is ${transaction.authenticationStatus}`);
+  }
+
+  const session = sessionFromBody(input) ?? (threeDs.sessionId ? requireSession(input.ctx, input.merchantId, threeDs.sessionId, input.apiVersion) : undefined);
+  const card = cardFor(input, session);
+  if (session && session.authenticationsUsed >= session.authenticationLimit) {
+    throw invalidField('session.id', `The session's authenticationLimit of ${session.authenticationLimit} has been reached`);
+  }
+  const currency = currencyFor(input, session, 'order.currency');
+  const amountMinor = amountFor(input, session, currency, 'order.amount');
+  const redirectResponseUrl = getPath(input.body, 'authentication.redirectResponseUrl') ?? getPath(session?.fields, 'authentication.redirectResponseUrl');
+  if (redirectResponseUrl === undefined) throw missingField('authentication.redirectResponseUrl');
+  if (typeof redirectResponseUrl !== 'string' || !isHttpUrl(redirectResponseUrl)) {
+    throw invalidField('authentication.redirectResponseUrl', 'Value must be an absolute http(s) URL');
+  }
+  if (getPath(input.body, 'device.browser') === undefined) throw missingField('device.browser');
+
+  const behaviour = threeDs.behaviour;
+  if (behaviour === 'ERROR_ON_AUTHENTICATE') throw threeDsSystemError('AUTHENTICATE_PAYER');
+
+  const brand = card.brand;
+  const now = input.ctx.now();
+  threeDs.redirectResponseUrl = redirectResponseUrl;
+  threeDs.dsTransactionId = newUuid();
+  transaction.amountMinor = amountMinor;
+  order.amountMinor ??= amountMinor;
+  touch(order, transaction, now);
+  let challengeId: string | undefined;
+
+  const autoPost = (result: string, recommendation: string): string =>
+    frictionlessRedirectHtml(redirectResponseUrl, redirectResponseFields(order.id, transaction.id, result, recommendation));
+
+  switch (behaviour) {
+    case 'CHALLENGE': {
+      challengeId = newUuid();
+      threeDs.acsTransactionId = challengeId;
+      threeDs.payerInteraction = 'REQUIRED';
+      threeDs.transactionStatus = 'C';
+      const creq = Buffer.from(
+        JSON.stringify({
+          threeDSServerTransID: threeDs.serverTransactionId,
+          acsTransID: challengeId,
+          challengeWindowSize: '05',
+          messageType: 'CReq',
+          messageVersion: '2.2.0',
+        }),
+      ).toString('base64url');
+      threeDs.redirectHtml = challengeRedirectHtml(input.ctx.publicOrigin() + ACS_PATHS.challenge, creq);
+      setOutcome(transaction, 'PENDING', 'PENDING', 'PROCEED', 'AUTHENTICATION_PENDING', 'AUTHENTICATION_INITIATED');
+      break;
+    }
+    case 'FRICTIONLESS':
+    case 'ATTEMPTED': {
+      const attempted = behaviour === 'ATTEMPTED';
+      threeDs.payerInteraction = 'NOT_REQUIRED';
+      threeDs.transactionStatus = attempted ? 'A' : 'Y';
+      threeDs.eci = eciFor(brand, attempted ? 'ATTEMPTED' : 'AUTHENTICATED');
+      threeDs.authenticationToken = authenticationTokenFor(attempted ? 'ATTEMPTED' : 'AUTHENTICATED');
+      threeDs.redirectHtml = autoPost('SUCCESS', 'PROCEED');
+      setOutcome(transaction, 'SUCCESS', 'APPROVED', 'PROCEED', attempted ? 'AUTHENTICATION_ATTEMPTED' : 'AUTHENTICATION_SUCCESSFUL', 'AUTHENTICATED');
+      break;
+    }
+    case 'REJECTED': {
+      threeDs.payerInteraction = 'NOT_REQUIRED';
+      threeDs.transactionStatus = 'R';
+      threeDs.statusReasonCode = '04';
+      threeDs.redirectHtml = autoPost('FAILURE', 'DO_NOT_PROCEED');
+      setOutcome(transaction, 'FAILURE', 'DECLINED', 'DO_NOT_PROCEED', 'AUTHENTICATION_REJECTED', 'AUTHENTICATION_UNSUCCESSFUL');
+      break;
+    }
+    case 'UNAVAILABLE_ON_AUTHENTICATE': {
+      // "Recoverable exception": authentication could not happen, paying unauthenticated is allowed.
+      threeDs.payerInteraction = 'NOT_REQUIRED';
+      threeDs.transactionStatus = 'U';
+      delete threeDs.redirectHtml;
+      setOutcome(transaction, 'FAILURE', 'DECLINED', 'PROCEED', 'AUTHENTICATION_UNAVAILABLE', 'AUTHENTICATION_UNSUCCESSFUL');
+      break;
+    }
+    default:
+      throw invalidRequest(`Payer authentication is not possible for this card (${behaviour})`);
+  }
+
+  return {
+    order,
+    transaction,
+    afterCommit: () => {
+      if (session) {
+        session.authenticationsUsed += 1;
+        consumeSessionCsc(input.ctx, session);
+      }
+      if (challengeId) input.ctx.store.challenges.set(challengeId, { merchantId: input.merchantId, orderId: order.id, transactionId: transaction.id });
+    },
+  };
+}
+
+function setOutcome(
+  transaction: TransactionRecord,
+  result: TransactionRecord['result'],
+  gatewayCode: string,
+  gatewayRecommendation: string,
+  authenticationStatus: string,
+  orderStatus: string,
+): void {
+  transaction.result = result;
+  transaction.gatewayCode = gatewayCode;
+  transaction.gatewayRecommendation = gatewayRecommendation;
+  transaction.authenticationStatus = authenticationStatus;
+  if (transaction.threeDs) transaction.threeDs.orderStatus = orderStatus;
+}
+
+/** What the payer's choice on the ACS page does to the authentication transaction. */
+const CHALLENGE_OUTCOMES: Readonly<
+  Record<ChallengeOutcome, { transStatus: ThreeDsState['transactionStatus']; authenticationStatus: string; success: boolean; challengeCancel?: string }>
+> = {
+  Y: { transStatus: 'Y', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', success: true },
+  N: { transStatus: 'N', authenticationStatus: 'AUTHENTICATION_FAILED', success: false },
+  CANCELLED: { transStatus: 'N', authenticationStatus: 'AUTHENTICATION_FAILED', success: false, challengeCancel: '01' },
+  U: { transStatus: 'U', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', success: false },
+  R: { transStatus: 'R', authenticationStatus: 'AUTHENTICATION_REJECTED', success: false },
+};
+
+export interface ChallengeCompletion {
+  redirectResponseUrl: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * The payer answered the challenge. Records the outcome on the
+ * authentication transaction (once: a second answer changes nothing) and
+ * returns what the browser must POST to redirectResponseUrl.
+ */
+export function completeChallenge(store: SimulatorStore, now: number, acsTransactionId: string, outcome: ChallengeOutcome): ChallengeCompletion | undefined {
+  const ref = store.challenges.get(acsTransactionId);
+  if (!ref) return undefined;
+  const order = store.getOrder(ref.merchantId, ref.orderId);
+  const transaction = order?.transactions.find((t) => t.id === ref.transactionId);
+  const threeDs = transaction?.threeDs;
+  if (!order || !transaction || !threeDs?.redirectResponseUrl) return undefined;
+
+  if (!threeDs.challengeOutcome) {
+    const effect = CHALLENGE_OUTCOMES[outcome];
+    const brand = (transaction.cardView?.brand ?? 'MASTERCARD') as Brand;
+    threeDs.challengeOutcome = outcome;
+    threeDs.transactionStatus = effect.transStatus;
+    if (effect.challengeCancel) threeDs.challengeCancel = effect.challengeCancel;
+    threeDs.eci = eciFor(brand, effect.success ? 'AUTHENTICATED' : 'NOT_AUTHENTICATED');
+    if (effect.success) threeDs.authenticationToken = authenticationTokenFor('AUTHENTICATED');
+    if (effect.success) setOutcome(transaction, 'SUCCESS', 'APPROVED', 'PROCEED', effect.authenticationStatus, 'AUTHENTICATED');
+    else setOutcome(transaction, 'FAILURE', 'DECLINED', 'DO_NOT_PROCEED', effect.authenticationStatus, 'AUTHENTICATION_UNSUCCESSFUL');
+    touch(order, transaction, now);
+    store.save();
+  }
+  return {
+    redirectResponseUrl: threeDs.redirectResponseUrl,
+    fields: redirectResponseFields(order.id, transaction.id, transaction.result, transaction.gatewayRecommendation ?? 'DO_NOT_PROCEED'),
+  };
+}
+
+/** The ACS page shows what is being authenticated. */
+export function describeChallenge(store: SimulatorStore, acsTransactionId: string): { merchantId: string; amount: string; card: string } | undefined {
+  const ref = store.challenges.get(acsTransactionId);
+  if (!ref) return undefined;
+  const order = store.getOrder(ref.merchantId, ref.orderId);
+  const transaction = order?.transactions.find((t) => t.id === ref.transactionId);
+  if (!order || !transaction) return undefined;
+  return {
+    merchantId: ref.merchantId,
+    amount: `${order.currency} ${formatMinor(transaction.amountMinor, currencyDigits(order.currency) ?? 2)}`,
+    card: String(transaction.cardView?.number ?? ''),
+  };
+}
+
+function stringField(input: OperationInput, path: string): string | undefined {
+  const value = getPath(input.body, path);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalidField(path, `Value for '${path}' must be a string`);
+  return value;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
