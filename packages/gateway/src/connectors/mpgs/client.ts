@@ -1,0 +1,278 @@
+/**
+ * A typed HTTP client for the MPGS REST API (shared/MPGS.md "Transport").
+ *
+ * - Basic auth `merchant.<MID>:<apiPassword>`; the password stays in a
+ *   Secret and is revealed only to build the header of each request.
+ * - One API version for every call: `<base>/api/rest/version/<N>/merchant/<MID>/...`.
+ * - JSON both ways; error answers (4xx/5xx, or any `result: "ERROR"`) become
+ *   a typed MpgsError; timeouts and dropped connections an MpgsTransportError.
+ * - A per-call timeout (AbortSignal).
+ * - Retries only where a repeat is documented as safe (see retryPolicy).
+ *
+ * Logs name the operation, ids, HTTP status, result and duration — never
+ * the Authorization header, request or response bodies (card data, the
+ * session's aes256Key).
+ */
+import type { Logger } from 'pino';
+import type { Secret } from '../../crypto/secret.js';
+import { MpgsError, MpgsTransportError, isOutcomeUnknown } from './errors.js';
+import type { WireError } from './wire.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export type FetchLike = typeof fetch;
+export type Sleep = (ms: number) => Promise<void>;
+export type MpgsLogger = Pick<Logger, 'debug' | 'warn'>;
+
+export interface MpgsClientOptions {
+  baseUrl: string;
+  merchantId: string;
+  apiPassword: Secret<string>;
+  apiVersion: number;
+  timeoutMs: number;
+  /** Total attempts for a retryable request, first one included. */
+  maxAttempts: number;
+  fetch: FetchLike;
+  sleep: Sleep;
+  logger: MpgsLogger;
+  backoffMs?: (retry: number) => number;
+}
+
+export interface MpgsRequest {
+  method: HttpMethod;
+  /**
+   * Path below the merchant base (`/session`, `/order/o1/transaction/t1`), or
+   * below `/api/rest/version/<N>` when `scope` is `version` (`/information`).
+   */
+  path: string;
+  scope?: 'merchant' | 'version';
+  body?: unknown;
+  /** Names the call in logs and errors: PAY, RETRIEVE_TRANSACTION, ... */
+  operation: string;
+  orderId?: string;
+  transactionId?: string;
+  /** Override retryPolicy; `false` makes exactly one attempt (the connector then settles the outcome itself). */
+  retry?: boolean;
+  /** Send credentials (default true; `/information` needs none). */
+  authenticate?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Which requests may be repeated blindly after a timeout, a dropped
+ * connection, SERVER_BUSY or a 5xx:
+ *  - GET: reads.
+ *  - PUT `/order/{id}/transaction/{id}`: MPGS performs a transaction once per
+ *    (order id, transaction id); a repeat returns the first response.
+ *  - POST `/session`: a repeat may create a second session, which is harmless —
+ *    an unused session holds no card data, moves no money and expires after
+ *    about 15 minutes; only the id we return is ever shown to the payer.
+ * Everything else (e.g. a session update carrying `session.version`) gets one attempt.
+ */
+export function retryPolicy(method: HttpMethod, path: string): boolean {
+  switch (method) {
+    case 'GET':
+      return true;
+    case 'PUT':
+      return /^\/order\/[^/]+\/transaction\/[^/]+$/.test(path);
+    case 'POST':
+      return path === '/session';
+    default: {
+      const unknownMethod: never = method;
+      void unknownMethod;
+      return false;
+    }
+  }
+}
+
+/** 200 ms, 400 ms, 800 ms, ... capped at 3 s, with up to 20 % jitter removed. */
+export function defaultBackoffMs(retry: number): number {
+  const base = Math.min(200 * 2 ** Math.max(0, retry - 1), 3_000);
+  return Math.round(base * (0.8 + Math.random() * 0.2));
+}
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function basicAuthorization(merchantId: string, apiPassword: Secret<string>): string {
+  return `Basic ${Buffer.from(`merchant.${merchantId}:${apiPassword.reveal()}`, 'utf8').toString('base64')}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function wireErrorOf(json: unknown): WireError | null {
+  if (!isObject(json) || !isObject(json.error)) return null;
+  const e = json.error;
+  if (typeof e.cause !== 'string') return null;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const error: WireError = { cause: e.cause };
+  const explanation = str(e.explanation);
+  const field = str(e.field);
+  const validationType = str(e.validationType);
+  const supportCode = str(e.supportCode);
+  if (explanation !== undefined) error.explanation = explanation;
+  if (field !== undefined) error.field = field;
+  if (validationType !== undefined) error.validationType = validationType;
+  if (supportCode !== undefined) error.supportCode = supportCode;
+  return error;
+}
+
+function networkDetail(error: unknown): string {
+  const cause = isObject(error) && 'cause' in error ? (error as { cause?: unknown }).cause : undefined;
+  const code = isObject(cause) && typeof cause.code === 'string' ? cause.code : undefined;
+  if (code) return code;
+  return error instanceof Error ? error.message : 'request failed';
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+}
+
+export class MpgsClient {
+  readonly baseUrl: string;
+  readonly merchantId: string;
+  readonly apiVersion: number;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly sleep: Sleep;
+  readonly #apiPassword: Secret<string>;
+  readonly #fetch: FetchLike;
+  readonly #logger: MpgsLogger;
+  readonly #backoffMs: (retry: number) => number;
+
+  constructor(options: MpgsClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.merchantId = options.merchantId;
+    this.apiVersion = options.apiVersion;
+    this.timeoutMs = options.timeoutMs;
+    this.maxAttempts = options.maxAttempts;
+    this.sleep = options.sleep;
+    this.#apiPassword = options.apiPassword;
+    this.#fetch = options.fetch;
+    this.#logger = options.logger;
+    this.#backoffMs = options.backoffMs ?? defaultBackoffMs;
+  }
+
+  /** `<base>/api/rest/version/<N>` */
+  get versionUrl(): string {
+    return `${this.baseUrl}/api/rest/version/${this.apiVersion}`;
+  }
+
+  /** `<base>/api/rest/version/<N>/merchant/<MID>` */
+  get merchantUrl(): string {
+    return `${this.versionUrl}/merchant/${encodeURIComponent(this.merchantId)}`;
+  }
+
+  url(path: string, scope: 'merchant' | 'version' = 'merchant'): string {
+    return `${scope === 'merchant' ? this.merchantUrl : this.versionUrl}${path}`;
+  }
+
+  backoffMs(retry: number): number {
+    return this.#backoffMs(retry);
+  }
+
+  /** Sends a request, repeating it per retryPolicy; resolves to the parsed JSON answer. */
+  async send<T>(request: MpgsRequest): Promise<T> {
+    const retryable = request.retry ?? retryPolicy(request.method, request.path);
+    const attempts = retryable ? this.maxAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#once<T>(request, attempt);
+      } catch (error) {
+        if (attempt >= attempts || !isOutcomeUnknown(error)) throw error;
+        await this.sleep(this.#backoffMs(attempt));
+      }
+    }
+  }
+
+  async #once<T>(request: MpgsRequest, attempt: number): Promise<T> {
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (request.authenticate !== false) headers.Authorization = basicAuthorization(this.merchantId, this.#apiPassword);
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(request.body);
+    }
+
+    const started = performance.now();
+    const log = (fields: Record<string, unknown>, message: string, level: 'debug' | 'warn' = 'debug'): void => {
+      this.#logger[level](
+        {
+          mpgs: {
+            operation: request.operation,
+            method: request.method,
+            orderId: request.orderId,
+            transactionId: request.transactionId,
+            attempt,
+            durationMs: Math.round(performance.now() - started),
+            ...fields,
+          },
+        },
+        message,
+      );
+    };
+
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.#fetch(this.url(request.path, request.scope), {
+        method: request.method,
+        headers,
+        ...(body !== undefined && { body }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (isTimeout(error)) {
+        log({ failure: 'timeout', timeoutMs }, 'mpgs call timed out', 'warn');
+        throw new MpgsTransportError(request.operation, 'timeout', `no answer within ${timeoutMs} ms`, { cause: error });
+      }
+      const detail = networkDetail(error);
+      log({ failure: 'network', detail }, 'mpgs call failed', 'warn');
+      throw new MpgsTransportError(request.operation, 'network', detail, { cause: error });
+    }
+
+    let json: unknown;
+    let parsed = false;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text);
+        parsed = true;
+      } catch {
+        parsed = false;
+      }
+    }
+
+    const wireError = parsed ? wireErrorOf(json) : null;
+    const result = parsed && isObject(json) && typeof json.result === 'string' ? json.result : undefined;
+    if (status < 200 || status >= 300 || result === 'ERROR') {
+      const error =
+        wireError ??
+        ({
+          cause: status >= 500 ? 'SERVER_FAILED' : 'REQUEST_REJECTED',
+          explanation: `HTTP ${status} without an MPGS error object`,
+        } satisfies WireError);
+      log({ httpStatus: status, result: 'ERROR', errorCause: error.cause }, 'mpgs call rejected', status >= 500 ? 'warn' : 'debug');
+      throw new MpgsError(request.operation, status, error);
+    }
+    if (!parsed || !isObject(json)) {
+      log({ httpStatus: status, failure: 'invalid_response' }, 'mpgs answer is not JSON', 'warn');
+      throw new MpgsTransportError(request.operation, 'invalid_response', `HTTP ${status} answer is not a JSON object`, {
+        httpStatus: status,
+      });
+    }
+    const response = isObject(json.response) ? json.response : undefined;
+    log(
+      {
+        httpStatus: status,
+        result,
+        gatewayCode: typeof response?.gatewayCode === 'string' ? response.gatewayCode : undefined,
+      },
+      'mpgs call',
+    );
+    return json as T;
+  }
+}
