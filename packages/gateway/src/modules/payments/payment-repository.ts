@@ -1,0 +1,108 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, PaymentsTable, RefundsTable } from '../../storage/schema.js';
+import { assertTransition, type PaymentStatus } from './state-machine.js';
+
+export type Payment = Omit<Selectable<PaymentsTable>, 'status'> & { status: PaymentStatus };
+export type Refund = Selectable<RefundsTable>;
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+/** Storage of payments, their transition history and refunds. Every status change is a checked compare-and-set. */
+export class PaymentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(payment: Payment, cause: string, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('payments').values(payment).execute();
+    await db.insertInto('payment_transitions').values({ payment_id: payment.id, from_status: null, to_status: payment.status, cause, at: payment.created_at }).execute();
+  }
+
+  async findById(id: string, db: Kysely<Database> = this.db): Promise<Payment | undefined> {
+    return (await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst()) as Payment | undefined;
+  }
+
+  async listByOrderId(merchantId: string, orderId: string): Promise<Payment[]> {
+    return (await this.db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('order_id', '=', orderId).orderBy('created_at', 'desc').execute()) as Payment[];
+  }
+
+  /**
+   * Moves a payment from `from` to `to` only if it is still in `from`
+   * (another process may have moved it), recording the transition.
+   * Returns false when this caller lost the race.
+   */
+  async transition(
+    id: string,
+    from: PaymentStatus,
+    to: PaymentStatus,
+    cause: string,
+    at: number,
+    changes: Omit<Updateable<PaymentsTable>, 'id' | 'status' | 'updated_at'> = {},
+    db: Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    assertTransition(from, to);
+    const result = await db.updateTable('payments').set({ ...changes, status: to, updated_at: at }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await db.insertInto('payment_transitions').values({ payment_id: id, from_status: from, to_status: to, cause, at }).execute();
+    return true;
+  }
+
+  async transitions(paymentId: string): Promise<Array<{ from: string | null; to: string; cause: string; at: number }>> {
+    const rows = await this.db.selectFrom('payment_transitions').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
+    return rows.map((r) => ({ from: r.from_status, to: r.to_status, cause: r.cause, at: r.at }));
+  }
+
+  /** Payments whose outcome must be learned from the network: pending ones that are due, and processing ones left behind by a crash. */
+  async dueForReconciliation(now: number, staleProcessingBefore: number, limit: number): Promise<Payment[]> {
+    return (await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('reconcile_after', '<=', now)]),
+          eb.and([eb('status', '=', 'processing'), eb('updated_at', '<=', staleProcessingBefore)]),
+        ]),
+      )
+      .orderBy('updated_at')
+      .limit(limit)
+      .execute()) as Payment[];
+  }
+
+  async setReconcileAfter(id: string, at: number): Promise<void> {
+    await this.db.updateTable('payments').set({ reconcile_after: at }).where('id', '=', id).execute();
+  }
+
+  /** Reserves `minor` of the captured amount for a refund; false when it would exceed what was captured. */
+  async reserveRefund(paymentId: string, minor: number, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db
+      .updateTable('payments')
+      .set((eb) => ({ amount_refunded_minor: eb('amount_refunded_minor', '+', minor) }))
+      .where('id', '=', paymentId)
+      .where('status', '=', 'succeeded')
+      .where((eb) => eb(eb('amount_refunded_minor', '+', minor), '<=', eb.ref('amount_minor')))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseRefund(paymentId: string, minor: number, db: Kysely<Database> = this.db): Promise<void> {
+    await db
+      .updateTable('payments')
+      .set((eb) => ({ amount_refunded_minor: eb('amount_refunded_minor', '-', minor) }))
+      .where('id', '=', paymentId)
+      .execute();
+  }
+
+  async insertRefund(refund: Refund, db: Kysely<Database> = this.db): Promise<void> {
+    await db.insertInto('refunds').values(refund).execute();
+  }
+
+  async settleRefund(id: string, to: Exclude<RefundStatus, 'pending'>, gatewayCode: string | null, at: number, db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db.updateTable('refunds').set({ status: to, gateway_code: gatewayCode, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async refundsOf(paymentId: string): Promise<Refund[]> {
+    return this.db.selectFrom('refunds').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').execute();
+  }
+
+  async pendingRefunds(olderThan: number, limit: number): Promise<Refund[]> {
+    return this.db.selectFrom('refunds').selectAll().where('status', '=', 'pending').where('updated_at', '<=', olderThan).limit(limit).execute();
+  }
+}

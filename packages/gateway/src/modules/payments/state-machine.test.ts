@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { assertTransition, canTransition, isFinal, PAYMENT_TRANSITIONS, type PaymentStatus } from './state-machine.js';
+
+const ALL = Object.keys(PAYMENT_TRANSITIONS) as PaymentStatus[];
+
+describe('payment state machine', () => {
+  it('final states go nowhere', () => {
+    expect(ALL.filter(isFinal).sort()).toEqual(['failed', 'succeeded']);
+    for (const to of ALL) {
+      expect(canTransition('succeeded', to)).toBe(false);
+      expect(canTransition('failed', to)).toBe(false);
+    }
+  });
+
+  it('a challenge can only resume into processing or fail', () => {
+    expect(ALL.filter((to) => canTransition('requires_action', to)).sort()).toEqual(['failed', 'processing']);
+  });
+
+  it('an unknown outcome is never abandoned: pending only settles', () => {
+    expect(ALL.filter((to) => canTransition('pending', to)).sort()).toEqual(['failed', 'succeeded']);
+  });
+
+  it('never reaches succeeded from requires_action without PAY (processing)', () => {
+    expect(canTransition('requires_action', 'succeeded')).toBe(false);
+  });
+
+  it('throws on an illegal transition', () => {
+    expect(() => assertTransition('failed', 'succeeded')).toThrow('payment cannot go from failed to succeeded');
+    expect(() => assertTransition('processing', 'succeeded')).not.toThrow();
+  });
+});
