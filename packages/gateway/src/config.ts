@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { Secret } from './crypto/secret.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The one typed configuration (shared/SPEC.md §7). Everything comes from the
@@ -15,6 +16,56 @@ export interface MpgsSettings {
   merchantId: string;
   apiPassword: Secret<string>;
   apiVersion: number;
+}
+
+/** Webhook delivery (SPEC §4): see modules/webhooks/worker.ts. */
+export interface WebhookSettings {
+  /** Run the delivery worker inside `pdirect serve` (off when dedicated `pdirect worker` processes do it). */
+  workerInServe: boolean;
+  /** Per attempt: DNS, connect, TLS, response headers and body. */
+  timeoutMs: number;
+  /** Delays before each retry; the first attempt is immediate. Used up = dead. */
+  retryScheduleMs: number[];
+  /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter). */
+  retryJitter: number;
+  pollIntervalMs: number;
+  /** Deliveries one worker claims and attempts in parallel per round. */
+  concurrency: number;
+}
+
+/** Customer OTP (SPEC §2): which provider delivers each channel, and the limits that are not fixed by the SPEC. See modules/otp. */
+export interface OtpSettings {
+  /** `outbox` (sandbox only: codes readable through GET /v1/_sandbox/otp-outbox) or `smtp`. */
+  email: 'outbox' | 'smtp';
+  /** `outbox` (sandbox only) or `https` (a generic templated POST to an SMS provider). */
+  sms: 'outbox' | 'https';
+  smtp: SmtpSettings | undefined;
+  httpsSms: HttpsSmsSettings | undefined;
+  /** Codes sent to one phone number or e-mail address per hour, across all sessions. */
+  destinationLimitPerHour: number;
+  /** Wrong codes after which the session's current code is dead until a fresh send. */
+  maxWrongCodes: number;
+}
+
+export interface SmtpSettings {
+  /** smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; holds the password. */
+  url: Secret<string>;
+  from: string;
+  /** Refuse to send over a connection that did not upgrade to TLS (live mode, except to a loopback relay). */
+  requireTls: boolean;
+  timeoutMs: number;
+}
+
+export interface HttpsSmsSettings {
+  url: string;
+  /** `Name: value`, or just the value of `Authorization`. */
+  authHeader: Secret<string> | undefined;
+  /** JSON with `{{to}}` and `{{message}}` inside string values. */
+  bodyTemplate: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Further attempts after a 5xx, a timeout or a network error. */
+  retries: number;
 }
 
 export interface Config {
@@ -33,12 +84,18 @@ export interface Config {
   keyRotationDays: number;
   /** How long a process trusts a cached key row before re-reading it (revocation across processes). */
   authCacheSeconds: number;
+  /** How long an Idempotency-Key and its stored response are kept (SPEC §2: 24 h). */
+  idempotencyRetentionHours: number;
+  /** How long an in-flight Idempotency-Key holds without renewal: after this a crashed holder's key may be taken again. */
+  idempotencyLeaseSeconds: number;
   /** Request body limit in bytes. */
   bodyLimit: number;
   logLevel: string;
   /** Live network settings, or undefined in sandbox without a base URL (built-in simulator). */
   mpgs: MpgsSettings | undefined;
   simPort: number;
+  webhooks: WebhookSettings;
+  otp: OtpSettings;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +170,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('live mode needs the card network: set PDIRECT_MPGS_BASE_URL, PDIRECT_MPGS_MERCHANT_ID and PDIRECT_MPGS_API_PASSWORD');
   }
 
+  const webhooks: WebhookSettings = {
+    workerInServe: (oneOf(read('PDIRECT_WEBHOOK_WORKER') ?? 'on', ['on', 'off'] as const, 'PDIRECT_WEBHOOK_WORKER', problems) ?? 'on') === 'on',
+    timeoutMs: integer(read('PDIRECT_WEBHOOK_TIMEOUT_SECONDS'), 15, 'PDIRECT_WEBHOOK_TIMEOUT_SECONDS', 1, 120, problems) * 1000,
+    retryScheduleMs: retrySchedule(read('PDIRECT_WEBHOOK_RETRY_SCHEDULE'), problems),
+    retryJitter: integer(read('PDIRECT_WEBHOOK_RETRY_JITTER_PERCENT'), 10, 'PDIRECT_WEBHOOK_RETRY_JITTER_PERCENT', 0, 50, problems) / 100,
+    pollIntervalMs: integer(read('PDIRECT_WEBHOOK_POLL_MS'), 1000, 'PDIRECT_WEBHOOK_POLL_MS', 10, 60_000, problems),
+    concurrency: integer(read('PDIRECT_WEBHOOK_CONCURRENCY'), 16, 'PDIRECT_WEBHOOK_CONCURRENCY', 1, 256, problems),
+  };
+
   const config: Config = {
     mode,
     host,
@@ -125,13 +191,112 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tls,
     keyRotationDays: integer(read('PDIRECT_KEY_ROTATION_DAYS'), 90, 'PDIRECT_KEY_ROTATION_DAYS', 1, 3650, problems),
     authCacheSeconds: integer(read('PDIRECT_AUTH_CACHE_SECONDS'), 5, 'PDIRECT_AUTH_CACHE_SECONDS', 0, 300, problems),
+    idempotencyRetentionHours: integer(read('PDIRECT_IDEMPOTENCY_RETENTION_HOURS'), 24, 'PDIRECT_IDEMPOTENCY_RETENTION_HOURS', 24, 720, problems),
+    idempotencyLeaseSeconds: integer(read('PDIRECT_IDEMPOTENCY_LEASE_SECONDS'), 60, 'PDIRECT_IDEMPOTENCY_LEASE_SECONDS', 5, 3600, problems),
     bodyLimit: integer(read('PDIRECT_BODY_LIMIT'), 64 * 1024, 'PDIRECT_BODY_LIMIT', 1024, 10 * 1024 * 1024, problems),
     logLevel: oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ?? 'info',
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
+    webhooks,
+    otp: otpSettings(read, mode, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The Standard Webhooks schedule (5s,5m,30m,2h,5h,10h,10h) unless PDIRECT_WEBHOOK_RETRY_SCHEDULE lists other delays. */
+function retrySchedule(value: string | undefined, problems: string[]): number[] {
+  const standard = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+  if (value === undefined) return standard;
+  const delays = value.split(',').map((d) => parseDuration(d));
+  if (delays.length > 20 || delays.some((d) => d === undefined || d > 86_400_000)) {
+    problems.push(`PDIRECT_WEBHOOK_RETRY_SCHEDULE must be up to 20 comma-separated delays of at most 1d, e.g. 5s,5m,30m,2h,5h,10h,10h (got "${value}")`);
+    return standard;
+  }
+  return delays as number[];
+}
+
+/** OTP delivery: outbox by default in sandbox; live mode needs real providers and refuses the outbox. Messages never echo a secret. */
+function otpSettings(read: (name: string) => string | undefined, mode: Mode, problems: string[]): OtpSettings {
+  const live = mode === 'live';
+  const email = oneOf(read('PDIRECT_OTP_EMAIL') ?? (live ? 'smtp' : 'outbox'), ['outbox', 'smtp'] as const, 'PDIRECT_OTP_EMAIL', problems) ?? 'outbox';
+  const sms = oneOf(read('PDIRECT_OTP_SMS') ?? (live ? 'https' : 'outbox'), ['outbox', 'https'] as const, 'PDIRECT_OTP_SMS', problems) ?? 'outbox';
+  if (live && email === 'outbox') {
+    problems.push('PDIRECT_OTP_EMAIL=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_EMAIL=smtp with PDIRECT_SMTP_URL and PDIRECT_OTP_EMAIL_FROM');
+  }
+  if (live && sms === 'outbox') {
+    problems.push('PDIRECT_OTP_SMS=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_SMS=https with PDIRECT_SMS_URL');
+  }
+
+  let smtp: SmtpSettings | undefined;
+  if (email === 'smtp') {
+    const url = read('PDIRECT_SMTP_URL');
+    const from = read('PDIRECT_OTP_EMAIL_FROM');
+    let parsed: URL | undefined;
+    try {
+      parsed = url ? new URL(url) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || !parsed.hostname) {
+      problems.push('PDIRECT_SMTP_URL is required for PDIRECT_OTP_EMAIL=smtp: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (user and password URL-encoded)');
+    }
+    if (!from || !/^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from)) {
+      problems.push('PDIRECT_OTP_EMAIL_FROM is required for PDIRECT_OTP_EMAIL=smtp: the sender address, e.g. "Shop payments <otp@shop.example>"');
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed?.hostname ?? '');
+    smtp = {
+      url: new Secret(url ?? ''),
+      from: from ?? '',
+      requireTls: live && parsed?.protocol === 'smtp:' && !loopback,
+      timeoutMs: integer(read('PDIRECT_SMTP_TIMEOUT_MS'), 10_000, 'PDIRECT_SMTP_TIMEOUT_MS', 100, 60_000, problems),
+    };
+  }
+
+  let httpsSms: HttpsSmsSettings | undefined;
+  if (sms === 'https') {
+    const url = read('PDIRECT_SMS_URL');
+    if (!url || !isHttpUrl(url) || (live && !url.startsWith('https://'))) {
+      problems.push(`PDIRECT_SMS_URL is required for PDIRECT_OTP_SMS=https: the SMS provider's ${live ? 'https://' : 'http(s)://'} endpoint that accepts the templated POST`);
+    }
+    const authHeader = read('PDIRECT_SMS_AUTH_HEADER');
+    if (authHeader && /[\r\n]/.test(authHeader)) problems.push('PDIRECT_SMS_AUTH_HEADER must be one line: "Name: value", or the value of Authorization (e.g. "Bearer ...")');
+    const bodyTemplate = read('PDIRECT_SMS_BODY_TEMPLATE') ?? '{"to":"{{to}}","message":"{{message}}"}';
+    if (!isSmsTemplate(bodyTemplate)) {
+      problems.push('PDIRECT_SMS_BODY_TEMPLATE must be JSON with {{to}} and {{message}} inside string values, e.g. {"to":"{{to}}","text":"{{message}}"}');
+    }
+    httpsSms = {
+      url: url ?? '',
+      authHeader: authHeader ? new Secret(authHeader) : undefined,
+      bodyTemplate,
+      timeoutMs: integer(read('PDIRECT_SMS_TIMEOUT_MS'), 5_000, 'PDIRECT_SMS_TIMEOUT_MS', 100, 60_000, problems),
+      retries: integer(read('PDIRECT_SMS_RETRIES'), 2, 'PDIRECT_SMS_RETRIES', 0, 5, problems),
+    };
+  }
+
+  return {
+    email,
+    sms,
+    smtp,
+    httpsSms,
+    destinationLimitPerHour: integer(read('PDIRECT_OTP_DESTINATION_LIMIT'), 10, 'PDIRECT_OTP_DESTINATION_LIMIT', 1, 1000, problems),
+    maxWrongCodes: integer(read('PDIRECT_OTP_MAX_WRONG_CODES'), 3, 'PDIRECT_OTP_MAX_WRONG_CODES', 1, 5, problems),
+  };
+}
+
+/** JSON whose string values (not keys) carry both placeholders, so rendering can never break the JSON. */
+function isSmsTemplate(template: string): boolean {
+  const values: string[] = [];
+  const walk = (node: unknown): void => {
+    if (typeof node === 'string') values.push(node);
+    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(template));
+  } catch {
+    return false;
+  }
+  return values.some((v) => v.includes('{{to}}')) && values.some((v) => v.includes('{{message}}'));
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], name: string, problems: string[]): T | undefined {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './http/app.js';
+import { startPeriodic } from './periodic.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { loadOrCreateSandboxMasterKey, parseMasterKey } from './crypto/master-key.js';
@@ -8,12 +9,21 @@ import { deriveGatewayKeys, type GatewayKeys } from './gateway-keys.js';
 import { createLogger } from './logger.js';
 import { AuditLog } from './modules/audit/audit-log.js';
 import { AuditRepository } from './modules/audit/audit-repository.js';
+import { type CardNetwork, createMpgsConnector } from './connectors/mpgs/index.js';
+import { PaymentRepository } from './modules/payments/payment-repository.js';
+import { PaymentService } from './modules/payments/payment-service.js';
+import { SessionRepository } from './modules/sessions/session-repository.js';
+import { SessionService } from './modules/sessions/session-service.js';
+import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
+import { IdempotencyService } from './modules/idempotency/idempotency-service.js';
 import { MerchantAuthenticator } from './modules/keys/authenticator.js';
 import type { KeyMode } from './modules/keys/key-format.js';
 import { KeyRepository } from './modules/keys/key-repository.js';
 import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
+import { createOtpService, type OtpService } from './modules/otp/otp-service.js';
+import { createWebhookService, type WebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
 import { openStorage, type Storage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
@@ -28,6 +38,15 @@ export interface GatewayServices {
   merchants: MerchantService;
   audit: AuditLog;
   auditRepository: AuditRepository;
+  /** Secret rotation, redelivery, and the delivery worker (started by `listen()` or `pdirect worker`). */
+  webhooks: WebhookService;
+  idempotency: IdempotencyService;
+  sessions: SessionService;
+  payments: PaymentService;
+  /** The card network (Mastercard Gateway or the sandbox simulator); undefined when not configured (CLI use). */
+  network: CardNetwork | undefined;
+  /** Customer OTP: send, resend, verify; the sandbox outbox. */
+  otp: OtpService;
 }
 
 export interface ServiceOptions {
@@ -80,6 +99,52 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     mode,
   });
+  const idempotency = new IdempotencyService({
+    repository: new IdempotencyRepository(storage.db),
+    keyring: keys.personalData,
+    clock,
+    logger,
+    settings: { retentionMs: config.idempotencyRetentionHours * 3_600_000, leaseMs: config.idempotencyLeaseSeconds * 1000 },
+  });
+  const network = config.mpgs
+    ? createMpgsConnector(
+        { baseUrl: config.mpgs.baseUrl, merchantId: config.mpgs.merchantId, apiPassword: config.mpgs.apiPassword, apiVersion: config.mpgs.apiVersion },
+        { logger: logger.child({ component: 'mpgs' }) },
+      )
+    : undefined;
+  const sessionRepository = new SessionRepository(storage.db);
+  const sessions = new SessionService({
+    storage,
+    sessions: sessionRepository,
+    merchants,
+    personalData: keys.personalData,
+    clock,
+    publicUrl: config.publicUrl,
+    sandbox: config.mode === 'sandbox',
+  });
+  const payments = new PaymentService({
+    storage,
+    payments: new PaymentRepository(storage.db),
+    sessions: sessionRepository,
+    // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
+    network: network ?? (undefined as unknown as CardNetwork),
+    clock,
+    logger,
+    publicUrl: config.publicUrl,
+    payWhenAuthenticationUnavailable: true,
+  });
+  const otp = createOtpService({
+    storage,
+    settings: config.otp,
+    keys,
+    sessions,
+    sessionRepository,
+    merchants,
+    clock,
+    logger,
+    sandbox: config.mode === 'sandbox',
+  });
+  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode });
   return {
     storage,
     clock,
@@ -89,8 +154,17 @@ export async function createServices(config: Config, options: ServiceOptions = {
     merchants,
     audit,
     auditRepository,
+    idempotency,
+    webhooks,
+    sessions,
+    payments,
+    network,
+    otp,
     logger,
     async close() {
+      // Attempts in flight finish and are recorded before the database closes.
+      await webhooks.worker.stop();
+      await otp.close();
       await audit.close();
       await storage.close();
     },
@@ -113,13 +187,24 @@ export async function createGateway(
 ): Promise<Gateway> {
   const services = await createServices(config, options);
   const app = buildApp(config, services.logger, services, options.extraRoutes ? (a) => options.extraRoutes!(a, services) : undefined);
-  app.addHook('onClose', async () => services.close());
+  const background: Array<{ stop(): Promise<void> }> = [];
+  app.addHook('onClose', async () => {
+    await Promise.all(background.map((job) => job.stop()));
+    await services.idempotency.stopSweeping();
+    await services.close();
+  });
   return {
     app,
     services,
     logger: services.logger,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
+      services.idempotency.startSweeping();
+      if (config.webhooks.workerInServe) services.webhooks.worker.start();
+      // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
+      background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
+      background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
+      if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -6,6 +6,7 @@ import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/k
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand, startCommand } from './commands/serve.js';
+import { webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, workerCommand } from './commands/webhooks.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const json = () => new Option('--json', 'print the result as JSON');
@@ -51,6 +52,24 @@ key
   .addOption(json())
   .action(keyRevokeCommand);
 key.command('list').requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(keyListCommand);
+
+program
+  .command('worker')
+  .description('run only the webhook delivery worker (no HTTP server); several may share one PostgreSQL database')
+  .addOption(json())
+  .action(workerCommand);
+
+const webhookSecret = program.command('webhook-secret').description('webhook signing secrets');
+webhookSecret
+  .command('rotate')
+  .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+  .option('--overlap <duration>', 'how long the previous secret keeps signing alongside the new one', '24h')
+  .addOption(json())
+  .action(webhookSecretRotateCommand);
+
+const webhook = program.command('webhook').description('webhook events and their deliveries');
+webhook.command('redeliver').description('send an event again (once it has succeeded or is dead), with a fresh retry schedule').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookRedeliverCommand);
+webhook.command('show').description('an event with every delivery attempt').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookShowCommand);
 
 program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
 

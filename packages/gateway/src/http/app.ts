@@ -6,10 +6,18 @@ import { newId } from '../ids.js';
 import { registerAudit } from './plugins/audit.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerErrorHandling, registerMethodNotAllowed } from './plugins/errors.js';
+import { registerIdempotency } from './plugins/idempotency.js';
 import { registerJsonBody } from './plugins/json-body.js';
+import { registerSdkCors } from './plugins/sdk-cors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { healthRoutes } from './routes/health.js';
+import { checkoutRoutes } from './routes/checkout.js';
+import { hostedCheckoutRoutes } from './routes/hosted-checkout.js';
 import { merchantRoutes } from './routes/merchant.js';
+import { otpRoutes } from './routes/otp.js';
+import { paymentRoutes } from './routes/payments.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { threeDsRoutes } from './routes/three-ds.js';
 import type { GatewayServices } from '../gateway.js';
 
 /** One log line per request, at completion: no headers, no query string (nothing secret can ride along). */
@@ -54,11 +62,21 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   registerJsonBody(app);
   registerErrorHandling(app);
   registerSecurityHeaders(app, { hsts: Boolean(config.tls) || config.mode === 'live' });
-  registerAuthentication(app, { merchants: services.authenticator });
+  registerAuthentication(app, { merchants: services.authenticator, sessions: services.sessions });
   registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
+  // After authentication: a key is scoped to the caller it identifies.
+  registerIdempotency(app, { idempotency: services.idempotency });
+  // Before the routes: it learns the SDK-boundary paths as they are declared.
+  registerSdkCors(app);
 
   healthRoutes(app, { storage: services.storage, mode: config.mode });
   merchantRoutes(app, { merchants: services.merchants });
+  sessionRoutes(app, { sessions: services.sessions });
+  paymentRoutes(app, { payments: services.payments });
+  checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
+  threeDsRoutes(app, { payments: services.payments });
+  otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
+  hostedCheckoutRoutes(app, { mode: config.mode, networkBaseUrl: config.mpgs?.baseUrl });
   extraRoutes?.(app);
 
   app.after(() => registerMethodNotAllowed(app, routes));

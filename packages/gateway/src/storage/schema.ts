@@ -58,9 +58,215 @@ export interface AuditLogTable {
   warnings: string;
 }
 
+export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
+
+export interface CheckoutSessionsTable {
+  id: string;
+  merchant_id: string;
+  /** SHA-256 hex of the session_token; the token itself is never stored. */
+  token_hash: string;
+  /** The decimal string exactly as the merchant sent it (compared byte for byte). */
+  amount: string;
+  amount_minor: number;
+  /** As the merchant sent it (e.g. "usd"). */
+  currency: string;
+  customer_reference: string;
+  order_id: string;
+  notify_url: string;
+  success_redirect_url: string;
+  fail_redirect_url: string;
+  capture_mode: string;
+  require_otp: number;
+  otp_verified_at: number | null;
+  /** Keyring ciphertext of {email, phone}. */
+  customer_enc: string | null;
+  /** Keyring ciphertext of the metadata map. */
+  metadata_enc: string | null;
+  status: SessionStatus;
+  device_fingerprint: string | null;
+  current_payment_id: string | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentsTable {
+  id: string;
+  session_id: string;
+  merchant_id: string;
+  order_id: string;
+  amount: string;
+  amount_minor: number;
+  currency: string;
+  customer_reference: string;
+  status: string;
+  hosted_session_id: string;
+  /** Recorded before any call to the network, so a crash can be reconciled. */
+  mpgs_order_id: string;
+  auth_txn_id: string;
+  pay_txn_id: string;
+  authentication_status: string | null;
+  card_brand: string | null;
+  card_masked: string | null;
+  card_expiry: string | null;
+  gateway_code: string | null;
+  failure_reason: string | null;
+  amount_refunded_minor: number;
+  reconcile_after: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PaymentTransitionsTable {
+  id: Generated<number>;
+  payment_id: string;
+  from_status: string | null;
+  to_status: string;
+  cause: string;
+  at: number;
+}
+
+export interface RefundsTable {
+  id: string;
+  payment_id: string;
+  merchant_id: string;
+  amount: string;
+  amount_minor: number;
+  currency: string;
+  status: string;
+  mpgs_txn_id: string;
+  gateway_code: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired';
+export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
+
+export interface WebhookEventsTable {
+  /** evt_…: also the `webhook-id` header. */
+  id: string;
+  merchant_id: string;
+  type: WebhookEventType;
+  /** The session's notify_url, validated against the merchant's allow-list when the session was minted. */
+  notify_url: string;
+  /** The exact JSON body that is signed and sent. */
+  payload: string;
+  created_at: number;
+}
+
+/** One delivery schedule of an event: the first on enqueue, a fresh one per redelivery. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: string;
+  state: WebhookDeliveryState;
+  /** Attempts made so far in this schedule. */
+  attempt_count: number;
+  /** When the next attempt is due; null once succeeded or dead. */
+  next_attempt_at: number | null;
+  /** The worker holding the delivery while it is 'delivering', and until when. */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per HTTP attempt (or refusal), for the merchant to see what happened. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  event_id: string;
+  attempt_number: number;
+  worker_id: string;
+  started_at: number;
+  duration_ms: number;
+  outcome: 'succeeded' | 'failed';
+  /** HTTP status, or null when no response arrived. */
+  response_status: number | null;
+  /** Class of network failure or refusal (timeout, connection_refused, ssrf_refused, …), or null. */
+  error: string | null;
+  /** The first 1 KiB of the response body. */
+  response_body: string | null;
+  /** When the next attempt was scheduled; null when this was the last. */
+  next_attempt_at: number | null;
+}
+
+/** One Idempotency-Key per caller (scope); the primary key (scope, idempotency_key) is the lock. */
+export interface IdempotencyKeysTable {
+  /** `merchant:<merchant id>` or `session:<session id>`. */
+  scope: string;
+  idempotency_key: string;
+  state: 'in_flight' | 'completed';
+  /** Request id that holds (or last held) the row: complete and release only touch their own claim. */
+  owner_request_id: string;
+  method: string;
+  /** Path without the query string (the query is in the fingerprint, never stored in clear). */
+  path: string;
+  /** Keyring-sealed SHA-256 of method, URL and body digest; never the body itself. */
+  request_fingerprint: string;
+  /** In flight: the lease; after it lapses the key may be taken again. Null once completed. */
+  locked_until: number | null;
+  response_status: number | null;
+  /** Keyring-sealed JSON of the stored response's headers and body (it may carry a session_token). */
+  response: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export type OtpChannel = 'sms' | 'email';
+
+/** The one live code of a session (SPEC §2): issuing a new one replaces the row's code. */
+export interface OtpChallengesTable {
+  session_id: string;
+  /** otp_…, new with every issue; verification compare-and-sets on it. */
+  id: string;
+  channel: OtpChannel;
+  /** HMAC-SHA256 hex (OTP key from the master key) of the session id and the code; never the code. */
+  code_hash: string;
+  expires_at: number;
+  /** Wrong codes entered against this code; at the limit the code is dead until a fresh send. */
+  wrong_attempts: number;
+  /** Set when the code was used (single use). */
+  consumed_at: number | null;
+  created_at: number;
+}
+
+/** A sliding-window rate limit shared by every gateway process (see modules/otp/rate-limiter.ts). */
+export interface OtpRateLimitsTable {
+  /** `verify:<session>`, `issue:<session>` or `destination:<HMAC of the phone or e-mail>`. */
+  bucket: string;
+  /** JSON array of the millisecond times of the hits inside the window. */
+  hits: string;
+  expires_at: number;
+}
+
+/** Sandbox only: what the outbox provider "delivered", readable through GET /v1/_sandbox/otp-outbox. */
+export interface OtpOutboxTable {
+  id: Generated<number>;
+  session_id: string;
+  merchant_id: string;
+  channel: OtpChannel;
+  /** Keyring ciphertext of {to, code, message}. */
+  sealed: string;
+  created_at: number;
+  /** The code's expiry: the row is swept after it. */
+  expires_at: number;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_keys: MerchantKeysTable;
   webhook_secrets: WebhookSecretsTable;
   audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+  checkout_sessions: CheckoutSessionsTable;
+  payments: PaymentsTable;
+  payment_transitions: PaymentTransitionsTable;
+  refunds: RefundsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  otp_challenges: OtpChallengesTable;
+  otp_rate_limits: OtpRateLimitsTable;
+  otp_outbox: OtpOutboxTable;
 }

@@ -60,6 +60,10 @@ describe('live mode', () => {
     PDIRECT_MPGS_MERCHANT_ID: 'TESTMID',
     PDIRECT_MPGS_API_PASSWORD: 'password-not-to-be-echoed',
     PDIRECT_PUBLIC_URL: 'https://pay.example',
+    // Customer OTP needs real providers in live mode.
+    PDIRECT_SMTP_URL: 'smtps://otp:mail-password@smtp.example:465',
+    PDIRECT_OTP_EMAIL_FROM: 'otp@pay.example',
+    PDIRECT_SMS_URL: 'https://sms.example/v1/messages',
   };
 
   it('refuses plain HTTP unless behind a trusted proxy', () => {

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import net from 'node:net';
+import { startSimulator, type RunningSimulator } from '@pdirect/mpgs-simulator';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,6 +18,7 @@ export interface TestGateway {
   gateway: Gateway;
   services: GatewayServices;
   clock: ManualClock;
+  simulator: RunningSimulator | undefined;
   /** Everything the gateway logged, as text, for "no secret in the logs" checks. */
   logs(): string;
   close(): Promise<void>;
@@ -29,11 +32,25 @@ export async function startTestGateway(options: {
   host?: string;
   auditFlushIntervalMs?: number;
   extraRoutes?: (app: FastifyInstance, services: GatewayServices) => void;
+  /** Start the card-network simulator and point the connector at it (or use the one given). */
+  simulator?: boolean | RunningSimulator;
 }): Promise<TestGateway> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-data-'));
+  const ownSimulator = options.simulator === true ? await startSimulator({ merchants: { TESTPDIRECT: 'sandbox' } }) : undefined;
+  const simulator = ownSimulator ?? (typeof options.simulator === 'object' ? options.simulator : undefined);
+  // The public URL (3-D Secure return, checkout_url) must be known before listening: pick the port first.
+  const port = simulator ? await freePort() : 0;
   const config = loadConfig({
     PDIRECT_DATABASE_URL: options.databaseUrl,
-    PDIRECT_PORT: '0',
+    PDIRECT_PORT: String(port),
+    ...(simulator
+      ? {
+          PDIRECT_PUBLIC_URL: `http://127.0.0.1:${port}`,
+          PDIRECT_MPGS_BASE_URL: simulator.url,
+          PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
+          PDIRECT_MPGS_API_PASSWORD: 'sandbox',
+        }
+      : {}),
     PDIRECT_HOST: options.host ?? '127.0.0.1',
     PDIRECT_MASTER_KEY: TEST_MASTER_KEY,
     PDIRECT_DATA_DIR: dataDir,
@@ -55,10 +72,22 @@ export async function startTestGateway(options: {
     gateway,
     services: gateway.services,
     clock,
+    simulator,
     logs: () => chunks.join(''),
     close: async () => {
       await gateway.close();
+      await ownSimulator?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }

@@ -2,6 +2,8 @@ import type { RunningSimulator } from '@pdirect/mpgs-simulator';
 import { type Config, loadConfig } from '../../config.js';
 import { Secret } from '../../crypto/secret.js';
 import { createGateway, type Gateway } from '../../gateway.js';
+import { createLogger } from '../../logger.js';
+import pino from 'pino';
 import { note, printResult } from '../output.js';
 
 export const SANDBOX_MPGS_MERCHANT = 'TESTPDIRECT';
@@ -32,7 +34,8 @@ async function run(config: Config): Promise<Running> {
       mpgs: { baseUrl: simulator.url, merchantId: SANDBOX_MPGS_MERCHANT, apiPassword: new Secret(SANDBOX_MPGS_PASSWORD), apiVersion: 100 },
     };
   }
-  const gateway = await createGateway(effective);
+  // Logs go to stderr: stdout carries only the result (URLs, and credentials the first time).
+  const gateway = await createGateway(effective, { logger: createLogger(config.logLevel, pino.destination(2)) });
   const url = await gateway.listen();
   let stopping: Promise<void> | undefined;
   const stop = () =>

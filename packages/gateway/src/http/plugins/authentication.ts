@@ -2,8 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CredentialType } from '../../modules/audit/audit-repository.js';
 import type { MerchantAuthenticator } from '../../modules/keys/authenticator.js';
 import { parseMerchantSecret, bearerToken } from '../../modules/keys/key-format.js';
+import type { CheckoutSession } from '../../modules/sessions/session-repository.js';
+import type { SessionService } from '../../modules/sessions/session-service.js';
+import { sessionTokenHash } from '../../modules/sessions/session-token.js';
 
-export type AuthKind = 'merchant';
+export type AuthKind = 'merchant' | 'session';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -11,8 +14,12 @@ declare module 'fastify' {
     auth?: AuthKind;
   }
   interface FastifyRequest {
-    /** Who is calling, once authenticated. */
+    /** Who is calling, once authenticated: a merchant backend... */
     merchant?: { merchantId: string; keyId: string };
+    /** ...or the SDK, holding one checkout session's token. */
+    sdkSession?: { sessionId: string; merchantId: string };
+    /** The SDK caller's checkout session, as read while authenticating. */
+    checkoutSession?: CheckoutSession;
     /** For the audit record: the credential presented, even when it failed. */
     credential?: { type: CredentialType; id: string | null; merchantId: string | null };
     auditWarnings: string[];
@@ -24,8 +31,10 @@ declare module 'fastify' {
  * an unauthenticated caller learns nothing about the route's schema and
  * costs no parsing.
  */
-export function registerAuthentication(app: FastifyInstance, deps: { merchants: MerchantAuthenticator }): void {
+export function registerAuthentication(app: FastifyInstance, deps: { merchants: MerchantAuthenticator; sessions: SessionService }): void {
   app.decorateRequest('merchant', undefined);
+  app.decorateRequest('sdkSession', undefined);
+  app.decorateRequest('checkoutSession', undefined);
   app.decorateRequest('credential', undefined);
   app.decorateRequest('auditWarnings', null as unknown as string[]);
 
@@ -38,6 +47,18 @@ export function registerAuthentication(app: FastifyInstance, deps: { merchants: 
       request.merchant = { merchantId: principal.merchantId, keyId: principal.keyId };
       request.credential.merchantId = principal.merchantId;
       if (principal.rotationDue) reply.header('Pdirect-Key-Rotation-Due', 'true');
+    } else if (kind === 'session') {
+      // Until the token is known to be real, the audit record names it only by its hash prefix.
+      const token = bearerToken(request.headers.authorization);
+      request.credential = { type: 'session_token', id: token ? `sth_${sessionTokenHash(token).slice(0, 16)}` : null, merchantId: null };
+      const session = await deps.sessions.sessionForToken(request.headers.authorization);
+      // From here on a refusal (expired, used, other device) is recorded against the session it concerns.
+      request.credential = { type: 'session_token', id: session.id, merchantId: session.merchant_id };
+      const fingerprint = request.headers['x-device-fingerprint'];
+      const caller = await deps.sessions.admitSdk(session, Array.isArray(fingerprint) ? fingerprint[0] : fingerprint);
+      request.auditWarnings.push(...caller.warnings);
+      request.sdkSession = { sessionId: caller.session.id, merchantId: caller.session.merchant_id };
+      request.checkoutSession = caller.session;
     }
   });
 }

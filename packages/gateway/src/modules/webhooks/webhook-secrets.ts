@@ -21,6 +21,27 @@ export class WebhookSecretRepository {
     return id;
   }
 
+  /**
+   * Rotation: the new secret signs from now on; every secret still active
+   * keeps signing until `oldExpiresAt` (the overlap), then stops. Locks the
+   * merchant row first, so two rotations at once cannot both leave their new
+   * secret active for ever. Returns false if there is no such merchant.
+   */
+  async rotate(row: { merchantId: string; ciphertext: string; now: number; oldExpiresAt: number }): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const locked = await trx.updateTable('merchants').set({ updated_at: row.now }).where('id', '=', row.merchantId).executeTakeFirst();
+      if (Number(locked.numUpdatedRows) !== 1) return false;
+      await trx
+        .updateTable('webhook_secrets')
+        .set({ expires_at: row.oldExpiresAt })
+        .where('merchant_id', '=', row.merchantId)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', row.oldExpiresAt)]))
+        .execute();
+      await this.insert({ merchantId: row.merchantId, ciphertext: row.ciphertext, createdAt: row.now }, trx);
+      return true;
+    });
+  }
+
   /** Secrets that still sign at `now` (during rotation overlap, more than one), newest first. */
   async active(merchantId: string, now: number): Promise<Array<{ id: string; ciphertext: string; createdAt: number; expiresAt: number | null }>> {
     const rows = await this.db

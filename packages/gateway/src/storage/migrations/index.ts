@@ -1,6 +1,10 @@
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_core.js';
+import * as m0002 from './0002_idempotency.js';
+import * as m0003 from './0003_checkout.js';
+import * as m0004 from './0004_webhooks.js';
+import * as m0005 from './0005_otp.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -10,6 +14,10 @@ interface DialectMigration {
 /** Numbered migrations, applied in name order; the same files run on SQLite and PostgreSQL. */
 const ALL: Record<string, DialectMigration> = {
   '0001_core': m0001,
+  '0002_idempotency': m0002,
+  '0003_checkout': m0003,
+  '0004_webhooks': m0004,
+  '0005_otp': m0005,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

@@ -1,0 +1,121 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Mode } from '../../config.js';
+import { renderCheckoutPage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+
+const SESSION_ID = /^cs_[a-z2-7]{20}$/;
+
+/** In this repository: packages/gateway/src/http/routes → packages/sdk-browser/src/pdirect.js. */
+const SDK_IN_WORKSPACE = new URL('../../../../sdk-browser/src/pdirect.js', import.meta.url);
+
+export interface HostedCheckoutOptions {
+  mode: Mode;
+  /** The card network's base URL (config.mpgs.baseUrl; in sandbox the simulator). Its origin serves session.js and the hosted fields. */
+  networkBaseUrl: string | undefined;
+}
+
+/**
+ * The customer-facing browser side, both public (no credential):
+ *
+ *   GET /checkout/{session_id}   the hosted checkout page `checkout_url` points to
+ *   GET /sdk/pdirect.js          the browser SDK (@pdirect/browser) the page uses
+ *
+ * The page is static HTML under a strict per-response CSP with a nonce. It
+ * renders nothing about the session: its script takes the session token from
+ * the URL fragment (never sent to a server) and asks GET /v1/checkout.
+ */
+export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedCheckoutOptions): void {
+  const sdk = loadBrowserSdk();
+  const networkOrigin = options.networkBaseUrl ? new URL(options.networkBaseUrl).origin : undefined;
+
+  app.get<{ Params: { session_id: string } }>('/checkout/:session_id', async (request, reply) => {
+    const nonce = randomBytes(18).toString('base64');
+    const valid = SESSION_ID.test(request.params.session_id);
+    return reply
+      .code(valid ? 200 : 404)
+      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigin, mode: options.mode }))
+      .header('Cache-Control', 'no-store')
+      // The page must not leak its URL (the session id) to the network's frames, the ACS or the merchant.
+      .header('Referrer-Policy', 'no-referrer')
+      // A window that opened the checkout gets no handle on it.
+      .header('Cross-Origin-Opener-Policy', 'same-origin')
+      .header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=()')
+      .header('X-Robots-Tag', 'noindex, nofollow')
+      .type('text/html; charset=utf-8')
+      .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox' }) : renderInvalidLinkPage({ nonce }));
+  });
+
+  app.get(
+    '/sdk/pdirect.js',
+    {
+      // Runs after the shared security headers: merchants may load the SDK from their own pages
+      // (<script type="module"> fetches in CORS mode; a classic <script> would need CORP cross-origin).
+      onSend: async (_request, reply, payload) => {
+        reply.header('Cross-Origin-Resource-Policy', 'cross-origin');
+        return payload;
+      },
+    },
+    async (request, reply) => {
+      reply
+        .header('Access-Control-Allow-Origin', '*')
+        .header('Cache-Control', 'public, max-age=300')
+        .header('ETag', sdk.etag)
+        .type('text/javascript; charset=utf-8');
+      if (request.headers['if-none-match'] === sdk.etag) return reply.code(304).send();
+      return reply.send(sdk.source);
+    },
+  );
+}
+
+/**
+ * The checkout page's Content-Security-Policy:
+ * - scripts: this response's nonce (the page script, and the SDK it imports,
+ *   which inherits the nonce) and the network origin (session.js);
+ * - frames: the network origin (hosted card fields, its 3-D Secure pages);
+ * - forms: 'self' and the network origin — the 3-D Secure redirect html
+ *   posts the challenge request to the ACS into an iframe. The ACS's answer
+ *   goes back to /v1/3ds/return with target _parent from the ACS's own
+ *   document (its CSP governs that form), and the gateway then 303s to the
+ *   merchant, so the merchant's redirect hosts are not needed here;
+ * - connect: 'self' only (the SDK calls this gateway).
+ *
+ * Live mode: a real 3-D Secure 2 challenge is served by the card issuer's
+ * ACS, on an origin nobody knows in advance, so frames and forms must also
+ * allow any https: origin there. Sandbox keeps the exact network origin
+ * (the simulator serves its ACS itself).
+ */
+export function checkoutPagePolicy(options: { nonce: string; networkOrigin: string | undefined; mode: Mode }): string {
+  const network = options.networkOrigin ? [options.networkOrigin] : [];
+  const issuers = options.mode === 'live' ? ['https:'] : [];
+  const list = (...sources: string[]) => (sources.length > 0 ? sources.join(' ') : "'none'");
+  return [
+    "default-src 'none'",
+    `script-src ${list(`'nonce-${options.nonce}'`, ...network)}`,
+    `style-src 'nonce-${options.nonce}'`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    `frame-src ${list(...network, ...issuers)}`,
+    `form-action ${list("'self'", ...network, ...issuers)}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The SDK is read once at boot: from the workspace when the gateway runs from
+ * this repository, else as the installed @pdirect/browser package.
+ */
+function loadBrowserSdk(): { source: Buffer; etag: string } {
+  const candidates = [fileURLToPath(SDK_IN_WORKSPACE)];
+  try {
+    candidates.push(fileURLToPath(import.meta.resolve('@pdirect/browser')));
+  } catch {
+    // Not installed as a package (or no import.meta.resolve in this runtime): the workspace path is it.
+  }
+  const file = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!file) throw new Error(`the browser SDK (@pdirect/browser src/pdirect.js) is missing; looked at ${candidates.join(', ')}`);
+  const source = fs.readFileSync(file);
+  return { source, etag: `"${createHash('sha256').update(source).digest('base64url').slice(0, 22)}"` };
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../../ids.js';
+import type { Database, WebhookEventType } from '../../storage/schema.js';
+
+export type { WebhookEventType } from '../../storage/schema.js';
+
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['payment.succeeded', 'payment.failed', 'refund.succeeded', 'session.expired'];
+
+export interface WebhookEventInput {
+  merchantId: string;
+  type: WebhookEventType;
+  /** Where to deliver: the session's notify_url, already checked against the merchant's allow-list. */
+  notifyUrl: string;
+  /** The resource the event is about. Delivered as is: put no personal data here that the merchant should not receive. */
+  data: Record<string, unknown>;
+  /** When the state change happened (the caller's clock), in ms. */
+  at: number;
+}
+
+/**
+ * Writes an event and its first delivery schedule into the outbox. Call it
+ * with the transaction that makes the state change, so both commit or
+ * neither does (SPEC §4, STYLE 5); the delivery worker picks the row up once
+ * it is committed, the first attempt immediately.
+ *
+ * The body is fixed here, once: `{"id","type","timestamp","data"}`, and the
+ * event id is also the `webhook-id` header, so receivers can deduplicate.
+ */
+export async function enqueueWebhookEvent(trx: Kysely<Database>, event: WebhookEventInput): Promise<{ eventId: string }> {
+  if (!WEBHOOK_EVENT_TYPES.includes(event.type)) throw new Error(`unknown webhook event type "${event.type}"`);
+  if (!isHttpUrl(event.notifyUrl)) throw new Error('webhook notify URL must be an http(s) URL');
+  const eventId = newId('evt');
+  const payload = JSON.stringify({ id: eventId, type: event.type, timestamp: new Date(event.at).toISOString(), data: event.data });
+  await trx
+    .insertInto('webhook_events')
+    .values({ id: eventId, merchant_id: event.merchantId, type: event.type, notify_url: event.notifyUrl, payload, created_at: event.at })
+    .execute();
+  await trx
+    .insertInto('webhook_deliveries')
+    .values({ event_id: eventId, state: 'pending', attempt_count: 0, next_attempt_at: event.at, lease_owner: null, lease_expires_at: null, created_at: event.at, updated_at: event.at })
+    .execute();
+  return { eventId };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

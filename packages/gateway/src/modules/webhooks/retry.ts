@@ -1,0 +1,39 @@
+/**
+ * When to try again. The schedule comes from config
+ * (PDIRECT_WEBHOOK_RETRY_SCHEDULE): the delays before each retry, after a
+ * first attempt that is immediate. The default is the Standard Webhooks /
+ * Svix one — 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — eight attempts over
+ * about 27 hours.
+ */
+
+/** A receiver may slow us down with Retry-After, but not park a delivery for longer than this. */
+export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
+export interface RetryPolicy {
+  scheduleMs: readonly number[];
+  /** Spread, as a fraction: each delay is scaled by a random factor in [1 - jitter, 1 + jitter). */
+  jitter: number;
+}
+
+/**
+ * The delay before the next attempt after `attemptsMade` failed ones, or
+ * undefined when the schedule is used up (the delivery is dead). A
+ * Retry-After from the receiver is honoured when it asks for more time than
+ * the schedule gives, never to retry sooner.
+ */
+export function nextRetryDelay(attemptsMade: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number | undefined {
+  const base = policy.scheduleMs[attemptsMade - 1];
+  if (base === undefined) return undefined;
+  const jittered = Math.round(base * (1 + policy.jitter * (2 * random() - 1)));
+  return retryAfterMs === undefined ? jittered : Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; undefined if absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at) || !/[a-z]/i.test(text)) return undefined;
+  return Math.max(0, at - now);
+}

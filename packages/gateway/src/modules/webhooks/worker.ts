@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { Secret } from '../../crypto/secret.js';
+import type { AttemptRecord, ClaimedDelivery, WebhookDeliveryRepository } from './delivery-repository.js';
+import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
+import type { SendResult, WebhookSender } from './sender.js';
+import { signWebhook } from './signature.js';
+
+export interface WebhookWorkerOptions {
+  deliveries: WebhookDeliveryRepository;
+  sender: WebhookSender;
+  /** The merchant's secrets that sign at `now`, opened (newest first). */
+  signingSecrets(merchantId: string, now: number): Promise<Secret<string>[]>;
+  clock: Clock;
+  logger: Logger;
+  retry: RetryPolicy;
+  /** How many deliveries one claim takes (and attempts in parallel). */
+  batchSize: number;
+  pollIntervalMs: number;
+  /** How long a claim is held: longer than any attempt can take, so a live worker never loses it. */
+  leaseMs: number;
+  /** Injectable for tests: the pause between polls (must resolve early when `signal` aborts, if it can). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Injectable for tests: the jitter source. */
+  random?: () => number;
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+
+/**
+ * Delivers the webhook outbox. Each round claims due deliveries (a committed
+ * lease), then — outside any transaction — signs each with every active
+ * secret, POSTs it, and stores the attempt and the next step in one short
+ * transaction: success on 2xx, dead at once on 410, otherwise the next retry
+ * from the schedule (with jitter, or later if Retry-After asks), dead after
+ * the last one.
+ *
+ * `runDue()` processes everything due now and returns how many attempts it
+ * made (tests drive it with a manual clock); `start()` polls it in the
+ * background (inside `pdirect serve`, or as `pdirect worker`).
+ */
+export class WebhookWorker {
+  readonly id = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly #o: WebhookWorkerOptions;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #random: () => number;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #stopped: Promise<void> | undefined;
+  #pause = new AbortController();
+
+  constructor(options: WebhookWorkerOptions) {
+    this.#o = options;
+    this.#sleep = options.sleep ?? defaultSleep;
+    this.#random = options.random ?? Math.random;
+  }
+
+  async runDue(): Promise<number> {
+    let attempts = 0;
+    while (!this.#stopping) {
+      const now = this.#o.clock.now();
+      const claimed = await this.#o.deliveries.claimDue({ now, limit: this.#o.batchSize, owner: this.id, leaseUntil: now + this.#o.leaseMs });
+      if (claimed.length === 0) break;
+      const batch = Promise.allSettled(claimed.map((d) => this.#attempt(d)));
+      this.#inFlight.add(batch);
+      const settled = await batch;
+      this.#inFlight.delete(batch);
+      attempts += claimed.length;
+      // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+    return attempts;
+  }
+
+  /** Polls in the background until stop(). */
+  start(): void {
+    if (this.#loop || this.#stopping) return;
+    this.#o.logger.info({ worker: this.id, poll_ms: this.#o.pollIntervalMs }, 'webhook worker started');
+    this.#loop = (async () => {
+      while (!this.#stopping) {
+        try {
+          await this.runDue();
+        } catch (err) {
+          this.#o.logger.error({ err, worker: this.id }, 'webhook worker round failed; retrying after the poll interval');
+        }
+        if (this.#stopping) break;
+        await this.#sleep(this.#o.pollIntervalMs, this.#pause.signal);
+        if (this.#pause.signal.aborted && !this.#stopping) this.#pause = new AbortController();
+      }
+    })();
+  }
+
+  /** Cuts the current pause short: something was just enqueued in this process. */
+  wake(): void {
+    this.#pause.abort();
+  }
+
+  /**
+   * Graceful stop: claims nothing more, lets attempts in flight finish (each
+   * is bounded by the timeout) and records them, then hands back any lease
+   * still held so another worker takes over at once.
+   */
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      this.#stopping = true;
+      this.#pause.abort();
+      await this.#loop;
+      await Promise.allSettled([...this.#inFlight]);
+      try {
+        const released = await this.#o.deliveries.releaseLeases(this.id, this.#o.clock.now());
+        if (released > 0) this.#o.logger.info({ worker: this.id, released }, 'webhook worker released its leases');
+      } catch (err) {
+        this.#o.logger.warn({ err, worker: this.id }, 'webhook worker could not release its leases; they lapse on their own');
+      }
+      await this.#o.sender.close();
+    })();
+    return this.#stopped;
+  }
+
+  async #attempt(d: ClaimedDelivery): Promise<void> {
+    const attemptNumber = d.attemptCount + 1;
+    const startedAt = this.#o.clock.now();
+    const t0 = performance.now();
+    const result = await this.#send(d, startedAt);
+    const durationMs = Math.round(performance.now() - t0);
+    const finishedAt = this.#o.clock.now();
+
+    const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
+    let nextState: AttemptRecord['nextState'] = succeeded ? 'succeeded' : 'dead';
+    let nextAttemptAt: number | null = null;
+    if (!succeeded && result.status !== 410) {
+      const wait = nextRetryDelay(attemptNumber, this.#o.retry, parseRetryAfter(result.retryAfter, finishedAt), this.#random);
+      if (wait !== undefined) {
+        nextState = 'pending';
+        nextAttemptAt = finishedAt + wait;
+      }
+    }
+    const held = await this.#o.deliveries.recordAttempt({
+      deliveryId: d.deliveryId,
+      eventId: d.eventId,
+      attemptNumber,
+      workerId: this.id,
+      startedAt,
+      durationMs,
+      outcome: succeeded ? 'succeeded' : 'failed',
+      responseStatus: result.status,
+      error: result.error,
+      responseBody: result.body,
+      nextState,
+      nextAttemptAt,
+      finishedAt,
+    });
+    const line = { event_id: d.eventId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
+    if (!held) this.#o.logger.warn({ ...line, worker: this.id }, 'webhook attempt finished after its lease lapsed; another worker owns the delivery now');
+    else if (succeeded) this.#o.logger.debug(line, 'webhook delivered');
+    else if (nextState === 'dead') this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
+    else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
+  }
+
+  async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
+    let secrets: Secret<string>[];
+    try {
+      secrets = await this.#o.signingSecrets(d.merchantId, now);
+    } catch (err) {
+      // Never log err itself: a decryption error must not carry material along.
+      this.#o.logger.error({ event_id: d.eventId, cause: (err as Error).name }, 'webhook secret could not be opened (was the master key changed?)');
+      return { status: null, error: 'secret_unreadable', body: null, retryAfter: undefined };
+    }
+    if (secrets.length === 0) return { status: null, error: 'no_signing_secret', body: null, retryAfter: undefined };
+    const headers = signWebhook(d.eventId, Math.floor(now / 1000), d.payload, secrets);
+    return this.#o.sender.send(d.notifyUrl, { ...headers }, d.payload);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Types of @pdirect/browser (./pdirect.js). The SDK boundary of the gateway
+ * is described in shared/SPEC.md §2; field names are the gateway's.
+ */
+
+export interface PdirectOptions {
+  /** The gateway's origin, e.g. "https://pay.example.com" (on the hosted checkout page: location.origin). */
+  baseUrl: string;
+  /** The checkout session's `session_token` ("pd_st_..."). */
+  sessionToken: string;
+}
+
+export type CheckoutStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
+
+/** GET /v1/checkout: what the customer sees. */
+export interface Checkout {
+  object: 'checkout';
+  session_id: string;
+  status: CheckoutStatus;
+  /** Decimal string, exactly as the merchant minted it ("12.50"). */
+  amount: string;
+  /** ISO 4217 code as the merchant sent it ("usd"). */
+  currency: string;
+  merchant_name: string;
+  order_id: string;
+  require_otp: boolean;
+  otp_verified: boolean;
+  /** ISO 8601. */
+  expires_at: string;
+}
+
+/** POST /v1/card/sessions: a Mastercard Gateway hosted session for the card form. */
+export interface CardSession {
+  object: 'card_session';
+  hosted_session_id: string;
+  /** Load this script (session.js); it defines the global `PaymentSession`. */
+  session_js_url: string;
+  api_version?: string | number;
+  merchant_id?: string;
+}
+
+export type ChallengeWindowSize = 'FULL_SCREEN' | '250_X_400' | '390_X_400' | '500_X_600' | '600_X_400';
+
+/** The `browser` object of a collect request (3-D Secure 2 browser data). */
+export interface BrowserDetails {
+  challengeWindowSize?: ChallengeWindowSize;
+  colorDepth?: number;
+  javaEnabled?: boolean;
+  language?: string;
+  screenHeight?: number;
+  screenWidth?: number;
+  /** Minutes from local time to UTC, as Date#getTimezoneOffset() gives it. */
+  timeZone?: number;
+}
+
+export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'succeeded' | 'failed';
+
+/** POST /v1/payments/collect: the payment, plus what to do next. */
+export interface Payment {
+  object: 'payment';
+  id: string;
+  session_id: string;
+  order_id: string;
+  status: PaymentStatus;
+  amount: string;
+  currency: string;
+  customer_reference: string;
+  amount_refunded: string;
+  card: { brand: string | null; masked_number: string; expiry: string | null } | null;
+  three_d_secure: { authentication_status: string } | null;
+  gateway_code: string | null;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  /** `requires_action`: show `html` with showChallenge(). */
+  next_action?: { type: 'three_d_secure_challenge'; html: string };
+  /** `succeeded`: where to send the customer (the merchant's success URL). */
+  redirect_url?: string;
+}
+
+export interface CollectOptions {
+  /** From openCardSession(), after PaymentSession.updateSessionFromForm('card') answered "ok". */
+  hostedSessionId: string;
+  /** Defaults to browserDetails(). */
+  browser?: BrowserDetails;
+  /** Defaults to a new random UUID per attempt (reused when repeating an attempt that got no answer). */
+  idempotencyKey?: string;
+}
+
+/** POST /v1/otp/send and /v1/otp/resend. */
+export interface OtpChallenge {
+  object: 'otp_challenge';
+  channel: 'sms' | 'email';
+  /** Masked: "+44•••••0123", "a•••@example.com". */
+  sent_to: string;
+  expires_at: string;
+}
+
+/** POST /v1/otp/verify. */
+export interface OtpVerification {
+  object: 'otp_verification';
+  session_id: string;
+  verified: true;
+  verified_at: string;
+}
+
+export interface OtpSendOptions {
+  /** Default: the phone when the merchant gave one, else the e-mail; resend keeps the previous channel. */
+  channel?: 'sms' | 'email';
+}
+
+export interface ShowChallengeOptions {
+  /** The page's CSP nonce for the re-created scripts; default: the nonce of the page's own <script nonce>. */
+  nonce?: string;
+}
+
+export interface Pdirect {
+  /** SHA-256 hex of stable device attributes (a binding aid, not an identifier); computed once. */
+  fingerprint(): Promise<string>;
+  getCheckout(): Promise<Checkout>;
+  openCardSession(): Promise<CardSession>;
+  collect(options: CollectOptions): Promise<Payment>;
+  sendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
+  resendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
+  verifyOtp(code: string): Promise<OtpVerification>;
+  showChallenge(container: Element, html: string, options?: ShowChallengeOptions): HTMLIFrameElement | null;
+}
+
+export class PdirectError extends Error {
+  constructor(details: { status: number; code: string; message: string; requestId?: string | null; retryAfter?: number | null; cause?: unknown });
+  readonly name: 'PdirectError';
+  /** HTTP status; 0 when the gateway could not be reached. */
+  readonly status: number;
+  /** The gateway's error_code ("1004", "1601", ...) or, as in @pdirect/node, "connection_error" (no answer) or "invalid_response" (an answer that is not the error envelope). */
+  readonly code: string;
+  /** X-Request-Id of the failed request, for support. */
+  readonly requestId: string | null;
+  /** Seconds to wait, from Retry-After (OTP rate limit, 1402). */
+  readonly retryAfter: number | null;
+}
+
+export function createPdirect(options: PdirectOptions): Pdirect;
+export function showChallenge(container: Element, html: string, options?: ShowChallengeOptions): HTMLIFrameElement | null;
+export function browserDetails(): BrowserDetails;
+export function challengeWindowSize(viewportWidth: number, viewportHeight: number): ChallengeWindowSize;
+export function deviceFingerprint(): Promise<string>;
+export function sha256Hex(text: string): Promise<string>;
+export function newIdempotencyKey(): string;
