@@ -452,4 +452,25 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     expect(embedded.errors).toEqual([]);
     await embedded.page.close();
   });
+
+  it('(h) leaving a challenge for another card: the abandoned attempt fails, the new card pays', async () => {
+    const { sessionId, response } = await mint();
+    const watched = await openCheckout(response.body.checkout_url);
+    const { page } = watched;
+    await typeCard(page, CHALLENGE);
+    await page.getByRole('button', { name: 'Pay $12.50' }).click();
+    await page.frameLocator('#challenge iframe[name="challengeFrame"]').getByRole('button', { name: 'Successful (Y)' }).waitFor();
+    await page.getByRole('button', { name: 'Use a different card' }).click();
+    await page.locator('#pay:enabled').waitFor();
+    expect(await page.locator('#step-challenge').isHidden()).toBe(true);
+    await typeCard(page, FRICTIONLESS);
+    await page.getByRole('button', { name: 'Pay $12.50' }).click();
+    const paymentId = await landedOnThanks(watched, sessionId);
+    expect(await paymentStatus(paymentId)).toMatchObject({ status: 'succeeded', card: { masked_number: '512345xxxxxx2346' } });
+    const attempts = await http(`${gw.url}/v1/payments?order_id=${encodeURIComponent(response.body.order_id)}`, { headers: bearer(secret) });
+    expect(attempts.body.data.map((p: { status: string }) => p.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
 });
