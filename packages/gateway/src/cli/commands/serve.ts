@@ -4,6 +4,7 @@ import { Secret } from '../../crypto/secret.js';
 import { createGateway, type Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
 import pino from 'pino';
+import { startDemoShop } from '../demo-shop.js';
 import { note, printResult } from '../output.js';
 
 export const SANDBOX_MPGS_MERCHANT = 'TESTPDIRECT';
@@ -14,6 +15,8 @@ interface Running {
   gateway: Gateway;
   url: string;
   simulatorUrl?: string;
+  /** Work to do before the gateway stops (e.g. the demo shop revoking its key). */
+  onStop(task: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -38,8 +41,10 @@ async function run(config: Config): Promise<Running> {
   const gateway = await createGateway(effective, { logger: createLogger(config.logLevel, pino.destination(2)) });
   const url = await gateway.listen();
   let stopping: Promise<void> | undefined;
+  const beforeStop: Array<() => Promise<void>> = [];
   const stop = () =>
     (stopping ??= (async () => {
+      for (const task of beforeStop) await task().catch(() => undefined);
       await gateway.close();
       await simulator?.close();
     })());
@@ -49,7 +54,7 @@ async function run(config: Config): Promise<Running> {
       void stop().then(() => process.exit(0));
     });
   }
-  return { gateway, url, simulatorUrl: simulator?.url, stop };
+  return { gateway, url, simulatorUrl: simulator?.url, onStop: (task) => void beforeStop.push(task), stop };
 }
 
 export async function serveCommand(options: { json?: boolean }): Promise<void> {
@@ -84,8 +89,20 @@ export async function startCommand(options: { json?: boolean }): Promise<void> {
     const keys = (await keyService.list(existing)).filter((k) => k.active);
     Object.assign(result, { demo_merchant_id: existing, demo_key_ids: keys.map((k) => k.key_id) });
   }
+  const demoMerchantId = (existing ?? result.demo_merchant_id) as string;
+  const shop = await startDemoShop({
+    gatewayUrl: running.url,
+    merchantId: demoMerchantId,
+    keys: keyService,
+    dataDir: config.dataDir,
+    host: config.host,
+    port: Number(process.env.PDIRECT_DEMO_PORT ?? (config.port === 0 ? 0 : config.port + 2)),
+  });
+  result.demo_shop_url = shop.url;
+  running.onStop(() => shop.close());
   printResult(result, Boolean(options.json));
   if (!options.json) {
+    note(`Try a payment: open ${shop.url} and pay with card 5123456789012346, expiry 01/39, CSC 100.`);
     note('');
     if (existing) note(`The demo secrets were printed when the sandbox was first started. Lost them? npx pdirect key create --merchant ${existing}`);
     else note('These secrets are shown once. Try:  curl -H "Authorization: Bearer <demo_merchant_secret>" ' + `${running.url}/v1/merchant`);
