@@ -35,10 +35,10 @@ export interface WebhookSettings {
 
 /** Customer OTP (SPEC §2): which provider delivers each channel, and the limits that are not fixed by the SPEC. See modules/otp. */
 export interface OtpSettings {
-  /** `outbox` (sandbox only: codes readable through GET /v1/_sandbox/otp-outbox) or `smtp`. */
-  email: 'outbox' | 'smtp';
-  /** `outbox` (sandbox only) or `https` (a generic templated POST to an SMS provider). */
-  sms: 'outbox' | 'https';
+  /** `outbox` (sandbox only: codes readable through GET /v1/_sandbox/otp-outbox), `smtp`, or `off` (no OTP by e-mail). */
+  email: 'outbox' | 'smtp' | 'off';
+  /** `outbox` (sandbox only), `https` (a generic templated POST to an SMS provider), or `off` (no OTP by SMS). */
+  sms: 'outbox' | 'https' | 'off';
   smtp: SmtpSettings | undefined;
   httpsSms: HttpsSmsSettings | undefined;
   /** Codes sent to one phone number or e-mail address per hour, across all sessions. */
@@ -219,8 +219,9 @@ function retrySchedule(value: string | undefined, problems: string[]): number[] 
 /** OTP delivery: outbox by default in sandbox; live mode needs real providers and refuses the outbox. Messages never echo a secret. */
 function otpSettings(read: (name: string) => string | undefined, mode: Mode, problems: string[]): OtpSettings {
   const live = mode === 'live';
-  const email = oneOf(read('PDIRECT_OTP_EMAIL') ?? (live ? 'smtp' : 'outbox'), ['outbox', 'smtp'] as const, 'PDIRECT_OTP_EMAIL', problems) ?? 'outbox';
-  const sms = oneOf(read('PDIRECT_OTP_SMS') ?? (live ? 'https' : 'outbox'), ['outbox', 'https'] as const, 'PDIRECT_OTP_SMS', problems) ?? 'outbox';
+  // Live mode has no safe default provider: OTP stays off until one is configured (sessions asking for it are refused at mint).
+  const email = oneOf(read('PDIRECT_OTP_EMAIL') ?? (live ? 'off' : 'outbox'), ['outbox', 'smtp', 'off'] as const, 'PDIRECT_OTP_EMAIL', problems) ?? 'outbox';
+  const sms = oneOf(read('PDIRECT_OTP_SMS') ?? (live ? 'off' : 'outbox'), ['outbox', 'https', 'off'] as const, 'PDIRECT_OTP_SMS', problems) ?? 'outbox';
   if (live && email === 'outbox') {
     problems.push('PDIRECT_OTP_EMAIL=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_EMAIL=smtp with PDIRECT_SMTP_URL and PDIRECT_OTP_EMAIL_FROM');
   }

@@ -121,6 +121,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     clock,
     publicUrl: config.publicUrl,
     sandbox: config.mode === 'sandbox',
+    otpChannels: { email: config.otp.email !== 'off', sms: config.otp.sms !== 'off' },
   });
   const payments = new PaymentService({
     storage,
@@ -190,7 +191,7 @@ export async function createGateway(
   const background: Array<{ stop(): Promise<void> }> = [];
   app.addHook('onClose', async () => {
     await Promise.all(background.map((job) => job.stop()));
-    await services.idempotency.stopSweeping();
+    await services.idempotency.stop();
     await services.close();
   });
   return {

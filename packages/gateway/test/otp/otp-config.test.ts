@@ -20,6 +20,8 @@ const LIVE = {
   PDIRECT_OTP_EMAIL_FROM: 'Pay Example <otp@pay.example>',
   PDIRECT_SMS_URL: 'https://sms.example/v1/messages',
   PDIRECT_SMS_AUTH_HEADER: 'Bearer sms-token-not-to-be-echoed',
+  PDIRECT_OTP_EMAIL: 'smtp',
+  PDIRECT_OTP_SMS: 'https',
 };
 
 const problemsOf = (env: Record<string, string>): string => {
@@ -37,7 +39,12 @@ describe('OTP configuration', () => {
     expect(loadConfig({}).otp).toEqual({ email: 'outbox', sms: 'outbox', smtp: undefined, httpsSms: undefined, destinationLimitPerHour: 10, maxWrongCodes: 3 });
   });
 
-  it('live: SMTP and HTTPS SMS by default, fully parsed', () => {
+  it('live: OTP is off until a provider is configured (no provider settings needed then)', () => {
+    const { PDIRECT_OTP_EMAIL: _e, PDIRECT_OTP_SMS: _s, PDIRECT_SMTP_URL: _u, PDIRECT_OTP_EMAIL_FROM: _f, PDIRECT_SMS_URL: _m, ...bare } = LIVE;
+    expect(loadConfig(bare).otp).toMatchObject({ email: 'off', sms: 'off', smtp: undefined, httpsSms: undefined });
+  });
+
+  it('live: SMTP and HTTPS SMS, fully parsed', () => {
     const otp = loadConfig(LIVE).otp;
     expect(otp).toMatchObject({ email: 'smtp', sms: 'https' });
     expect(otp.smtp).toMatchObject({ from: 'Pay Example <otp@pay.example>', requireTls: true, timeoutMs: 10_000 });
@@ -126,5 +133,33 @@ describe('the sandbox outbox endpoint exists only in sandbox mode', () => {
     }
     // The OTP routes themselves are there.
     expect((await live.app.inject({ method: 'POST', url: '/v1/otp/send' })).statusCode).toBe(401);
+  });
+});
+
+describe.each(testDatabases().slice(0, 1))('OTP channels that are off ($name)', (factory) => {
+  let db: TestDatabase;
+  let gw: TestGateway;
+  beforeAll(async () => {
+    db = await factory.create();
+    gw = await startTestGateway({ databaseUrl: db.url, env: { PDIRECT_OTP_SMS: 'off' } });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await db?.drop();
+  });
+
+  it('a session needing OTP for a customer reachable only by an off channel is refused at mint; e-mail still works', async () => {
+    const { sessionBody } = await import('../support/checkout.js');
+    const { bearer, http } = await import('../support/http.js');
+    const secret = (await gw.services.merchants.create({ name: 'No SMS', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
+    const mint = (customer: object) => http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody({ require_otp: true, customer }) });
+    const refused = await mint({ phone: '+447700900123' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ error_code: '1010', message: expect.stringContaining('PDIRECT_OTP_SMS') });
+    const both = await mint({ phone: '+447700900123', email: 'ana@example.com' });
+    expect(both.status).toBe(201);
+    const sent = await http(`${gw.url}/v1/otp/send`, { method: 'POST', headers: { ...bearer(both.body.session_token), 'x-device-fingerprint': 'a1'.repeat(32) } });
+    expect(sent.status).toBe(200);
+    expect(sent.body.channel).toBe('email');
   });
 });

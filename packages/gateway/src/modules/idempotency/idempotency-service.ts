@@ -50,6 +50,9 @@ export interface IdempotencyClaim {
 // rare; this bound only guarantees the loop ends.
 const MAX_CLAIM_ATTEMPTS = 5;
 const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
+// A holder is renewed for at most this many leases (10 min by default): a
+// handler stuck longer than that is presumed wedged, and its key is let go.
+const MAX_RENEWALS = 10;
 
 /**
  * Idempotency-Key as middleware (shared/SPEC.md §2): a row lock for the
@@ -139,10 +142,11 @@ export class IdempotencyService {
     tick();
   }
 
-  /** Stops the sweep and waits for one in progress, so the database can be closed after. */
-  async stopSweeping(): Promise<void> {
+  /** Stops the sweep and lease renewals, and waits for a sweep in progress, so the database can be closed after. */
+  async stop(): Promise<void> {
     clearInterval(this.#sweepTimer);
     this.#sweepTimer = undefined;
+    for (const claim of [...this.#heartbeats.keys()]) this.#stopHeartbeat(claim);
     await this.#sweeping;
   }
 
@@ -168,16 +172,20 @@ export class IdempotencyService {
   /**
    * A live holder renews its lease every third of it, so only a holder that
    * stopped (crashed process, lost database) loses the key — never one whose
-   * card-network call is merely slow.
+   * card-network call is merely slow. Leases are compared across processes,
+   * so their clocks must agree to well within a lease (NTP does).
    */
   #held(request: IdempotentRequest): IdempotencyClaim {
     const claim: IdempotencyClaim = Object.freeze({ scope: request.scope, key: request.key, owner: request.requestId });
+    const period = Math.max(1_000, Math.floor(this.#settings.leaseMs / 3));
+    let renewals = Math.ceil((MAX_RENEWALS * this.#settings.leaseMs) / period);
     const renew = () => {
+      if (--renewals < 0) return this.#stopHeartbeat(claim);
       this.#repo.extendLease(claim.scope, claim.key, claim.owner, this.#clock.now() + this.#settings.leaseMs).catch((err: unknown) => {
         this.#logger.error({ err }, 'idempotency lease renewal failed');
       });
     };
-    this.#heartbeats.set(claim, setInterval(renew, Math.max(1_000, Math.floor(this.#settings.leaseMs / 3))).unref());
+    this.#heartbeats.set(claim, setInterval(renew, period).unref());
     return claim;
   }
 

@@ -20,7 +20,8 @@ export interface OtpDeps {
   /** The session's customer e-mail and phone, decrypted from the personal-data keyring. */
   contacts: Pick<SessionService, 'decryptCustomer'>;
   merchants: Pick<MerchantService, 'get'>;
-  senders: Record<OtpChannel, OtpSender>;
+  /** One sender per channel that is on; a channel configured `off` has none. */
+  senders: Partial<Record<OtpChannel, OtpSender>>;
   /** HMAC key for code hashes and destination keys (HKDF from the master key). */
   otpKey: Buffer;
   policy: OtpPolicy;

@@ -48,7 +48,7 @@ export class OtpService {
   }
 
   async close(): Promise<void> {
-    await Promise.all(Object.values(this.deps.senders).map((sender) => sender.close?.()));
+    await Promise.all(Object.values(this.deps.senders).map((sender) => sender?.close?.()));
   }
 }
 

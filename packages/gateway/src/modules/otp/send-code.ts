@@ -35,7 +35,7 @@ export async function sendCode(deps: OtpDeps, session: CheckoutSession, request:
   if (session.require_otp !== 1) throw new ApiError('1010', 'this session does not require a one-time code (require_otp is false): go straight to payment');
   if (session.otp_verified_at !== null) throw new ApiError('1010', 'the one-time code is already verified for this session: go on to payment');
   const previous = request.kind === 'resend' ? await deps.challenges.find(session.id) : undefined;
-  const { channel, destination } = pickDestination(deps.contacts.decryptCustomer(session) ?? {}, request.channel ?? previous?.channel);
+  const { channel, destination } = pickDestination(deps.contacts.decryptCustomer(session) ?? {}, request.channel ?? previous?.channel, deps.senders);
   const merchant = await deps.merchants.get(session.merchant_id);
 
   const now = deps.clock.now();
@@ -46,7 +46,7 @@ export async function sendCode(deps: OtpDeps, session: CheckoutSession, request:
   const code = generateCode(deps.policy.digits);
   const expiresAt = now + deps.policy.codeTtlMs;
   const challenge = await deps.challenges.issue({ sessionId: session.id, channel, codeHash: codeHash(deps.otpKey, session.id, code), expiresAt, at: now });
-  const sender = deps.senders[channel];
+  const sender = deps.senders[channel]!;
   try {
     await sender.send(destination, code, {
       channel,
@@ -58,19 +58,27 @@ export async function sendCode(deps: OtpDeps, session: CheckoutSession, request:
     });
   } catch (err) {
     await takeBackUndelivered(deps, challenge, issue, now);
-    const reason = err instanceof OtpDeliveryError ? err.reason : `unexpected ${err instanceof Error ? err.name : 'failure'}`;
-    deps.logger.warn({ session_id: session.id, channel, provider: sender.name, reason }, 'OTP delivery failed');
+    const where = { session_id: session.id, channel, provider: sender.name };
+    // A provider's own failures carry a reason safe to log; anything else is a bug or the database, logged whole.
+    if (err instanceof OtpDeliveryError) deps.logger.warn({ ...where, reason: err.reason }, 'OTP delivery failed');
+    else deps.logger.error({ ...where, err }, 'OTP delivery failed unexpectedly');
     throw new ApiError('1900', 'could not deliver the code; try again');
   }
   deps.logger.info({ session_id: session.id, channel, provider: sender.name }, 'OTP sent');
   return { channel, sentTo: maskDestination(channel, destination), expiresAt };
 }
 
-/** The asked-for channel, else the phone when there is one, else the e-mail (SPEC §2). */
-function pickDestination(customer: { email?: string; phone?: string }, wanted: OtpChannel | undefined): { channel: OtpChannel; destination: string } {
+/** The asked-for channel, else the phone when there is one (and SMS is on), else the e-mail (SPEC §2). */
+function pickDestination(
+  customer: { email?: string; phone?: string },
+  wanted: OtpChannel | undefined,
+  senders: Partial<Record<OtpChannel, unknown>>,
+): { channel: OtpChannel; destination: string } {
+  if (wanted && !senders[wanted]) throw new ApiError('1010', `channel: OTP by ${wanted === 'sms' ? 'SMS' : 'e-mail'} is not configured on this gateway`);
   if (wanted === 'sms' && !customer.phone) throw new ApiError('1010', 'channel: this session has no phone number to text; use "email"');
   if (wanted === 'email' && !customer.email) throw new ApiError('1010', 'channel: this session has no e-mail address; use "sms"');
-  const channel = wanted ?? (customer.phone ? 'sms' : 'email');
+  const channel = wanted ?? (customer.phone && senders.sms ? 'sms' : 'email');
+  if (!senders[channel]) throw new ApiError('1010', 'OTP delivery for this customer is not configured on this gateway (PDIRECT_OTP_SMS / PDIRECT_OTP_EMAIL)');
   const destination = channel === 'sms' ? customer.phone : customer.email;
   if (!destination) throw new ApiError('1010', 'this session has neither a phone number nor an e-mail address to send a code to');
   return { channel, destination };

@@ -56,6 +56,8 @@ export class SessionService {
       clock: Clock;
       publicUrl: string;
       sandbox: boolean;
+      /** Which OTP channels this gateway can deliver on (PDIRECT_OTP_SMS / PDIRECT_OTP_EMAIL not `off`). */
+      otpChannels: { email: boolean; sms: boolean };
     },
   ) {}
 
@@ -68,6 +70,9 @@ export class SessionService {
     if ('problem' in amount) throw new ApiError('1010', `amount: ${AMOUNT_PROBLEMS[amount.problem]}`);
     if (input.require_otp && !input.customer?.email && !input.customer?.phone) {
       throw new ApiError('1010', 'customer: require_otp needs customer.email or customer.phone to send the code to');
+    }
+    if (input.require_otp && !(input.customer?.email && this.deps.otpChannels.email) && !(input.customer?.phone && this.deps.otpChannels.sms)) {
+      throw new ApiError('1010', 'customer: this gateway cannot deliver a one-time code to the given contact (OTP by SMS / e-mail is off: PDIRECT_OTP_SMS, PDIRECT_OTP_EMAIL)');
     }
 
     const merchant = await this.deps.merchants.get(merchantId);

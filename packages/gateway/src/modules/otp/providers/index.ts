@@ -18,13 +18,15 @@ export interface ProviderDeps {
 }
 
 /** The registry: one line per provider. config.ts has already checked each one's settings. */
-const PROVIDERS: Record<string, (deps: ProviderDeps) => OtpSender> = {
+const PROVIDERS: Record<string, (deps: ProviderDeps) => OtpSender | undefined> = {
+  off: () => undefined,
   outbox: (deps) => deps.outbox ?? refuse('the sandbox outbox is not available in live mode'),
   smtp: (deps) => new SmtpSender(deps.settings.smtp ?? refuse('SMTP settings missing')),
   https: (deps) => new HttpsSmsSender(deps.settings.httpsSms ?? refuse('HTTPS SMS settings missing')),
 };
 
-export function createOtpSenders(deps: ProviderDeps): Record<OtpChannel, OtpSender> {
+/** A channel that is `off` has no sender: codes cannot be sent that way. */
+export function createOtpSenders(deps: ProviderDeps): Partial<Record<OtpChannel, OtpSender>> {
   return { email: PROVIDERS[deps.settings.email]!(deps), sms: PROVIDERS[deps.settings.sms]!(deps) };
 }
 

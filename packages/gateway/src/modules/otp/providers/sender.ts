@@ -38,9 +38,13 @@ export class OtpDeliveryError extends Error {
   }
 }
 
-/** The text the customer receives: ASCII, short lines (no quoted-printable soft breaks can split the code). */
+/**
+ * The text the customer receives. The code comes first (it shows in a
+ * notification preview, and no line wrapping of an e-mail can split it);
+ * the merchant's name, without control characters and cut to 40, says who asks.
+ */
 export function otpMessageText(code: Secret<string>, delivery: OtpDelivery): string {
-  const merchant = delivery.merchantName.replace(/[^\x20-\x7e]/g, '').slice(0, 40).trim() || 'your payment';
+  const merchant = [...delivery.merchantName.replace(/\p{C}/gu, '')].slice(0, 40).join('').trim() || 'your payment';
   return `${code.reveal()} is your verification code for ${merchant}.\nIt expires in ${delivery.ttlMinutes} minutes. Never share it.`;
 }
 
