@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PDIRECT_BIN } from '../support/cli.js';
+import { PDIRECT_BIN, runCli } from '../support/cli.js';
 import { freePort } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
@@ -35,6 +35,7 @@ describe('pdirect start (the sandbox)', () => {
   it('prints the URLs and the demo credentials once, and the demo shop takes a payment session', async () => {
     const port = await freePort();
     const first = await start(port);
+    let lastRequestId = '';
     try {
       expect(first.result).toMatchObject({
         gateway_url: `http://127.0.0.1:${port}`,
@@ -54,10 +55,15 @@ describe('pdirect start (the sandbox)', () => {
       const checkout = await http(buy.headers.location!.replace('localhost', '127.0.0.1').split('#')[0]!);
       expect(checkout.status).toBe(200);
       expect(checkout.headers['content-type']).toMatch(/text\/html/);
+      // The last request before SIGTERM: its audit record must survive the shutdown.
+      const last = await http(`${first.result.gateway_url}/v1/merchant`, { headers: bearer(first.result.demo_merchant_secret) });
+      lastRequestId = last.headers['x-request-id']!;
     } finally {
       expect(await first.stop()).toBe(0);
     }
     expect(fs.statSync(path.join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    const audit = await runCli(['audit', '--request-id', lastRequestId, '--json'], { PDIRECT_DATA_DIR: dataDir, PDIRECT_MASTER_KEY: '' });
+    expect(audit.json).toMatchObject({ request_id: lastRequestId, status: 200, credential_type: 'merchant_key' });
 
     const second = await start(port);
     try {
