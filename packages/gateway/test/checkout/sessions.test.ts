@@ -51,7 +51,10 @@ describe.each(testDatabases())('POST /v1/sessions ($name)', (factory) => {
   });
 
   it('keeps the token only as its SHA-256 and personal data only encrypted', async () => {
-    const res = await mint({ customer: { email: 'secret.person@example.org', phone: '+15555550123' }, metadata: { note: 'very-private-note' } });
+    const res = await mint({ ttl_seconds: 60, customer: { email: 'secret.person@example.org', phone: '+15555550123' }, metadata: { note: 'very-private-note' } });
+    // Expire it too, so the session.expired event in the outbox is part of what is searched.
+    gw.clock.advance(61_000);
+    expect(await gw.services.sessions.expireDue()).toBeGreaterThanOrEqual(1);
     const haystack = db.file ? readSqliteFiles(db.file).toString('latin1') : await dumpPostgres(db.url);
     expect(haystack).not.toContain(res.body.session_token);
     expect(haystack).not.toContain(res.body.session_token.slice(6));

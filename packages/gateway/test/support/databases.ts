@@ -34,7 +34,9 @@ async function createSqlite(): Promise<TestDatabase> {
 
 async function createPostgres(): Promise<TestDatabase> {
   const base = process.env.PDIRECT_TEST_POSTGRES_URL!;
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  // The run's prefix (global-setup.ts) lets the teardown find and drop every schema of this run.
+  const prefix = process.env.PDIRECT_TEST_SCHEMA_PREFIX;
+  const schema = `${prefix ?? 't_'}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
@@ -45,6 +47,7 @@ async function createPostgres(): Promise<TestDatabase> {
     name: 'postgres',
     url: url.toString(),
     drop: async () => {
+      if (prefix) return; // dropped by the global teardown, after every worker has finished
       const client = new pg.Client({ connectionString: base });
       await client.connect();
       await client.query(`drop schema if exists ${schema} cascade`);

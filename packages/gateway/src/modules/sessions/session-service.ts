@@ -187,7 +187,7 @@ export class SessionService {
   }
 
   /** What the merchant sees (GET /v1/sessions/{id}); personal data decrypted only here. */
-  merchantView(session: CheckoutSession, options: { includePersonalData: boolean } = { includePersonalData: true }) {
+  merchantView(session: CheckoutSession) {
     const open = (sealed: string | null) => (sealed ? (JSON.parse(this.deps.personalData.decrypt(sealed, session.id)) as Record<string, string>) : null);
     return {
       object: 'checkout_session' as const,
@@ -203,7 +203,7 @@ export class SessionService {
       fail_redirect_url: session.fail_redirect_url,
       require_otp: session.require_otp === 1,
       otp_verified: session.otp_verified_at !== null,
-      ...(options.includePersonalData ? { customer: open(session.customer_enc) } : {}),
+      customer: open(session.customer_enc),
       metadata: open(session.metadata_enc) ?? {},
       payment_id: session.current_payment_id,
       checkout_url: this.checkoutUrl(session.id),
@@ -233,11 +233,31 @@ export class SessionService {
           merchantId: session.merchant_id,
           type: 'session.expired',
           notifyUrl: session.notify_url,
-          data: { object: this.merchantView({ ...session, status: 'expired' }, { includePersonalData: false }) },
+          data: { object: sessionEventView({ ...session, status: 'expired' }) },
           at: now,
         });
       });
     }
     return expired;
   }
+}
+
+/**
+ * A session as webhook events carry it: no customer data and no metadata
+ * (SPEC §6 keeps those encrypted at rest, and event payloads are stored in
+ * the outbox as sent). The merchant reads them with GET /v1/sessions/{id}.
+ */
+export function sessionEventView(session: CheckoutSession) {
+  return {
+    object: 'checkout_session' as const,
+    id: session.id,
+    status: session.status,
+    amount: session.amount,
+    currency: session.currency,
+    customer_reference: session.customer_reference,
+    order_id: session.order_id,
+    payment_id: session.current_payment_id,
+    expires_at: new Date(session.expires_at).toISOString(),
+    created_at: new Date(session.created_at).toISOString(),
+  };
 }

@@ -1,0 +1,24 @@
+import pg from 'pg';
+
+/**
+ * One prefix per test run for the PostgreSQL schemas the suites create.
+ * Schemas are dropped here, once every worker is done: dropping them while
+ * other workers run lets a concurrent catalogue scan (Kysely's migrator
+ * introspects every schema) trip over a schema that vanished mid-query.
+ */
+export default function setup(): () => Promise<void> {
+  const prefix = `t${Date.now().toString(36)}${process.pid.toString(36)}_`;
+  process.env.PDIRECT_TEST_SCHEMA_PREFIX = prefix;
+  return async () => {
+    const url = process.env.PDIRECT_TEST_POSTGRES_URL;
+    if (!url) return;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ nspname: string }>(`select nspname from pg_namespace where starts_with(nspname, $1)`, [prefix]);
+      for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    } finally {
+      await client.end();
+    }
+  };
+}
