@@ -188,27 +188,17 @@ export class SessionService {
 
   /** What the merchant sees (GET /v1/sessions/{id}); personal data decrypted only here. */
   merchantView(session: CheckoutSession) {
-    const open = (sealed: string | null) => (sealed ? (JSON.parse(this.deps.personalData.decrypt(sealed, session.id)) as Record<string, string>) : null);
     return {
-      object: 'checkout_session' as const,
-      id: session.id,
-      status: session.status,
-      amount: session.amount,
-      currency: session.currency,
-      customer_reference: session.customer_reference,
-      order_id: session.order_id,
+      ...sessionEventView(session),
       capture_mode: session.capture_mode,
       notify_url: session.notify_url,
       success_redirect_url: session.success_redirect_url,
       fail_redirect_url: session.fail_redirect_url,
       require_otp: session.require_otp === 1,
       otp_verified: session.otp_verified_at !== null,
-      customer: open(session.customer_enc),
-      metadata: open(session.metadata_enc) ?? {},
-      payment_id: session.current_payment_id,
+      customer: this.decryptCustomer(session),
+      metadata: this.#open<Record<string, string>>(session.metadata_enc, session.id) ?? {},
       checkout_url: this.checkoutUrl(session.id),
-      expires_at: new Date(session.expires_at).toISOString(),
-      created_at: new Date(session.created_at).toISOString(),
     };
   }
 
@@ -218,8 +208,14 @@ export class SessionService {
   }
 
   decryptCustomer(session: CheckoutSession): { email?: string; phone?: string } | null {
-    return session.customer_enc ? (JSON.parse(this.deps.personalData.decrypt(session.customer_enc, session.id)) as { email?: string; phone?: string }) : null;
+    return this.#open<{ email?: string; phone?: string }>(session.customer_enc, session.id);
   }
+
+  /** Personal data is sealed with the session id as associated data: a value moved to another row does not open. */
+  #open<T>(sealed: string | null, sessionId: string): T | null {
+    return sealed ? (JSON.parse(this.deps.personalData.decrypt(sealed, sessionId)) as T) : null;
+  }
+
 
   /** Expires open sessions past their time and announces each (session.expired) in the same transaction. */
   async expireDue(limit = 100): Promise<number> {
