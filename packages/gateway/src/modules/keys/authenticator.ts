@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
+import { constantTimeEqual } from '../../crypto/compare.js';
 import { hmacSha256Hex } from '../../crypto/hash.js';
 import { verifyAgainstDummy, verifySecret } from '../../crypto/password.js';
 import { ApiError } from '../../errors.js';
@@ -102,7 +103,7 @@ export class MerchantAuthenticator {
   async #verify(key: MerchantKey, token: string, now: number): Promise<boolean> {
     const cacheKey = hmacSha256Hex(this.#cacheKey, token);
     const hit = this.#verified.get(cacheKey);
-    if (hit && hit.keyId === key.keyId && hit.secretHash === key.secretHash && now - hit.at < this.#opts.verifiedTtlMs) return true;
+    if (hit && hit.keyId === key.keyId && constantTimeEqual(hit.secretHash, key.secretHash) && now - hit.at < this.#opts.verifiedTtlMs) return true;
     // Identical concurrent requests share one Argon2id verification.
     let pending = this.#inflight.get(cacheKey);
     if (!pending) {
