@@ -413,9 +413,8 @@ setBusy(true);
 main().catch(handleError).finally(() => { if (!state.leaving) setBusy(false); });
 `;
 
-/** The page; `nonce` goes on the one <style> and the one <script>. */
-export function renderCheckoutPage(options: { nonce: string; sandbox: boolean }): string {
-  const nonce = escapeHtml(options.nonce);
+/** The shared <head>: no referrer (the token may still be in the URL), not indexed, the nonce on the one <style>. */
+function documentHead(nonce: string, title: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -423,10 +422,16 @@ export function renderCheckoutPage(options: { nonce: string; sandbox: boolean })
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<title>Secure checkout</title>
+<title>${title}</title>
 <link rel="icon" href="data:,">
 <style nonce="${nonce}">${STYLE}</style>
-</head>
+</head>`;
+}
+
+/** The page; `nonce` goes on the one <style> and the one <script>. */
+export function renderCheckoutPage(options: { nonce: string; sandbox: boolean }): string {
+  const nonce = escapeHtml(options.nonce);
+  return `${documentHead(nonce, 'Secure checkout')}
 <body>
 <main id="main" class="checkout" aria-labelledby="amount-heading" aria-busy="true">
   <header id="summary" class="summary">
@@ -519,16 +524,7 @@ export function renderCheckoutPage(options: { nonce: string; sandbox: boolean })
 /** For a URL that cannot be a checkout (malformed session id): same look, no script. */
 export function renderInvalidLinkPage(options: { nonce: string }): string {
   const nonce = escapeHtml(options.nonce);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>Checkout not found</title>
-<link rel="icon" href="data:,">
-<style nonce="${nonce}">${STYLE}</style>
-</head>
+  return `${documentHead(nonce, 'Checkout not found')}
 <body>
 <main class="checkout"><div class="content final" data-kind="error">
   <h1 class="invalid-title">This payment link is not valid</h1>
