@@ -3,6 +3,7 @@ import {
   Component,
   DestroyRef,
   ElementRef,
+  Injector,
   ViewEncapsulation,
   afterNextRender,
   computed,
@@ -156,6 +157,7 @@ export class PdirectCardFormComponent {
   readonly failed = output<PdirectCardFormError>();
 
   readonly #service = inject(PdirectCheckoutService);
+  readonly #injector = inject(Injector);
   private readonly alertBox = viewChild.required<ElementRef<HTMLElement>>('alertBox');
   private readonly challengeBox = viewChild.required<ElementRef<HTMLElement>>('challengeBox');
   #destroyed = false;
@@ -354,7 +356,8 @@ export class PdirectCardFormComponent {
   #showAlert(text: string): void {
     this.status.set('');
     this.alert.set(text);
-    queueMicrotask(() => this.alertBox().nativeElement.focus());
+    // Once the alert is rendered (unhidden), move focus to it so a screen reader reads it out.
+    afterNextRender(() => this.alertBox().nativeElement.focus(), { injector: this.#injector });
   }
 
   #finish(phase: Phase, title: string, text: string): void {
