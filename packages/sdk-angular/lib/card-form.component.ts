@@ -136,11 +136,14 @@ let instances = 0;
     .pdirect-card-form .pdirect-pay:focus-visible, .pdirect-card-form .pdirect-secondary:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
     .pdirect-card-form .pdirect-secondary { margin-block-start: .75rem; background: none; border: 1px solid #1d4ed8; color: #1d4ed8; border-radius: 8px; min-block-size: 44px; padding-inline: 1rem; font: inherit; cursor: pointer; }
     .pdirect-card-form .pdirect-alert { border: 1px solid #b91c1c; background: #fef2f2; color: #7f1d1d; border-radius: 8px; padding: .75rem 1rem; margin-block-end: 1rem; }
-    .pdirect-card-form .pdirect-status { min-block-size: 1.2em; margin: 0 0 .5rem; color: #374151; font-size: .95rem; }
+    .pdirect-card-form .pdirect-status { margin: 0 0 .75rem; color: #374151; font-size: .95rem; }
+    .pdirect-card-form .pdirect-status:empty { margin: 0; }
     .pdirect-card-form .pdirect-note { font-size: .85rem; color: #4b5563; }
     .pdirect-card-form .pdirect-challenge-frame iframe { display: block; inline-size: 100%; block-size: 600px; max-block-size: 75vh; border: 1px solid #d1d5db; border-radius: 8px; }
     .pdirect-card-form .pdirect-challenge-frame iframe[name="methodFrame"] { display: none; }
-    .pdirect-card-form .pdirect-final { padding: 1rem 0; }
+    .pdirect-card-form .pdirect-final { padding: .25rem 0; }
+    .pdirect-card-form .pdirect-final-title { margin: 0 0 .5rem; font-size: 1.3rem; }
+    .pdirect-card-form .pdirect-final p { margin: 0; }
     .pdirect-card-form [hidden] { display: none !important; }
     .pdirect-card-form .pdirect-visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   `,
@@ -158,6 +161,7 @@ export class PdirectCardFormComponent {
 
   readonly #service = inject(PdirectCheckoutService);
   readonly #injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly alertBox = viewChild.required<ElementRef<HTMLElement>>('alertBox');
   private readonly challengeBox = viewChild.required<ElementRef<HTMLElement>>('challengeBox');
   #destroyed = false;
@@ -366,6 +370,7 @@ export class PdirectCardFormComponent {
     this.finalTitle.set(title);
     this.finalText.set(text);
     this.phase.set(phase);
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.pdirect-final-title')?.focus(), { injector: this.#injector });
     if (phase === 'paid' || phase === 'pending' || phase === 'closed') this.#service.stop();
   }
 

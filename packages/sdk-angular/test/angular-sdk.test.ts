@@ -43,10 +43,10 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** The root `build` script (run by `prepare`) builds the demo; build it here only when it is missing or older than its sources. */
+/** The root `build` script (run by `prepare`) builds the demo; build it here only when it is missing or older than its sources (or the browser SDK's). */
 function ensureDemoBuilt(): void {
   const index = path.join(DEMO, 'index.html');
-  const sources = Math.max(newest(path.join(PACKAGE, 'lib')), newest(path.join(PACKAGE, 'demo')));
+  const sources = Math.max(...['lib', 'demo', '../sdk-browser/src'].map((dir) => newest(path.join(PACKAGE, dir))));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   execFileSync('npm', ['run', 'build', '-w', '@pdirect/angular'], { cwd: path.join(PACKAGE, '../..'), stdio: 'inherit' });
 }
@@ -233,6 +233,8 @@ describe.skipIf(!HAVE_CHROMIUM).each(databases.map((factory) => [factory.name, f
     const paymentId = (await page.locator('#payment-id').textContent())!;
     expect(paymentId).toMatch(/^pay_[a-z2-7]{20}$/);
     expect(await page.locator('pdirect-card-form').getAttribute('data-phase')).toBe('paid');
+    expect(await page.locator('.pdirect-final-title').textContent()).toBe('Payment successful');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('pdirect-final-title');
     if (name === 'sqlite') await page.screenshot({ path: `${ARTIFACTS}desktop-paid.png`, fullPage: true });
 
     const payment = await http(`${h.gw.url}/v1/payments/${paymentId}`, { headers: bearer(secret) });
