@@ -30,6 +30,7 @@ const DEMO = path.join(PACKAGE, 'dist/demo');
 const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/sdk-angular/', import.meta.url));
 
 const FRICTIONLESS = { number: '5123456789012346', month: '01', year: '39', csc: '100', name: 'Ada Lovelace' };
+const CHALLENGE = { number: '5123450000000008', month: '01', year: '39', csc: '100', name: 'Ada Lovelace' };
 const DECLINED = { number: '5111111111111118', month: '05', year: '39', csc: '100', name: 'Ada Lovelace' };
 type Card = typeof FRICTIONLESS;
 
@@ -354,6 +355,33 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
     for (const call of watched.toGateway) expect(call.fingerprint, call.line).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(watched.toGateway.map((call) => call.fingerprint)).size).toBe(1);
     expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('3-D Secure: the bank’s page runs in the form under the nonce CSP; "Successful (Y)" pays and the page goes on to the shop’s success URL', async () => {
+    const { sessionId, token } = await mint(h, secret, { amount: '49.99' });
+    const watched = await h.newPage();
+    const { page } = watched;
+    await page.goto(`${h.site.origin}/#${token}`);
+    await page.locator('.pdirect-pay:enabled').waitFor();
+    await typeCard(page, CHALLENGE);
+    await page.getByRole('button', { name: 'Pay $49.99' }).click();
+    const acs = page.frameLocator('.pdirect-challenge-frame iframe[name="challengeFrame"]');
+    const successful = acs.getByRole('button', { name: 'Successful (Y)' });
+    await successful.waitFor();
+    expect(await page.locator('pdirect-card-form').getAttribute('data-phase')).toBe('challenge');
+    expect(await page.locator('.pdirect-form').isHidden()).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}desktop-challenge.png`, fullPage: true });
+    await successful.click();
+
+    await page.waitForURL((url) => url.origin === h.site.origin && url.searchParams.has('payment_id'));
+    const query = new URL(page.url()).searchParams;
+    expect(query.get('session_id')).toBe(sessionId);
+    const payment = await http(`${h.gw.url}/v1/payments/${query.get('payment_id')}`, { headers: bearer(secret) });
+    expect(payment.body).toMatchObject({ status: 'succeeded', amount: '49.99', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' } });
+    // The re-created 3-D Secure script ran under the page's nonce: no script was refused (inline styles of the bank's html are).
+    expect(watched.violations.filter((text) => !/inline style/.test(text))).toEqual([]);
     expect(watched.errors).toEqual([]);
     await page.close();
   });
