@@ -15,7 +15,9 @@ import { PdirectCardFormComponent, type Payment, type PdirectCardFormError } fro
     <header class="shop-bar"><span class="shop-logo" aria-hidden="true">◆</span> Demo Shop <span class="shop-badge">Test mode</span></header>
     <main class="shop-main">
       <h1>Checkout</h1>
-      @if (token) {
+      @if (returned) {
+        <p id="returned" class="shop-outcome">Back from your bank. Payment <code>{{ returned }}</code> is being confirmed by the shop.</p>
+      } @else if (token) {
         <pdirect-card-form [sessionToken]="token" (paid)="onPaid($event)" (failed)="onFailed($event)" />
       } @else {
         <p id="no-token">This page needs a checkout session: open it as <code>/#pd_st_…</code> with the session_token your backend minted.</p>
@@ -44,6 +46,8 @@ import { PdirectCardFormComponent, type Payment, type PdirectCardFormError } fro
 })
 export class DemoComponent {
   protected readonly token = takeTokenFromUrl();
+  /** After 3-D Secure the gateway sends the customer to the shop's success URL (here: this page) with the payment id. */
+  protected readonly returned = /^pay_[a-z2-7]{20}$/.exec(new URLSearchParams(location.search).get('payment_id') ?? '')?.[0] ?? null;
   protected readonly payment = signal<Payment | null>(null);
   protected readonly failure = signal<PdirectCardFormError | null>(null);
 

@@ -100,11 +100,11 @@ export class PdirectCheckoutService {
     let loading = this.#scripts.get(parsed.href);
     if (!loading) {
       loading = new Promise<PaymentSessionApi>((resolve, reject) => {
-        const window = this.#document.defaultView as (Window & { PaymentSession?: PaymentSessionApi }) | null;
+        const view = this.#document.defaultView as (Window & { PaymentSession?: PaymentSessionApi }) | null;
         const script = this.#document.createElement('script');
         script.src = parsed.href;
         if (this.#nonce) script.nonce = this.#nonce;
-        script.onload = () => (window?.PaymentSession ? resolve(window.PaymentSession) : reject(new Error('The secure card form could not be loaded')));
+        script.onload = () => (view?.PaymentSession ? resolve(view.PaymentSession) : reject(new Error('The secure card form could not be loaded')));
         script.onerror = () => reject(new Error('The secure card form could not be loaded'));
         this.#document.head.append(script);
       });
