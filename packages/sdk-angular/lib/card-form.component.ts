@@ -109,7 +109,28 @@ let instances = 0;
       <button type="button" class="pdirect-secondary" (click)="useAnotherCard()">Use a different card</button>
     </section>
 
-    @if (phase() === 'paid' || phase() === 'pending' || phase() === 'closed' || phase() === 'otp') {
+    @if (phase() === 'otp') {
+      <section class="pdirect-otp" [attr.aria-labelledby]="ids.otp + '-title'">
+        <h2 class="pdirect-final-title" [id]="ids.otp + '-title'" tabindex="-1">Confirm it’s you</h2>
+        <p>To protect this payment, we’ll send a 6-digit code to the phone number or e-mail address you gave the merchant.</p>
+        @if (!otpSentTo()) {
+          <button type="button" class="pdirect-pay" [disabled]="busy()" (click)="sendOtp(false)">Send code</button>
+        } @else {
+          <form novalidate (submit)="verifyOtp($event, otpInput.value)">
+            <div class="pdirect-field" [class.pdirect-invalid]="otpError()">
+              <label [for]="ids.otp">6-digit code</label>
+              <input #otpInput [id]="ids.otp" class="pdirect-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"
+                [attr.aria-invalid]="otpError() ? 'true' : null" [attr.aria-describedby]="ids.otp + '-error'" />
+              <p class="pdirect-field-error" [id]="ids.otp + '-error'" [hidden]="!otpError()">{{ otpError() }}</p>
+            </div>
+            <button type="submit" class="pdirect-pay" [disabled]="busy() || otpLocked()">Verify code</button>
+            <button type="button" class="pdirect-secondary" [disabled]="busy() || otpLocked()" (click)="sendOtp(true)">Send a new code</button>
+          </form>
+        }
+      </section>
+    }
+
+    @if (phase() === 'paid' || phase() === 'pending' || phase() === 'closed') {
       <section class="pdirect-final" [attr.data-outcome]="phase()">
         <h2 class="pdirect-final-title" tabindex="-1">{{ finalTitle() }}</h2>
         <p>{{ finalText() }}</p>
@@ -127,7 +148,12 @@ let instances = 0;
     .pdirect-card-form .pdirect-hosted, .pdirect-card-form .pdirect-field iframe {
       display: block; box-sizing: border-box; inline-size: 100%; block-size: 44px; border: 1px solid #9ca3af; border-radius: 8px; background: #fff;
     }
-    .pdirect-card-form .pdirect-invalid iframe { border-color: #b91c1c; }
+    .pdirect-card-form .pdirect-invalid iframe, .pdirect-card-form .pdirect-invalid .pdirect-code { border-color: #b91c1c; }
+    .pdirect-card-form .pdirect-code {
+      display: block; box-sizing: border-box; inline-size: 12rem; max-inline-size: 100%; block-size: 44px; padding-inline: .75rem;
+      border: 1px solid #6b7280; border-radius: 8px; font: inherit; font-size: 1.2rem; letter-spacing: .3em;
+    }
+    .pdirect-card-form .pdirect-code:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
     .pdirect-card-form .pdirect-field-error { color: #b91c1c; font-size: .85rem; margin: .3rem 0 0; }
     .pdirect-card-form .pdirect-pay {
       inline-size: 100%; min-block-size: 48px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff; font: inherit; font-weight: 600; cursor: pointer;
@@ -168,6 +194,7 @@ export class PdirectCardFormComponent {
   #hostedSessionId: string | null = null;
   #paymentSession: PaymentSessionApi | null = null;
   #onUpdate: ((update: FormSessionUpdate) => void) | null = null;
+  #otpTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected readonly ids = (() => {
     const prefix = `pdirect-${++instances}`;
@@ -177,7 +204,8 @@ export class PdirectCardFormComponent {
       expiryYear: `${prefix}-expiry-year`,
       securityCode: `${prefix}-security-code`,
       nameOnCard: `${prefix}-name-on-card`,
-    } satisfies Record<FieldKey, string>;
+      otp: `${prefix}-otp-code`,
+    } satisfies Record<FieldKey | 'otp', string>;
   })();
 
   protected readonly phase = signal<Phase>('loading');
@@ -189,6 +217,11 @@ export class PdirectCardFormComponent {
   protected readonly errors = signal<Partial<Record<FieldKey, string>>>({});
   protected readonly finalTitle = signal('');
   protected readonly finalText = signal('');
+  /** Where the one-time code went (masked), once sent. */
+  protected readonly otpSentTo = signal<string | null>(null);
+  protected readonly otpError = signal('');
+  /** Rate limited (1402): the code buttons wait until then. */
+  protected readonly otpLocked = signal(false);
   protected readonly amount = computed(() => {
     const c = this.checkout();
     if (!c) return '';
@@ -203,6 +236,7 @@ export class PdirectCardFormComponent {
     inject(DestroyRef).onDestroy(() => {
       this.#destroyed = true;
       this.#onUpdate = null;
+      clearTimeout(this.#otpTimer);
     });
     // The hosted fields replace elements of this template: start once it is in the DOM.
     afterNextRender(() => void this.#start());
@@ -219,7 +253,9 @@ export class PdirectCardFormComponent {
         return;
       }
       if (checkout.require_otp && !checkout.otp_verified) {
-        this.#finish('otp', 'Confirm it’s you first', 'This payment needs a one-time code before the card form opens.');
+        this.status.set('');
+        this.phase.set('otp');
+        this.#focusHeading();
         return;
       }
       this.phase.set('card');
@@ -311,6 +347,69 @@ export class PdirectCardFormComponent {
     }
   }
 
+  /** Sends (or sends again) the one-time code the session requires before the card form. */
+  protected async sendOtp(again: boolean): Promise<void> {
+    if (this.busy() || this.otpLocked()) return;
+    this.busy.set(true);
+    this.alert.set('');
+    this.otpError.set('');
+    this.status.set('Sending the code…');
+    try {
+      const sent = again ? await this.#service.resendOtp() : await this.#service.sendOtp();
+      this.otpSentTo.set(sent.sent_to);
+      this.status.set(`We sent a code to ${sent.sent_to}.`);
+      afterNextRender(() => this.host.nativeElement.querySelector<HTMLInputElement>('.pdirect-code')?.focus(), { injector: this.#injector });
+    } catch (error) {
+      this.#otpFailure(error);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  /** Checks the code; when it is right, the card form opens. */
+  protected async verifyOtp(event: Event, typed: string): Promise<void> {
+    event.preventDefault();
+    if (this.busy() || this.otpLocked()) return;
+    const code = typed.replace(/\s+/g, '');
+    if (!/^[0-9]{6}$/.test(code)) {
+      this.otpError.set('Enter the 6-digit code we sent you.');
+      return;
+    }
+    this.busy.set(true);
+    this.alert.set('');
+    this.otpError.set('');
+    this.status.set('Checking the code…');
+    try {
+      await this.#service.verifyOtp(code);
+      this.phase.set('card');
+      this.status.set('Loading the secure card form…');
+      await this.#openCardForm();
+      this.status.set('');
+    } catch (error) {
+      this.#otpFailure(error);
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  #otpFailure(error: unknown): void {
+    if (error instanceof PdirectError && error.code === '1401') {
+      this.status.set('');
+      this.otpError.set('That code is wrong or has expired. Check it, or ask for a new code.');
+      this.host.nativeElement.querySelector<HTMLInputElement>('.pdirect-code')?.focus();
+      return;
+    }
+    if (error instanceof PdirectError && error.code === '1402') {
+      const wait = error.retryAfter ?? 60;
+      this.otpLocked.set(true);
+      clearTimeout(this.#otpTimer);
+      this.#otpTimer = setTimeout(() => this.otpLocked.set(false), wait * 1000);
+      this.#showAlert(`Too many codes were asked for. Try again in ${wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`);
+      return;
+    }
+    this.#fail(error);
+  }
+
   /** Leaves a 3-D Secure challenge for another card: the abandoned attempt fails at the gateway. */
   protected async useAnotherCard(): Promise<void> {
     if (this.busy()) return;
@@ -370,8 +469,13 @@ export class PdirectCardFormComponent {
     this.finalTitle.set(title);
     this.finalText.set(text);
     this.phase.set(phase);
-    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.pdirect-final-title')?.focus(), { injector: this.#injector });
+    this.#focusHeading();
     if (phase === 'paid' || phase === 'pending' || phase === 'closed') this.#service.stop();
+  }
+
+  /** Moves focus to the heading of what is now shown, once it is rendered. */
+  #focusHeading(): void {
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>('.pdirect-final-title')?.focus(), { injector: this.#injector });
   }
 
   /** A failure the form cannot recover from: say it in words, and tell the host. */

@@ -388,6 +388,44 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
     await page.close();
   });
 
+  it('one-time code first: send, a wrong code is refused in the form, the right one opens the card fields, then pay; the code requests carry the fingerprint too', async () => {
+    const { sessionId, token } = await mint(h, secret, { require_otp: true, customer: { phone: '+447700900123' } });
+    const watched = await h.newPage({ width: 390, height: 844 });
+    const { page } = watched;
+    await page.goto(`${h.site.origin}/#${token}`);
+    await page.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
+    expect(await page.locator('iframe[data-mpgs-field]').count()).toBe(0); // no card fields before the code
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await page.getByLabel('6-digit code').waitFor();
+    expect(await page.getByRole('status').textContent()).toMatch(/^We sent a code to \+44/);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('pdirect-code');
+
+    const outbox = await http(`${h.gw.url}/v1/_sandbox/otp-outbox?session_id=${sessionId}`, { headers: bearer(secret) });
+    const code = outbox.body.data.at(-1).code as string;
+    await page.getByLabel('6-digit code').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.getByText('That code is wrong or has expired.').waitFor();
+    expect(await page.getByLabel('6-digit code').getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: `${ARTIFACTS}phone-otp-wrong-code.png`, fullPage: true });
+
+    await page.getByLabel('6-digit code').fill(code);
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.locator('.pdirect-pay:enabled').waitFor();
+    await typeCard(page, FRICTIONLESS);
+    await page.getByRole('button', { name: 'Pay $12.50' }).click();
+    await page.locator('#outcome').waitFor();
+    expect((await http(`${h.gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) })).body.status).toBe('paid');
+
+    const expected = await documentedFingerprint(page);
+    expect(watched.toGateway.map((call) => call.line)).toEqual(expect.arrayContaining(['POST /v1/otp/send', 'POST /v1/otp/verify', 'POST /v1/payments/collect']));
+    for (const call of watched.toGateway) expect(call.fingerprint, call.line).toBe(expected);
+    const audit = await auditOf(h.gw, sessionId);
+    expect(audit.filter((record) => record.warnings.length > 0)).toEqual([]);
+    expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
+
   it('a token already bound to another device is refused (enforce): the form says so, opens no card fields and emits (failed)', async () => {
     const { sessionId, token } = await mint(h, enforcing);
     // The customer's real device opened the session first...
