@@ -92,6 +92,8 @@ export interface Config {
   bodyLimit: number;
   logLevel: string;
   /** Live network settings, or undefined in sandbox without a base URL (built-in simulator). */
+  /** PDIRECT_CARD_NETWORK: which registered card network (connectors/index.ts) moves the money. Default `mpgs`. */
+  cardNetwork: string;
   mpgs: MpgsSettings | undefined;
   simPort: number;
   webhooks: WebhookSettings;
@@ -151,6 +153,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!isHttpUrl(publicUrl)) problems.push('PDIRECT_PUBLIC_URL must be an http(s) URL');
   if (mode === 'live' && !publicUrl.startsWith('https://')) problems.push('PDIRECT_PUBLIC_URL must be https:// in live mode');
 
+  const cardNetwork = read('PDIRECT_CARD_NETWORK') ?? 'mpgs';
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(cardNetwork)) problems.push('PDIRECT_CARD_NETWORK must be a card network name such as "mpgs"');
   const mpgsBase = read('PDIRECT_MPGS_BASE_URL');
   const mpgsMid = read('PDIRECT_MPGS_MERCHANT_ID');
   const mpgsPassword = read('PDIRECT_MPGS_API_PASSWORD');
@@ -166,7 +170,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       apiPassword: new Secret(mpgsPassword ?? ''),
       apiVersion,
     };
-  } else if (mode === 'live') {
+  } else if (mode === 'live' && cardNetwork === 'mpgs') {
     problems.push('live mode needs the card network: set PDIRECT_MPGS_BASE_URL, PDIRECT_MPGS_MERCHANT_ID and PDIRECT_MPGS_API_PASSWORD');
   }
 
@@ -195,6 +199,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     idempotencyLeaseSeconds: integer(read('PDIRECT_IDEMPOTENCY_LEASE_SECONDS'), 60, 'PDIRECT_IDEMPOTENCY_LEASE_SECONDS', 5, 3600, problems),
     bodyLimit: integer(read('PDIRECT_BODY_LIMIT'), 64 * 1024, 'PDIRECT_BODY_LIMIT', 1024, 10 * 1024 * 1024, problems),
     logLevel: oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ?? 'info',
+    cardNetwork,
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,

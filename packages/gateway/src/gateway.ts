@@ -9,7 +9,8 @@ import { deriveGatewayKeys, type GatewayKeys } from './gateway-keys.js';
 import { createLogger } from './logger.js';
 import { AuditLog } from './modules/audit/audit-log.js';
 import { AuditRepository } from './modules/audit/audit-repository.js';
-import { type CardNetwork, createMpgsConnector } from './connectors/mpgs/index.js';
+import type { CardNetwork } from './connectors/card-network.js';
+import { createCardNetwork, type NetworkRegistry } from './connectors/index.js';
 import { PaymentRepository } from './modules/payments/payment-repository.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
@@ -43,7 +44,7 @@ export interface GatewayServices {
   idempotency: IdempotencyService;
   sessions: SessionService;
   payments: PaymentService;
-  /** The card network (Mastercard Gateway or the sandbox simulator); undefined when not configured (CLI use). */
+  /** The configured card network (PDIRECT_CARD_NETWORK); undefined when not configured (CLI use). */
   network: CardNetwork | undefined;
   /** Customer OTP: send, resend, verify; the sandbox outbox. */
   otp: OtpService;
@@ -54,6 +55,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Audit batching; tests may set 0 to write on the next tick. */
   auditFlushIntervalMs?: number;
+  /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
+  networks?: NetworkRegistry;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -106,12 +109,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     settings: { retentionMs: config.idempotencyRetentionHours * 3_600_000, leaseMs: config.idempotencyLeaseSeconds * 1000 },
   });
-  const network = config.mpgs
-    ? createMpgsConnector(
-        { baseUrl: config.mpgs.baseUrl, merchantId: config.mpgs.merchantId, apiPassword: config.mpgs.apiPassword, apiVersion: config.mpgs.apiVersion },
-        { logger: logger.child({ component: 'mpgs' }) },
-      )
-    : undefined;
+  const network = createCardNetwork(config, logger, options.networks);
   const sessionRepository = new SessionRepository(storage.db);
   const sessions = new SessionService({
     storage,

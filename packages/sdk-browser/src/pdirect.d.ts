@@ -29,9 +29,15 @@ export interface Checkout {
   expires_at: string;
 }
 
-/** POST /v1/card/sessions: a Mastercard Gateway hosted session for the card form. */
+/**
+ * POST /v1/card/sessions: a hosted card-fields session of the gateway's card
+ * network, tagged with the network's name; the SDK renders it through that
+ * network's adapter. For `mpgs` (Mastercard Gateway) the other fields are below.
+ */
 export interface CardSession {
   object: 'card_session';
+  /** Which card network's hosted fields these are (e.g. "mpgs"). */
+  network: string;
   hosted_session_id: string;
   /** Load this script (session.js); it defines the global `PaymentSession`. */
   session_js_url: string;

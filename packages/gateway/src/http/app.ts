@@ -76,7 +76,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
-  hostedCheckoutRoutes(app, { mode: config.mode, networkBaseUrl: config.mpgs?.baseUrl });
+  hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [] });
   extraRoutes?.(app);
 
   app.after(() => registerMethodNotAllowed(app, routes));

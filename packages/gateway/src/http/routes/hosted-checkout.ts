@@ -12,8 +12,8 @@ const SDK_IN_WORKSPACE = new URL('../../../../sdk-browser/src/pdirect.js', impor
 
 export interface HostedCheckoutOptions {
   mode: Mode;
-  /** The card network's base URL (config.mpgs.baseUrl; in sandbox the simulator). Its origin serves session.js and the hosted fields. */
-  networkBaseUrl: string | undefined;
+  /** The card network's browser origins (its scripts, hosted fields and 3-D Secure pages). */
+  networkOrigins: readonly string[];
 }
 
 /**
@@ -28,14 +28,13 @@ export interface HostedCheckoutOptions {
  */
 export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedCheckoutOptions): void {
   const sdk = loadBrowserSdk();
-  const networkOrigin = options.networkBaseUrl ? new URL(options.networkBaseUrl).origin : undefined;
 
   app.get<{ Params: { session_id: string } }>('/checkout/:session_id', async (request, reply) => {
     const nonce = randomBytes(18).toString('base64');
     const valid = SESSION_ID.test(request.params.session_id);
     return reply
       .code(valid ? 200 : 404)
-      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigin, mode: options.mode }))
+      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigins: options.networkOrigins, mode: options.mode }))
       .header('Cache-Control', 'no-store')
       // The page must not leak its URL (the session id) to the network's frames, the ACS or the merchant.
       .header('Referrer-Policy', 'no-referrer')
@@ -86,8 +85,8 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
  * allow any https: origin there. Sandbox keeps the exact network origin
  * (the simulator serves its ACS itself).
  */
-export function checkoutPagePolicy(options: { nonce: string; networkOrigin: string | undefined; mode: Mode }): string {
-  const network = options.networkOrigin ? [options.networkOrigin] : [];
+export function checkoutPagePolicy(options: { nonce: string; networkOrigins: readonly string[]; mode: Mode }): string {
+  const network = [...options.networkOrigins];
   const issuers = options.mode === 'live' ? ['https:'] : [];
   const list = (...sources: string[]) => (sources.length > 0 ? sources.join(' ') : "'none'");
   return [

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import type { AuthenticationOutcome, BrowserDetails, CardNetwork, PaymentOutcome } from '../../connectors/mpgs/index.js';
-import { MpgsError } from '../../connectors/mpgs/index.js';
+import type { AuthenticationOutcome, BrowserDetails, CardNetwork, PaymentOutcome } from '../../connectors/card-network.js';
+import { NetworkRejected } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Storage } from '../../storage/database.js';
@@ -16,7 +16,7 @@ export interface CollectInput {
   payment_method: 'card';
   hosted_session_id: string;
   /** The customer's browser, for 3-D Secure 2; userAgent defaults to the request's User-Agent. */
-  browser?: Omit<BrowserDetails, 'userAgent'> & { userAgent?: string };
+  browser?: BrowserDetails;
   /** Legacy callers: compared byte for byte with the session (SPEC §2). */
   amount?: string;
   currency?: string;
@@ -167,9 +167,9 @@ export class PaymentService {
     try {
       outcome = await this.deps.network.refund({ orderId: payment.mpgs_order_id, refundTransactionId: refund.mpgs_txn_id, amount: refund.amount, currency: code });
     } catch (err) {
-      if (!(err instanceof MpgsError)) throw err; // transport trouble: the refund stays pending and is reconciled
-      await this.#settleRefund(payment, refund, 'failed', err.cause ?? 'REJECTED');
-      throw new ApiError('1601', `refund refused by the card network (${err.cause ?? 'REJECTED'})`);
+      if (!(err instanceof NetworkRejected)) throw err; // transport trouble: the refund stays pending and is reconciled
+      await this.#settleRefund(payment, refund, 'failed', err.reason);
+      throw new ApiError('1601', `refund refused by the card network (${err.reason})`);
     }
     return this.#settleRefund(payment, refund, outcome.status, outcome.gatewayCode);
   }
@@ -266,10 +266,10 @@ export class PaymentService {
     try {
       return await call();
     } catch (err) {
-      const rejected = err instanceof MpgsError;
-      await this.#fail(payment, 'processing', rejected ? `card network rejected the request (${err.cause ?? 'REJECTED'})` : 'card network unreachable', rejected ? (err.cause ?? 'REJECTED') : 'SYSTEM_ERROR');
-      if (rejected && err.field?.startsWith('session')) throw new ApiError('1010', 'hosted_session_id: the card network does not know this hosted session (expired or never filled in)');
-      if (rejected) throw new ApiError('1601', `card declined (${err.cause ?? 'REJECTED'})`);
+      const rejected = err instanceof NetworkRejected;
+      await this.#fail(payment, 'processing', rejected ? `card network rejected the request (${err.reason})` : 'card network unreachable', rejected ? (err.reason) : 'SYSTEM_ERROR');
+      if (rejected && err.hostedSessionUnknown) throw new ApiError('1010', 'hosted_session_id: the card network does not know this hosted session (expired or never filled in)');
+      if (rejected) throw new ApiError('1601', `card declined (${err.reason})`);
       this.deps.logger.error({ err, payment_id: payment.id }, 'card network call failed');
       throw new ApiError('1900', 'the card network could not be reached; try again');
     }
@@ -309,7 +309,7 @@ export class PaymentService {
       currency: currencyCode(payment.currency)!,
       reference: payment.order_id,
     }).catch((err: unknown): PaymentOutcome | 'rejected' => {
-      if (err instanceof MpgsError) return 'rejected';
+      if (err instanceof NetworkRejected) return 'rejected';
       this.deps.logger.error({ err, payment_id: payment.id }, 'PAY outcome unknown; will reconcile');
       return { status: 'pending', reconcile: true } as PaymentOutcome;
     });
