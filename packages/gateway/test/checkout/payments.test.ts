@@ -184,7 +184,7 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
       const row = (await db.selectFrom('checkout_sessions').selectAll().where('id', '=', s.sessionId).executeTakeFirstOrThrow());
       await db.insertInto('payments').values({
         id, session_id: row.id, merchant_id: row.merchant_id, order_id: row.order_id, amount: row.amount, amount_minor: row.amount_minor, currency: row.currency,
-        customer_reference: row.customer_reference, status: 'processing', hosted_session_id: hosted, mpgs_order_id: id, auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
+        customer_reference: row.customer_reference, status: 'processing', hosted_session_id: hosted, network: 'mpgs', network_order_ref: id, auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
         authentication_status: null, card_brand: null, card_masked: null, card_expiry: null, gateway_code: null, failure_reason: null,
         amount_refunded_minor: 0, reconcile_after: null, created_at: now, updated_at: now,
       }).execute();

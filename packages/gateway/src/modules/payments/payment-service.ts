@@ -68,7 +68,7 @@ export class PaymentService {
 
     const initiated = await this.#authenticationStep(payment, () =>
       this.deps.network.initiateAuthentication({
-        orderId: payment.mpgs_order_id,
+        orderId: payment.network_order_ref,
         authTransactionId: payment.auth_txn_id,
         hostedSessionId: payment.hosted_session_id,
         currency: currencyCode(payment.currency)!,
@@ -78,7 +78,7 @@ export class PaymentService {
 
     const authenticated = await this.#authenticationStep(payment, () =>
       this.deps.network.authenticatePayer({
-        orderId: payment.mpgs_order_id,
+        orderId: payment.network_order_ref,
         authTransactionId: payment.auth_txn_id,
         hostedSessionId: payment.hosted_session_id,
         amount: payment.amount,
@@ -100,7 +100,7 @@ export class PaymentService {
     const payment = await this.deps.payments.findById(paymentId);
     if (!payment) return undefined;
     if (payment.status !== 'requires_action') return this.#redirectFor(payment);
-    const auth = await this.deps.network.retrieveAuthentication(payment.mpgs_order_id, payment.auth_txn_id);
+    const auth = await this.deps.network.retrieveAuthentication(payment.network_order_ref, payment.auth_txn_id);
     if (auth.status === 'challenge' || auth.status === 'pending') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
     const now = this.deps.clock.now();
     if (auth.status === 'proceed' || (auth.status === 'unavailable' && this.deps.payWhenAuthenticationUnavailable)) {
@@ -147,12 +147,12 @@ export class PaymentService {
       amount_minor: minor,
       currency: payment.currency,
       status: 'pending',
-      mpgs_txn_id: '',
+      network_txn_ref: '',
       gateway_code: null,
       created_at: now,
       updated_at: now,
     };
-    refund.mpgs_txn_id = refund.id;
+    refund.network_txn_ref = refund.id;
     const reserved = await this.deps.storage.db.transaction().execute(async (trx) => {
       if (minor <= 0 || !(await this.deps.payments.reserveRefund(payment.id, minor, trx))) return false;
       await this.deps.payments.insertRefund(refund, trx);
@@ -165,7 +165,7 @@ export class PaymentService {
 
     let outcome: PaymentOutcome;
     try {
-      outcome = await this.deps.network.refund({ orderId: payment.mpgs_order_id, refundTransactionId: refund.mpgs_txn_id, amount: refund.amount, currency: code });
+      outcome = await this.deps.network.refund({ orderId: payment.network_order_ref, refundTransactionId: refund.network_txn_ref, amount: refund.amount, currency: code });
     } catch (err) {
       if (!(err instanceof NetworkRejected)) throw err; // transport trouble: the refund stays pending and is reconciled
       await this.#settleRefund(payment, refund, 'failed', err.reason);
@@ -187,7 +187,7 @@ export class PaymentService {
     const now = this.deps.clock.now();
     let settled = 0;
     for (const payment of await this.deps.payments.dueForReconciliation(now, now - PROCESSING_STALE_MS, limit)) {
-      const outcome = await this.deps.network.reconcilePayment(payment.mpgs_order_id, payment.pay_txn_id).catch((err) => {
+      const outcome = await this.deps.network.reconcilePayment(payment.network_order_ref, payment.pay_txn_id).catch((err) => {
         this.deps.logger.warn({ err, payment_id: payment.id }, 'reconciliation failed; will retry');
         return undefined;
       });
@@ -201,7 +201,7 @@ export class PaymentService {
     }
     for (const refund of await this.deps.payments.pendingRefunds(now - PROCESSING_STALE_MS, limit)) {
       const payment = (await this.deps.payments.findById(refund.payment_id))!;
-      const outcome = await this.deps.network.reconcilePayment(payment.mpgs_order_id, refund.mpgs_txn_id).catch(() => undefined);
+      const outcome = await this.deps.network.reconcilePayment(payment.network_order_ref, refund.network_txn_ref).catch(() => undefined);
       if (outcome === undefined || outcome?.status === 'pending') continue;
       settled++;
       await this.#settleRefund(payment, refund, outcome === null ? 'failed' : outcome.status, outcome?.gatewayCode ?? 'NOT_RECEIVED');
@@ -226,7 +226,8 @@ export class PaymentService {
       customer_reference: session.customer_reference,
       status: 'processing',
       hosted_session_id: hostedSessionId,
-      mpgs_order_id: id,
+      network: this.deps.network.name,
+      network_order_ref: id,
       auth_txn_id: 'auth-1',
       pay_txn_id: 'pay-1',
       authentication_status: null,
@@ -237,6 +238,7 @@ export class PaymentService {
       failure_reason: null,
       amount_refunded_minor: 0,
       reconcile_after: null,
+      network_data: null,
       created_at: now,
       updated_at: now,
     };
@@ -301,7 +303,7 @@ export class PaymentService {
   /** PAY with the recorded ids, then settle in one short transaction. */
   async #pay(payment: Payment, authenticated: boolean): Promise<Payment> {
     const outcome = await this.deps.network.pay({
-      orderId: payment.mpgs_order_id,
+      orderId: payment.network_order_ref,
       payTransactionId: payment.pay_txn_id,
       authTransactionId: authenticated ? payment.auth_txn_id : undefined,
       hostedSessionId: payment.hosted_session_id,
