@@ -1,4 +1,4 @@
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStorage, type Storage } from '../../src/storage/database.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';
@@ -21,8 +21,12 @@ describe.each(testDatabases())('migration 0006: network-neutral storage ($name)'
   it('moves existing payment and refund references to the neutral columns', async () => {
     db = await factory.create();
     storage = openStorage(db.url);
+    // As migrate.ts does: on PostgreSQL the bookkeeping tables live in this test's own schema.
+    const schema =
+      storage.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema : undefined;
     const migrator = new Migrator({
       db: storage.db,
+      ...(schema ? { migrationTableSchema: schema } : {}),
       provider: { getMigrations: async () => migrationsFor(storage!.dialect) },
       migrationTableName: 'pdirect_migrations',
       migrationLockTableName: 'pdirect_migrations_lock',
