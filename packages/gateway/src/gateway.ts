@@ -124,7 +124,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const payments = new PaymentService({
     storage,
     payments: new PaymentRepository(storage.db),
-    sessions: sessionRepository,
+    sessions,
     // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
     network: network ?? (undefined as unknown as CardNetwork),
     clock,
@@ -137,7 +137,6 @@ export async function createServices(config: Config, options: ServiceOptions = {
     settings: config.otp,
     keys,
     sessions,
-    sessionRepository,
     merchants,
     clock,
     logger,

@@ -1,31 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { BrowserDetailsSchema } from '../../connectors/browser-details.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
+import { collectBody, type CollectInput } from '../../modules/payments/payment-schemas.js';
 import { paymentView, type PaymentService } from '../../modules/payments/payment-service.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
 
-/** The collect body; `hosted_session_id` must look like one of the configured network's hosted sessions. */
-export function collectBody(hostedSessionIdPattern: string) {
-  return Type.Object(
-    {
-      payment_method: Type.Literal('card'),
-      hosted_session_id: Type.String({ pattern: hostedSessionIdPattern }),
-      browser: Type.Optional(BrowserDetailsSchema),
-      // Legacy callers only; the session's values are what is charged.
-      amount: Type.Optional(Type.String({ maxLength: 64 })),
-      currency: Type.Optional(Type.String({ maxLength: 16 })),
-      customer_reference: Type.Optional(Type.String({ maxLength: 512 })),
-    },
-    { additionalProperties: false },
-  );
-}
-
 /** Without a configured network the routes answer 1900; any short id passes the edge. */
 const ANY_HOSTED_SESSION = '^[A-Za-z0-9._-]{1,64}$';
-
-export type CollectBody = Static<ReturnType<typeof collectBody>>;
 
 /** SDK boundary (Bearer session_token): what the customer sees, the card form, paying. */
 export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionService; payments: PaymentService; network: CardNetwork | undefined }): void {
@@ -40,7 +21,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });
 
-  app.post<{ Body: CollectBody }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
+  app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
     network();
     const result = await deps.payments.collect(request.checkoutSession!, request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown' });
     const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Mode } from '../../config.js';
 import { renderCheckoutPage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+import { idPattern } from '../../ids.js';
 
-const SESSION_ID = /^cs_[a-z2-7]{20}$/;
+const SESSION_ID = new RegExp(idPattern('cs'));
 
 /** In this repository: packages/gateway/src/http/routes → packages/sdk-browser/src/pdirect.js. */
 const SDK_IN_WORKSPACE = new URL('../../../../sdk-browser/src/pdirect.js', import.meta.url);
