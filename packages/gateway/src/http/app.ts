@@ -44,7 +44,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
     // X-Forwarded-For is read only when the socket peer is a configured proxy.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     ...(config.tls
       ? { https: { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const } }
       : {}),
