@@ -40,9 +40,11 @@ export interface CardSession {
   network: string;
   hosted_session_id: string;
   /** Load this script (session.js); it defines the global `PaymentSession`. */
-  session_js_url: string;
+  session_js_url?: string;
   api_version?: string | number;
   merchant_id?: string;
+  /** Other networks add their own fields for their adapter. */
+  [field: string]: unknown;
 }
 
 export type ChallengeWindowSize = 'FULL_SCREEN' | '250_X_400' | '390_X_400' | '500_X_600' | '600_X_400';
@@ -120,11 +122,43 @@ export interface ShowChallengeOptions {
   nonce?: string;
 }
 
+/** The neutral names of the hosted card fields, mapped to CSS selectors of the page's placeholders. */
+export interface CardFieldSelectors {
+  number: string;
+  securityCode: string;
+  expiryMonth: string;
+  expiryYear: string;
+  nameOnCard?: string;
+}
+
+export interface MountCardFieldsOptions {
+  fields: CardFieldSelectors;
+  /** The page's CSP nonce for the network's script; default: the nonce of the page's own <script nonce>. */
+  nonce?: string;
+}
+
+/** What the customer typed, as the network took it into the hosted session. */
+export interface CardFieldsUpdate {
+  /** "ok", "fields_in_error", "request_timeout", or another status with errors.message. */
+  status: string;
+  /** fields_in_error: per field name, "missing" or "invalid". */
+  errors?: Record<string, string>;
+}
+
+/** The mounted hosted fields of one card session. */
+export interface CardFields {
+  network: string;
+  hostedSessionId: string;
+  submit(): Promise<CardFieldsUpdate>;
+}
+
 export interface Pdirect {
   /** SHA-256 hex of stable device attributes (a binding aid, not an identifier); computed once. */
   fingerprint(): Promise<string>;
   getCheckout(): Promise<Checkout>;
   openCardSession(): Promise<CardSession>;
+  /** Renders the card network's hosted fields through the adapter named by `cardSession.network`. */
+  mountCardFields(cardSession: CardSession, options: MountCardFieldsOptions): Promise<CardFields>;
   collect(options: CollectOptions): Promise<Payment>;
   sendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
   resendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
@@ -146,6 +180,7 @@ export class PdirectError extends Error {
 }
 
 export function createPdirect(options: PdirectOptions): Pdirect;
+export function mountCardFields(cardSession: CardSession, options: MountCardFieldsOptions): Promise<CardFields>;
 export function showChallenge(container: Element, html: string, options?: ShowChallengeOptions): HTMLIFrameElement | null;
 export function browserDetails(): BrowserDetails;
 export function challengeWindowSize(viewportWidth: number, viewportHeight: number): ChallengeWindowSize;
