@@ -5,9 +5,11 @@
 import type { Config } from '../../config.js';
 import type { NetworkEntry } from '../registry-types.js';
 import { createMpgsConnector } from './config.js';
+import { startMpgsSandbox } from './sandbox.js';
 
 export { MpgsConnector } from './connector.js';
 export type { HostedSession } from './types.js';
+export { SANDBOX_MERCHANT, SANDBOX_PASSWORD } from './sandbox.js';
 export {
   MPGS_DEFAULTS,
   MpgsConfigError,
@@ -28,4 +30,5 @@ export const mpgsNetwork: NetworkEntry = {
     const { baseUrl, merchantId, apiPassword, apiVersion } = config.mpgs;
     return createMpgsConnector({ baseUrl, merchantId, apiPassword, apiVersion }, { logger: deps.logger.child({ component: 'mpgs' }) });
   },
+  startSandbox: startMpgsSandbox,
 };
