@@ -23,32 +23,15 @@ import { KeyRepository } from './modules/keys/key-repository.js';
 import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
-import { createOtpService, type OtpService } from './modules/otp/otp-service.js';
-import { createWebhookService, type WebhookService } from './modules/webhooks/webhook-service.js';
+import { createOtpService } from './modules/otp/otp-service.js';
+import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
-import { openStorage, type Storage } from './storage/database.js';
+import { openStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
-/** Everything the routes and the CLI call, wired once. */
-export interface GatewayServices {
-  storage: Storage;
-  clock: Clock;
-  keys: GatewayKeys;
-  authenticator: MerchantAuthenticator;
-  keyService: KeyService;
-  merchants: MerchantService;
-  audit: AuditLog;
-  auditRepository: AuditRepository;
-  /** Secret rotation, redelivery, and the delivery worker (started by `listen()` or `pdirect worker`). */
-  webhooks: WebhookService;
-  idempotency: IdempotencyService;
-  sessions: SessionService;
-  payments: PaymentService;
-  /** The configured card network (PDIRECT_CARD_NETWORK); undefined when not configured (CLI use). */
-  network: CardNetwork | undefined;
-  /** Customer OTP: send, resend, verify; the sandbox outbox. */
-  otp: OtpService;
-}
+import type { GatewayServices } from './services.js';
+
+export type { GatewayServices } from './services.js';
 
 export interface ServiceOptions {
   clock?: Clock;

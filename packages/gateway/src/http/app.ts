@@ -18,7 +18,7 @@ import { otpRoutes } from './routes/otp.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { threeDsRoutes } from './routes/three-ds.js';
-import type { GatewayServices } from '../gateway.js';
+import type { GatewayServices } from '../services.js';
 
 /** One log line per request, at completion: no headers, no query string (nothing secret can ride along). */
 class OneLinePerRequest extends LogController {
