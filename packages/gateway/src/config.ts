@@ -3,6 +3,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { Secret } from './crypto/secret.js';
 import { parseDuration } from './duration.js';
+import { isHttpUrl } from './urls.js';
 
 /**
  * The one typed configuration (shared/SPEC.md §7). Everything comes from the
@@ -318,15 +319,6 @@ function integer(value: string | undefined, fallback: number, name: string, min:
     return fallback;
   }
   return Number(value);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 export function isIpOrCidr(value: string): boolean {
