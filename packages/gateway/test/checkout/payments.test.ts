@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cardSession, collect, completeChallenge, DEVICE_A, mintSession, postForm, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
 const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
@@ -12,19 +13,11 @@ const REJECTED = { number: '5506900140100503', expiry: '01/39' };
 const ERROR_ON_INITIATE = { number: '5210760000000004', expiry: '01/39' };
 
 describe.each(testDatabases())('card payments end to end ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' } });
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
 
   const order = async (orderId: string) => {
     const res = await fetch(`${gw.simulator!.url}/api/rest/version/100/merchant/TESTPDIRECT/order/${orderId}`, {

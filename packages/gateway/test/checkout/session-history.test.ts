@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionRepository } from '../../src/modules/sessions/session-repository.js';
 import { IllegalSessionTransition } from '../../src/modules/sessions/state-machine.js';
 import { cardSession, collect, mintSession } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 
 const DECLINED = { number: '5111111111111118', expiry: '05/39' };
 const APPROVED = { number: '5111111111111118', expiry: '01/39' };
 
 /** Every change of a session's state is a checked transition with a history row. */
 describe.each(testDatabases())('checkout session state machine ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'History Shop', redirectHosts: ['localhost', '127.0.0.1'] } });
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'History Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
 
   it('records mint, each claim, the reopening after a decline, and paid — with causes naming the payments', async () => {
     const { sessionId, token } = await mintSession(gw, secret);

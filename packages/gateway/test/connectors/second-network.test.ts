@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { collect, mintSession, postForm, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
+import { testDatabases } from '../support/databases.js';
 import { FAKE_CARDS, FakeNetwork, fakeNetworkRegistry } from '../support/fake-network.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
 /**
@@ -11,20 +12,11 @@ import { bearer, http } from '../support/http.js';
  * core changes; only this network's folder (here: the fake) would.
  */
 describe.each(testDatabases())('a second card network runs the payment stories ($name)', (factory) => {
-  let db: TestDatabase;
+  const fake = new FakeNetwork();
+  const fixture = useGatewayWithMerchant(factory, { gateway: { networks: fakeNetworkRegistry(fake), env: { PDIRECT_CARD_NETWORK: 'fakenet' } } });
   let gw: TestGateway;
   let secret: string;
-  const fake = new FakeNetwork();
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, networks: fakeNetworkRegistry(fake), env: { PDIRECT_CARD_NETWORK: 'fakenet' } });
-    secret = (await gw.services.merchants.create({ name: 'Fake Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
   beforeEach(() => {
     fake.down = false;
     fake.downAfterLoss = false;

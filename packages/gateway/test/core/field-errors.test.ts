@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 import { sessionBody } from '../support/checkout.js';
 import { Pdirect, PdirectError, type SessionCreateParams } from '../../../sdk-node/src/index.js';
@@ -9,19 +10,11 @@ const REQUIRED = ['amount', 'currency', 'customer_reference', 'order_id', 'notif
 
 /** 1010 names every invalid field (param, code, message in plain words); single-field errors carry `param`. */
 describe.each(testDatabases())('errors that name every field ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { merchant: { name: 'Fields Shop', redirectHosts: ['localhost', '127.0.0.1'] } });
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url });
-    secret = (await gw.services.merchants.create({ name: 'Fields Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
 
   const mint = (body: Record<string, unknown>) => http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body });
 
