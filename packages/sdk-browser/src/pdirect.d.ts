@@ -167,7 +167,16 @@ export interface Pdirect {
 }
 
 export class PdirectError extends Error {
-  constructor(details: { status: number; code: string; message: string; requestId?: string | null; retryAfter?: number | null; cause?: unknown });
+  constructor(details: {
+    status: number;
+    code: string;
+    message: string;
+    requestId?: string | null;
+    retryAfter?: number | null;
+    param?: string | null;
+    errors?: Array<{ param: string; code: string; message: string }> | null;
+    cause?: unknown;
+  });
   readonly name: 'PdirectError';
   /** HTTP status; 0 when the gateway could not be reached. */
   readonly status: number;
@@ -177,6 +186,10 @@ export class PdirectError extends Error {
   readonly requestId: string | null;
   /** Seconds to wait, from Retry-After (OTP rate limit, 1402). */
   readonly retryAfter: number | null;
+  /** The request field the error is about (1010 for one field, 1101-1103, 1201), when there is one. */
+  readonly param: string | null;
+  /** 1010: every invalid field, in plain words. */
+  readonly errors: Array<{ param: string; code: string; message: string }> | null;
 }
 
 export function createPdirect(options: PdirectOptions): Pdirect;

@@ -40,7 +40,7 @@ const CHALLENGE_WINDOW_SIZES = [
  */
 export class PdirectError extends Error {
   /**
-   * @param {{ status: number, code: string, message: string, requestId?: string | null, retryAfter?: number | null, cause?: unknown }} details
+   * @param {{ status: number, code: string, message: string, requestId?: string | null, retryAfter?: number | null, param?: string | null, errors?: Array<{ param: string, code: string, message: string }> | null, cause?: unknown }} details
    */
   constructor(details) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +49,8 @@ export class PdirectError extends Error {
     this.code = details.code;
     this.requestId = details.requestId ?? null;
     this.retryAfter = details.retryAfter ?? null;
+    this.param = details.param ?? null;
+    this.errors = details.errors ?? null;
   }
 }
 
@@ -120,6 +122,8 @@ export function createPdirect(options) {
       message: typeof envelope?.message === 'string' ? envelope.message : `The payment service answered HTTP ${response.status}.`,
       requestId: typeof envelope?.request_id === 'string' ? envelope.request_id : requestId,
       retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+      param: typeof envelope?.param === 'string' ? envelope.param : null,
+      errors: Array.isArray(envelope?.errors) ? envelope.errors : null,
     });
   }
 

@@ -11,6 +11,8 @@
  *    switch below runs over a closed union with a `never` check, so adding a
  *    value to wire.ts without deciding what it means fails to compile.
  */
+// The outcomes are the core's (connectors/card-network.ts); this file only maps onto them.
+import type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 import type {
   MpgsAuthenticationStatus,
   MpgsGatewayCode,
@@ -18,9 +20,6 @@ import type {
   MpgsOrderStatus,
   MpgsResult,
 } from './wire.js';
-
-// The outcomes are the core's (connectors/card-network.ts); this file only maps onto them.
-import type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 
 export type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 
