@@ -40,7 +40,7 @@ export interface CardSession {
   network: string;
   hosted_session_id: string;
   /** Load this script (session.js); it defines the global `PaymentSession`. */
-  session_js_url?: string;
+  session_js_url: string;
   api_version?: string | number;
   merchant_id?: string;
   /** Other networks add their own fields for their adapter. */
