@@ -163,10 +163,10 @@ describe('mountCardFields', () => {
   const fields = { number: '#n', securityCode: '#c', expiryMonth: '#m', expiryYear: '#y' };
 
   it('refuses a card network it has no adapter for, before touching the page', async () => {
-    await expect(mountCardFields({ object: 'card_session', network: 'othernet', hosted_session_id: 'x' }, { fields })).rejects.toThrow(
+    await expect(mountCardFields({ object: 'card_session', network: 'othernet', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(
       'no adapter for card network "othernet"',
     );
-    await expect(mountCardFields({ object: 'card_session', network: 'constructor', hosted_session_id: 'x' }, { fields })).rejects.toThrow(TypeError);
+    await expect(mountCardFields({ object: 'card_session', network: 'constructor', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(TypeError);
   });
 
   it('the hosted checkout page goes through the adapter, never a network script directly', () => {
