@@ -24,6 +24,7 @@ import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { createOtpService } from './modules/otp/otp-service.js';
+import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
 import { openStorage } from './storage/database.js';
@@ -141,6 +142,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     payments,
     network,
     otp,
+    users: createUserService({ storage, keys, clock, publicUrl: config.publicUrl }),
     logger,
     async close() {
       // Attempts in flight finish and are recorded before the database closes.

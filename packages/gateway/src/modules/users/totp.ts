@@ -33,7 +33,8 @@ export async function verifyTotp(secret: string, code: string, atMs: number, las
       epochTolerance: [TOTP_PERIOD_SECONDS, 0],
       ...(lastStep !== null ? { afterTimeStep: lastStep } : {}),
     });
-    return result.valid ? result.timeStep : undefined;
+    // The functional verify answers the TOTP result (with its time step) for the default strategy.
+    return result.valid && 'timeStep' in result ? (result.timeStep as number) : undefined;
   } catch {
     return undefined;
   }
