@@ -154,7 +154,7 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired';
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {
