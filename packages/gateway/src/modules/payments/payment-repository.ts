@@ -122,7 +122,8 @@ export class PaymentRepository {
 
   /** Dashboard charts: payments since `since`, grouped by time bucket, status and currency; and failures by gateway code. */
   async statsSince(merchantId: string, since: number, bucketMs: number) {
-    const bucket = sql<number | string>`(created_at - ${since}) / ${bucketMs}`;
+    // Inlined integers (computed here, never input), so SELECT and GROUP BY are the same expression on PostgreSQL.
+    const bucket = sql<number | string>`(created_at - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
     const series = await this.db
       .selectFrom('payments')
       .select([bucket.as('bucket'), 'status', 'currency', (eb) => eb.fn.countAll<number | string>().as('count'), (eb) => eb.fn.sum<number | string>('amount_minor').as('minor')])
