@@ -71,7 +71,7 @@ function KeysSection() {
             <label>
               Allowed source addresses (optional)
               <input placeholder="203.0.113.0/24, 2001:db8::/32" aria-describedby="new-ip-help" aria-invalid={form.formState.errors.ip ? true : undefined} {...form.register('ip')} />
-              <small id="new-ip-help">{form.formState.errors.ip?.message ?? 'Empty: the key works from any address.'}</small>
+              <small aria-hidden="true" id="new-ip-help">{form.formState.errors.ip?.message ?? 'Empty: the key works from any address.'}</small>
             </label>
             <button type="submit" aria-busy={create.isPending}>Create key</button>
           </form>
@@ -115,7 +115,7 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
             <label>
               Allowed source addresses for {k.key_id}
               <input aria-describedby={`ip-help-${k.key_id}`} aria-invalid={form.formState.errors.ip ? true : undefined} {...form.register('ip')} />
-              <small id={`ip-help-${k.key_id}`}>{form.formState.errors.ip?.message ?? 'Comma-separated; empty for any address.'}</small>
+              <small aria-hidden="true" id={`ip-help-${k.key_id}`}>{form.formState.errors.ip?.message ?? 'Comma-separated; empty for any address.'}</small>
             </label>
             <button type="submit" className="inline">Save addresses</button>
             <button type="button" className="inline secondary outline" onClick={() => setEditing(false)}>Cancel</button>

@@ -44,7 +44,7 @@ export function RedeliverButton({ event, invalidate }: { event: EventDetail; inv
       <button type="button" className="inline" disabled={live} onClick={() => redeliver.mutate()} aria-describedby={live ? `live-${event.id}` : undefined}>
         Redeliver {event.type} event
       </button>
-      {live ? <small id={`live-${event.id}`}> A delivery is still scheduled; redeliver once it has succeeded or given up.</small> : null}
+      {live ? <small aria-hidden="true" id={`live-${event.id}`}> A delivery is still scheduled; redeliver once it has succeeded or given up.</small> : null}
       {redeliver.isSuccess ? <p role="status">Redelivery scheduled.</p> : null}
       <ErrorNotice error={redeliver.error} />
     </>

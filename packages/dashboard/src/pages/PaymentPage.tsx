@@ -92,7 +92,7 @@ export function PaymentPage() {
             <label>
               Refund amount ({payment.currency.toUpperCase()})
               <input inputMode="decimal" aria-describedby="refund-help" {...form.register('amount')} />
-              <small id="refund-help">{form.formState.errors.amount?.message ?? 'Leave empty to refund everything not yet refunded.'}</small>
+              <small aria-hidden="true" id="refund-help">{form.formState.errors.amount?.message ?? 'Leave empty to refund everything not yet refunded.'}</small>
             </label>
             <button type="submit" aria-busy={refund.isPending}>Refund</button>
           </form>

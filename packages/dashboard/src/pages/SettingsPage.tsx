@@ -65,7 +65,7 @@ function AllowListSection({ settings }: { settings: Settings }) {
           <label>
             Allowed hosts (one per line)
             <textarea rows={4} aria-describedby="hosts-help" aria-invalid={form.formState.errors.hosts ? true : undefined} {...form.register('hosts')} />
-            <small id="hosts-help">{form.formState.errors.hosts?.message ?? 'For example shop.example. An empty list refuses every checkout.'}</small>
+            <small aria-hidden="true" id="hosts-help">{form.formState.errors.hosts?.message ?? 'For example shop.example. An empty list refuses every checkout.'}</small>
           </label>
           <button type="submit" className="inline" aria-busy={save.isPending}>Save allow-list</button>
           <ErrorNotice error={save.error} />
@@ -173,7 +173,7 @@ function TeamSection() {
             <label>
               Email
               <input type="email" aria-describedby="invite-help" {...inviteForm.register('email')} />
-              <small id="invite-help">{inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}</small>
+              <small aria-hidden="true" id="invite-help">{inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}</small>
             </label>
             <label>
               Role

@@ -69,12 +69,12 @@ export function SetupPage() {
             <label>
               Password
               <input type="password" autoComplete="new-password" aria-invalid={form.formState.errors.password ? true : undefined} aria-describedby="password-help" {...form.register('password')} />
-              <small id="password-help">At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}</small>
+              <small aria-hidden="true" id="password-help">At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}</small>
             </label>
             <label>
               Repeat the password
               <input type="password" autoComplete="new-password" aria-invalid={form.formState.errors.confirm ? true : undefined} aria-describedby="confirm-help" {...form.register('confirm')} />
-              <small id="confirm-help">{form.formState.errors.confirm?.message ?? 'Type it again to be sure.'}</small>
+              <small aria-hidden="true" id="confirm-help">{form.formState.errors.confirm?.message ?? 'Type it again to be sure.'}</small>
             </label>
           </fieldset>
           <fieldset>
@@ -89,7 +89,7 @@ export function SetupPage() {
             <label>
               Authentication code
               <input inputMode="numeric" autoComplete="one-time-code" aria-invalid={form.formState.errors.code ? true : undefined} aria-describedby="code-help" {...form.register('code')} />
-              <small id="code-help">{form.formState.errors.code?.message ?? 'The 6 digits the app shows now.'}</small>
+              <small aria-hidden="true" id="code-help">{form.formState.errors.code?.message ?? 'The 6 digits the app shows now.'}</small>
             </label>
           </fieldset>
           <ErrorNotice error={complete.error} />

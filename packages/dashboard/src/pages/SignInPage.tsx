@@ -38,12 +38,12 @@ export function SignInPage() {
           <label>
             Email
             <input type="email" autoComplete="username" {...passwordForm.register('email')} aria-describedby="email-help" />
-            <small id="email-help">{passwordForm.formState.errors.email?.message ?? 'The address your account was created with.'}</small>
+            <small aria-hidden="true" id="email-help">{passwordForm.formState.errors.email?.message ?? 'The address your account was created with.'}</small>
           </label>
           <label>
             Password
             <input type="password" autoComplete="current-password" {...passwordForm.register('password')} aria-describedby="pw-help" />
-            <small id="pw-help">{passwordForm.formState.errors.password?.message ?? ' '}</small>
+            <small aria-hidden="true" id="pw-help">{passwordForm.formState.errors.password?.message ?? ' '}</small>
           </label>
           <ErrorNotice error={password.error} />
           <button type="submit" aria-busy={password.isPending}>Sign in</button>
@@ -54,7 +54,7 @@ export function SignInPage() {
           <label>
             Authentication code
             <input inputMode="numeric" autoComplete="one-time-code" autoFocus {...codeForm.register('code')} aria-describedby="code-help" />
-            <small id="code-help">{codeForm.formState.errors.code?.message ?? '6 digits, or one of your recovery codes.'}</small>
+            <small aria-hidden="true" id="code-help">{codeForm.formState.errors.code?.message ?? '6 digits, or one of your recovery codes.'}</small>
           </label>
           <ErrorNotice error={code.error} />
           <button type="submit" aria-busy={code.isPending}>Verify code and sign in</button>
