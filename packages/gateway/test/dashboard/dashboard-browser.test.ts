@@ -146,7 +146,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.keyboard.press('Tab');
     await page.keyboard.type(email);
     await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
     await page.getByLabel('Authentication code').waitFor();
@@ -232,7 +231,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     await page.getByRole('button', { name: 'Create key' }).click();
     const secret = (await page.getByTestId('secret-value').textContent())!;
-    expect(secret).toMatch(/^sk_test_/);
+    expect(secret).toMatch(/^pd_test_sk_/);
     await page.getByText('shown only now').waitFor();
     await check('11-developers-key-created');
     const used = await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) });
@@ -264,7 +263,10 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
   it('Settings: emptying the allow-list says every checkout will be refused (and it is); restoring it works', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Redirect and notify host allow-list' }).waitFor();
-    await page.getByText(/warn for the first 14 days/).waitFor();
+    await page.getByTestId('fingerprint-effective').getByText(/set explicitly to off/).waitFor();
+    await page.getByLabel('Fingerprint mode').selectOption('default');
+    await page.getByRole('button', { name: 'Save fingerprint mode' }).click();
+    await page.getByText(/warn for the first 14 days after the merchant was created, then enforce/).waitFor();
     await page.getByLabel('Allowed hosts (one per line)').fill('');
     await page.getByRole('button', { name: 'Save allow-list' }).click();
     await page.getByTestId('empty-allowlist').waitFor();
