@@ -230,7 +230,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('link', { name: 'Developers' }).click();
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     await page.getByRole('button', { name: 'Create key' }).click();
-    const secret = (await page.getByTestId('secret-value').textContent())!;
+    const shown = page.locator('article.secret-once', { hasText: 'Merchant secret — shown only now' }).getByTestId('secret-value');
+    await shown.waitFor();
+    const secret = (await shown.textContent())!;
     expect(secret).toMatch(/^pd_test_sk_/);
     await page.getByText('shown only now').waitFor();
     await check('11-developers-key-created');
@@ -252,7 +254,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     expect((await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) })).status).toBe(401);
 
     await page.getByRole('button', { name: 'Rotate webhook secret' }).click();
-    expect(await page.getByTestId('secret-value').last().textContent()).toMatch(/^whsec_/);
+    const rotated = page.locator('article.secret-once', { hasText: 'Webhook secret — shown only now' }).getByTestId('secret-value');
+    await rotated.waitFor();
+    expect(await rotated.textContent()).toMatch(/^whsec_/);
     await page.getByRole('link', { name: /^View event evt_/ }).first().waitFor();
     await check('12-developers');
     await page.getByRole('link', { name: /^View event evt_/ }).first().click();
@@ -278,7 +282,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByTestId('allowlist').getByText('127.0.0.1').waitFor();
     await page.getByLabel('Email').fill('new.viewer@shop.example');
     await page.getByRole('button', { name: 'Invite member' }).click();
-    expect(await page.getByTestId('secret-value').textContent()).toContain('/dashboard/setup#');
+    const link = page.locator('article.secret-once', { hasText: 'Setup link — shown only now' }).getByTestId('secret-value');
+    await link.waitFor();
+    expect(await link.textContent()).toContain('/dashboard/setup#');
     await check('15-settings');
   });
 
