@@ -34,7 +34,7 @@ describe('dashboard TOTP', () => {
   const at = Date.UTC(2026, 0, 1, 12, 0, 10);
 
   it('accepts the current code once, and the previous step, but not a replay or a future step', async () => {
-    const secret = newTotpSecret();
+    const secret = await newTotpSecret();
     const now = await totpCode(secret, at);
     const step = await verifyTotp(secret, now, at, null);
     expect(step).toBe(Math.floor(at / 30_000));
@@ -48,13 +48,13 @@ describe('dashboard TOTP', () => {
   });
 
   it('refuses anything but six digits', async () => {
-    const secret = newTotpSecret();
+    const secret = await newTotpSecret();
     for (const code of ['', '12345', '1234567', 'abcdef', ' 123456']) expect(await verifyTotp(secret, code, at, null)).toBeUndefined();
   });
 
-  it('makes 160-bit base32 secrets and otpauth URIs', () => {
-    const secret = newTotpSecret();
+  it('makes 160-bit base32 secrets and otpauth URIs', async () => {
+    const secret = await newTotpSecret();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(totpUri(secret, 'ada@shop.example')).toMatch(/^otpauth:\/\/totp\/Pdirect:ada%40shop\.example\?secret=[A-Z2-7]{32}/);
+    expect(await totpUri(secret, 'ada@shop.example')).toMatch(/^otpauth:\/\/totp\/Pdirect:ada%40shop\.example\?secret=[A-Z2-7]{32}/);
   });
 });

@@ -114,16 +114,16 @@ export class UserService {
   /** What the setup page shows: the address, and the TOTP secret to enrol (as text and as an otpauth URI for the QR code). */
   async describeSetup(token: string): Promise<{ user: DashboardUser; totpSecret: string; otpauthUri: string }> {
     const { link, user } = await this.#openLink(token);
-    if (!link.pending_totp_enc) await this.deps.users.offerPendingTotp(link.token_hash, this.deps.keyring.encrypt(newTotpSecret(), user.id));
+    if (!link.pending_totp_enc) await this.deps.users.offerPendingTotp(link.token_hash, this.deps.keyring.encrypt(await newTotpSecret(), user.id));
     const sealed = (await this.deps.users.findSetupLink(link.token_hash))!.pending_totp_enc!;
     const totpSecret = this.deps.keyring.decrypt(sealed, user.id);
-    return { user, totpSecret, otpauthUri: totpUri(totpSecret, user.email) };
+    return { user, totpSecret, otpauthUri: await totpUri(totpSecret, user.email) };
   }
 
   /** Sets the password and the TOTP secret (proved by a code from it), spends the link, and hands out recovery codes once. */
   async completeSetup(token: string, password: string, code: string): Promise<{ user: DashboardUser; recoveryCodes: string[] }> {
     const { link, user } = await this.#openLink(token);
-    const problem = passwordProblem(password, user.email);
+    const problem = await passwordProblem(password, user.email);
     if (problem) throw new ApiError('1010', `password: ${problem}`);
     if (!link.pending_totp_enc) throw new ApiError('1706', 'open the setup link again to see the authenticator secret');
     const secret = this.deps.keyring.decrypt(link.pending_totp_enc, user.id);
