@@ -187,6 +187,7 @@ export async function createGateway(
       // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
+      background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -237,6 +237,16 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
       last = (await busy.get('/session')).status;
     }
     expect(last).toBe(401);
+
+    // Sessions nobody presents again are swept once idle.
+    const forgotten = await userWithRole(gw, merchantId, 'viewer');
+    const rows = () => gw.services.storage.db.selectFrom('dashboard_sessions').select('id_hash').where('user_id', '=', forgotten.userId).execute();
+    expect(await rows()).toHaveLength(1);
+    await gw.services.users.sweep();
+    expect(await rows()).toHaveLength(1);
+    gw.clock.advance(SESSION_IDLE_MS);
+    await gw.services.users.sweep();
+    expect(await rows()).toHaveLength(0);
   });
 
   it('brute force: the account locks after 5 failures, for known and unknown addresses alike, with backoff', async () => {

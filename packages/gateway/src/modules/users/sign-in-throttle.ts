@@ -49,6 +49,15 @@ export class SignInThrottle {
     if (lock > 0) await this.db.updateTable('dashboard_sign_in_throttle').set({ locked_until: now + lock }).where('bucket', '=', bucket).execute();
   }
 
+  /** Buckets with no failure for `forgetAfterMs` and no lock left say nothing any more. */
+  async sweep(now: number, forgetAfterMs: number): Promise<void> {
+    await this.db
+      .deleteFrom('dashboard_sign_in_throttle')
+      .where('updated_at', '<', now - forgetAfterMs)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .execute();
+  }
+
   async clear(bucket: string): Promise<void> {
     await this.db.deleteFrom('dashboard_sign_in_throttle').where('bucket', '=', bucket).execute();
   }

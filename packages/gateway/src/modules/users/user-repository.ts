@@ -114,7 +114,11 @@ export class UserRepository {
     return Number(result.numDeletedRows);
   }
 
-  async deleteExpiredSessions(before: number): Promise<void> {
-    await this.db.deleteFrom('dashboard_sessions').where('expires_at', '<=', before).execute();
+  /** Sessions past their absolute end, or idle since `idleBefore`. */
+  async deleteExpiredSessions(now: number, idleBefore: number): Promise<void> {
+    await this.db
+      .deleteFrom('dashboard_sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', idleBefore)]))
+      .execute();
   }
 }

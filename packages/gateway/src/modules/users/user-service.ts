@@ -256,8 +256,11 @@ export class UserService {
     return this.deps.users.findById(userId);
   }
 
+  /** Periodic clean-up: dead sessions and forgotten throttle rows. */
   async sweep(): Promise<void> {
-    await this.deps.users.deleteExpiredSessions(this.deps.clock.now());
+    const now = this.deps.clock.now();
+    await this.deps.users.deleteExpiredSessions(now, now - SESSION_IDLE_MS);
+    await this.deps.throttle.sweep(now, ACCOUNT_POLICY.forgetAfterMs);
   }
 
   async #member(merchantId: string, userId: string): Promise<DashboardUser> {
