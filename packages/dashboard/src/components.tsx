@@ -19,7 +19,7 @@ export function SecretOnce({ label, value, children }: { label: string; value: s
   return (
     <article className="secret-once" aria-live="polite">
       <p>
-        <strong>{label} — shown only now.</strong> Copy it and store it safely: Pdirect keeps only a hash and cannot show it again.
+        <strong>{label} — shown only now.</strong> Copy it and keep it safe: the dashboard cannot show it again.
       </p>
       <p>
         <code className="secret-value" data-testid="secret-value">{value}</code>

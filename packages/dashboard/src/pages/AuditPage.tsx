@@ -19,7 +19,7 @@ export function AuditPage() {
     <>
       <h1>Audit log</h1>
       <p>One record per authenticated request — API keys, checkout sessions and dashboard users — with every field kept. Quote a request id to find its record.</p>
-      <form className="inline-form" role="search" onSubmit={form.handleSubmit((v) => apply(v))}>
+      <form className="inline-form" aria-label="Search the audit log" onSubmit={form.handleSubmit((v) => apply(v))}>
         <label>Request id<input {...form.register('request_id')} placeholder="req_…" /></label>
         <label>Key id<input {...form.register('key_id')} /></label>
         <label>User id<input {...form.register('user_id')} placeholder="usr_…" /></label>

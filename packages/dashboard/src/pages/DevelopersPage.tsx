@@ -201,7 +201,7 @@ function EventsSection() {
   return (
     <section aria-labelledby="events-list-h">
       <h2 id="events-list-h">Events</h2>
-      <form className="inline-form" role="search" aria-label="Filter events" onSubmit={form.handleSubmit((v) => apply(v))}>
+      <form className="inline-form" aria-label="Filter events" onSubmit={form.handleSubmit((v) => apply(v))}>
         <label>
           Event type
           <select {...form.register('type')}>

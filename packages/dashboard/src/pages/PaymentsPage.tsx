@@ -17,7 +17,7 @@ export function PaymentsPage() {
   return (
     <>
       <h1>Payments</h1>
-      <form className="inline-form" role="search" onSubmit={form.handleSubmit((v) => apply(v))}>
+      <form className="inline-form" aria-label="Search payments" onSubmit={form.handleSubmit((v) => apply(v))}>
         <label>
           Order id, customer reference or payment id
           <input {...form.register('q')} />
