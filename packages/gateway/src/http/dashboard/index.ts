@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
-import type { GatewayServices } from '../../gateway.js';
+import type { GatewayServices } from '../../services.js';
 import { PaymentRepository } from '../../modules/payments/payment-repository.js';
 import { WebhookDeliveryRepository } from '../../modules/webhooks/delivery-repository.js';
 import { dashboardAuthRoutes } from './auth-routes.js';

@@ -1,5 +1,5 @@
 import { ApiError } from '../../errors.js';
-import type { GatewayServices } from '../../gateway.js';
+import type { GatewayServices } from '../../services.js';
 import { checkAllowedUrl } from '../../modules/sessions/redirect-url.js';
 import { enqueueWebhookEvent } from '../../modules/webhooks/outbox.js';
 
