@@ -104,9 +104,9 @@ export function fitLogistic(
       for (let i = 0; i < d; i++) z += w[i]! * x[i]!;
       const err = sigmoid(z) - y;
       gb += err;
-      for (let i = 0; i < d; i++) grad[i] += err * x[i]!;
+      for (let i = 0; i < d; i++) grad[i] = grad[i]! + err * x[i]!;
     }
-    for (let i = 0; i < d; i++) w[i] -= lr * (grad[i]! / n + l2 * (w[i]! - priorW[i]!));
+    for (let i = 0; i < d; i++) w[i] = w[i]! - lr * (grad[i]! / n + l2 * (w[i]! - priorW[i]!));
     b -= lr * (gb / n);
   }
   return { version: 1, features: FEATURES.map((f) => f.name), bias: round(b), weights: w.map(round) };
