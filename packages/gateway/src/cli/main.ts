@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.js';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { serveCommand, startCommand } from './commands/serve.js';
 import { webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, workerCommand } from './commands/webhooks.js';
 
@@ -71,6 +72,7 @@ const webhook = program.command('webhook').description('webhook events and their
 webhook.command('redeliver').description('send an event again (once it has succeeded or is dead), with a fresh retry schedule').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookRedeliverCommand);
 webhook.command('show').description('an event with every delivery attempt').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookShowCommand);
 
+registerRiskCommands(program);
 program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
 
 try {
