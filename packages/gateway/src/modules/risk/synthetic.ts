@@ -126,10 +126,11 @@ export function generateTraffic(options: { seed: number; days?: number; customer
       if (rand() < 0.04) c.devices.push(hex(64)); // a new phone
       const device = c.devices[c.devices.length - 1 - Math.floor(rand() * Math.min(2, c.devices.length))]!;
       if (rand() < 0.015) c.email = `${c.email.split('@')[0]}@${pick(GOOD_DOMAINS)}`;
+      const email = rand() < 0.005 ? c.email.replace('@', '@@') : c.email; // a typo now and then
       let card = pick(c.cards);
       for (let attempt = 0; attempt < 3; attempt++) {
         const declined = rand() < (attempt === 0 ? 0.06 : 0.25);
-        out.push({ context: ctx(m, minor, c.ref, c.email, ip, device, card, threeDsLegit(), at), at, fraud: false, pattern: 'legitimate', declined });
+        out.push({ context: ctx(m, minor, c.ref, email, ip, device, card, threeDsLegit(), at), at, fraud: false, pattern: 'legitimate', declined });
         if (!declined || rand() < 0.4) break;
         at += 30_000 + Math.floor(rand() * 120_000);
         if (rand() < 0.5) card = rand() < 0.5 ? pick(c.cards) : newCard(c.home);
@@ -142,7 +143,7 @@ export function generateTraffic(options: { seed: number; days?: number; customer
       const device = hex(64);
       const ip = ipIn(pick(FRAUD_COUNTRIES));
       const ref = rand() < 0.5 ? `guest_${hex(6)}` : `cus_t_${hex(4)}`;
-      const email = `${hex(8)}@${rand() < 0.6 ? pick(DISPOSABLE_DOMAINS) : pick(GOOD_DOMAINS)}`;
+      const email = rand() < 0.15 ? `${hex(8)}@${hex(3)}` : `${hex(8)}@${rand() < 0.6 ? pick(DISPOSABLE_DOMAINS) : pick(GOOD_DOMAINS)}`;
       const size = 15 + Math.floor(rand() * 35);
       for (let k = 0; k < size; k++) {
         const minor = 100 + Math.floor(rand() * 400);
