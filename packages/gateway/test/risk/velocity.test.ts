@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { RiskRepository } from '../../src/modules/risk/risk-repository.js';
+import { RiskRepository, VELOCITY_CAP } from '../../src/modules/risk/risk-repository.js';
 import { RiskService } from '../../src/modules/risk/risk-service.js';
 import type { RiskContext } from '../../src/modules/risk/types.js';
 import { openStorage, type Storage } from '../../src/storage/database.js';
@@ -95,6 +95,14 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
     const profile = await new RiskRepository(a.db).db.selectFrom('risk_merchant_profiles').selectAll().where('merchant_id', '=', m).executeTakeFirstOrThrow();
     expect(profile.n).toBe(20);
     expect(profile.h14).toBe(20);
+  });
+
+  it('a busy identity costs a bounded read: counts saturate at the cap', async () => {
+    const m = newMerchant();
+    const capped = await addRule(riskA, m, 'block', `:attempts_per_ip_hourly: = ${VELOCITY_CAP} and :attempts_per_device_hourly: = 1`);
+    for (let i = 0; i < VELOCITY_CAP + 30; i++) await riskA.recordAttempt({ context: ctx(m, { ip: '8.8.4.4', device: i === 0 ? '99'.repeat(32) : `${i}`.padStart(64, 'e'), customer: `c${i}` }), outcome: 'succeeded' });
+    const decision = await riskA.assess(ctx(m, { ip: '8.8.4.4', device: '99'.repeat(32) }));
+    expect(decision.ruleId).toBe(capped.id);
   });
 
   it("a known customer on a new device abroad is named; the merchant's own history flags amount and hour", async () => {
