@@ -37,7 +37,7 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
         card: { brand: payment.card_brand, masked: payment.card_masked, expiry: payment.card_expiry, issuingCountry: 'US' },
       };
       const decision = await gw.services.risk.assess(context);
-      await gw.services.risk.recordAttempt({ context, outcome: 'succeeded', assessmentId: decision.assessmentId });
+      await gw.services.risk.recordAttempt({ context, outcome: 'succeeded', decision });
       paid.push(payment.id);
     }
   });
@@ -95,7 +95,9 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
     expect(after.label).toBe(`model_${retrained.json.model_id}`);
     expect(after.weights.weights).not.toEqual(before.weights.weights);
     // New assessments are stamped with the model that scored them.
-    const decision = await gw.services.risk.assess({ merchantId: shop.id, session: { amount: '1.00', amountMinor: 100, currency: 'usd', customerReference: 'c', createdAt: gw.clock.now() } });
+    const context = { merchantId: shop.id, session: { amount: '1.00', amountMinor: 100, currency: 'usd', customerReference: 'c', createdAt: gw.clock.now() } };
+    const decision = await gw.services.risk.assess(context);
+    await gw.services.risk.recordAttempt({ context, decision, outcome: 'declined' });
     const stamped = await gw.services.storage.db.withTables<{ risk_assessments: { id: string; model: string } }>().selectFrom('risk_assessments').select('model').where('id', '=', decision.assessmentId).executeTakeFirstOrThrow();
     expect(stamped.model).toBe(after.label);
   });

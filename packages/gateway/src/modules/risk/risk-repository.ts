@@ -23,6 +23,7 @@ export type RiskTables = {
     reasons: string;
     rule_id: string | null;
     model: string;
+    outcome: string;
     created_at: number;
   };
   risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number; created_at: number; updated_at: number };
@@ -63,6 +64,8 @@ export interface AttemptRow {
   at: number;
   amountMinor: number;
   customer: { key?: string; device?: string; country?: string; emailDomain?: string };
+  /** The assessment that preceded the attempt, stored in the same transaction (an attempt recorded twice keeps the first). */
+  assessment?: AssessmentRow;
 }
 
 /**
@@ -133,6 +136,7 @@ export class RiskRepository {
   async recordAttempt(a: AttemptRow): Promise<void> {
     const entries = Object.entries(a.keys) as Array<[VelocityKind, string]>;
     await this.db.transaction().execute(async (trx) => {
+      if (a.assessment) await trx.insertInto('risk_assessments').values(a.assessment).onConflict((oc) => oc.column('id').doNothing()).execute();
       if (entries.length > 0) {
         await trx
           .insertInto('risk_velocity_events')
@@ -177,14 +181,6 @@ export class RiskRepository {
   async sweep(now: number): Promise<number> {
     const result = await this.db.deleteFrom('risk_velocity_events').where('at', '<=', now - DAY).executeTakeFirst();
     return Number(result.numDeletedRows);
-  }
-
-  async insertAssessment(row: AssessmentRow): Promise<void> {
-    await this.db.insertInto('risk_assessments').values(row).execute();
-  }
-
-  async linkAssessment(assessmentId: string, merchantId: string, paymentId: string): Promise<void> {
-    await this.db.updateTable('risk_assessments').set({ payment_id: paymentId }).where('id', '=', assessmentId).where('merchant_id', '=', merchantId).where('payment_id', 'is', null).execute();
   }
 
   async assessmentsOfPayment(paymentId: string): Promise<AssessmentRow[]> {

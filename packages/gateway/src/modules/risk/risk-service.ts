@@ -104,26 +104,13 @@ export class RiskService {
       }
     }
     if (ruleId) reasons.unshift({ code: 'merchant_rule', detail: `rule ${ruleId} (${action}) matched` });
-    const assessmentId = `rsk_${randomBase32Lower(20)}`;
-    await this.deps.repository.insertAssessment({
-      id: assessmentId,
-      merchant_id: context.merchantId,
-      payment_id: context.paymentId ?? null,
-      session_id: context.sessionId ?? null,
-      features: JSON.stringify(features.vector.map((x) => Math.round(x * 1e4) / 1e4)),
-      score,
-      level,
-      action,
-      reasons: JSON.stringify(reasons),
-      rule_id: ruleId ?? null,
-      model: model.label,
-      created_at: at,
-    });
-    return { assessmentId, score, level, action, reasons, ...(ruleId ? { ruleId } : {}) };
+    // Nothing is written here: the assessment is stored by recordAttempt, with the velocity events, in one transaction.
+    const scored = { features: features.vector.map((x) => Math.round(x * 1e4) / 1e4), model: model.label, at };
+    return { assessmentId: `rsk_${randomBase32Lower(20)}`, score, level, action, reasons, ...(ruleId ? { ruleId } : {}), scored };
   }
 
   async recordAttempt(record: AttemptRecord): Promise<void> {
-    const { context, outcome } = record;
+    const { context, outcome, decision } = record;
     const at = this.deps.clock.now();
     const resolved = resolveAttempt(context, this.#hash, at);
     await this.deps.repository.recordAttempt({
@@ -135,9 +122,24 @@ export class RiskService {
       at,
       amountMinor: context.session.amountMinor,
       customer: { key: resolved.keys.customer, device: resolved.deviceKey, country: resolved.ipCountryKey, emailDomain: resolved.emailDomainKey },
+      assessment: decision
+        ? {
+            id: decision.assessmentId,
+            merchant_id: context.merchantId,
+            payment_id: record.paymentId ?? context.paymentId ?? null,
+            session_id: context.sessionId ?? null,
+            features: JSON.stringify(decision.scored.features),
+            score: decision.score,
+            level: decision.level,
+            action: decision.action,
+            reasons: JSON.stringify(decision.reasons),
+            rule_id: decision.ruleId ?? null,
+            model: decision.scored.model,
+            outcome,
+            created_at: decision.scored.at,
+          }
+        : undefined,
     });
-    const paymentId = record.paymentId ?? context.paymentId;
-    if (record.assessmentId && paymentId) await this.deps.repository.linkAssessment(record.assessmentId, context.merchantId, paymentId);
   }
 
   /** Velocity events older than the longest window; run periodically. */

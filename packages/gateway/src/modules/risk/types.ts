@@ -47,7 +47,7 @@ export interface RiskReason {
 }
 
 export interface RiskDecision {
-  /** Id of the stored assessment (its features are what a fraud report later trains on). */
+  /** Id of the assessment; it is stored by recordAttempt with the features it was scored on (what a fraud report later trains on). */
   assessmentId: string;
   score: number;
   level: RiskLevel;
@@ -55,6 +55,8 @@ export interface RiskDecision {
   reasons: RiskReason[];
   /** The merchant rule that decided the action, if one did. */
   ruleId?: string;
+  /** What recordAttempt stores with the assessment: the feature vector and the model that scored it. */
+  scored: { features: number[]; model: string; at: number };
 }
 
 /** The `risk` object of the payment, its webhooks and its audit record. */
@@ -86,7 +88,7 @@ export type AttemptOutcome = 'succeeded' | 'declined' | 'blocked' | 'failed';
 export interface AttemptRecord {
   context: RiskContext;
   outcome: AttemptOutcome;
-  /** From the decision, to link the stored assessment to the payment. */
-  assessmentId?: string;
+  /** The decision `assess` returned for this attempt: stored with the payment id, so fraud reports can train on it. */
+  decision?: RiskDecision;
   paymentId?: string | null;
 }

@@ -67,6 +67,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('reasons', 'text', (c) => c.notNull())
     .addColumn('rule_id', 'varchar(40)')
     .addColumn('model', 'varchar(40)', (c) => c.notNull())
+    // succeeded | declined | blocked | failed
+    .addColumn('outcome', 'varchar(12)', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('risk_assessments_payment').on('risk_assessments').columns(['payment_id', 'created_at']).execute();
