@@ -36,7 +36,7 @@ export type RuleRow = { rule_id: string; merchant_id: string; action: string; pr
 export type AssessmentRow = RiskTables['risk_assessments'];
 
 /** Per identity and window, counts stop at this many events (log-scaled features barely move past it). */
-export const VELOCITY_CAP = 200;
+export const VELOCITY_CAP = 100;
 
 interface VelocityRow {
   kind: string;
@@ -124,7 +124,7 @@ export class RiskRepository {
       ([kind, key]) => sql<VelocityRow>`select ${sql.lit(kind)} as kind, count(*) as attempts24h, coalesce(sum(declined), 0) as declines24h,
         coalesce(sum(case when at > ${hourAgo} then 1 else 0 end), 0) as attempts1h,
         coalesce(sum(case when at > ${hourAgo} then declined else 0 end), 0) as declines1h,
-        count(distinct card_hash) as cards24h
+        ${kind === 'device' ? sql`count(distinct card_hash)` : sql`0`} as cards24h
         from (select declined, at, card_hash from risk_velocity_events
               where merchant_id = ${q.merchantId} and key_hash = ${key} and at > ${q.now - DAY} and at <= ${q.now}
               order by at desc limit ${VELOCITY_CAP}) recent`,
