@@ -154,6 +154,13 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
     expect(codes(failed)).toContain('three_ds_failed');
   });
 
+  it('retrain --synthetic stores a fresh fit that every RiskService on the database then scores with', async () => {
+    const result = await riskA.retrain({ synthetic: true });
+    expect(result).toMatchObject({ source: 'synthetic', model_id: expect.any(Number) });
+    expect(result.metrics.roc_auc).toBeGreaterThanOrEqual(0.97);
+    expect((await riskB.currentModel()).label).toBe(`model_${result.model_id}`);
+  });
+
   it('identities are stored only as keyed hashes: no e-mail, IP, card or fingerprint in clear', async () => {
     const m = newMerchant();
     const c = ctx(m, { email: 'secret.person@example-corp.co.uk', ip: '203.0.113.77', device: 'f0'.repeat(32), card: '999999xxxxxx4242', customer: 'cust_secret_ref' });
