@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
-import type { RiskContext } from '../../src/modules/risk/types.js';
+import { riskView, type RiskContext, type RiskDecision } from '../../src/modules/risk/types.js';
+
+const plainOf = ({ ruleId: _ruleId, ...rest }: RiskDecision): RiskDecision => rest;
 
 describe.each(testDatabases())('risk rules API ($name)', (factory) => {
   let db: TestDatabase;
@@ -103,6 +105,9 @@ describe.each(testDatabases())('risk rules API ($name)', (factory) => {
 
     const blocked = await gw.services.risk.assess(context(shop.id, { amount: '1000.00', amountMinor: 100000 }));
     expect(blocked).toMatchObject({ action: 'block', ruleId: big.body.id });
+    // What the payment object, its webhooks and the audit record carry.
+    expect(riskView(blocked)).toEqual({ score: blocked.score, level: blocked.level, action: 'block', reasons: blocked.reasons, rule_id: big.body.id });
+    expect(Object.keys(riskView(plainOf(blocked)))).toEqual(['score', 'level', 'action', 'reasons']);
 
     // IP in GB (81.2.69.142): request_3ds matches, then review (more severe) matches: review wins, named.
     const reviewed = await gw.services.risk.assess(context(shop.id));
