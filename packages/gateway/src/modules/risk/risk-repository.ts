@@ -183,10 +183,6 @@ export class RiskRepository {
     return Number(result.numDeletedRows);
   }
 
-  async assessmentsOfPayment(paymentId: string): Promise<AssessmentRow[]> {
-    return this.db.selectFrom('risk_assessments').selectAll().where('payment_id', '=', paymentId).orderBy('created_at', 'desc').execute();
-  }
-
   async upsertFraudReport(merchantId: string, paymentId: string, fraudulent: boolean, at: number): Promise<{ created_at: number; updated_at: number }> {
     await this.db
       .insertInto('risk_fraud_reports')
