@@ -85,7 +85,7 @@ export async function benchRisk(label: string, databaseUrl: string): Promise<{ a
     console.log('|---|---:|---:|---:|');
     console.log(`| RiskService.assess (before money moves) | ${f(percentile(assess, 50))} | ${f(result.assessP99)} | ${f(assess.at(-1)!)} |`);
     console.log(`| RiskService.recordAttempt (after the network answers) | ${f(percentile(record, 50))} | ${f(result.recordP99)} | ${f(record.at(-1)!)} |`);
-    console.log(`CPU of this process per assess: ${(assessCpuMicros / ITERATIONS / 1000).toFixed(3)} ms (the part machine load cannot inflate).`);
+    console.log(`CPU of this process per assess: ${(assessCpuMicros / ITERATIONS / 1000).toFixed(3)} ms (less inflated by machine load than the latencies).`);
     console.log(`Goal: assess p99 ≤ 2 ms. Node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}.`);
     return result;
   } finally {
