@@ -27,15 +27,20 @@ export async function benchRisk(label: string, databaseUrl: string): Promise<{ a
   try {
     await migrateToLatest(storage);
     const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
-    const risk = new RiskService({ repository: new RiskRepository(storage.db), payments: { findById: async () => undefined }, identityKey: Buffer.alloc(32, 3), clock });
+    const risk = new RiskService({
+      repository: new RiskRepository(storage.db),
+      payments: { findById: async () => undefined },
+      identityKey: Buffer.alloc(32, 3),
+      clock,
+    });
     const merchantId = `mch_bench${Date.now().toString(36)}`;
     const predicates = [
       ":card_country: in ('NG', 'RU', 'VN') and :amount: > 500",
       ':declines_per_device_hourly: >= 5',
-      ":ip_country: != :card_country: and :risk_score: > 50",
+      ':ip_country: != :card_country: and :risk_score: > 50',
       ':cards_per_device_daily: > 4',
       ":email_domain: in ('mailinator.com', 'yopmail.com')",
-      ':amount_zscore: > 3 and not :three_ds: = \'authenticated\'',
+      ":amount_zscore: > 3 and not :three_ds: = 'authenticated'",
       ":customer_reference: = 'vip_1'",
       ':attempts_per_ip_hourly: > 20 or :attempts_per_card_hourly: > 5',
       ":currency: = 'eur' and :amount: > 2000",
@@ -45,7 +50,14 @@ export async function benchRisk(label: string, databaseUrl: string): Promise<{ a
     const ips = ['81.2.69.142', '8.8.8.8', '41.58.0.1', '2a00:1450:4009:81f::200e', '103.10.0.1'];
     const ctx = (i: number): RiskContext => ({
       merchantId,
-      session: { amount: (5 + (i % 97)).toFixed(2), amountMinor: (5 + (i % 97)) * 100, currency: 'usd', customerReference: `cust_${i % 300}`, email: `c${i % 300}@gmail.com`, createdAt: clock.now() },
+      session: {
+        amount: (5 + (i % 97)).toFixed(2),
+        amountMinor: (5 + (i % 97)) * 100,
+        currency: 'usd',
+        customerReference: `cust_${i % 300}`,
+        email: `c${i % 300}@gmail.com`,
+        createdAt: clock.now(),
+      },
       clientIp: ips[i % ips.length],
       deviceFingerprint: (i % 400).toString(16).padStart(64, '0'),
       card: { brand: 'MASTERCARD', masked: `512345xxxxxx${String(i % 500).padStart(4, '0')}`, expiry: '01/39', issuingCountry: i % 7 === 0 ? 'NG' : 'GB' },

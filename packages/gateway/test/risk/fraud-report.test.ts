@@ -31,7 +31,14 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
       const context = {
         merchantId: shop.id,
         paymentId: payment.id,
-        session: { amount: payment.amount, amountMinor: payment.amount_minor, currency: payment.currency, customerReference: payment.customer_reference, email: fraud ? `x${i}@mailinator.com` : `c${i}@gmail.com`, createdAt: payment.created_at },
+        session: {
+          amount: payment.amount,
+          amountMinor: payment.amount_minor,
+          currency: payment.currency,
+          customerReference: payment.customer_reference,
+          email: fraud ? `x${i}@mailinator.com` : `c${i}@gmail.com`,
+          createdAt: payment.created_at,
+        },
         clientIp: fraud ? '41.58.0.1' : '8.8.8.8',
         deviceFingerprint: `${i}`.padStart(64, 'a'),
         card: { brand: payment.card_brand, masked: payment.card_masked, expiry: payment.card_expiry, issuingCountry: 'US' },
@@ -46,7 +53,8 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
     await db?.drop();
   });
 
-  const report = (secret: string, paymentId: string, body: unknown) => http(`${gw.url}/v1/payments/${paymentId}/fraud_report`, { method: 'POST', headers: bearer(secret), body: body as object });
+  const report = (secret: string, paymentId: string, body: unknown) =>
+    http(`${gw.url}/v1/payments/${paymentId}/fraud_report`, { method: 'POST', headers: bearer(secret), body: body as object });
 
   it('a merchant reports its own payment as fraudulent, then changes its mind; the report is stored', async () => {
     const first = await report(shop.secret, paid[0]!, { fraudulent: true });
@@ -54,7 +62,12 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
     expect(first.body).toMatchObject({ object: 'fraud_report', payment_id: paid[0], fraudulent: true, created_at: expect.any(String) });
     const again = await report(shop.secret, paid[0]!, { fraudulent: false });
     expect(again.body).toMatchObject({ fraudulent: false, created_at: first.body.created_at });
-    const rows = await gw.services.storage.db.withTables<{ risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number } }>().selectFrom('risk_fraud_reports').selectAll().where('payment_id', '=', paid[0]!).execute();
+    const rows = await gw.services.storage.db
+      .withTables<{ risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number } }>()
+      .selectFrom('risk_fraud_reports')
+      .selectAll()
+      .where('payment_id', '=', paid[0]!)
+      .execute();
     expect(rows).toEqual([expect.objectContaining({ merchant_id: shop.id, fraudulent: 0 })]);
   });
 
@@ -65,7 +78,12 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
     const missing = await report(other.secret, 'pay_aaaaaaaaaaaaaaaaaaaa', { fraudulent: true });
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toBe(stolen.body.error.message);
-    const rows = await gw.services.storage.db.withTables<{ risk_fraud_reports: { payment_id: string } }>().selectFrom('risk_fraud_reports').selectAll().where('payment_id', '=', paid[1]!).execute();
+    const rows = await gw.services.storage.db
+      .withTables<{ risk_fraud_reports: { payment_id: string } }>()
+      .selectFrom('risk_fraud_reports')
+      .selectAll()
+      .where('payment_id', '=', paid[1]!)
+      .execute();
     expect(rows).toEqual([]);
   });
 
@@ -86,10 +104,18 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
 
     for (let i = 0; i < paid.length; i++) expect((await report(shop.secret, paid[i]!, { fraudulent: i % 3 === 0 })).status).toBe(200);
     const stampOf = async () => {
-      const context = { merchantId: shop.id, session: { amount: '1.00', amountMinor: 100, currency: 'usd', customerReference: 'c', createdAt: gw.clock.now() } };
+      const context = {
+        merchantId: shop.id,
+        session: { amount: '1.00', amountMinor: 100, currency: 'usd', customerReference: 'c', createdAt: gw.clock.now() },
+      };
       const decision = await gw.services.risk.assess(context);
       await gw.services.risk.recordAttempt({ context, decision, outcome: 'declined' });
-      const row = await gw.services.storage.db.withTables<{ risk_assessments: { id: string; model: string } }>().selectFrom('risk_assessments').select('model').where('id', '=', decision.assessmentId).executeTakeFirstOrThrow();
+      const row = await gw.services.storage.db
+        .withTables<{ risk_assessments: { id: string; model: string } }>()
+        .selectFrom('risk_assessments')
+        .select('model')
+        .where('id', '=', decision.assessmentId)
+        .executeTakeFirstOrThrow();
       return row.model;
     };
     expect(await stampOf()).toBe('shipped');
@@ -110,7 +136,10 @@ describe.each(testDatabases())('fraud reports and retraining ($name)', (factory)
 
   it('pdirect risk rule add|list|remove, with the same parser and merchant scope as the API', async () => {
     const env = { PDIRECT_DATABASE_URL: db.url };
-    const added = await runCli(['risk', 'rule', 'add', '--merchant', shop.id, '--action', 'block', '--predicate', ":card_country: in ('NG') and :amount: > 500", '--json'], env);
+    const added = await runCli(
+      ['risk', 'rule', 'add', '--merchant', shop.id, '--action', 'block', '--predicate', ":card_country: in ('NG') and :amount: > 500", '--json'],
+      env,
+    );
     expect(added.code).toBe(0);
     expect(added.json).toMatchObject({ object: 'risk_rule', action: 'block', id: expect.stringMatching(/^rule_/) });
     const bad = await runCli(['risk', 'rule', 'add', '--merchant', shop.id, '--action', 'block', '--predicate', ':amount: > 1; process.exit()'], env);

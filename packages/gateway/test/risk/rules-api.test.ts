@@ -28,7 +28,15 @@ describe.each(testDatabases())('risk rules API ($name)', (factory) => {
   const addRule = (secret: string, body: unknown) => http(`${gw.url}/v1/risk/rules`, { method: 'POST', headers: bearer(secret), body: body as object });
   const context = (merchantId: string, overrides: Partial<RiskContext['session']> = {}, extra: Partial<RiskContext> = {}): RiskContext => ({
     merchantId,
-    session: { amount: '12.50', amountMinor: 1250, currency: 'usd', customerReference: 'cust_1', email: 'ann@gmail.com', createdAt: gw.clock.now(), ...overrides },
+    session: {
+      amount: '12.50',
+      amountMinor: 1250,
+      currency: 'usd',
+      customerReference: 'cust_1',
+      email: 'ann@gmail.com',
+      createdAt: gw.clock.now(),
+      ...overrides,
+    },
     clientIp: '81.2.69.142',
     deviceFingerprint: 'd1'.repeat(32),
     card: { brand: 'MASTERCARD', masked: '512345xxxxxx2346', expiry: '01/39', issuingCountry: 'GB' },
@@ -38,7 +46,12 @@ describe.each(testDatabases())('risk rules API ($name)', (factory) => {
   it('add, list in order, delete; rules need a merchant key', async () => {
     const first = await addRule(shop.secret, { action: 'block', predicate: ":card_country: in ('NG', 'RU') and :amount: > 500" });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ object: 'risk_rule', id: expect.stringMatching(/^rule_[a-z2-7]{20}$/), action: 'block', predicate: ":card_country: in ('NG', 'RU') and :amount: > 500" });
+    expect(first.body).toMatchObject({
+      object: 'risk_rule',
+      id: expect.stringMatching(/^rule_[a-z2-7]{20}$/),
+      action: 'block',
+      predicate: ":card_country: in ('NG', 'RU') and :amount: > 500",
+    });
     const second = await addRule(shop.secret, { action: 'review', predicate: ':risk_score: >= 50' });
     expect(second.status).toBe(201);
     const list = await http(`${gw.url}/v1/risk/rules`, { headers: bearer(shop.secret) });
@@ -76,7 +89,14 @@ describe.each(testDatabases())('risk rules API ($name)', (factory) => {
   ])('a bad predicate is 400 1010 naming the field and position: %#', async (predicate, message, position) => {
     const res = await addRule(shop.secret, { action: 'block', predicate });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ status: 400, error_code: '1010', message: `predicate: ${message}`, param: 'predicate', position, request_id: expect.any(String) });
+    expect(res.body.error).toMatchObject({
+      status: 400,
+      error_code: '1010',
+      message: `predicate: ${message}`,
+      param: 'predicate',
+      position,
+      request_id: expect.any(String),
+    });
     expect(res.body.error.errors).toEqual([{ param: 'predicate', code: 'invalid_predicate', message }]);
     expect((await http(`${gw.url}/v1/risk/rules`, { headers: bearer(shop.secret) })).body.data).toEqual([]);
   });
@@ -112,11 +132,15 @@ describe.each(testDatabases())('risk rules API ($name)', (factory) => {
     // IP in GB (81.2.69.142): request_3ds matches, then review (more severe) matches: review wins, named.
     const reviewed = await gw.services.risk.assess(context(shop.id));
     expect(reviewed).toMatchObject({ action: 'review', ruleId: gbCard.body.id });
-    const threeDs = await gw.services.risk.assess(context(shop.id, {}, { card: { brand: 'VISA', masked: '411111xxxxxx1111', expiry: '01/39', issuingCountry: 'FR' } }));
+    const threeDs = await gw.services.risk.assess(
+      context(shop.id, {}, { card: { brand: 'VISA', masked: '411111xxxxxx1111', expiry: '01/39', issuingCountry: 'FR' } }),
+    );
     expect(threeDs).toMatchObject({ action: 'request_3ds', ruleId: foreign.body.id });
 
     // No rule matches: the model's own action, no rule named.
-    const plain = await gw.services.risk.assess(context(shop.id, {}, { clientIp: '8.8.8.8', card: { brand: 'VISA', masked: '411111xxxxxx1111', expiry: '01/39', issuingCountry: 'US' } }));
+    const plain = await gw.services.risk.assess(
+      context(shop.id, {}, { clientIp: '8.8.8.8', card: { brand: 'VISA', masked: '411111xxxxxx1111', expiry: '01/39', issuingCountry: 'US' } }),
+    );
     expect(plain.ruleId).toBeUndefined();
     expect(plain).toMatchObject({ level: 'normal', action: 'allow' });
 

@@ -28,7 +28,8 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
     // process would wait on the first while blocking it). Two processes on SQLite are covered by the otp suite.
     b = factory.name === 'postgres' ? openStorage(db.url) : a;
     clock = new ManualClock(Date.UTC(2026, 2, 2, 14, 0));
-    const service = (s: Storage) => new RiskService({ repository: new RiskRepository(s.db), payments: { findById: async () => undefined }, identityKey: IDENTITY_KEY, clock });
+    const service = (s: Storage) =>
+      new RiskService({ repository: new RiskRepository(s.db), payments: { findById: async () => undefined }, identityKey: IDENTITY_KEY, clock });
     riskA = service(a);
     riskB = service(b);
   });
@@ -39,29 +40,49 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
   });
 
   const newMerchant = () => `mch_risktest${String(++merchant).padStart(8, '0')}`;
-  const ctx = (merchantId: string, o: { amount?: number; customer?: string; email?: string; ip?: string; device?: string; card?: string; cardCountry?: string } = {}): RiskContext => {
+  const ctx = (
+    merchantId: string,
+    o: { amount?: number; customer?: string; email?: string; ip?: string; device?: string; card?: string; cardCountry?: string } = {},
+  ): RiskContext => {
     const minor = Math.round((o.amount ?? 12.5) * 100);
     return {
       merchantId,
-      session: { amount: (minor / 100).toFixed(2), amountMinor: minor, currency: 'usd', customerReference: o.customer ?? 'cust_ann', email: o.email ?? 'ann@gmail.com', createdAt: clock.now() },
+      session: {
+        amount: (minor / 100).toFixed(2),
+        amountMinor: minor,
+        currency: 'usd',
+        customerReference: o.customer ?? 'cust_ann',
+        email: o.email ?? 'ann@gmail.com',
+        createdAt: clock.now(),
+      },
       clientIp: o.ip ?? '8.8.8.8',
       deviceFingerprint: o.device ?? 'aa'.repeat(32),
       card: { brand: 'MASTERCARD', masked: o.card ?? '512345xxxxxx2346', expiry: '01/39', issuingCountry: o.cardCountry ?? 'US' },
     };
   };
   const codes = (d: { reasons: Array<{ code: string }> }) => d.reasons.map((r) => r.code);
-  const addRule = (service: RiskService, merchantId: string, action: 'block' | 'review' | 'request_3ds' | 'allow', predicate: string) => service.addRule(merchantId, { action, predicate });
+  const addRule = (service: RiskService, merchantId: string, action: 'block' | 'review' | 'request_3ds' | 'allow', predicate: string) =>
+    service.addRule(merchantId, { action, predicate });
 
   it('a card-testing burst from one device and IP is scored highest and blocked, naming the velocity reasons', async () => {
     const m = newMerchant();
     const first = await riskA.assess(ctx(m, { device: 'bb'.repeat(32), ip: '41.58.0.1', cardCountry: 'US', card: '512345xxxxxx0000' }));
     expect(first.level).toBe('normal');
     for (let i = 1; i <= 12; i++) {
-      const attempt = ctx(m, { device: 'bb'.repeat(32), ip: '41.58.0.1', card: `512345xxxxxx${String(i).padStart(4, '0')}`, cardCountry: 'US', email: `x${i}@mailinator.com`, customer: `guest_${i}` });
+      const attempt = ctx(m, {
+        device: 'bb'.repeat(32),
+        ip: '41.58.0.1',
+        card: `512345xxxxxx${String(i).padStart(4, '0')}`,
+        cardCountry: 'US',
+        email: `x${i}@mailinator.com`,
+        customer: `guest_${i}`,
+      });
       await riskA.recordAttempt({ context: attempt, outcome: 'declined' });
       clock.advance(10_000);
     }
-    const next = await riskA.assess(ctx(m, { device: 'bb'.repeat(32), ip: '41.58.0.1', card: '512345xxxxxx9999', cardCountry: 'US', email: 'y@mailinator.com', customer: 'guest_x' }));
+    const next = await riskA.assess(
+      ctx(m, { device: 'bb'.repeat(32), ip: '41.58.0.1', card: '512345xxxxxx9999', cardCountry: 'US', email: 'y@mailinator.com', customer: 'guest_x' }),
+    );
     expect(next).toMatchObject({ level: 'highest', action: 'block' });
     expect(next.score).toBeGreaterThanOrEqual(75);
     expect(codes(next)).toEqual(expect.arrayContaining(['velocity_device', 'velocity_ip', 'ip_card_country_mismatch', 'disposable_email']));
@@ -86,7 +107,10 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
     const m = newMerchant();
     const exactly = await addRule(riskA, m, 'block', ':attempts_per_ip_hourly: = 40 and :declines_per_ip_hourly: = 20');
     const writes = Array.from({ length: 40 }, (_, i) =>
-      (i % 2 === 0 ? riskA : riskB).recordAttempt({ context: ctx(m, { ip: '81.2.69.142', customer: `c${i % 4}`, device: `${(i % 4) + 1}`.repeat(64) }), outcome: i % 4 < 2 ? 'declined' : 'succeeded' }),
+      (i % 2 === 0 ? riskA : riskB).recordAttempt({
+        context: ctx(m, { ip: '81.2.69.142', customer: `c${i % 4}`, device: `${(i % 4) + 1}`.repeat(64) }),
+        outcome: i % 4 < 2 ? 'declined' : 'succeeded',
+      }),
     );
     await Promise.all(writes);
     // Seen alike from either process.
@@ -100,7 +124,11 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
   it('a busy identity costs a bounded read: counts saturate at the cap', async () => {
     const m = newMerchant();
     const capped = await addRule(riskA, m, 'block', `:attempts_per_ip_hourly: = ${VELOCITY_CAP} and :attempts_per_device_hourly: = 1`);
-    for (let i = 0; i < VELOCITY_CAP + 30; i++) await riskA.recordAttempt({ context: ctx(m, { ip: '8.8.4.4', device: i === 0 ? '99'.repeat(32) : `${i}`.padStart(64, 'e'), customer: `c${i}` }), outcome: 'succeeded' });
+    for (let i = 0; i < VELOCITY_CAP + 30; i++)
+      await riskA.recordAttempt({
+        context: ctx(m, { ip: '8.8.4.4', device: i === 0 ? '99'.repeat(32) : `${i}`.padStart(64, 'e'), customer: `c${i}` }),
+        outcome: 'succeeded',
+      });
     const decision = await riskA.assess(ctx(m, { ip: '8.8.4.4', device: '99'.repeat(32) }));
     expect(decision.ruleId).toBe(capped.id);
   });
@@ -109,7 +137,10 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
     const m = newMerchant();
     // Sixty days of one purchase a day at 14:00 UTC.
     for (let i = 0; i < 60; i++) {
-      await riskA.recordAttempt({ context: ctx(m, { customer: 'cust_bob', amount: 10 + (i % 7), ip: '8.8.8.8', device: 'dd'.repeat(32) }), outcome: 'succeeded' });
+      await riskA.recordAttempt({
+        context: ctx(m, { customer: 'cust_bob', amount: 10 + (i % 7), ip: '8.8.8.8', device: 'dd'.repeat(32) }),
+        outcome: 'succeeded',
+      });
       clock.advance(24 * HOUR);
     }
     const usual = await riskA.assess(ctx(m, { customer: 'cust_bob', amount: 12, device: 'dd'.repeat(32) }));
@@ -163,10 +194,17 @@ describe.each(testDatabases())('risk signals and counters in the database ($name
 
   it('identities are stored only as keyed hashes: no e-mail, IP, card or fingerprint in clear', async () => {
     const m = newMerchant();
-    const c = ctx(m, { email: 'secret.person@example-corp.co.uk', ip: '203.0.113.77', device: 'f0'.repeat(32), card: '999999xxxxxx4242', customer: 'cust_secret_ref' });
+    const c = ctx(m, {
+      email: 'secret.person@example-corp.co.uk',
+      ip: '203.0.113.77',
+      device: 'f0'.repeat(32),
+      card: '999999xxxxxx4242',
+      customer: 'cust_secret_ref',
+    });
     await riskA.assess(c);
     await riskA.recordAttempt({ context: c, outcome: 'succeeded' });
     const stored = db.file ? readSqliteFiles(db.file).toString('latin1') : await dumpPostgres(db.url);
-    for (const clear of ['secret.person', 'example-corp', '203.0.113.77', 'f0f0f0f0f0f0', '999999xxxxxx4242', 'cust_secret_ref']) expect(stored).not.toContain(clear);
+    for (const clear of ['secret.person', 'example-corp', '203.0.113.77', 'f0f0f0f0f0f0', '999999xxxxxx4242', 'cust_secret_ref'])
+      expect(stored).not.toContain(clear);
   });
 });

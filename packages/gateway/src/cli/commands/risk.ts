@@ -59,7 +59,11 @@ export async function riskRetrainCommand(options: { synthetic?: boolean; json?: 
       },
       false,
     );
-    note(result.source === 'synthetic' ? '\nfigures measured on a held-out synthetic world, not on real payments' : '\nfigures measured on the reports themselves (in-sample): judge them with care on few reports');
+    note(
+      result.source === 'synthetic'
+        ? '\nfigures measured on a held-out synthetic world, not on real payments'
+        : '\nfigures measured on the reports themselves (in-sample): judge them with care on few reports',
+    );
   });
 }
 
@@ -76,7 +80,12 @@ export function registerRiskCommands(program: Command): void {
     .addOption(json())
     .action(riskRuleAddCommand);
   rule.command('list').requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(riskRuleListCommand);
-  rule.command('remove').requiredOption('--merchant <id>', 'merchant id (mch_...)').requiredOption('--rule <rule_id>', 'the rule id (rule_...)').addOption(json()).action(riskRuleRemoveCommand);
+  rule
+    .command('remove')
+    .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+    .requiredOption('--rule <rule_id>', 'the rule id (rule_...)')
+    .addOption(json())
+    .action(riskRuleRemoveCommand);
   risk
     .command('retrain')
     .description("refit the model on this deployment's fraud reports (--synthetic: afresh on generated traffic)")

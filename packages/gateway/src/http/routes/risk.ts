@@ -7,10 +7,7 @@ const PaymentParams = Type.Object({ payment_id: Type.String({ pattern: '^pay_[a-
 const RuleParams = Type.Object({ rule_id: Type.String({ pattern: '^rule_[a-z2-7]{20}$' }) });
 const FraudReportBody = Type.Object({ fraudulent: Type.Boolean() }, { additionalProperties: false });
 // The predicate's length and shape are the parser's to judge: it names the position of the fault.
-const RuleBody = Type.Object(
-  { action: Type.Union(RULE_ACTIONS.map((a) => Type.Literal(a))), predicate: Type.String() },
-  { additionalProperties: false },
-);
+const RuleBody = Type.Object({ action: Type.Union(RULE_ACTIONS.map((a) => Type.Literal(a))), predicate: Type.String() }, { additionalProperties: false });
 
 /** 400 1010 for a predicate the language refuses, naming the field and the position. */
 function invalidPredicate(request: FastifyRequest, reply: FastifyReply, err: PredicateError): FastifyReply {
@@ -52,7 +49,11 @@ export function riskRoutes(app: FastifyInstance, deps: { risk: RiskService }): v
     }
   });
 
-  app.delete<{ Params: Static<typeof RuleParams> }>('/v1/risk/rules/:rule_id', { config: { auth: 'merchant' }, schema: { params: RuleParams } }, async (request) => {
-    return deps.risk.removeRule(request.merchant!.merchantId, request.params.rule_id);
-  });
+  app.delete<{ Params: Static<typeof RuleParams> }>(
+    '/v1/risk/rules/:rule_id',
+    { config: { auth: 'merchant' }, schema: { params: RuleParams } },
+    async (request) => {
+      return deps.risk.removeRule(request.merchant!.merchantId, request.params.rule_id);
+    },
+  );
 }

@@ -26,7 +26,7 @@ export function emailSignals(email: string | null | undefined): EmailSignals {
   checker ??= createRequire(import.meta.url)('mailchecker') as MailChecker;
   const list = checker.blacklist();
   let disposable = false;
-  for (let d: string = domain; ; ) {
+  for (let d: string = domain; ;) {
     if (list.has(d)) {
       disposable = true;
       break;

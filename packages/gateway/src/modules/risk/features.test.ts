@@ -12,7 +12,13 @@ const profileOf = (amounts: number[], hour: number): MerchantProfile => {
   return { n: amounts.length, sumLog: logs.reduce((a, b) => a + b, 0), sumSqLog: logs.reduce((a, b) => a + b * b, 0), hours };
 };
 const context: RiskContext = { merchantId: 'm', session: { amount: '12.50', amountMinor: 1250, currency: 'usd', customerReference: 'c', createdAt: 0 } };
-const resolved = (o: Partial<ResolvedAttempt> = {}): ResolvedAttempt => ({ keys: {}, emailDisposable: false, emailInvalid: false, at: Date.UTC(2026, 0, 1, 14), ...o });
+const resolved = (o: Partial<ResolvedAttempt> = {}): ResolvedAttempt => ({
+  keys: {},
+  emailDisposable: false,
+  emailInvalid: false,
+  at: Date.UTC(2026, 0, 1, 14),
+  ...o,
+});
 const empty: RiskHistory = { velocity: {}, profile: undefined, customer: undefined };
 const feature = (vector: number[], name: string) => vector[FEATURES.findIndex((f) => f.name === name)];
 
@@ -20,7 +26,10 @@ describe('merchant history signals', () => {
   it('amount z-score only once the merchant has enough history, on the log scale', () => {
     const thin = profileOf(new Array(MIN_HISTORY.amount - 1).fill(1000), 14);
     expect(amountZscore(thin, 100000)).toBeUndefined();
-    const enough = profileOf(Array.from({ length: 40 }, (_, i) => 900 + (i % 5) * 50), 14);
+    const enough = profileOf(
+      Array.from({ length: 40 }, (_, i) => 900 + (i % 5) * 50),
+      14,
+    );
     expect(amountZscore(enough, 1000)!).toBeLessThan(1);
     expect(amountZscore(enough, 100000)!).toBeGreaterThan(5);
   });
@@ -37,9 +46,18 @@ describe('customer and location signals', () => {
     const known: RiskHistory = { ...empty, customer: { devices: new Set(['d1']), countries: new Set(['GBk']), emailDomains: new Set(['gm']) } };
     const r = resolved({ deviceKey: 'd2', ipCountry: 'NG', ipCountryKey: 'NGk', emailDomainKey: 'yo', cardCountry: 'GB' });
     const v = computeFeatures(context, r, known).vector;
-    expect([feature(v, 'new_device_known_customer'), feature(v, 'new_country_known_customer'), feature(v, 'email_domain_changed'), feature(v, 'ip_card_country_mismatch')]).toEqual([1, 1, 1, 1]);
+    expect([
+      feature(v, 'new_device_known_customer'),
+      feature(v, 'new_country_known_customer'),
+      feature(v, 'email_domain_changed'),
+      feature(v, 'ip_card_country_mismatch'),
+    ]).toEqual([1, 1, 1, 1]);
     const stranger = computeFeatures(context, r, empty).vector;
-    expect([feature(stranger, 'new_device_known_customer'), feature(stranger, 'new_country_known_customer'), feature(stranger, 'email_domain_changed')]).toEqual([0, 0, 0]);
+    expect([
+      feature(stranger, 'new_device_known_customer'),
+      feature(stranger, 'new_country_known_customer'),
+      feature(stranger, 'email_domain_changed'),
+    ]).toEqual([0, 0, 0]);
     const noCard = computeFeatures(context, resolved({ ipCountry: 'NG' }), empty);
     expect(feature(noCard.vector, 'ip_card_country_mismatch')).toBe(0);
     expect(noCard.attributes.is_ip_card_country_mismatch).toBeUndefined();

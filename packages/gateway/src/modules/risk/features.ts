@@ -119,7 +119,8 @@ export function computeFeatures(context: RiskContext, resolved: ResolvedAttempt,
   const ip = v('ip');
   const customer = v('customer');
   const email = v('email');
-  const known = history.customer && history.customer.devices.size + history.customer.countries.size + history.customer.emailDomains.size > 0 ? history.customer : undefined;
+  const known =
+    history.customer && history.customer.devices.size + history.customer.countries.size + history.customer.emailDomains.size > 0 ? history.customer : undefined;
   const hour = new Date(resolved.at).getUTCHours();
   const z = amountZscore(history.profile, context.session.amountMinor);
   const rarity = hourRarity(history.profile, hour);

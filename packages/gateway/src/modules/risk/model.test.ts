@@ -71,7 +71,12 @@ describe('logistic regression', () => {
   });
   it('levels at Radar thresholds and reasons by contribution', () => {
     expect([0, 64, 65, 74, 75, 100].map(levelOf)).toEqual(['normal', 'normal', 'elevated', 'elevated', 'highest', 'highest']);
-    const w: ModelWeights = { version: 1, features: FEATURES.map((f) => f.name), bias: 0, weights: FEATURES.map((_, i) => (i === 10 ? 3 : i === 12 ? 1 : 0.1)) };
+    const w: ModelWeights = {
+      version: 1,
+      features: FEATURES.map((f) => f.name),
+      bias: 0,
+      weights: FEATURES.map((_, i) => (i === 10 ? 3 : i === 12 ? 1 : 0.1)),
+    };
     const x = FEATURES.map((_, i) => (i === 10 || i === 12 || i === 0 ? 1 : 0));
     expect(reasonsOf(w, x, { ip_card_country_mismatch: 'IP in NG, card GB' })).toEqual([
       { code: 'ip_card_country_mismatch', detail: 'IP in NG, card GB' },

@@ -81,10 +81,7 @@ export interface Example {
  * deployment's few labelled payments, so a handful of reports nudges rather
  * than replaces the model). Deterministic: no randomness at all.
  */
-export function fitLogistic(
-  examples: Example[],
-  options: { epochs?: number; learningRate?: number; l2?: number; prior?: ModelWeights } = {},
-): ModelWeights {
+export function fitLogistic(examples: Example[], options: { epochs?: number; learningRate?: number; l2?: number; prior?: ModelWeights } = {}): ModelWeights {
   const d = FEATURES.length;
   const epochs = options.epochs ?? 1500;
   const lr = options.learningRate ?? 0.5;
@@ -119,11 +116,11 @@ export function rocAuc(scores: number[], labels: Array<0 | 1>): number {
   const order = scores.map((s, i) => ({ s, y: labels[i]! })).sort((a, b) => a.s - b.s);
   let rankSumPositive = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && order[j]!.s === order[i]!.s) j++;
     const averageRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (order[k]!.y === 1) (rankSumPositive += averageRank), positives++;
+    for (let k = i; k < j; k++) if (order[k]!.y === 1) ((rankSumPositive += averageRank), positives++);
     i = j;
   }
   const negatives = order.length - positives;
@@ -166,7 +163,12 @@ export function evaluate(weights: ModelWeights, examples: Example[]): Metrics {
   return {
     samples: examples.length,
     fraudulent,
-    roc_auc: r(rocAuc(examples.map((e) => logit(weights, e.x)), labels)),
+    roc_auc: r(
+      rocAuc(
+        examples.map((e) => logit(weights, e.x)),
+        labels,
+      ),
+    ),
     precision_elevated: r(elevated.precision),
     recall_elevated: r(elevated.recall),
     precision_highest: r(highest.precision),

@@ -84,7 +84,8 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'true', 'false']);
 
 /** Splits a predicate into tokens; anything outside the language is refused where it starts. */
 export function tokenize(source: string): Token[] {
-  if (source.length > PREDICATE_LIMITS.maxLength) throw new PredicateError(`predicate longer than ${PREDICATE_LIMITS.maxLength} characters`, PREDICATE_LIMITS.maxLength + 1);
+  if (source.length > PREDICATE_LIMITS.maxLength)
+    throw new PredicateError(`predicate longer than ${PREDICATE_LIMITS.maxLength} characters`, PREDICATE_LIMITS.maxLength + 1);
   const tokens: Token[] = [];
   let i = 0;
   const push = (kind: TokenKind, text: string, value: string | number, start: number) => {
@@ -210,7 +211,8 @@ export function parsePredicate(source: string): Predicate {
         const item = literal();
         checkType(attribute, item.type, item.token);
         values.push(item.value);
-        if (values.length > PREDICATE_LIMITS.maxListItems) throw new PredicateError(`more than ${PREDICATE_LIMITS.maxListItems} values in a list`, item.token.position);
+        if (values.length > PREDICATE_LIMITS.maxListItems)
+          throw new PredicateError(`more than ${PREDICATE_LIMITS.maxListItems} values in a list`, item.token.position);
         if (peek().kind === 'comma') {
           next();
           continue;
@@ -223,7 +225,7 @@ export function parsePredicate(source: string): Predicate {
       }
       return { kind: 'in', attribute, negated, values };
     }
-    if (negated) expected("in after not");
+    if (negated) expected('in after not');
     const opToken = peek();
     if (opToken.kind !== 'op') return expected('a comparison (=, !=, <, <=, >, >=) or in');
     next();
@@ -288,7 +290,7 @@ export function parsePredicate(source: string): Predicate {
   }
 
   const tree = orExpr();
-  if (peek().kind !== 'end') expected("and, or or the end of the predicate");
+  if (peek().kind !== 'end') expected('and, or or the end of the predicate');
   return tree;
 }
 

@@ -19,7 +19,12 @@ export function cardIdentity(card: RiskContext['card']): string | undefined {
   return undefined;
 }
 
-export function resolveAttempt(context: RiskContext, hash: IdentityHasher, at: number, countryOf: (ip: string | null | undefined) => string | undefined = ipCountry): ResolvedAttempt {
+export function resolveAttempt(
+  context: RiskContext,
+  hash: IdentityHasher,
+  at: number,
+  countryOf: (ip: string | null | undefined) => string | undefined = ipCountry,
+): ResolvedAttempt {
   const email = emailSignals(context.session.email);
   const normalisedEmail = context.session.email?.trim().toLowerCase() || undefined;
   const card = cardIdentity(context.card);

@@ -8,8 +8,19 @@ const HOURS = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0'
 type HourColumn = `h${string}`;
 
 export type RiskTables = {
-  risk_velocity_events: { id: import('kysely').Generated<number>; merchant_id: string; key_hash: string; kind: string; card_hash: string | null; declined: number; at: number };
-  risk_merchant_profiles: { merchant_id: string; currency: string; n: number; sum_log: number; sum_sq_log: number; updated_at: number } & Record<HourColumn, number>;
+  risk_velocity_events: {
+    id: import('kysely').Generated<number>;
+    merchant_id: string;
+    key_hash: string;
+    kind: string;
+    card_hash: string | null;
+    declined: number;
+    at: number;
+  };
+  risk_merchant_profiles: { merchant_id: string; currency: string; n: number; sum_log: number; sum_sq_log: number; updated_at: number } & Record<
+    HourColumn,
+    number
+  >;
   risk_customer_links: { merchant_id: string; customer_hash: string; kind: string; value_hash: string; first_seen: number; last_seen: number };
   risk_assessments: {
     id: string;
@@ -87,7 +98,13 @@ export class RiskRepository {
       entries.length === 0 ? Promise.resolve([] as VelocityRow[]) : this.#velocity(q, entries),
       this.db.selectFrom('risk_merchant_profiles').selectAll().where('merchant_id', '=', q.merchantId).where('currency', '=', q.currency).executeTakeFirst(),
       q.customerKey
-        ? this.db.selectFrom('risk_customer_links').select(['kind', 'value_hash']).where('merchant_id', '=', q.merchantId).where('customer_hash', '=', q.customerKey).limit(500).execute()
+        ? this.db
+            .selectFrom('risk_customer_links')
+            .select(['kind', 'value_hash'])
+            .where('merchant_id', '=', q.merchantId)
+            .where('customer_hash', '=', q.customerKey)
+            .limit(500)
+            .execute()
         : Promise.resolve([]),
     ]);
     const velocity: Partial<Record<VelocityKind, VelocityCounts>> = {};
@@ -136,11 +153,25 @@ export class RiskRepository {
   async recordAttempt(a: AttemptRow): Promise<void> {
     const entries = Object.entries(a.keys) as Array<[VelocityKind, string]>;
     await this.db.transaction().execute(async (trx) => {
-      if (a.assessment) await trx.insertInto('risk_assessments').values(a.assessment).onConflict((oc) => oc.column('id').doNothing()).execute();
+      if (a.assessment)
+        await trx
+          .insertInto('risk_assessments')
+          .values(a.assessment)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       if (entries.length > 0) {
         await trx
           .insertInto('risk_velocity_events')
-          .values(entries.map(([kind, key]) => ({ merchant_id: a.merchantId, key_hash: key, kind, card_hash: a.keys.card ?? null, declined: a.declined ? 1 : 0, at: a.at })))
+          .values(
+            entries.map(([kind, key]) => ({
+              merchant_id: a.merchantId,
+              key_hash: key,
+              kind,
+              card_hash: a.keys.card ?? null,
+              declined: a.declined ? 1 : 0,
+              at: a.at,
+            })),
+          )
           .execute();
       }
       if (!a.succeeded) return;
@@ -171,15 +202,22 @@ export class RiskRepository {
       if (links.length === 0) return;
       await trx
         .insertInto('risk_customer_links')
-        .values(links.map(([kind, value]) => ({ merchant_id: a.merchantId, customer_hash: c.key!, kind, value_hash: value, first_seen: a.at, last_seen: a.at })))
-        .onConflict((oc) => oc.columns(['merchant_id', 'customer_hash', 'kind', 'value_hash']).doUpdateSet((eb) => ({ last_seen: eb.ref('excluded.last_seen') })))
+        .values(
+          links.map(([kind, value]) => ({ merchant_id: a.merchantId, customer_hash: c.key!, kind, value_hash: value, first_seen: a.at, last_seen: a.at })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['merchant_id', 'customer_hash', 'kind', 'value_hash']).doUpdateSet((eb) => ({ last_seen: eb.ref('excluded.last_seen') })),
+        )
         .execute();
     });
   }
 
   /** Velocity events past the longest window say nothing any more. */
   async sweep(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('risk_velocity_events').where('at', '<=', now - DAY).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('risk_velocity_events')
+      .where('at', '<=', now - DAY)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
@@ -206,13 +244,22 @@ export class RiskRepository {
   }
 
   async rules(merchantId: string): Promise<RuleRow[]> {
-    return this.db.selectFrom('risk_rules').select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at']).where('merchant_id', '=', merchantId).orderBy('id').execute();
+    return this.db
+      .selectFrom('risk_rules')
+      .select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at'])
+      .where('merchant_id', '=', merchantId)
+      .orderBy('id')
+      .execute();
   }
 
   /** Adds a rule at the end of the merchant's list, unless the list is full (checked in the same transaction). */
   async insertRule(rule: RuleRow, maxRules: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const { count } = await trx.selectFrom('risk_rules').select((eb) => eb.fn.countAll<number>().as('count')).where('merchant_id', '=', rule.merchant_id).executeTakeFirstOrThrow();
+      const { count } = await trx
+        .selectFrom('risk_rules')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('merchant_id', '=', rule.merchant_id)
+        .executeTakeFirstOrThrow();
       if (Number(count) >= maxRules) return false;
       await trx.insertInto('risk_rules').values(rule).execute();
       return true;

@@ -5,7 +5,19 @@ import { randomBase32Lower } from '../../crypto/random.js';
 import { ApiError } from '../../errors.js';
 import type { Payment } from '../payments/payment-repository.js';
 import { computeFeatures, FEATURES } from './features.js';
-import { checkWeights, DEFAULT_ACTIONS, evaluate, fitLogistic, levelOf, loadShippedWeights, reasonsOf, scoreOf, type Example, type Metrics, type ModelWeights } from './model.js';
+import {
+  checkWeights,
+  DEFAULT_ACTIONS,
+  evaluate,
+  fitLogistic,
+  levelOf,
+  loadShippedWeights,
+  reasonsOf,
+  scoreOf,
+  type Example,
+  type Metrics,
+  type ModelWeights,
+} from './model.js';
 import { evaluatePredicate, parsePredicate, type Predicate } from './predicate.js';
 import { hmacHasher, resolveAttempt, type IdentityHasher } from './resolve.js';
 import type { RiskRepository, RuleRow } from './risk-repository.js';
@@ -46,7 +58,13 @@ export interface RuleView {
 }
 
 export function ruleView(rule: RuleRow): RuleView {
-  return { object: 'risk_rule', id: rule.rule_id, action: rule.action as RuleAction, predicate: rule.predicate, created_at: new Date(rule.created_at).toISOString() };
+  return {
+    object: 'risk_rule',
+    id: rule.rule_id,
+    action: rule.action as RuleAction,
+    predicate: rule.predicate,
+    created_at: new Date(rule.created_at).toISOString(),
+  };
 }
 
 export interface RetrainResult {
@@ -79,7 +97,13 @@ export class RiskService {
     const at = this.deps.clock.now();
     const resolved = resolveAttempt(context, this.#hash, at);
     const [history, rules, model] = await Promise.all([
-      this.deps.repository.history({ merchantId: context.merchantId, currency: context.session.currency.toLowerCase(), keys: resolved.keys, customerKey: resolved.keys.customer, now: at }),
+      this.deps.repository.history({
+        merchantId: context.merchantId,
+        currency: context.session.currency.toLowerCase(),
+        keys: resolved.keys,
+        customerKey: resolved.keys.customer,
+        now: at,
+      }),
       this.deps.repository.rules(context.merchantId),
       this.#currentModel(at),
     ]);
@@ -157,8 +181,15 @@ export class RiskService {
   async addRule(merchantId: string, input: { action: RuleAction; predicate: string }): Promise<RuleView> {
     if (!RULE_ACTIONS.includes(input.action)) throw new ApiError('1010', `action must be one of ${RULE_ACTIONS.join(', ')}`);
     parsePredicate(input.predicate);
-    const rule: RuleRow = { rule_id: `rule_${randomBase32Lower(20)}`, merchant_id: merchantId, action: input.action, predicate: input.predicate, created_at: this.deps.clock.now() };
-    if (!(await this.deps.repository.insertRule(rule, MAX_RULES_PER_MERCHANT))) throw new ApiError('1010', `at most ${MAX_RULES_PER_MERCHANT} rules per merchant; remove one first`);
+    const rule: RuleRow = {
+      rule_id: `rule_${randomBase32Lower(20)}`,
+      merchant_id: merchantId,
+      action: input.action,
+      predicate: input.predicate,
+      created_at: this.deps.clock.now(),
+    };
+    if (!(await this.deps.repository.insertRule(rule, MAX_RULES_PER_MERCHANT)))
+      throw new ApiError('1010', `at most ${MAX_RULES_PER_MERCHANT} rules per merchant; remove one first`);
     return ruleView(rule);
   }
 
@@ -174,7 +205,13 @@ export class RiskService {
     // Another merchant's payment is indistinguishable from none.
     if (!payment || payment.merchant_id !== merchantId) throw new ApiError('1011', 'no such payment');
     const stored = await this.deps.repository.upsertFraudReport(merchantId, paymentId, fraudulent, this.deps.clock.now());
-    return { object: 'fraud_report' as const, payment_id: paymentId, fraudulent, created_at: new Date(stored.created_at).toISOString(), updated_at: new Date(stored.updated_at).toISOString() };
+    return {
+      object: 'fraud_report' as const,
+      payment_id: paymentId,
+      fraudulent,
+      created_at: new Date(stored.created_at).toISOString(),
+      updated_at: new Date(stored.updated_at).toISOString(),
+    };
   }
 
   /**
@@ -194,7 +231,8 @@ export class RiskService {
     const examples: Example[] = [];
     for (const row of await this.deps.repository.labelledExamples()) {
       const x = JSON.parse(row.features) as unknown;
-      if (Array.isArray(x) && x.length === FEATURES.length && x.every((v) => typeof v === 'number' && Number.isFinite(v))) examples.push({ x: x as number[], y: row.fraudulent ? 1 : 0 });
+      if (Array.isArray(x) && x.length === FEATURES.length && x.every((v) => typeof v === 'number' && Number.isFinite(v)))
+        examples.push({ x: x as number[], y: row.fraudulent ? 1 : 0 });
     }
     const fraudulent = examples.filter((e) => e.y === 1).length;
     if (examples.length < MIN_FEEDBACK.total || fraudulent < MIN_FEEDBACK.perClass || examples.length - fraudulent < MIN_FEEDBACK.perClass) {
@@ -206,7 +244,10 @@ export class RiskService {
     const current = (await this.#currentModel(now, true)).weights;
     const refit = fitLogistic(examples, { prior: current, l2: 0.05, epochs: 1500, learningRate: 0.3 });
     const metrics = evaluate(refit, examples);
-    const weights: ModelWeights = { ...refit, trained: { source: 'feedback', samples: examples.length, fraudulent, in_sample_metrics: metrics, trained_at: new Date(now).toISOString() } };
+    const weights: ModelWeights = {
+      ...refit,
+      trained: { source: 'feedback', samples: examples.length, fraudulent, in_sample_metrics: metrics, trained_at: new Date(now).toISOString() },
+    };
     const id = await this.deps.repository.insertModel('feedback', JSON.stringify(weights), JSON.stringify(metrics), now);
     this.#model = undefined;
     return { model_id: id, source: 'feedback', samples: examples.length, fraudulent, metrics, previous_metrics: evaluate(current, examples) };

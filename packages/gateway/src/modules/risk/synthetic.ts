@@ -74,7 +74,12 @@ export function generateTraffic(options: { seed: number; days?: number; customer
   };
   const normal = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
-  const newCard = (country: string) => ({ masked: `5${hex(5).replace(/[a-f]/g, '1')}xxxxxx${String(Math.floor(rand() * 10000)).padStart(4, '0')}`, expiry: `${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}/3${Math.floor(rand() * 9)}`, country, brand: pick(BRANDS) });
+  const newCard = (country: string) => ({
+    masked: `5${hex(5).replace(/[a-f]/g, '1')}xxxxxx${String(Math.floor(rand() * 10000)).padStart(4, '0')}`,
+    expiry: `${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}/3${Math.floor(rand() * 9)}`,
+    country,
+    brand: pick(BRANDS),
+  });
   const ipIn = (country: string) => `${country.toLowerCase()}-${Math.floor(rand() * 1e6)}`;
   const out: SyntheticAttempt[] = [];
   const merchants = [
@@ -86,14 +91,27 @@ export function generateTraffic(options: { seed: number; days?: number; customer
   const localHourWeights = Array.from({ length: 24 }, (_, h) => (h >= 8 && h <= 22 ? (h >= 18 ? 3 : 2) : h === 23 || h === 7 ? 0.6 : 0.1));
   const legitTime = (m: (typeof merchants)[number]) => {
     const day = Math.floor(rand() * days);
-    const local = weighted(Array.from({ length: 24 }, (_, h) => h), localHourWeights);
+    const local = weighted(
+      Array.from({ length: 24 }, (_, h) => h),
+      localHourWeights,
+    );
     const utc = (local - m.offset + 24) % 24;
     return start + day * DAY + utc * HOUR + Math.floor(rand() * HOUR);
   };
   const amountMinor = (m: (typeof merchants)[number], sdShift = 0) => Math.max(100, Math.round(Math.exp(m.logMean + (normal() + sdShift) * m.logSd)));
   const toAmount = (minor: number) => (minor / 100).toFixed(2);
   const threeDsLegit = (): ThreeDsOutcome | null => weighted<ThreeDsOutcome | null>(['authenticated', null, 'failed'], [0.5, 0.46, 0.04]);
-  const ctx = (m: (typeof merchants)[number], minor: number, ref: string, email: string, ip: string, device: string, card: Customer['cards'][number], threeDs: ThreeDsOutcome | null, at: number): RiskContext => ({
+  const ctx = (
+    m: (typeof merchants)[number],
+    minor: number,
+    ref: string,
+    email: string,
+    ip: string,
+    device: string,
+    card: Customer['cards'][number],
+    threeDs: ThreeDsOutcome | null,
+    at: number,
+  ): RiskContext => ({
     merchantId: m.id,
     session: { amount: toAmount(minor), amountMinor: minor, currency: m.currency, customerReference: ref, email, createdAt: at },
     clientIp: ip,
@@ -148,7 +166,13 @@ export function generateTraffic(options: { seed: number; days?: number; customer
       for (let k = 0; k < size; k++) {
         const minor = 100 + Math.floor(rand() * 400);
         const card = newCard(pick([...FRAUD_COUNTRIES, ...COUNTRIES]));
-        out.push({ context: ctx(m, minor, ref, email, ip, device, card, rand() < 0.2 ? 'failed' : null, at), at, fraud: true, pattern: 'card_testing', declined: rand() < 0.85 });
+        out.push({
+          context: ctx(m, minor, ref, email, ip, device, card, rand() < 0.2 ? 'failed' : null, at),
+          at,
+          fraud: true,
+          pattern: 'card_testing',
+          declined: rand() < 0.85,
+        });
         at += 5_000 + Math.floor(rand() * 25_000);
       }
     }
@@ -186,7 +210,13 @@ export function generateTraffic(options: { seed: number; days?: number; customer
       const tries = 1 + Math.floor(rand() * 2);
       for (let k = 0; k < tries; k++) {
         const at = at0 + k * 90_000;
-        out.push({ context: ctx(m, minor, victim.ref, email, ip, device, card, threeDs, at), at, fraud: true, pattern: 'account_takeover', declined: rand() < 0.2 });
+        out.push({
+          context: ctx(m, minor, victim.ref, email, ip, device, card, threeDs, at),
+          at,
+          fraud: true,
+          pattern: 'account_takeover',
+          declined: rand() < 0.2,
+        });
       }
     }
   }
@@ -203,12 +233,18 @@ export function featurise(traffic: SyntheticAttempt[]): Array<Example & { patter
     const resolved = resolveAttempt(t.context, plainHasher, t.at, syntheticCountry);
     const snapshot = history.snapshot(t.context.merchantId, t.context.session.currency, resolved.keys, resolved.keys.customer, t.at);
     const { vector } = computeFeatures(t.context, resolved, snapshot);
-    history.record(t.context.merchantId, t.context.session.currency, resolved.keys, { declined: t.declined, succeeded: !t.declined, at: t.at, amountMinor: t.context.session.amountMinor }, {
-      key: resolved.keys.customer,
-      device: resolved.deviceKey,
-      country: resolved.ipCountryKey,
-      emailDomain: resolved.emailDomainKey,
-    });
+    history.record(
+      t.context.merchantId,
+      t.context.session.currency,
+      resolved.keys,
+      { declined: t.declined, succeeded: !t.declined, at: t.at, amountMinor: t.context.session.amountMinor },
+      {
+        key: resolved.keys.customer,
+        device: resolved.deviceKey,
+        country: resolved.ipCountryKey,
+        emailDomain: resolved.emailDomainKey,
+      },
+    );
     return { x: vector, y: t.fraud ? 1 : 0, pattern: t.pattern };
   });
 }

@@ -14,7 +14,15 @@ export function trainSynthetic(options: { trainSeed?: number; testSeed?: number 
   const heldOut = evaluate(fitted, test);
   const weights: ModelWeights = {
     ...fitted,
-    trained: { source: 'synthetic', generator: 'modules/risk/synthetic.ts', train_seed: trainSeed, held_out_seed: testSeed, training_metrics: training, held_out_metrics: heldOut, note: 'figures on synthetic traffic, not on real payments' },
+    trained: {
+      source: 'synthetic',
+      generator: 'modules/risk/synthetic.ts',
+      train_seed: trainSeed,
+      held_out_seed: testSeed,
+      training_metrics: training,
+      held_out_metrics: heldOut,
+      note: 'figures on synthetic traffic, not on real payments',
+    },
   };
   return { weights, heldOut, training };
 }
@@ -23,5 +31,7 @@ export function trainSynthetic(options: { trainSeed?: number; testSeed?: number 
 if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1])) {
   const { weights, heldOut, training } = trainSynthetic();
   fs.writeFileSync(SHIPPED_WEIGHTS_FILE, `${JSON.stringify(weights, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify({ written: fileURLToPath(SHIPPED_WEIGHTS_FILE), training, held_out: heldOut, bias: weights.bias, weights: Object.fromEntries(weights.features.map((f, i) => [f, weights.weights[i]])) }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ written: fileURLToPath(SHIPPED_WEIGHTS_FILE), training, held_out: heldOut, bias: weights.bias, weights: Object.fromEntries(weights.features.map((f, i) => [f, weights.weights[i]])) }, null, 2)}\n`,
+  );
 }

@@ -107,7 +107,15 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['risk_models', 'risk_rules', 'risk_fraud_reports', 'risk_assessments', 'risk_customer_links', 'risk_merchant_profiles', 'risk_velocity_events']) {
+  for (const table of [
+    'risk_models',
+    'risk_rules',
+    'risk_fraud_reports',
+    'risk_assessments',
+    'risk_customer_links',
+    'risk_merchant_profiles',
+    'risk_velocity_events',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }
