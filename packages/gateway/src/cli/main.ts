@@ -5,6 +5,7 @@ import { auditCommand } from './commands/audit.js';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { serveCommand, startCommand } from './commands/serve.js';
 import { userCreateCommand } from './commands/users.js';
 import { webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, workerCommand } from './commands/webhooks.js';
@@ -74,6 +75,7 @@ webhook.command('show').description('an event with every delivery attempt').requ
 
 program.command('user').description('dashboard users').command('create').description('a dashboard user and their one-time setup link (24 h)').requiredOption('--merchant <id>', 'merchant id (mch_...)').requiredOption('--email <email>', 'the user\'s e-mail address (their sign-in name)').addOption(new Option('--role <role>', 'what the user may do').choices(['owner', 'developer', 'viewer']).makeOptionMandatory()).addOption(json()).action(userCreateCommand);
 
+registerRiskCommands(program);
 program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
 
 try {

@@ -17,6 +17,7 @@ import { hostedCheckoutRoutes } from './routes/hosted-checkout.js';
 import { merchantRoutes } from './routes/merchant.js';
 import { otpRoutes } from './routes/otp.js';
 import { paymentRoutes } from './routes/payments.js';
+import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { threeDsRoutes } from './routes/three-ds.js';
 import type { GatewayServices } from '../services.js';
@@ -74,6 +75,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   merchantRoutes(app, { merchants: services.merchants });
   sessionRoutes(app, { sessions: services.sessions });
   paymentRoutes(app, { payments: services.payments });
+  riskRoutes(app, { risk: services.risk });
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
