@@ -1,8 +1,13 @@
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // One runner for the whole workspace. Unit tests sit beside the code
 // (src/**/*.test.ts); integration and browser tests live in each package's test/.
+// Workspace packages resolve to their TypeScript sources (the `pdirect-source`
+// export condition), so tests always exercise the current code, never dist/.
 export default defineConfig({
+  resolve: { conditions: ['pdirect-source'] },
+  ssr: { resolve: { conditions: ['pdirect-source', ...defaultServerConditions] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     pool: 'forks',

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The pdirect CLI. Sources are TypeScript run through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// The pdirect CLI: compiled JavaScript in dist/, built by `npm run build`
+// (which `npm ci` runs through the root `prepare`). No TypeScript at runtime.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const entry = new URL('../dist/cli/bin.js', import.meta.url);
+if (existsSync(entry)) await import(entry.href);
+else {
+  process.stderr.write('pdirect: not built yet (no packages/gateway/dist/). Run: npm run build\n');
+  process.exitCode = 1;
+}

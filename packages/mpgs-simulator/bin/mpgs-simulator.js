@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: register tsx's ESM loader, then start the CLI.
-import { register } from 'tsx/esm/api';
+// The simulator CLI, compiled to dist/ by `npm run build` (which `npm ci` runs through the root `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const entry = new URL('../dist/cli.js', import.meta.url);
+if (existsSync(entry)) await import(entry.href);
+else {
+  process.stderr.write('pdirect-mpgs-simulator: not built yet (no dist/). Run: npm run build\n');
+  process.exitCode = 1;
+}

@@ -1,4 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/**
+ * Tests import the TypeScript sources, but the few that spawn a real
+ * `pdirect` / simulator process run the compiled dist/: bring it up to date
+ * first (tsc -b is incremental: a no-op when nothing changed), so no test can
+ * run stale JavaScript.
+ */
+function buildCompiledPackages(): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const projects = ['packages/mpgs-simulator', 'packages/gateway', 'packages/sdk-node'];
+  execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: ROOT, stdio: 'inherit' });
+}
 
 /**
  * One prefix per test run for the PostgreSQL schemas the suites create.
@@ -7,6 +25,7 @@ import pg from 'pg';
  * introspects every schema) trip over a schema that vanished mid-query.
  */
 export default function setup(): () => Promise<void> {
+  buildCompiledPackages();
   const prefix = `t${Date.now().toString(36)}${process.pid.toString(36)}_`;
   process.env.PDIRECT_TEST_SCHEMA_PREFIX = prefix;
   return async () => {

@@ -1,7 +1,7 @@
 import { parseDuration } from '../../duration.js';
 import { ApiError } from '../../errors.js';
 import { withServices } from './context.js';
-import { note, printResult } from '../output.js';
+import { note, out, printResult } from '../output.js';
 
 export async function keyCreateCommand(options: { merchant: string; ip?: string[]; json?: boolean }): Promise<void> {
   await withServices(async ({ merchants, keyService }) => {
@@ -31,6 +31,6 @@ export async function keyListCommand(options: { merchant: string; json?: boolean
     await merchants.get(options.merchant);
     const keys = await keyService.list(options.merchant);
     if (options.json) printResult({ merchant_id: options.merchant, keys }, true);
-    else for (const k of keys) process.stdout.write(`${k.key_id}  ${k.active ? 'active ' : 'retired'}  created ${k.created_at}${k.expires_at ? `  expires ${k.expires_at}` : ''}${k.rotation_due ? '  ROTATION DUE' : ''}  ip ${k.ip_allowlist.join(',') || 'any'}\n`);
+    else for (const k of keys) out(`${k.key_id}  ${k.active ? 'active ' : 'retired'}  created ${k.created_at}${k.expires_at ? `  expires ${k.expires_at}` : ''}${k.rotation_due ? '  ROTATION DUE' : ''}  ip ${k.ip_allowlist.join(',') || 'any'}\n`);
   });
 }

@@ -1,10 +1,10 @@
 import { loadConfig } from '../../config.js';
 import { openStorage } from '../../storage/database.js';
 import { migrateToLatest } from '../../storage/migrate.js';
-import { printResult } from '../output.js';
+import { cliEnv, printResult } from '../output.js';
 
 export async function migrateCommand(options: { json?: boolean }): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(cliEnv());
   const storage = openStorage(config.databaseUrl);
   try {
     const report = await migrateToLatest(storage);

@@ -4,7 +4,7 @@ import { createGateway, type Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
 import pino from 'pino';
 import { startDemoShop } from '../demo-shop.js';
-import { note, printResult } from '../output.js';
+import { cliEnv, note, printResult } from '../output.js';
 
 export const DEMO_MERCHANT_NAME = 'Pdirect Demo Shop';
 
@@ -46,7 +46,7 @@ async function run(config: Config): Promise<Running> {
 }
 
 export async function serveCommand(options: { json?: boolean }): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(cliEnv());
   const running = await run(config);
   printResult(
     { gateway_url: running.url, public_url: config.publicUrl, mode: config.mode, card_network: running.simulatorUrl ?? config.mpgs?.baseUrl ?? null },
@@ -56,7 +56,7 @@ export async function serveCommand(options: { json?: boolean }): Promise<void> {
 
 /** `npm start`: a working sandbox with a demo merchant; its secrets are printed the first time only. */
 export async function startCommand(options: { json?: boolean }): Promise<void> {
-  const config = loadConfig({ ...process.env, PDIRECT_MODE: 'sandbox' });
+  const config = loadConfig({ ...cliEnv(), PDIRECT_MODE: 'sandbox' });
   const running = await run(config);
   const { merchants, keyService } = running.gateway.services;
   const existing = (await merchants.findByName(DEMO_MERCHANT_NAME))?.id;
@@ -84,7 +84,7 @@ export async function startCommand(options: { json?: boolean }): Promise<void> {
     keys: keyService,
     dataDir: config.dataDir,
     host: config.host,
-    port: Number(process.env.PDIRECT_DEMO_PORT ?? (config.port === 0 ? 0 : config.port + 2)),
+    port: Number(cliEnv().PDIRECT_DEMO_PORT ?? (config.port === 0 ? 0 : config.port + 2)),
   });
   result.demo_shop_url = shop.url;
   Object.assign(result, await demoDashboardOwner(running.gateway, demoMerchantId, running.url));

@@ -3,7 +3,7 @@ import { parseDuration } from '../../duration.js';
 import { ApiError } from '../../errors.js';
 import { createServices } from '../../gateway.js';
 import { withServices } from './context.js';
-import { note, printResult } from '../output.js';
+import { cliEnv, note, out, printResult } from '../output.js';
 
 /**
  * `pdirect worker`: the webhook delivery worker on its own, no HTTP server.
@@ -12,7 +12,7 @@ import { note, printResult } from '../output.js';
  * these should deliver. SIGTERM/SIGINT: attempts in flight finish first.
  */
 export async function workerCommand(options: { json?: boolean }): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(cliEnv());
   const services = await createServices(config);
   const { worker } = services.webhooks;
   printResult(
@@ -68,7 +68,7 @@ export async function webhookShowCommand(options: { event: string; json?: boolea
     const last = view.deliveries.at(-1);
     printResult({ event_id: view.id, type: view.type, merchant_id: view.merchant_id, created_at: view.created_at, notify_url: view.notify_url, state: last?.state ?? null, next_attempt_at: last?.next_attempt_at ?? null }, false);
     for (const a of view.attempts) {
-      process.stdout.write(`  #${a.attempt} ${a.started_at}  ${a.outcome.padEnd(9)} ${a.response_status ?? a.error ?? ''}${a.response_status && a.error ? ` (${a.error})` : ''}  ${a.duration_ms} ms\n`);
+      out(`  #${a.attempt} ${a.started_at}  ${a.outcome.padEnd(9)} ${a.response_status ?? a.error ?? ''}${a.response_status && a.error ? ` (${a.error})` : ''}  ${a.duration_ms} ms\n`);
     }
   });
 }
