@@ -99,6 +99,8 @@ export interface Config {
   simPort: number;
   webhooks: WebhookSettings;
   otp: OtpSettings;
+  /** PDIRECT_METRICS_TOKEN: in live mode GET /metrics answers loopback callers, or callers with this bearer token. */
+  metricsToken: Secret<string> | undefined;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,
+    metricsToken: read('PDIRECT_METRICS_TOKEN') ? new Secret(read('PDIRECT_METRICS_TOKEN')!) : undefined,
     otp: otpSettings(read, mode, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

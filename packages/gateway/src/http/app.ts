@@ -9,6 +9,8 @@ import { registerAuthentication } from './plugins/authentication.js';
 import { registerErrorHandling, registerMethodNotAllowed } from './plugins/errors.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerJsonBody } from './plugins/json-body.js';
+import { errorCodeOf, registerMetrics } from './plugins/metrics.js';
+import { registerOpenApi } from './plugins/openapi.js';
 import { registerSdkCors } from './plugins/sdk-cors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,7 +28,15 @@ import type { GatewayServices } from '../services.js';
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    const merchantId = request.merchant?.merchantId ?? request.checkoutSession?.merchant_id;
+    const line = {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      ...(merchantId ? { merchant_id: merchantId } : {}),
+      ...(errorCodeOf(request) ? { error_code: errorCodeOf(request) } : {}),
+    };
     if (error) request.log.error({ ...line, err: error }, 'request errored');
     else request.log.info(line, 'request');
   }
@@ -61,6 +71,9 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
     routes.set(route.url, methods);
   });
 
+  // First: the OpenAPI generator must see every route declared after it.
+  registerOpenApi(app, { publicUrl: config.publicUrl });
+  registerMetrics(app, { config, storage: services.storage });
   registerJsonBody(app);
   registerErrorHandling(app);
   registerSecurityHeaders(app, { hsts: Boolean(config.tls) || config.mode === 'live' });

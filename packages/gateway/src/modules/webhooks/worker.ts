@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Secret } from '../../crypto/secret.js';
+import { metrics } from '../../observability/metrics.js';
 import type { AttemptRecord, ClaimedDelivery, WebhookDeliveryRepository } from './delivery-repository.js';
 import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { SendResult, WebhookSender } from './sender.js';
@@ -155,9 +156,10 @@ export class WebhookWorker {
       nextAttemptAt,
       finishedAt,
     });
-    const line = { event_id: d.eventId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
+    const line = { event_id: d.eventId, merchant_id: d.merchantId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
+    if (held) metrics.webhookAttempt(nextState);
     if (!held) this.#o.logger.warn({ ...line, worker: this.id }, 'webhook attempt finished after its lease lapsed; another worker owns the delivery now');
-    else if (succeeded) this.#o.logger.debug(line, 'webhook delivered');
+    else if (succeeded) this.#o.logger.info(line, 'webhook delivered');
     else if (nextState === 'dead') this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
   }
