@@ -297,6 +297,16 @@ export function registerOpenApi(app: FastifyInstance, options: { publicUrl: stri
           license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         },
         servers: [{ url: options.publicUrl }],
+        tags: [
+          { name: 'Checkout sessions', description: 'Merchant backend: mint a session per order, send the customer to its checkout_url.' },
+          { name: 'Payments', description: 'Merchant backend: the authoritative payment status, and refunds.' },
+          { name: 'Merchant', description: 'Merchant backend: who the key belongs to.' },
+          { name: 'Checkout (browser SDK)', description: 'Called by the browser SDK with the session token, from the hosted checkout page.' },
+          { name: 'Customer one-time code', description: 'Called by the browser SDK when the session requires a one-time code.' },
+          { name: 'Hosted checkout', description: 'The page and script customers load.' },
+          { name: 'Sandbox', description: 'Only in sandbox mode.' },
+          { name: 'Operations', description: 'Health, metrics and this reference.' },
+        ],
         components: {
           securitySchemes: {
             merchantKey: { type: 'http', scheme: 'bearer', description: 'A merchant_secret key: pd_test_sk_… (sandbox) or pd_live_sk_… (live)' },
