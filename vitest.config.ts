@@ -12,7 +12,7 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     pool: 'forks',
     globalSetup: ['packages/gateway/test/support/global-setup.ts'],
-    testTimeout: 90_000,
+    testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['default'] : ['default'],
   },

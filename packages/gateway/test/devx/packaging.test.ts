@@ -159,3 +159,47 @@ describe('repository packaging', () => {
     }
   });
 });
+
+describe('the SDK packages as a consumer resolves them (exports maps, no source condition)', () => {
+  const work = path.join(ROOT, 'test-artifacts', 'consumer');
+  beforeAll(() => fs.mkdirSync(work, { recursive: true }));
+
+  it('a bundler bundles @pdirect/browser for the browser', async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      stdin: { contents: "import { createPdirect, deviceFingerprint } from '@pdirect/browser'; globalThis.x = [createPdirect, deviceFingerprint];", resolveDir: work, loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outputFiles[0]!.text).toContain('function createPdirect');
+  });
+
+  it('TypeScript finds the declarations of both SDKs through their exports maps (node16 and bundler resolution)', async () => {
+    fs.writeFileSync(
+      path.join(work, 'index.ts'),
+      `import { Pdirect, verifyWebhook, type Payment } from '@pdirect/node';
+import { createPdirect, type PdirectOptions } from '@pdirect/browser';
+const client: Pdirect = new Pdirect({ secret: 'pd_test_sk_x', baseUrl: 'https://pay.example.com' });
+const status: Payment['status'] = 'succeeded';
+const options: PdirectOptions | undefined = undefined;
+export { client, status, options, verifyWebhook, createPdirect };
+`,
+    );
+    const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+    for (const [module, resolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+      const run = await promisify(execFile)(
+        process.execPath,
+        [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--lib', 'ES2023,DOM', '--module', module!, '--moduleResolution', resolution!, path.join(work, 'index.ts')],
+        { cwd: work },
+      ).then(
+        () => '',
+        (err: { stdout?: string }) => err.stdout ?? 'failed',
+      );
+      expect(run, `${module}/${resolution}`).toBe('');
+    }
+  });
+});
