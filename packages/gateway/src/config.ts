@@ -186,6 +186,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     concurrency: integer(read('PDIRECT_WEBHOOK_CONCURRENCY'), 16, 'PDIRECT_WEBHOOK_CONCURRENCY', 1, 256, problems),
   };
 
+  const metricsToken = read('PDIRECT_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 32) problems.push('PDIRECT_METRICS_TOKEN must be at least 32 characters (generate one: openssl rand -hex 32)');
+
   const config: Config = {
     mode,
     host,
@@ -206,7 +209,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,
-    metricsToken: read('PDIRECT_METRICS_TOKEN') ? new Secret(read('PDIRECT_METRICS_TOKEN')!) : undefined,
+    metricsToken: metricsToken ? new Secret(metricsToken) : undefined,
     otp: otpSettings(read, mode, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

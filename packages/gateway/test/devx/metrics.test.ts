@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardSession, collect, mintSession } from '../support/checkout.js';
+import { loadConfig } from '../../src/config.js';
+import { cardSession, collect, mintSession, sdk } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
@@ -72,6 +73,11 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
     const paid = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, PLAIN_APPROVED) });
     expect(paid.body.status).toBe('succeeded');
 
+    // A one-time code by SMS (the sandbox outbox delivers it).
+    const otp = await mintSession(gw, secret, { require_otp: true, customer: { phone: '+447700900123' } });
+    const sent = await http(`${gw.url}/v1/otp/send`, { method: 'POST', headers: sdk(otp.token) });
+    expect(sent.body.channel).toBe('sms');
+
     const after = await scrape(gw.url);
     const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
     expect(delta('pdirect_http_requests_total', { ...route, status: '401', error_code: '1001' })).toBe(1);
@@ -84,6 +90,7 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
     expect(delta('pdirect_http_requests_total', { method: 'POST', route: '/v1/payments/collect', status: '402', error_code: '1601' })).toBe(1);
     expect(delta('pdirect_payments_total', { outcome: 'declined' })).toBe(1);
     expect(delta('pdirect_payments_total', { outcome: 'succeeded' })).toBe(1);
+    expect(delta('pdirect_otp_sends_total', { channel: 'sms' })).toBe(1);
     // Unknown paths are one series, not one per path.
     await http(`${gw.url}/nothing/here/${Date.now()}`);
     expect(value(await scrape(gw.url), 'pdirect_http_requests_total', { route: 'unmatched', status: '404', error_code: '1011' })).toBeGreaterThan(0);
@@ -130,6 +137,10 @@ describe.each(testDatabases())('GET /metrics in live mode ($name)', (factory) =>
     await db?.drop();
   });
   const fromOutside = { 'x-forwarded-for': '203.0.113.9' };
+
+  it('refuses to start with a short token', () => {
+    expect(() => loadConfig({ PDIRECT_METRICS_TOKEN: 'short' })).toThrow(/PDIRECT_METRICS_TOKEN must be at least 32 characters/);
+  });
 
   it('answers a loopback caller', async () => {
     const res = await http(`${gw.url}/metrics`);
