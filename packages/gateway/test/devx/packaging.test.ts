@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,11 +136,13 @@ describe('repository packaging', () => {
   });
 
   it('installs cookie in a version whose engines accept Node 20 (npm ci prints no EBADENGINE), and the test injector still sends cookies', async () => {
-    const cookie = JSON.parse(read('node_modules/cookie/package.json')) as { version: string; engines?: { node?: string } };
-    expect(JSON.parse(read('package.json')).overrides.cookie).toBe(cookie.version);
+    // light-my-request (Fastify's inject) is the package that wanted cookie 2 (Node 22+); the override is scoped to it.
+    const fromInjector = createRequire(createRequire(path.join(ROOT, 'packages/gateway/package.json')).resolve('light-my-request'));
+    const cookie = JSON.parse(fs.readFileSync(fromInjector.resolve('cookie/package.json'), 'utf8')) as { version: string; engines?: { node?: string } };
+    expect(JSON.parse(read('package.json')).overrides['light-my-request'].cookie).toBe(cookie.version);
     const minimum = Number(/>=\s*(\d+)/.exec(cookie.engines?.node ?? '>=0')![1]);
     expect(minimum).toBeLessThanOrEqual(20);
-    // light-my-request (Fastify's inject) is cookie's only user: it must still encode cookies with this version.
+    // It must still encode cookies with this version.
     const { default: Fastify } = await import('fastify');
     const app = Fastify();
     app.get('/', async (request) => ({ cookie: request.headers.cookie }));
