@@ -3,7 +3,7 @@ import { ApiError } from '../../errors.js';
 import { PredicateError } from '../../modules/risk/predicate.js';
 import { RULE_ACTIONS, type RuleAction } from '../../modules/risk/risk-service.js';
 import { withServices } from './context.js';
-import { note, printResult } from '../output.js';
+import { note, out, printResult } from '../output.js';
 
 /** `pdirect risk rule add`: the same parser and limits as POST /v1/risk/rules. */
 export async function riskRuleAddCommand(options: { merchant: string; action: string; predicate: string; json?: boolean }): Promise<void> {
@@ -25,7 +25,7 @@ export async function riskRuleListCommand(options: { merchant: string; json?: bo
     const rules = await risk.listRules(options.merchant);
     if (options.json) return printResult({ merchant_id: options.merchant, rules }, true);
     if (rules.length === 0) note('no rules: the model decides alone (≥ 75 block, ≥ 65 request 3-D Secure)');
-    rules.forEach((r, i) => process.stdout.write(`${String(i + 1).padStart(3)}. ${r.id}  ${r.action.padEnd(11)}  ${r.predicate}\n`));
+    rules.forEach((r, i) => out(`${String(i + 1).padStart(3)}. ${r.id}  ${r.action.padEnd(11)}  ${r.predicate}\n`));
   });
 }
 
