@@ -18,6 +18,8 @@ function servedRoutes(gw: TestGateway): string[] {
     stack.length = depth;
     stack.push(match[2]!);
     const path = stack.join('').replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    // The dashboard's browser endpoints and wildcard routes are not part of the API document.
+    if (path.startsWith('/dashboard') || path.includes('*')) continue;
     for (const method of match[3]!.split(', ')) if (method !== 'HEAD') served.push(`${method} ${path}`);
   }
   return served;

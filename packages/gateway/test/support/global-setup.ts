@@ -16,6 +16,8 @@ function buildCompiledPackages(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const projects = ['packages/mpgs-simulator', 'packages/gateway', 'packages/sdk-node'];
   execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: ROOT, stdio: 'inherit' });
+  // Runtime files tsc does not emit (e.g. the risk model's weights).
+  execFileSync(process.execPath, [path.join(ROOT, 'packages/gateway/scripts/copy-assets.js')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**

@@ -74,14 +74,16 @@ export function registerRiskCommands(program: Command): void {
   const rule = risk.command('rule').description("a merchant's risk rules, evaluated in order");
   rule
     .command('add')
+    .description('add a rule at the end of the list')
     .requiredOption('--merchant <id>', 'merchant id (mch_...)')
     .requiredOption('--action <action>', 'block, review, request_3ds or allow')
     .requiredOption('--predicate <expression>', `e.g. ":card_country: in ('NG') and :amount: > 500"`)
     .addOption(json())
     .action(riskRuleAddCommand);
-  rule.command('list').requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(riskRuleListCommand);
+  rule.command('list').description("a merchant's rules, in evaluation order").requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(riskRuleListCommand);
   rule
     .command('remove')
+    .description('remove a rule')
     .requiredOption('--merchant <id>', 'merchant id (mch_...)')
     .requiredOption('--rule <rule_id>', 'the rule id (rule_...)')
     .addOption(json())

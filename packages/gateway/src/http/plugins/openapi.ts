@@ -249,7 +249,8 @@ function describe(route: RouteOptions & { schema?: Record<string, unknown> }, ur
   const method = [route.method].flat()[0]!;
   const schema = { ...(route.schema ?? {}) } as Record<string, unknown>;
   const config = (route.config ?? {}) as { auth?: Auth; methodNotAllowed?: boolean };
-  if (method === 'HEAD' || config.methodNotAllowed) return { ...schema, hide: true };
+  // Not operations of the API: 405 catch-alls, HEAD twins, wildcards, and the dashboard's own browser endpoints (same-origin, cookie session).
+  if (method === 'HEAD' || config.methodNotAllowed || url.includes('*') || url === '/dashboard' || url.startsWith('/dashboard/')) return { ...schema, hide: true };
   const op = OPERATIONS[`${method} ${openApiPath(url)}`];
   const auth = config.auth;
   const [status, description, example] = op?.success ?? [200, 'Success'];
