@@ -29,6 +29,7 @@ export const ERROR_CATALOGUE = {
   '1601': { status: 402, title: 'card declined' },
   '1602': { status: 403, title: 'payment refused by fraud screening' },
   '1900': { status: 500, title: 'internal error' },
+  '1901': { status: 503, title: 'temporarily unavailable' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

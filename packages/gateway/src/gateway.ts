@@ -75,7 +75,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     rowTtlMs: config.authCacheSeconds * 1000,
   });
   const keyService = new KeyService({ keys: keyRepository, clock, mode, rotationDays: config.keyRotationDays, authenticator });
-  const auditRepository = new AuditRepository(storage.db);
+  const auditRepository = new AuditRepository(storage.db, keys.auditChain[0]);
   const audit = new AuditLog({ repository: auditRepository, logger, flushIntervalMs: options.auditFlushIntervalMs });
   const merchants = new MerchantService({
     storage,

@@ -7,7 +7,7 @@ export async function auditCommand(options: { requestId: string; json?: boolean 
   if (!/^req_[a-z2-7]{24}$/.test(options.requestId)) throw new ApiError('1010', 'request-id: looks like req_ followed by 24 characters');
   await withServices(async ({ auditRepository }) => {
     const records = await auditRepository.findByRequestId(options.requestId);
-    if (records.length === 0) throw new ApiError('1011', `no audit record for ${options.requestId} (records are written within a second of the response)`);
+    if (records.length === 0) throw new ApiError('1011', `no audit record for ${options.requestId}`);
     for (const record of records) {
       printResult(
         {
