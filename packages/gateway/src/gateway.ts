@@ -58,7 +58,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const keys = loadGatewayKeys(config);
-  const storage = openStorage(config.databaseUrl);
+  const storage = openStorage(config.databaseUrl, { live: config.mode === 'live' });
   try {
     await migrateToLatest(storage);
   } catch (err) {

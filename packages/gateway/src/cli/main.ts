@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { auditCommand } from './commands/audit.js';
+import { auditExportCommand, auditVerifyCommand } from './commands/audit-chain.js';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -73,7 +74,9 @@ webhook.command('redeliver').description('send an event again (once it has succe
 webhook.command('show').description('an event with every delivery attempt').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookShowCommand);
 
 registerRiskCommands(program);
-program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
+const audit = program.command('audit').description('find the audit record of a request; verify or export the audit chain').option('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
+audit.command('verify').description('walk the tamper-evident audit chain and name the first broken link (exit 3 when broken)').addOption(json()).action(auditVerifyCommand);
+audit.command('export').description('write audit records as JSON lines for a SIEM').requiredOption('--since <time>', 'ISO-8601 time, or a duration back from now (24h, 7d)').option('--output <file>', 'write to this file (created 0600) instead of stdout').action(auditExportCommand);
 
 try {
   await program.parseAsync(process.argv);

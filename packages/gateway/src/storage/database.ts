@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { prepareSqliteFiles } from './file-modes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -20,10 +19,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * Opens the database named by PDIRECT_DATABASE_URL: `sqlite:PATH` (embedded,
  * WAL, the default) or `postgres://...` (production, several processes).
  */
-export function openStorage(url: string, options: { poolSize?: number } = {}): Storage {
+export function openStorage(url: string, options: { poolSize?: number; live?: boolean } = {}): Storage {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file !== ':memory:') prepareSqliteFiles(file, { live: options.live === true });
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
