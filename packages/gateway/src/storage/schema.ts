@@ -261,7 +261,7 @@ export interface OtpChallengesTable {
 
 /** A sliding-window rate limit shared by every gateway process (see modules/otp/rate-limiter.ts). */
 export interface OtpRateLimitsTable {
-  /** `verify:<session>`, `issue:<session>` or `destination:<HMAC of the phone or e-mail>`. */
+  /** `verify:<session>`, `issue:<session>`, `destination:<HMAC of the phone or e-mail>` (all merchants) or `destination:<HMAC>:<merchant>` (one merchant's share). */
   bucket: string;
   /** JSON array of the millisecond times of the hits inside the window. */
   hits: string;
