@@ -76,7 +76,7 @@ webhook.command('show').description('an event with every delivery attempt').requ
 
 registerRiskCommands(program);
 const audit = program.command('audit').description('find the audit record of a request; verify or export the audit chain').option('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
-audit.command('verify').description('walk the tamper-evident audit chain and name the first broken link (exit 3 when broken)').addOption(json()).action(auditVerifyCommand);
+audit.command('verify').description('walk the tamper-evident audit chain and name the first broken link (exit 3 when broken)').addOption(json()).action((_options, command: Command) => auditVerifyCommand(command.optsWithGlobals()));
 audit.command('export').description('write audit records as JSON lines for a SIEM').requiredOption('--since <time>', 'ISO-8601 time, or a duration back from now (24h, 7d)').option('--output <file>', 'write to this file (created 0600) instead of stdout').action(auditExportCommand);
 
 const masterKey = program.command('master-key').description('master-key rotation (docs/key-management.md)');
