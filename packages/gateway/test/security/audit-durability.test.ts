@@ -80,4 +80,22 @@ describe.each(testDatabases())('audit durability ($name)', (factory) => {
       await child.stop();
     }
   }, 120_000);
+
+  it('a record that cannot be written turns the answer into 503 1901: the result never leaves unrecorded', async () => {
+    const db_ = gw.services.storage.db;
+    const head = await db_.selectFrom('audit_chain').selectAll().executeTakeFirstOrThrow();
+    await db_.deleteFrom('audit_chain').execute();
+    try {
+      const res = await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) });
+      expect(res.status).toBe(503);
+      expect(res.body.error).toMatchObject({ status: 503, error_code: '1901', request_id: res.headers['x-request-id'] });
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.text).not.toContain('Durable Shop');
+    } finally {
+      await db_.insertInto('audit_chain').values(head).execute();
+    }
+    const again = await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) });
+    expect(again.status).toBe(200);
+    expect(await gw.services.auditRepository.findByRequestId(again.headers['x-request-id']!)).toHaveLength(1);
+  });
 });
