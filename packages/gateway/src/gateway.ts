@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './http/app.js';
 import { startPeriodic } from './periodic.js';
+import { startReencryptionJob } from './modules/master-key/background.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { loadOrCreateSandboxMasterKey, parseMasterKey } from './crypto/master-key.js';
@@ -191,6 +192,7 @@ export async function createGateway(
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
+      background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

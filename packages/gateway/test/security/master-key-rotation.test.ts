@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReencryptionJob } from '../../src/modules/master-key/background.js';
 import { PDIRECT_BIN, runCli } from '../support/cli.js';
 import { sessionBody } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
@@ -158,4 +159,30 @@ describe.each(testDatabases())('master-key rotation ($name)', (factory) => {
     expect(secrets.length).toBeGreaterThan(0);
     for (const s of secrets) expect(gw.services.keys.webhookSecrets.open(s.ciphertext)).toMatch(/^whsec_/);
   }, 180_000);
+});
+
+// The background side: a serve process holding two versions finishes the rotation on its own.
+describe.each(testDatabases())('master-key rotation in the background ($name)', (factory) => {
+  it('moves every sealed value to the active version, step by step', async () => {
+    const db = await factory.create();
+    let gw = await startTestGateway({ databaseUrl: db.url, env: { PDIRECT_MASTER_KEY: V1 } });
+    try {
+      const secret = (await gw.services.merchants.create({ name: 'Background Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
+      for (let i = 0; i < 30; i++) await mint(gw, secret);
+      await gw.close();
+      gw = await startTestGateway({ databaseUrl: db.url, env: { PDIRECT_MASTER_KEY: BOTH } });
+      expect((await versions(gw))['1']).toBe(120);
+      const job = startReencryptionJob(gw.services.storage.db, gw.services.keys, gw.gateway.logger, 20);
+      try {
+        for (let i = 0; i < 500 && (await versions(gw))['1'] !== undefined; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      } finally {
+        await job.stop();
+      }
+      expect(await versions(gw)).toEqual({ '2': 120 });
+      expect(gw.logs()).toContain('every sealed value is under the active version');
+    } finally {
+      await gw.close();
+      await db.drop();
+    }
+  }, 120_000);
 });

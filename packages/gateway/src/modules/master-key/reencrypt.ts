@@ -22,6 +22,8 @@ export interface RotationOptions {
   batchSize?: number;
   /** Pause between batches, to leave room for live traffic. */
   pauseMs?: number;
+  /** Stop each column after this many batches (a bounded step of a background job); default: until done. */
+  maxBatchesPerColumn?: number;
   onProgress?(progress: ColumnProgress): void;
 }
 
@@ -55,7 +57,7 @@ async function reencryptColumn(db: Kysely<Database>, keys: GatewayKeys, target: 
   // Counted once: a count per batch would scan the table once per batch.
   const before = await countStale(db, keys, target);
   let cursor: unknown[] | undefined;
-  for (;;) {
+  for (let batches = 0; batches < (options.maxBatchesPerColumn ?? Number.POSITIVE_INFINITY); batches++) {
     const rows = await selectBatch(db, keys.personalData, target, cursor, batchSize);
     if (rows.length === 0) break;
     cursor = target.key.map((k) => rows[rows.length - 1]![k]);
