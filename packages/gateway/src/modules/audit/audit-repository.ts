@@ -85,9 +85,14 @@ export class AuditRepository {
     const chainKey = this.chainKey;
     if (!chainKey) throw new Error('audit repository has no chain key: it can read, not append');
     await this.db.transaction().execute(async (trx) => {
-      const locked = await trx.updateTable('audit_chain').set({ updated_at: records[records.length - 1]!.at }).where('id', '=', 'main').executeTakeFirst();
-      if (Number(locked.numUpdatedRows) !== 1) throw new Error('audit chain head row is missing (run pdirect migrate)');
-      const head = await trx.selectFrom('audit_chain').select(['seq', 'hash']).where('id', '=', 'main').executeTakeFirstOrThrow();
+      // Takes the head row's lock and reads it as the previous append committed it, in one statement.
+      const head = await trx
+        .updateTable('audit_chain')
+        .set({ updated_at: records[records.length - 1]!.at })
+        .where('id', '=', 'main')
+        .returning(['seq', 'hash'])
+        .executeTakeFirst();
+      if (!head) throw new Error('audit chain head row is missing (run pdirect migrate)');
       let seq = Number(head.seq);
       let hash = head.hash;
       const rows = records.map((record) => {
