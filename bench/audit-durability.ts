@@ -4,7 +4,7 @@
 //   bare     — no audit record;
 //   async    — a record queued and written by the group committer, the answer not waiting (the old, lossy behaviour);
 //   durable  — a record the answer waits for (what every audited route does now).
-// Prints requests/s and latency for each. BENCH_SECONDS, BENCH_CONNECTIONS tune the load.
+// Prints requests/s and latency for each (medians of interleaved rounds). BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 
 if (process.argv[2] === '--serve') {
   const { loadConfig } = await import('../packages/gateway/src/config.js');
@@ -43,7 +44,7 @@ if (process.argv[2] === '--serve') {
 } else {
   const targets: Array<[string, string]> = [['sqlite', '']];
   if (process.env.PDIRECT_BENCH_POSTGRES_URL) targets.push(['postgres', process.env.PDIRECT_BENCH_POSTGRES_URL]);
-  console.log(`audit durability: ${connections} connections, ${seconds} s per route`);
+  console.log(`audit durability: ${connections} connections, ${rounds} interleaved rounds of ${seconds} s per route (medians)`);
   for (const [name, pgUrl] of targets) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-audit-'));
     const databaseUrl = pgUrl || `sqlite:${path.join(dataDir, 'bench.db')}`;
@@ -56,12 +57,21 @@ if (process.argv[2] === '--serve') {
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
     const { url } = JSON.parse(line) as { url: string };
-    const rows: string[] = [];
-    for (const route of ['bare', 'async', 'durable']) {
-      await autocannon({ url: `${url}/bench/${route}`, connections, duration: 1 }); // warm-up
-      const r = await autocannon({ url: `${url}/bench/${route}`, connections, duration: seconds });
-      rows.push(`  ${name.padEnd(8)} ${route.padEnd(8)} ${String(Math.round(r.requests.average)).padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${r.errors + r.non2xx}`);
+    // Interleaved rounds, median per route: on a shared machine the load drifts during a run.
+    const routes = ['bare', 'async', 'durable'] as const;
+    const samples: Record<string, Array<{ rps: number; p50: number; p99: number; errors: number }>> = { bare: [], async: [], durable: [] };
+    for (const route of routes) await autocannon({ url: `${url}/bench/${route}`, connections, duration: 1 }); // warm-up
+    for (let round = 0; round < rounds; round++) {
+      for (const route of routes) {
+        const r = await autocannon({ url: `${url}/bench/${route}`, connections, duration: seconds });
+        samples[route]!.push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx });
+      }
     }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const rows = routes.map((route) => {
+      const s = samples[route]!;
+      return `  ${name.padEnd(8)} ${route.padEnd(8)} ${String(Math.round(median(s.map((x) => x.rps)))).padStart(7)} req/s   p50 ${String(median(s.map((x) => x.p50))).padStart(4)} ms   p99 ${String(median(s.map((x) => x.p99))).padStart(4)} ms   errors ${s.reduce((n, x) => n + x.errors, 0)}`;
+    });
     console.log(rows.join('\n'));
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
