@@ -27,6 +27,7 @@ import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { createOtpService } from './modules/otp/otp-service.js';
+import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
 import { openStorage } from './storage/database.js';
@@ -146,6 +147,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     payments,
     network,
     otp,
+    users: createUserService({ storage, keys, clock, publicUrl: config.publicUrl }),
     risk,
     logger,
     async close() {
@@ -191,6 +193,7 @@ export async function createGateway(
       // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
+      background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
       background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));

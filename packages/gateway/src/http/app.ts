@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { newId } from '../ids.js';
+import { registerDashboard } from './dashboard/index.js';
 import { registerAudit } from './plugins/audit.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { registerErrorHandling, registerMethodNotAllowed } from './plugins/errors.js';
@@ -79,6 +80,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
   hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [] });
+  registerDashboard(app, config, services);
   extraRoutes?.(app);
 
   app.after(() => registerMethodNotAllowed(app, routes));

@@ -8,6 +8,7 @@ import * as m0005 from './0005_otp.js';
 import * as m0006 from './0006_network_neutral.js';
 import * as m0007 from './0007_audit_chain.js';
 import * as m0010 from './0010_risk.js';
+import * as m0011 from './0011_dashboard.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -24,6 +25,7 @@ const ALL: Record<string, DialectMigration> = {
   '0006_network_neutral': m0006,
   '0007_audit_chain': m0007,
   '0010_risk': m0010,
+  '0011_dashboard': m0011,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
