@@ -131,7 +131,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     sandbox: config.mode === 'sandbox',
   });
-  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode });
+  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode, databaseUrl: config.databaseUrl, merchants });
   return {
     storage,
     clock,

@@ -181,6 +181,8 @@ export interface WebhookEventsTable {
   /** The exact JSON body that is signed and sent. */
   payload: string;
   created_at: number;
+  /** The order the event concerns (from the session or payment), for filtering; null when none. */
+  order_id: string | null;
 }
 
 /** One delivery schedule of an event: the first on enqueue, a fresh one per redelivery. */
@@ -196,6 +198,19 @@ export interface WebhookDeliveriesTable {
   lease_owner: string | null;
   lease_expires_at: number | null;
   created_at: number;
+  updated_at: number;
+  /** The notify URL's origin: the unit of fair scheduling and of the circuit breaker. */
+  endpoint: string | null;
+}
+
+/** Health of one webhook endpoint (a notify-URL origin), with its circuit breaker. */
+export interface WebhookEndpointsTable {
+  endpoint: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  /** Breaker open: nothing is sent before this time, then a single probe. */
+  paused_until: number | null;
+  last_error: string | null;
   updated_at: number;
 }
 
@@ -351,6 +366,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   otp_challenges: OtpChallengesTable;
   otp_rate_limits: OtpRateLimitsTable;
   otp_outbox: OtpOutboxTable;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { Secret } from '../../crypto/secret.js';
 import type { AttemptRecord, ClaimedDelivery, WebhookDeliveryRepository } from './delivery-repository.js';
+import { endpointOf, isEndpointFailure } from './endpoints.js';
 import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { SendResult, WebhookSender } from './sender.js';
 import { signWebhook } from './signature.js';
@@ -26,6 +27,11 @@ export interface WebhookWorkerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Injectable for tests: the jitter source. */
   random?: () => number;
+  /**
+   * Subscribes to "a delivery was committed" (an in-process signal on SQLite,
+   * LISTEN/NOTIFY on PostgreSQL) while the worker runs; returns the unsubscribe.
+   */
+  subscribe?: (wake: () => void) => Promise<() => Promise<void>>;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -52,6 +58,7 @@ export class WebhookWorker {
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
+  #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
@@ -59,21 +66,55 @@ export class WebhookWorker {
     this.#random = options.random ?? Math.random;
   }
 
+  /**
+   * Attempts everything due now and returns how many attempts it made.
+   * Deliveries are claimed as slots free up (up to `batchSize` in flight),
+   * not batch by batch: a slow or dead endpoint holds its own slots (at most
+   * the per-endpoint cap) and nothing else. While attempts are in flight a
+   * wake() (a new event committed) claims again at once.
+   */
   async runDue(): Promise<number> {
     let attempts = 0;
-    while (!this.#stopping) {
-      const now = this.#o.clock.now();
-      const claimed = await this.#o.deliveries.claimDue({ now, limit: this.#o.batchSize, owner: this.id, leaseUntil: now + this.#o.leaseMs });
-      if (claimed.length === 0) break;
-      const batch = Promise.allSettled(claimed.map((d) => this.#attempt(d)));
-      this.#inFlight.add(batch);
-      const settled = await batch;
-      this.#inFlight.delete(batch);
-      attempts += claimed.length;
-      // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
+    let failure: { reason: unknown } | undefined;
+    const running = new Set<Promise<void>>();
+    try {
+      while (!this.#stopping && !failure) {
+        const free = this.#o.batchSize - running.size;
+        let claimed: ClaimedDelivery[] = [];
+        if (free > 0) {
+          const now = this.#o.clock.now();
+          claimed = await this.#o.deliveries.claimDue({ now, limit: free, owner: this.id, leaseUntil: now + this.#o.leaseMs });
+        }
+        for (const d of claimed) {
+          const attempt: Promise<void> = this.#attempt(d)
+            // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
+            .catch((reason: unknown) => void (failure ??= { reason }))
+            .finally(() => {
+              running.delete(attempt);
+              this.#inFlight.delete(attempt);
+            });
+          running.add(attempt);
+          this.#inFlight.add(attempt);
+        }
+        attempts += claimed.length;
+        if (running.size === 0) break;
+        if (claimed.length > 0 && claimed.length === free) {
+          // Every slot is busy: wait for one to free before claiming again.
+          await Promise.race(running);
+          continue;
+        }
+        // Nothing more claimable now: wait for a slot to free (its endpoint may have more) or for a wake.
+        const woken = this.#pause.signal;
+        let onWake: (() => void) | undefined;
+        const wake = new Promise<void>((resolve) => (woken.aborted ? resolve() : woken.addEventListener('abort', (onWake = () => resolve()), { once: true })));
+        await Promise.race([...running, wake]);
+        if (onWake) woken.removeEventListener('abort', onWake);
+        if (woken.aborted && !this.#stopping && woken === this.#pause.signal) this.#pause = new AbortController();
+      }
+    } finally {
+      await Promise.allSettled([...running]);
     }
+    if (failure) throw failure.reason;
     return attempts;
   }
 
@@ -81,6 +122,12 @@ export class WebhookWorker {
   start(): void {
     if (this.#loop || this.#stopping) return;
     this.#o.logger.info({ worker: this.id, poll_ms: this.#o.pollIntervalMs }, 'webhook worker started');
+    if (this.#o.subscribe) {
+      this.#unsubscribe = this.#o.subscribe(() => this.wake()).catch((err: unknown) => {
+        this.#o.logger.warn({ err, worker: this.id }, 'webhook worker cannot be woken on commit; it polls');
+        return undefined;
+      });
+    }
     this.#loop = (async () => {
       while (!this.#stopping) {
         try {
@@ -110,6 +157,7 @@ export class WebhookWorker {
       this.#stopping = true;
       this.#pause.abort();
       await this.#loop;
+      await (await this.#unsubscribe)?.();
       await Promise.allSettled([...this.#inFlight]);
       try {
         const released = await this.#o.deliveries.releaseLeases(this.id, this.#o.clock.now());
@@ -140,7 +188,10 @@ export class WebhookWorker {
         nextAttemptAt = finishedAt + wait;
       }
     }
+    const endpoint = d.endpoint ?? endpointOf(d.notifyUrl);
     const held = await this.#o.deliveries.recordAttempt({
+      endpoint,
+      endpointFailed: !succeeded && isEndpointFailure(result),
       deliveryId: d.deliveryId,
       eventId: d.eventId,
       attemptNumber,
