@@ -107,13 +107,15 @@ export class WebhookDeliveryRepository {
    * more than `perEndpointConcurrency` in flight (across all workers), an
    * endpoint whose breaker is open gets nothing, and one whose pause has
    * passed gets a single probe. So a new event for a healthy endpoint is
-   * claimed at once, however long a dead endpoint's backlog is.
+   * claimed at once, however long a dead endpoint's backlog is. (Across
+   * PostgreSQL workers claiming at the same instant the cap is approximate:
+   * each sees the others' committed leases only.)
    */
   async claimDue(options: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
     const { now, limit, owner, leaseUntil } = options;
     const lease = { state: 'delivering' as const, lease_owner: owner, lease_expires_at: leaseUntil, updated_at: now };
     const { perEndpointConcurrency, breaker } = this.scheduling;
-    const fair = (db: Kysely<Database>) => sql<{ id: number }>`
+    const fair = (db: Kysely<Database>, take: number) => sql<{ id: number }>`
       with due as (
         select d.id, d.endpoint, d.next_attempt_at, coalesce(h.consecutive_failures, 0) as failures,
           row_number() over (partition by d.endpoint order by d.next_attempt_at, d.id) as rn
@@ -131,23 +133,25 @@ export class WebhookDeliveryRepository {
       left join busy on busy.endpoint = due.endpoint
       where due.rn + coalesce(busy.n, 0) <= case when due.failures >= ${breaker.failureThreshold} then 1 else ${perEndpointConcurrency} end
       order by due.rn, due.next_attempt_at, due.id
-      limit ${limit}`.execute(db);
+      limit ${take}`.execute(db);
     let ids: number[];
     if (this.storage.dialect === 'postgres') {
       ids = await this.db.transaction().execute(async (trx) => {
-        const candidates = (await fair(trx)).rows.map((r) => Number(r.id));
+        // Workers claiming at once see the same candidates: read a few times the limit, lock what is
+        // still due and not locked by another worker, and keep the first `limit` in the fair order.
+        const candidates = (await fair(trx, limit * 3)).rows.map((r) => Number(r.id));
         if (candidates.length === 0) return [];
-        // Another worker may have taken some meanwhile: lock what is still due, skip what is locked.
         const due = await trx.selectFrom('webhook_deliveries').select('id').where('id', 'in', candidates).where(isDue(now)).forUpdate().skipLocked().execute();
-        if (due.length === 0) return [];
-        const claimed = due.map((r) => r.id);
+        const locked = new Set(due.map((r) => Number(r.id)));
+        const claimed = candidates.filter((id) => locked.has(id)).slice(0, limit);
+        if (claimed.length === 0) return [];
         await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', claimed).execute();
         return claimed;
       });
     } else {
       // One writer: select and lease in one transaction, nothing can interleave.
       ids = await this.db.transaction().execute(async (trx) => {
-        const candidates = (await fair(trx)).rows.map((r) => Number(r.id));
+        const candidates = (await fair(trx, limit)).rows.map((r) => Number(r.id));
         if (candidates.length === 0) return [];
         await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', candidates).execute();
         return candidates;
