@@ -10,7 +10,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { serveCommand, startCommand } from './commands/serve.js';
 import { userCreateCommand } from './commands/users.js';
-import { webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, workerCommand } from './commands/webhooks.js';
+import { webhookListCommand, webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, webhookTriggerCommand, workerCommand } from './commands/webhooks.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const json = () => new Option('--json', 'print the result as JSON');
@@ -74,6 +74,8 @@ webhookSecret
 const webhook = program.command('webhook').description('webhook events and their deliveries');
 webhook.command('redeliver').description('send an event again (once it has succeeded or is dead), with a fresh retry schedule').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookRedeliverCommand);
 webhook.command('show').description('an event with every delivery attempt').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookShowCommand);
+webhook.command('list').description('endpoint health (circuit breaker, failing since, backlog) and, with --merchant, its events newest first').option('--merchant <id>', 'merchant id (mch_...)').option('--limit <n>', 'events to show (1-100)', '20').option('--type <type>', 'only events of this type').option('--order <order_id>', 'only events about this order').addOption(json()).action(webhookListCommand);
+webhook.command('trigger').description('send a signed test event to an allow-listed URL').argument('<type>', 'event type, e.g. payment.succeeded').requiredOption('--url <url>', "where to send it (on the merchant's allow-list)").requiredOption('--merchant <id>', 'merchant id (mch_...)').option('--no-wait', 'do not wait for the first attempt').addOption(json()).action(webhookTriggerCommand);
 
 program.command('user').description('dashboard users').command('create').description('a dashboard user and their one-time setup link (24 h)').requiredOption('--merchant <id>', 'merchant id (mch_...)').requiredOption('--email <email>', 'the user\'s e-mail address (their sign-in name)').addOption(new Option('--role <role>', 'what the user may do').choices(['owner', 'developer', 'viewer']).makeOptionMandatory()).addOption(json()).action(userCreateCommand);
 

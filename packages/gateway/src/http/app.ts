@@ -11,6 +11,7 @@ import { registerIdempotency } from './plugins/idempotency.js';
 import { registerJsonBody } from './plugins/json-body.js';
 import { registerSdkCors } from './plugins/sdk-cors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { checkoutRoutes } from './routes/checkout.js';
 import { hostedCheckoutRoutes } from './routes/hosted-checkout.js';
@@ -76,6 +77,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   sessionRoutes(app, { sessions: services.sessions });
   paymentRoutes(app, { payments: services.payments });
   riskRoutes(app, { risk: services.risk });
+  eventRoutes(app, { webhooks: services.webhooks });
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
