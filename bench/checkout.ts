@@ -47,7 +47,7 @@ export class CheckoutDriver {
   }
 
   async #json(pool: Pool, path: string, method: 'POST' | 'PUT', headers: Record<string, string>, body?: unknown): Promise<any> {
-    const res = await pool.request({ path, method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await pool.request({ path, method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryState, WebhookEndpointsTable, WebhookEventsTable } from '../../storage/schema.js';
 import { type BreakerPolicy, breakerPause, DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY, endpointOf } from './endpoints.js';
@@ -14,6 +14,8 @@ export interface ClaimedDelivery {
   attemptCount: number;
   /** The notify URL's origin (fair scheduling, circuit breaker); derived from notifyUrl when absent. */
   endpoint?: string;
+  /** The endpoint had failures on record when claimed: a success must reset them. */
+  endpointUnwell?: boolean;
 }
 
 export interface AttemptRecord {
@@ -34,6 +36,8 @@ export interface AttemptRecord {
   /** The delivery's endpoint, and whether this attempt says it is unwell (see isEndpointFailure). */
   endpoint?: string;
   endpointFailed?: boolean;
+  /** As claimed (ClaimedDelivery.endpointUnwell); undefined = unknown, so reset to be sure. */
+  endpointUnwell?: boolean;
 }
 
 /** One endpoint's health, for `pdirect webhook list` and the metrics. */
@@ -70,15 +74,6 @@ export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 
-/** Due now: pending and scheduled, or held by a worker whose lease lapsed (it crashed mid-attempt). */
-function isDue(now: number) {
-  return (eb: ExpressionBuilder<Database, 'webhook_deliveries'>) =>
-    eb.or([
-      eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-      eb.and([eb('state', '=', 'delivering'), eb('lease_expires_at', '<=', now)]),
-    ]);
-}
-
 /**
  * The outbox's storage. Claiming is the one dialect-specific operation: on
  * PostgreSQL several processes claim at once, so due rows are selected
@@ -114,49 +109,34 @@ export class WebhookDeliveryRepository {
   async claimDue(options: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
     const { now, limit, owner, leaseUntil } = options;
     const lease = { state: 'delivering' as const, lease_owner: owner, lease_expires_at: leaseUntil, updated_at: now };
-    const { perEndpointConcurrency, breaker } = this.scheduling;
-    const fair = (db: Kysely<Database>, take: number) => sql<{ id: number }>`
-      with due as (
-        select d.id, d.endpoint, d.next_attempt_at, coalesce(h.consecutive_failures, 0) as failures,
-          row_number() over (partition by d.endpoint order by d.next_attempt_at, d.id) as rn
-        from webhook_deliveries d
-        left join webhook_endpoints h on h.endpoint = d.endpoint
-        where ((d.state = 'pending' and d.next_attempt_at <= ${now}) or (d.state = 'delivering' and d.lease_expires_at <= ${now}))
-          and (h.paused_until is null or h.paused_until <= ${now})
-      ),
-      busy as (
-        select endpoint, count(*) as n from webhook_deliveries
-        where state = 'delivering' and lease_expires_at > ${now}
-        group by endpoint
-      )
-      select due.id from due
-      left join busy on busy.endpoint = due.endpoint
-      where due.rn + coalesce(busy.n, 0) <= case when due.failures >= ${breaker.failureThreshold} then 1 else ${perEndpointConcurrency} end
-      order by due.rn, due.next_attempt_at, due.id
-      limit ${take}`.execute(db);
-    let ids: number[];
-    if (this.storage.dialect === 'postgres') {
-      ids = await this.db.transaction().execute(async (trx) => {
-        // Workers claiming at once see the same candidates: read a few times the limit, lock what is
-        // still due and not locked by another worker, and keep the first `limit` in the fair order.
-        const candidates = (await fair(trx, limit * 3)).rows.map((r) => Number(r.id));
-        if (candidates.length === 0) return [];
-        const due = await trx.selectFrom('webhook_deliveries').select('id').where('id', 'in', candidates).where(isDue(now)).forUpdate().skipLocked().execute();
-        const locked = new Set(due.map((r) => Number(r.id)));
-        const claimed = candidates.filter((id) => locked.has(id)).slice(0, limit);
-        if (claimed.length === 0) return [];
-        await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', claimed).execute();
-        return claimed;
-      });
-    } else {
-      // One writer: select and lease in one transaction, nothing can interleave.
-      ids = await this.db.transaction().execute(async (trx) => {
-        const candidates = (await fair(trx, limit)).rows.map((r) => Number(r.id));
-        if (candidates.length === 0) return [];
-        await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', candidates).execute();
-        return candidates;
-      });
-    }
+    const postgres = this.storage.dialect === 'postgres';
+    // On SQLite the whole claim is one write transaction (one writer: nothing interleaves); on
+    // PostgreSQL each row is taken FOR UPDATE SKIP LOCKED, so concurrent workers never share one.
+    let unwell = new Set<string>();
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const plan = await this.#planClaim(trx, now, limit);
+      unwell = plan.unwell;
+      const claimed: number[] = [];
+      // Leases that lapsed (a worker died mid-attempt) first: that work is oldest.
+      for (const id of plan.lapsed) claimed.push(id);
+      for (const { endpoint, quota } of plan.quotas) {
+        if (claimed.length >= limit) break;
+        let q = trx
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('state', '=', 'pending')
+          .where('endpoint', '=', endpoint)
+          .where('next_attempt_at', '<=', now)
+          .orderBy('next_attempt_at')
+          .orderBy('id')
+          .limit(Math.min(quota, limit - claimed.length));
+        if (postgres) q = q.forUpdate().skipLocked();
+        for (const r of await q.execute()) claimed.push(Number(r.id));
+      }
+      if (claimed.length === 0) return [];
+      await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', claimed).execute();
+      return claimed;
+    });
     if (ids.length === 0) return [];
     const rows = await this.db
       .selectFrom('webhook_deliveries as d')
@@ -174,7 +154,71 @@ export class WebhookDeliveryRepository {
       payload: r.payload,
       attemptCount: r.attempt_count,
       endpoint: r.endpoint ?? endpointOf(r.notify_url),
+      endpointUnwell: unwell.has(r.endpoint ?? endpointOf(r.notify_url)),
     }));
+  }
+
+  /**
+   * Which endpoints get how many of the `limit` slots: every endpoint with
+   * due work, oldest first, one slot each in turn (round robin) up to its
+   * room — the per-endpoint cap minus what is in flight there, 1 while its
+   * breaker is half-open, none while it is open. The distinct endpoints are
+   * found by a loose index scan (one index seek per endpoint), so the cost
+   * does not grow with a backlog's length.
+   */
+  async #planClaim(trx: Kysely<Database>, now: number, limit: number): Promise<{ lapsed: number[]; quotas: Array<{ endpoint: string; quota: number }>; unwell: Set<string> }> {
+    const { perEndpointConcurrency, breaker } = this.scheduling;
+    const endpoints = await sql<{ endpoint: string; oldest: number }>`
+      with recursive eps(endpoint) as (
+        select min(endpoint) from webhook_deliveries where state = 'pending'
+        union all
+        select (select min(d.endpoint) from webhook_deliveries d where d.state = 'pending' and d.endpoint > eps.endpoint)
+        from eps where eps.endpoint is not null
+      )
+      select endpoint, (select min(d.next_attempt_at) from webhook_deliveries d where d.state = 'pending' and d.endpoint = eps.endpoint) as oldest
+      from eps where endpoint is not null`.execute(trx);
+    const due = endpoints.rows.filter((e) => e.oldest !== null && Number(e.oldest) <= now).sort((a, b) => Number(a.oldest) - Number(b.oldest));
+    const lapsed = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'endpoint'])
+      .where('state', '=', 'delivering')
+      .where('lease_expires_at', '<=', now)
+      .orderBy('lease_expires_at')
+      .limit(limit)
+      .$if(this.storage.dialect === 'postgres', (q) => q.forUpdate().skipLocked())
+      .execute();
+    const unwell = await trx.selectFrom('webhook_endpoints').select(['endpoint', 'consecutive_failures', 'paused_until']).where('consecutive_failures', '>', 0).execute();
+    const health = new Map(unwell.map((h) => [h.endpoint, h]));
+    if (due.length === 0) return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [], unwell: new Set(health.keys()) };
+    const busyRows = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['endpoint', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', '=', 'delivering')
+      .where('lease_expires_at', '>', now)
+      .groupBy('endpoint')
+      .execute();
+    const busy = new Map(busyRows.map((r) => [r.endpoint, Number(r.n)]));
+    for (const r of lapsed) busy.set(r.endpoint, (busy.get(r.endpoint) ?? 0) + 1);
+    const room = new Map<string, number>();
+    for (const e of due) {
+      const h = health.get(e.endpoint);
+      if (h?.paused_until != null && h.paused_until > now) continue; // breaker open: the backlog waits, untouched
+      const cap = h && h.consecutive_failures >= breaker.failureThreshold ? 1 : perEndpointConcurrency; // half-open: one probe
+      const left = cap - (busy.get(e.endpoint) ?? 0);
+      if (left > 0) room.set(e.endpoint, left);
+    }
+    const quotas = new Map<string, number>();
+    let slots = limit - lapsed.length;
+    while (slots > 0 && room.size > 0) {
+      for (const [endpoint, left] of room) {
+        if (slots === 0) break;
+        quotas.set(endpoint, (quotas.get(endpoint) ?? 0) + 1);
+        slots--;
+        if (left === 1) room.delete(endpoint);
+        else room.set(endpoint, left - 1);
+      }
+    }
+    return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [...quotas].map(([endpoint, quota]) => ({ endpoint, quota })), unwell: new Set(health.keys()) };
   }
 
   /**
@@ -227,8 +271,8 @@ export class WebhookDeliveryRepository {
    */
   async #recordEndpointHealth(trx: Kysely<Database>, endpoint: string, a: AttemptRecord): Promise<void> {
     if (!a.endpointFailed) {
-      // Any HTTP answer says the endpoint is reachable.
-      if (a.responseStatus !== null) {
+      // Any HTTP answer says the endpoint is reachable (nothing to write if it had no failures when claimed).
+      if (a.responseStatus !== null && a.endpointUnwell !== false) {
         await trx
           .updateTable('webhook_endpoints')
           .set({ consecutive_failures: 0, failing_since: null, paused_until: null, last_error: null, updated_at: a.finishedAt })

@@ -21,8 +21,12 @@ export interface BreakerPolicy {
 
 export const DEFAULT_BREAKER: BreakerPolicy = { failureThreshold: 5, pauseMs: 30_000, maxPauseMs: 10 * 60_000 };
 
-/** Deliveries one endpoint may have in flight at once (across every worker); a probing endpoint gets one. */
-export const DEFAULT_PER_ENDPOINT_CONCURRENCY = 4;
+/**
+ * Deliveries one endpoint may have in flight at once (across every worker);
+ * a probing endpoint gets one. Half the default worker concurrency (16): a
+ * dead endpoint can hold at most half the slots until its breaker opens.
+ */
+export const DEFAULT_PER_ENDPOINT_CONCURRENCY = 8;
 
 /**
  * Whether a failed attempt says the endpoint is unreachable: no HTTP answer

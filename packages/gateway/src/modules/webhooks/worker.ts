@@ -99,8 +99,9 @@ export class WebhookWorker {
         attempts += claimed.length;
         if (running.size === 0) break;
         if (claimed.length > 0 && claimed.length === free) {
-          // Every slot is busy: wait for one to free before claiming again.
+          // Every slot is busy: wait for one to free (and let others finishing with it settle) before claiming again.
           await Promise.race(running);
+          await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
         // Nothing more claimable now: wait for a slot to free (its endpoint may have more) or for a wake.
@@ -192,6 +193,7 @@ export class WebhookWorker {
     const held = await this.#o.deliveries.recordAttempt({
       endpoint,
       endpointFailed: !succeeded && isEndpointFailure(result),
+      endpointUnwell: d.endpointUnwell,
       deliveryId: d.deliveryId,
       eventId: d.eventId,
       attemptNumber,

@@ -30,8 +30,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
 
-  // Claims: due rows per endpoint, and the endpoint's deliveries in flight.
-  await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint', 'state', 'next_attempt_at']).execute();
+  // Claims: the endpoints with pending work (a loose index scan), each one's due rows oldest first, and what is in flight per endpoint.
+  await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['state', 'endpoint', 'next_attempt_at']).execute();
   // The events API: newest first per merchant, optionally by type or order.
   await db.schema.createIndex('webhook_events_merchant_type').on('webhook_events').columns(['merchant_id', 'type', 'created_at']).execute();
   await db.schema.createIndex('webhook_events_merchant_order').on('webhook_events').columns(['merchant_id', 'order_id', 'created_at']).execute();
