@@ -28,6 +28,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const postgresUrl = process.env.PDIRECT_BENCH_POSTGRES_URL;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
+/** BENCH_SECTIONS=limit,checkout,webhooks,burst,postgres (default: all) — e.g. only what a profile needs. */
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'limit,checkout,webhooks,burst,postgres').split(','));
 
 function hasTaskset(): boolean {
   try {
@@ -56,7 +58,7 @@ function record(key: string, figure: string, number: number, value: string, goal
 /** Starts a TypeScript server as its own process (all CPUs) and reads the JSON line it prints. */
 async function startProcess(script: string, env: NodeJS.ProcessEnv, label: string): Promise<{ info: any; child: ChildProcess; stop(): Promise<void> }> {
   const all = `0-${os.cpus().length - 1}`;
-  const nodeArgs = ['--import', 'tsx', ...(cpuProfDir && label.startsWith('gateway') ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : []), path.join(import.meta.dirname, script)];
+  const nodeArgs = ['--import', 'tsx', ...(cpuProfDir && label !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfDir, label)}`] : []), path.join(import.meta.dirname, script)];
   const [cmd, args] = process.env.BENCH_PINNED === '1' ? ['taskset', ['-c', all, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(cmd, args as string[], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
     record('merchant_ratio_sqlite', '**authenticated / limit**', merchant.rps / limit.rps, (merchant.rps / limit.rps).toFixed(3), '≥ 0.6');
 
     // (b) Full checkouts; their webhooks go to a dead endpoint, building its backlog.
+    if (sections.has('checkout')) {
     process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
     const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
     await driver.load(4, 1);
@@ -182,6 +185,7 @@ async function main(): Promise<void> {
     record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
 
     // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
+    if (sections.has('webhooks')) {
     const payments = Math.max(50, Math.min(200, seconds * 20));
     process.stderr.write(`[sqlite] ${payments} payments to a healthy endpoint while the dead one has a backlog…\n`);
     const paidAt = new Map<string, number>();
@@ -202,19 +206,21 @@ async function main(): Promise<void> {
     const backlog = await deadBacklog(gw.info.url, gw.info.secret, dead.url);
     record('webhook_first_attempt_p50_ms', `payment → first webhook attempt at a healthy endpoint, p50 ms (${latencies.length}/${paidAt.size} arrived; dead endpoint backlog ${backlog})`, percentile(latencies, 50), percentile(latencies, 50).toFixed(1));
     record('webhook_first_attempt_p99_ms', '**payment → first webhook attempt, p99 ms**', percentile(latencies, 99), percentile(latencies, 99).toFixed(1), '≤ 100');
+    }
     await driver.close();
+    }
     await gw.stop();
 
     // (d) Webhook bursts, one `pdirect worker` process.
-    for (const w of await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'webhooks.db')}`, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
-    if (postgresUrl) {
+    if (sections.has('burst')) for (const w of await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'webhooks.db')}`, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
+    if (postgresUrl && sections.has('burst')) {
       const schema = await freshPostgresSchema(postgresUrl);
       stops.push(schema.drop);
       for (const w of await benchWebhooks('PostgreSQL', schema.url, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
     }
 
     // (e) PostgreSQL: 1 and 2 gateway processes, the same load generator.
-    if (postgresUrl) {
+    if (postgresUrl && sections.has('postgres')) {
       const schema = await freshPostgresSchema(postgresUrl);
       stops.push(schema.drop);
       const pgDir = path.join(tmp, 'pg');
