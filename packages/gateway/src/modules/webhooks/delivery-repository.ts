@@ -228,7 +228,63 @@ export class WebhookDeliveryRepository {
    * it still held the lease.
    */
   async recordAttempt(a: AttemptRecord): Promise<boolean> {
+    return (await this.recordAttemptAndClaimNext(a)).held;
+  }
+
+  /**
+   * recordAttempt, and — when `next` is given and the endpoint answered — in
+   * the same transaction the lease of that endpoint's next due delivery, so a
+   * worker draining one endpoint's burst keeps its slot busy without a full
+   * claim per delivery. The endpoint's in-flight count does not change (one
+   * finished, one starts), so its cap holds; the worker asks only while it has
+   * spare slots, so other endpoints are not starved.
+   */
+  async recordAttemptAndClaimNext(
+    a: AttemptRecord,
+    next?: { owner: string; now: number; leaseUntil: number },
+  ): Promise<{ held: boolean; next: ClaimedDelivery | undefined }> {
     return this.db.transaction().execute(async (trx) => {
+      const held = await this.#record(trx, a);
+      if (!next || a.endpoint === undefined || a.responseStatus === null) return { held, next: undefined };
+      // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
+      return { held, next: await this.#leaseNextOf(trx, a.endpoint, next) };
+    });
+  }
+
+  async #leaseNextOf(trx: Kysely<Database>, endpoint: string, o: { owner: string; now: number; leaseUntil: number }): Promise<ClaimedDelivery | undefined> {
+    const postgres = this.storage.dialect === 'postgres';
+    const leased = await sql<{ id: number }>`
+      update webhook_deliveries set state = 'delivering', lease_owner = ${o.owner}, lease_expires_at = ${o.leaseUntil}, updated_at = ${o.now}
+      where id = (
+        select d.id from webhook_deliveries d
+        where d.state = 'pending' and d.endpoint = ${endpoint} and d.next_attempt_at <= ${o.now}
+          and not exists (select 1 from webhook_endpoints h where h.endpoint = ${endpoint} and h.paused_until > ${o.now})
+        order by d.next_attempt_at, d.id limit 1
+        ${postgres ? sql`for update skip locked` : sql``}
+      )
+      returning id`.execute(trx);
+    const id = leased.rows[0]?.id;
+    if (id === undefined) return undefined;
+    const row = await trx
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .select(['d.id', 'd.event_id', 'd.attempt_count', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+      .where('d.id', '=', Number(id))
+      .executeTakeFirstOrThrow();
+    return {
+      deliveryId: row.id,
+      eventId: row.event_id,
+      merchantId: row.merchant_id,
+      notifyUrl: row.notify_url,
+      payload: row.payload,
+      attemptCount: row.attempt_count,
+      endpoint,
+      endpointUnwell: false,
+    };
+  }
+
+  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
+    {
       const moved = await trx
         .updateTable('webhook_deliveries')
         .set({
@@ -261,7 +317,7 @@ export class WebhookDeliveryRepository {
         .execute();
       if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
       return Number(moved.numUpdatedRows) === 1;
-    });
+    }
   }
 
   /**

@@ -86,7 +86,14 @@ export class WebhookWorker {
           claimed = await this.#o.deliveries.claimDue({ now, limit: free, owner: this.id, leaseUntil: now + this.#o.leaseMs });
         }
         for (const d of claimed) {
-          const attempt: Promise<void> = this.#attempt(d)
+          // A lane: the attempt, then (while this worker has spare slots) the same endpoint's next due delivery.
+          const lane = async () => {
+            for (let next: ClaimedDelivery | undefined = d; next; ) {
+              next = await this.#attempt(next, () => !this.#stopping && running.size < this.#o.batchSize);
+              if (next) attempts++;
+            }
+          };
+          const attempt: Promise<void> = lane()
             // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
             .catch((reason: unknown) => void (failure ??= { reason }))
             .finally(() => {
@@ -171,7 +178,7 @@ export class WebhookWorker {
     return this.#stopped;
   }
 
-  async #attempt(d: ClaimedDelivery): Promise<void> {
+  async #attempt(d: ClaimedDelivery, chain: () => boolean = () => false): Promise<ClaimedDelivery | undefined> {
     const attemptNumber = d.attemptCount + 1;
     const startedAt = this.#o.clock.now();
     const t0 = performance.now();
@@ -190,7 +197,7 @@ export class WebhookWorker {
       }
     }
     const endpoint = d.endpoint ?? endpointOf(d.notifyUrl);
-    const held = await this.#o.deliveries.recordAttempt({
+    const record: AttemptRecord = {
       endpoint,
       endpointFailed: !succeeded && isEndpointFailure(result),
       endpointUnwell: d.endpointUnwell,
@@ -207,12 +214,21 @@ export class WebhookWorker {
       nextState,
       nextAttemptAt,
       finishedAt,
-    });
+    };
+    let held: boolean;
+    let next: ClaimedDelivery | undefined;
+    if (this.#o.deliveries.recordAttemptAndClaimNext && chain()) {
+      const now = this.#o.clock.now();
+      ({ held, next } = await this.#o.deliveries.recordAttemptAndClaimNext(record, { owner: this.id, now, leaseUntil: now + this.#o.leaseMs }));
+    } else {
+      held = await this.#o.deliveries.recordAttempt(record);
+    }
     const line = { event_id: d.eventId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
     if (!held) this.#o.logger.warn({ ...line, worker: this.id }, 'webhook attempt finished after its lease lapsed; another worker owns the delivery now');
     else if (succeeded) this.#o.logger.debug(line, 'webhook delivered');
     else if (nextState === 'dead') this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
+    return next;
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
