@@ -10,12 +10,21 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.alterTable('webhook_deliveries').addColumn('endpoint', 'varchar(300)').execute();
   await db.schema.alterTable('webhook_events').addColumn('order_id', 'varchar(100)').execute();
 
-  // Backfill: the origin of each event's notify URL, and the order id from the payload.
-  const events = await db.selectFrom('webhook_events').select(['id', 'notify_url', 'payload']).execute();
-  for (const e of events as Array<{ id: string; notify_url: string; payload: string }>) {
-    await db.updateTable('webhook_deliveries').set({ endpoint: endpointOf(e.notify_url) }).where('event_id', '=', e.id).execute();
-    const orderId = orderIdOf(e.payload);
-    if (orderId) await db.updateTable('webhook_events').set({ order_id: orderId }).where('id', '=', e.id).execute();
+  // Backfill, in a few set-wise statements: the origin of each event's notify URL (one update per
+  // distinct URL), and the order id from the payload (JSON written by the outbox).
+  const urls = await db.selectFrom('webhook_events').select('notify_url').distinct().execute();
+  for (const { notify_url } of urls as Array<{ notify_url: string }>) {
+    await db
+      .updateTable('webhook_deliveries')
+      .set({ endpoint: endpointOf(notify_url) })
+      .where('event_id', 'in', (eb: any) => eb.selectFrom('webhook_events').select('id').where('notify_url', '=', notify_url))
+      .execute();
+  }
+  if (dialect === 'postgres') {
+    await sql`update webhook_events set order_id = left(payload::jsonb #>> '{data,object,order_id}', 100)`.execute(db);
+  } else {
+    await sql`update webhook_events set order_id = substr(json_extract(payload, '$.data.object.order_id'), 1, 100)
+      where json_valid(payload) and json_type(payload, '$.data.object.order_id') = 'text'`.execute(db);
   }
 
   await db.schema
@@ -63,14 +72,5 @@ export function endpointOf(notifyUrl: string): string {
     return new URL(notifyUrl).origin.slice(0, 300);
   } catch {
     return notifyUrl.slice(0, 300);
-  }
-}
-
-function orderIdOf(payload: string): string | undefined {
-  try {
-    const orderId = (JSON.parse(payload) as { data?: { object?: { order_id?: unknown } } }).data?.object?.order_id;
-    return typeof orderId === 'string' ? orderId.slice(0, 100) : undefined;
-  } catch {
-    return undefined;
   }
 }
