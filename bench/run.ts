@@ -22,14 +22,15 @@ import readline from 'node:readline';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { CheckoutDriver, percentile } from './checkout.js';
+import { benchRisk } from './risk.js';
 import { benchWebhooks } from './webhooks.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const postgresUrl = process.env.PDIRECT_BENCH_POSTGRES_URL;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
-/** BENCH_SECTIONS=limit,checkout,webhooks,burst,postgres (default: all) — e.g. only what a profile needs. */
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'limit,checkout,webhooks,burst,postgres').split(','));
+/** BENCH_SECTIONS=limit,checkout,webhooks,burst,risk,postgres (default: all) — e.g. only what a profile needs. */
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'limit,checkout,webhooks,burst,risk,postgres').split(','));
 
 function hasTaskset(): boolean {
   try {
@@ -217,6 +218,18 @@ async function main(): Promise<void> {
       const schema = await freshPostgresSchema(postgresUrl);
       stops.push(schema.drop);
       for (const w of await benchWebhooks('PostgreSQL', schema.url, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
+    }
+
+    // The risk engine's cost on collect (bench/risk.ts), on each database.
+    if (sections.has('risk')) {
+      const sqliteRisk = await benchRisk('SQLite', `sqlite:${path.join(sqliteDir, 'risk.db')}`);
+      record('risk_assess_p99_ms_sqlite', 'risk engine on collect, added p50 / p99 ms (SQLite)', sqliteRisk.assessP99, `${sqliteRisk.assessP50.toFixed(2)} / ${sqliteRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+      if (postgresUrl) {
+        const schema = await freshPostgresSchema(postgresUrl);
+        stops.push(schema.drop);
+        const pgRisk = await benchRisk('PostgreSQL', schema.url);
+        record('risk_assess_p99_ms_postgres', 'risk engine on collect, added p50 / p99 ms (PostgreSQL)', pgRisk.assessP99, `${pgRisk.assessP50.toFixed(2)} / ${pgRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+      }
     }
 
     // (e) PostgreSQL: 1 and 2 gateway processes, the same load generator.

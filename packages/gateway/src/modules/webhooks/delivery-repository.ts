@@ -386,7 +386,7 @@ export class WebhookDeliveryRepository {
   }
 
   /** A merchant's events, newest first, filtered; one more than `limit` is read to tell whether more follow. */
-  async listEvents(q: EventListQuery): Promise<WebhookEventRow[]> {
+  async listEventsPage(q: EventListQuery): Promise<WebhookEventRow[]> {
     let query = this.db.selectFrom('webhook_events').selectAll().where('merchant_id', '=', q.merchantId);
     if (q.type !== undefined) query = query.where('type', '=', q.type as WebhookEventRow['type']);
     if (q.orderId !== undefined) query = query.where('order_id', '=', q.orderId);

@@ -180,7 +180,7 @@ export class WebhookService {
       if (!cursor || cursor.merchant_id !== merchantId) throw new ApiError('1011', `no event ${filter.startingAfter}`);
       after = { createdAt: cursor.created_at, id: cursor.id };
     }
-    const rows = await this.deps.deliveries.listEvents({
+    const rows = await this.deps.deliveries.listEventsPage({
       merchantId,
       limit,
       type: filter.type,
