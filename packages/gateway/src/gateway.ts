@@ -16,6 +16,7 @@ import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
 import { IdempotencyService } from './modules/idempotency/idempotency-service.js';
+import { AuthFailureLimiter } from './modules/keys/auth-failures.js';
 import { MerchantAuthenticator } from './modules/keys/authenticator.js';
 import type { KeyMode } from './modules/keys/key-format.js';
 import { KeyRepository } from './modules/keys/key-repository.js';
@@ -85,6 +86,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     mode,
     rotationDays: config.keyRotationDays,
     rowTtlMs: config.authCacheSeconds * 1000,
+    maxQueuedVerifications: config.authQueueLimit,
+    failures: new AuthFailureLimiter(storage.db, config.authFailuresPerMinute),
   });
   const keyService = new KeyService({ keys: keyRepository, clock, mode, rotationDays: config.keyRotationDays, authenticator });
   const auditRepository = new AuditRepository(storage.db);

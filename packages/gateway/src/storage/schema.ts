@@ -253,6 +253,19 @@ export interface OtpOutboxTable {
   expires_at: number;
 }
 
+/** Failed merchant authentications per client address and minute (0008). */
+export interface AuthFailuresTable {
+  client_ip: string;
+  window_start: number;
+  failures: number;
+}
+
+/** One row /readyz rewrites to prove the database accepts writes (0008). */
+export interface StorageProbeTable {
+  id: number;
+  touched_at: number;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_keys: MerchantKeysTable;
@@ -269,4 +282,6 @@ export interface Database {
   otp_challenges: OtpChallengesTable;
   otp_rate_limits: OtpRateLimitsTable;
   otp_outbox: OtpOutboxTable;
+  auth_failures: AuthFailuresTable;
+  storage_probe: StorageProbeTable;
 }

@@ -5,6 +5,7 @@ import * as m0002 from './0002_idempotency.js';
 import * as m0003 from './0003_checkout.js';
 import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_otp.js';
+import * as m0008 from './0008_edge.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -18,6 +19,7 @@ const ALL: Record<string, DialectMigration> = {
   '0003_checkout': m0003,
   '0004_webhooks': m0004,
   '0005_otp': m0005,
+  '0008_edge': m0008,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
