@@ -26,7 +26,7 @@ import { MerchantService } from './modules/merchants/merchant-service.js';
 import { createOtpService, type OtpService } from './modules/otp/otp-service.js';
 import { createWebhookService, type WebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
-import { openStorage, type Storage } from './storage/database.js';
+import { openStorage, prepareStorage, type Storage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
 /** Everything the routes and the CLI call, wired once. */
@@ -55,6 +55,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Audit batching; tests may set 0 to write on the next tick. */
   auditFlushIntervalMs?: number;
+  /** The server: when the database is unreachable at boot, keep retrying in the background (503 until ready) instead of exiting. */
+  keepTryingDatabase?: boolean;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -71,13 +73,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const keys = loadGatewayKeys(config);
-  const storage = openStorage(config.databaseUrl);
-  try {
-    await migrateToLatest(storage);
-  } catch (err) {
-    await storage.close();
-    throw err;
-  }
+  const storage = openStorage(config.databaseUrl, { ...config.database, logger });
+  await prepareStorage(storage, migrateToLatest, logger, { keepTrying: options.keepTryingDatabase ?? false });
   const mode = keyModeOf(config);
   const keyRepository = new KeyRepository(storage.db);
   const authenticator = new MerchantAuthenticator({
@@ -189,7 +186,7 @@ export async function createGateway(
   config: Config,
   options: ServiceOptions & { extraRoutes?: (app: FastifyInstance, services: GatewayServices) => void } = {},
 ): Promise<Gateway> {
-  const services = await createServices(config, options);
+  const services = await createServices(config, { keepTryingDatabase: true, ...options });
   const app = buildApp(config, services.logger, services, options.extraRoutes ? (a) => options.extraRoutes!(a, services) : undefined);
   const background: Array<{ stop(): Promise<void> }> = [];
   app.addHook('onClose', async () => {

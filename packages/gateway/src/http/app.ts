@@ -64,7 +64,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   registerJsonBody(app);
   registerErrorHandling(app);
   // Before authentication: shutdown, live-transport and connection rules come first.
-  registerEdge(app, config);
+  registerEdge(app, config, { ready: () => services.storage.health.migrated });
   registerSecurityHeaders(app, { tls: Boolean(config.tls) });
   registerAuthentication(app, { merchants: services.authenticator, sessions: services.sessions });
   registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
@@ -73,7 +73,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   // Before the routes: it learns the SDK-boundary paths as they are declared.
   registerSdkCors(app);
 
-  healthRoutes(app, { storage: services.storage, mode: config.mode });
+  healthRoutes(app, { storage: services.storage, mode: config.mode, clock: services.clock, probeTimeoutMs: config.database.connectTimeoutMs });
   merchantRoutes(app, { merchants: services.merchants });
   sessionRoutes(app, { sessions: services.sessions });
   paymentRoutes(app, { payments: services.payments });

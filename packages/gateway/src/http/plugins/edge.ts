@@ -98,10 +98,12 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
  *   body into a socket that has already been answered;
  * - one client address holds at most `maxConnectionsPerIp` connections
  *   (trusted proxies, which carry everyone's traffic, are exempt);
+ * - until the database is reachable and migrated at boot, everything but the
+ *   health probes gets 503 1901;
  * - NUL characters and unpaired UTF-16 surrogates are refused (400 1010) in
  *   path parameters, the query string and JSON bodies: they never reach storage.
  */
-export function registerEdge(app: FastifyInstance, config: Config): void {
+export function registerEdge(app: FastifyInstance, config: Config, deps: { ready: () => boolean }): void {
   const proxies: Cidr[] = config.trustedProxies.map(parseCidr);
   // An empty allow-list admits everyone; no proxies here means nobody is one.
   const isProxy = (address: string | undefined) => address !== undefined && proxies.length > 0 && ipAllowed(address, proxies);
@@ -115,12 +117,15 @@ export function registerEdge(app: FastifyInstance, config: Config): void {
       reply.header('Connection', 'close');
       throw new ApiError('1901', 'the gateway is shutting down; retry', { 'Retry-After': RETRY_AFTER_SECONDS });
     }
-    if (config.mode === 'live' && !config.tls && !PROBE_PATHS.has(request.url.split('?')[0] ?? '')) {
+    const probe = PROBE_PATHS.has(request.url.split('?')[0] ?? '');
+    if (config.mode === 'live' && !config.tls && !probe) {
       if (!isProxy(request.socket.remoteAddress) || request.protocol !== 'https') {
         reply.header('Connection', 'close');
         throw new ApiError('1018', 'live mode answers only HTTPS requests through the configured TLS proxy');
       }
     }
+    // Still waiting for the database at boot: nothing but the probes can be served.
+    if (!probe && !deps.ready()) throw new ApiError('1901', 'the gateway is starting and its database is not ready yet; retry', { 'Retry-After': '2' });
   });
 
   app.addHook('preValidation', async (request) => {
