@@ -62,16 +62,15 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
   const health: StorageHealth = { migrated: false, bootError: undefined };
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('wal_autocheckpoint = 1000');
-    sqlite.pragma(`journal_size_limit = ${SQLITE_WAL_LIMIT_BYTES}`);
-    const checkpoints = setInterval(() => checkpointSqlite(sqlite, options.logger), options.checkpointIntervalMs ?? 10_000).unref();
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    let sqlite: SQLite.Database | undefined;
+    const checkpoints = setInterval(() => sqlite && checkpointSqlite(sqlite, options.logger), options.checkpointIntervalMs ?? 10_000).unref();
+    // Opened on first use, and again on the next use if that failed: on a full disk even opening
+    // fails (the WAL index cannot be created), and the process must keep running until space returns.
+    const open = async () => {
+      sqlite = openSqliteFile(file);
+      return sqlite;
+    };
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: open }) });
     return {
       db,
       dialect: 'sqlite',
@@ -88,6 +87,23 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
     return { db, dialect: 'postgres', health, close: () => db.destroy() };
   }
   throw new Error('PDIRECT_DATABASE_URL must be sqlite:PATH or postgres://...');
+}
+
+function openSqliteFile(file: string): SQLite.Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('wal_autocheckpoint = 1000');
+    sqlite.pragma(`journal_size_limit = ${SQLITE_WAL_LIMIT_BYTES}`);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+  return sqlite;
 }
 
 function openPool(url: string, options: StorageOptions): pg.Pool {
@@ -153,7 +169,8 @@ export function unavailableReason(err: unknown): UnavailableReason | undefined {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = String((e as { code?: unknown }).code ?? '');
     const message = String((e as { message?: unknown }).message ?? '');
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'disk_full';
+    // SHMSIZE: the WAL index could not be grown, which on a full disk is how opening fails.
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE') return 'disk_full';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database_busy';
     if (code.startsWith('SQLITE_IOERR')) return message.includes('full') ? 'disk_full' : 'database_unreachable';
     if (PG_UNREACHABLE.has(code) || NET_UNREACHABLE.has(code)) return 'database_unreachable';
@@ -238,7 +255,7 @@ export async function readiness(storage: Storage, now: number, timeoutMs: number
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    if (!storage.health.migrated) throw Object.assign(new Error(storage.health.bootError ?? 'migrations not applied'), { code: 'NOT_MIGRATED' });
+    if (!storage.health.migrated) throw new Error(storage.health.bootError ?? 'migrations not applied');
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
@@ -248,9 +265,10 @@ export async function readiness(storage: Storage, now: number, timeoutMs: number
     checks.database = 'ok';
     if (storage.dialect === 'sqlite') checks.disk = 'ok';
   } catch (err) {
-    const reason = unavailableReason(err);
-    checks.database = reason === 'disk_full' ? 'ok' : storage.health.migrated ? (reason ?? 'error') : 'unreachable';
-    if (storage.dialect === 'sqlite') checks.disk = reason === 'disk_full' ? 'full' : 'unknown';
+    // Before the migrations ran, the boot attempt's failure says why.
+    const why = unavailableReason(err) ?? (storage.health.bootError?.split(':')[0] as UnavailableReason | undefined);
+    checks.database = why === 'disk_full' ? 'ok' : storage.health.migrated ? (why ?? 'error') : 'unreachable';
+    if (storage.dialect === 'sqlite') checks.disk = why === 'disk_full' ? 'full' : 'unknown';
   } finally {
     clearTimeout(timer);
   }

@@ -118,6 +118,18 @@ describe.each(testDatabases())('HTTP edge ($name)', (factory) => {
     expect(res.closedAfterMs!).toBeLessThan(REQUEST_TIMEOUT_MS);
   });
 
+  it('answers a body over the limit with 413 1013 at once and closes the connection', async () => {
+    const res = await rawExchange(
+      gw.url,
+      `POST /v1/sessions HTTP/1.1\r\n${host()}Authorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{`,
+      { trickle: Array.from({ length: 60 }, () => ' '), everyMs: 100, waitMs: 8_000 },
+    );
+    expectEnvelope(res, 413, '1013');
+    expect(res.headers.connection).toBe('close');
+    expect(res.closedAfterMs, 'the socket was still open').toBeDefined();
+    expect(res.closedAfterMs!).toBeLessThan(REQUEST_TIMEOUT_MS);
+  });
+
   it('closes an idle keep-alive connection and a connection that never finishes its headers', async () => {
     const idle = await rawExchange(gw.url, `GET /healthz HTTP/1.1\r\n${host()}\r\n`, { waitMs: 5_000 });
     expect(idle.status).toBe(200);

@@ -99,6 +99,21 @@ describe('SQLite on a full disk', () => {
     const wal = path.join(mountPoint, 'pdirect.db-wal');
     await until('the WAL to be truncated', async () => !fs.existsSync(wal) || fs.statSync(wal).size === 0, 15_000);
   });
+
+  it('restarted on a full disk: boots, says not ready (disk full) instead of healthy, and becomes ready when space returns', async () => {
+    await gw.close();
+    const filler = fillDisk(mountPoint);
+    gw = await startTestGateway({ databaseUrl: `sqlite:${path.join(mountPoint, 'pdirect.db')}` });
+    expect((await http(`${gw.url}/healthz`)).status).toBe(200);
+    const ready = await http(`${gw.url}/readyz`);
+    expect(ready.status, ready.text).toBe(503);
+    expect(ready.body.checks).toMatchObject({ disk: 'full' });
+    expect503(await mint());
+
+    fs.rmSync(filler);
+    await until('readiness', async () => (await http(`${gw.url}/readyz`)).status === 200);
+    expect((await mint()).status).toBe(201);
+  });
 });
 
 describe('SQLite locked by another process', () => {
