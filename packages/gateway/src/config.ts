@@ -3,6 +3,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { Secret } from './crypto/secret.js';
 import { parseDuration } from './duration.js';
+import { isHttpUrl } from './urls.js';
 
 /**
  * The one typed configuration (shared/SPEC.md §7). Everything comes from the
@@ -100,6 +101,8 @@ export interface Config {
   authQueueLimit: number;
   logLevel: string;
   /** Live network settings, or undefined in sandbox without a base URL (built-in simulator). */
+  /** PDIRECT_CARD_NETWORK: which registered card network (connectors/index.ts) moves the money. Default `mpgs`. */
+  cardNetwork: string;
   mpgs: MpgsSettings | undefined;
   simPort: number;
   webhooks: WebhookSettings;
@@ -179,6 +182,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!isHttpUrl(publicUrl)) problems.push('PDIRECT_PUBLIC_URL must be an http(s) URL');
   if (mode === 'live' && !publicUrl.startsWith('https://')) problems.push('PDIRECT_PUBLIC_URL must be https:// in live mode');
 
+  const cardNetwork = read('PDIRECT_CARD_NETWORK') ?? 'mpgs';
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(cardNetwork)) problems.push('PDIRECT_CARD_NETWORK must be a card network name such as "mpgs"');
   const mpgsBase = read('PDIRECT_MPGS_BASE_URL');
   const mpgsMid = read('PDIRECT_MPGS_MERCHANT_ID');
   const mpgsPassword = read('PDIRECT_MPGS_API_PASSWORD');
@@ -196,7 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       apiPassword: new Secret(mpgsPassword ?? ''),
       apiVersion,
     };
-  } else if (mode === 'live') {
+  } else if (mode === 'live' && cardNetwork === 'mpgs') {
     problems.push('live mode needs the card network: set PDIRECT_MPGS_BASE_URL, PDIRECT_MPGS_MERCHANT_ID and PDIRECT_MPGS_API_PASSWORD');
   }
 
@@ -229,6 +234,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     authFailuresPerMinute: integer(read('PDIRECT_AUTH_FAILURES_PER_MINUTE'), 30, 'PDIRECT_AUTH_FAILURES_PER_MINUTE', 1, 100_000, problems),
     authQueueLimit: integer(read('PDIRECT_AUTH_QUEUE_LIMIT'), 32, 'PDIRECT_AUTH_QUEUE_LIMIT', 0, 10_000, problems),
     logLevel: oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ?? 'info',
+    cardNetwork,
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,
@@ -368,15 +374,6 @@ function integer(value: string | undefined, fallback: number, name: string, min:
     return fallback;
   }
   return Number(value);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 export function isIpOrCidr(value: string): boolean {

@@ -39,21 +39,57 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
+/** One invalid field of a request, as the `errors` list of a 1010 names it. */
+export interface FieldError {
+  /** The field, dotted for nested ones (`customer.email`); `body` for the body as a whole. */
+  param: string;
+  /** What is wrong, as a short machine-readable word: required, unknown_field, too_long, invalid, ... */
+  code: string;
+  /** In plain words, starting with the field. */
+  message: string;
+}
+
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   /** Extra response headers, e.g. Retry-After. */
   readonly headers: Record<string, string>;
+  /** The one request field the error is about, when there is one. */
+  readonly param: string | undefined;
+  /** 1010: every invalid field. */
+  readonly errors: FieldError[] | undefined;
 
-  constructor(code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+  constructor(code: ErrorCode, message?: string, headers: Record<string, string> = {}, details: { param?: string; errors?: FieldError[] } = {}) {
     super(message ?? ERROR_CATALOGUE[code].title);
     this.name = 'ApiError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
     this.headers = headers;
+    this.param = details.param ?? (details.errors?.length === 1 ? details.errors[0]!.param : undefined);
+    this.errors = details.errors;
   }
 }
 
-export function apiError(code: ErrorCode, message?: string, headers?: Record<string, string>): ApiError {
-  return new ApiError(code, message, headers);
+/** 1010 for one field: `invalidField('amount', 'must be greater than zero')` → "amount: must be greater than zero". */
+export function invalidField(param: string, problem: string, code = 'invalid'): ApiError {
+  const message = `${param}: ${problem}`;
+  return new ApiError('1010', message, {}, { param, errors: [{ param, code, message }] });
+}
+
+/** 1010 listing every invalid field; the message names the first (and how many more). */
+export function invalidFields(errors: FieldError[]): ApiError {
+  const first = errors[0]?.message ?? 'request body is invalid';
+  const message = errors.length > 1 ? `${first} (and ${errors.length - 1} more invalid field${errors.length > 2 ? 's' : ''}: see errors)` : first;
+  return new ApiError('1010', message, {}, { errors });
+}
+
+/** 1101-1103: a legacy collect body disagrees with what the session holds. */
+export function mismatch(param: 'amount' | 'currency' | 'customer_reference'): ApiError {
+  const code = ({ amount: '1101', currency: '1102', customer_reference: '1103' } as const)[param];
+  return new ApiError(code, `${param} does not match the session`, {}, { param });
+}
+
+/** 1201: a URL whose host is not on the merchant's allow-list (or not acceptable at all). */
+export function urlNotAllowed(param: string, reason: string): ApiError {
+  return new ApiError('1201', `${param} ${reason}`, {}, { param });
 }

@@ -9,7 +9,8 @@ import { deriveGatewayKeys, type GatewayKeys } from './gateway-keys.js';
 import { createLogger } from './logger.js';
 import { AuditLog } from './modules/audit/audit-log.js';
 import { AuditRepository } from './modules/audit/audit-repository.js';
-import { type CardNetwork, createMpgsConnector } from './connectors/mpgs/index.js';
+import type { CardNetwork } from './connectors/card-network.js';
+import { createCardNetwork, type NetworkRegistry } from './connectors/index.js';
 import { PaymentRepository } from './modules/payments/payment-repository.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
@@ -23,32 +24,15 @@ import { KeyRepository } from './modules/keys/key-repository.js';
 import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
-import { createOtpService, type OtpService } from './modules/otp/otp-service.js';
-import { createWebhookService, type WebhookService } from './modules/webhooks/webhook-service.js';
+import { createOtpService } from './modules/otp/otp-service.js';
+import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
-import { openStorage, prepareStorage, type Storage } from './storage/database.js';
+import { openStorage, prepareStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
-/** Everything the routes and the CLI call, wired once. */
-export interface GatewayServices {
-  storage: Storage;
-  clock: Clock;
-  keys: GatewayKeys;
-  authenticator: MerchantAuthenticator;
-  keyService: KeyService;
-  merchants: MerchantService;
-  audit: AuditLog;
-  auditRepository: AuditRepository;
-  /** Secret rotation, redelivery, and the delivery worker (started by `listen()` or `pdirect worker`). */
-  webhooks: WebhookService;
-  idempotency: IdempotencyService;
-  sessions: SessionService;
-  payments: PaymentService;
-  /** The card network (Mastercard Gateway or the sandbox simulator); undefined when not configured (CLI use). */
-  network: CardNetwork | undefined;
-  /** Customer OTP: send, resend, verify; the sandbox outbox. */
-  otp: OtpService;
-}
+import type { GatewayServices } from './services.js';
+
+export type { GatewayServices } from './services.js';
 
 export interface ServiceOptions {
   clock?: Clock;
@@ -57,6 +41,8 @@ export interface ServiceOptions {
   auditFlushIntervalMs?: number;
   /** The server: when the database is unreachable at boot, keep retrying in the background (503 until ready) instead of exiting. */
   keepTryingDatabase?: boolean;
+  /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
+  networks?: NetworkRegistry;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -106,12 +92,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     settings: { retentionMs: config.idempotencyRetentionHours * 3_600_000, leaseMs: config.idempotencyLeaseSeconds * 1000 },
   });
-  const network = config.mpgs
-    ? createMpgsConnector(
-        { baseUrl: config.mpgs.baseUrl, merchantId: config.mpgs.merchantId, apiPassword: config.mpgs.apiPassword, apiVersion: config.mpgs.apiVersion },
-        { logger: logger.child({ component: 'mpgs' }) },
-      )
-    : undefined;
+  const network = createCardNetwork(config, logger, options.networks);
   const sessionRepository = new SessionRepository(storage.db);
   const sessions = new SessionService({
     storage,
@@ -126,7 +107,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const payments = new PaymentService({
     storage,
     payments: new PaymentRepository(storage.db),
-    sessions: sessionRepository,
+    sessions,
     // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
     network: network ?? (undefined as unknown as CardNetwork),
     clock,
@@ -139,7 +120,6 @@ export async function createServices(config: Config, options: ServiceOptions = {
     settings: config.otp,
     keys,
     sessions,
-    sessionRepository,
     merchants,
     clock,
     logger,

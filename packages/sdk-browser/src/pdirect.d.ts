@@ -29,14 +29,22 @@ export interface Checkout {
   expires_at: string;
 }
 
-/** POST /v1/card/sessions: a Mastercard Gateway hosted session for the card form. */
+/**
+ * POST /v1/card/sessions: a hosted card-fields session of the gateway's card
+ * network, tagged with the network's name; the SDK renders it through that
+ * network's adapter. For `mpgs` (Mastercard Gateway) the other fields are below.
+ */
 export interface CardSession {
   object: 'card_session';
+  /** Which card network's hosted fields these are (e.g. "mpgs"). */
+  network: string;
   hosted_session_id: string;
   /** Load this script (session.js); it defines the global `PaymentSession`. */
   session_js_url: string;
   api_version?: string | number;
   merchant_id?: string;
+  /** Other networks add their own fields for their adapter. */
+  [field: string]: unknown;
 }
 
 export type ChallengeWindowSize = 'FULL_SCREEN' | '250_X_400' | '390_X_400' | '500_X_600' | '600_X_400';
@@ -114,11 +122,43 @@ export interface ShowChallengeOptions {
   nonce?: string;
 }
 
+/** The neutral names of the hosted card fields, mapped to CSS selectors of the page's placeholders. */
+export interface CardFieldSelectors {
+  number: string;
+  securityCode: string;
+  expiryMonth: string;
+  expiryYear: string;
+  nameOnCard?: string;
+}
+
+export interface MountCardFieldsOptions {
+  fields: CardFieldSelectors;
+  /** The page's CSP nonce for the network's script; default: the nonce of the page's own <script nonce>. */
+  nonce?: string;
+}
+
+/** What the customer typed, as the network took it into the hosted session. */
+export interface CardFieldsUpdate {
+  /** "ok", "fields_in_error", "request_timeout", or another status with errors.message. */
+  status: string;
+  /** fields_in_error: per field name, "missing" or "invalid". */
+  errors?: Record<string, string>;
+}
+
+/** The mounted hosted fields of one card session. */
+export interface CardFields {
+  network: string;
+  hostedSessionId: string;
+  submit(): Promise<CardFieldsUpdate>;
+}
+
 export interface Pdirect {
   /** SHA-256 hex of stable device attributes (a binding aid, not an identifier); computed once. */
   fingerprint(): Promise<string>;
   getCheckout(): Promise<Checkout>;
   openCardSession(): Promise<CardSession>;
+  /** Renders the card network's hosted fields through the adapter named by `cardSession.network`. */
+  mountCardFields(cardSession: CardSession, options: MountCardFieldsOptions): Promise<CardFields>;
   collect(options: CollectOptions): Promise<Payment>;
   sendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
   resendOtp(options?: OtpSendOptions): Promise<OtpChallenge>;
@@ -127,7 +167,16 @@ export interface Pdirect {
 }
 
 export class PdirectError extends Error {
-  constructor(details: { status: number; code: string; message: string; requestId?: string | null; retryAfter?: number | null; cause?: unknown });
+  constructor(details: {
+    status: number;
+    code: string;
+    message: string;
+    requestId?: string | null;
+    retryAfter?: number | null;
+    param?: string | null;
+    errors?: Array<{ param: string; code: string; message: string }> | null;
+    cause?: unknown;
+  });
   readonly name: 'PdirectError';
   /** HTTP status; 0 when the gateway could not be reached. */
   readonly status: number;
@@ -137,9 +186,14 @@ export class PdirectError extends Error {
   readonly requestId: string | null;
   /** Seconds to wait, from Retry-After (OTP rate limit, 1402). */
   readonly retryAfter: number | null;
+  /** The request field the error is about (1010 for one field, 1101-1103, 1201), when there is one. */
+  readonly param: string | null;
+  /** 1010: every invalid field, in plain words. */
+  readonly errors: Array<{ param: string; code: string; message: string }> | null;
 }
 
 export function createPdirect(options: PdirectOptions): Pdirect;
+export function mountCardFields(cardSession: CardSession, options: MountCardFieldsOptions): Promise<CardFields>;
 export function showChallenge(container: Element, html: string, options?: ShowChallengeOptions): HTMLIFrameElement | null;
 export function browserDetails(): BrowserDetails;
 export function challengeWindowSize(viewportWidth: number, viewportHeight: number): ChallengeWindowSize;

@@ -40,7 +40,7 @@ const CHALLENGE_WINDOW_SIZES = [
  */
 export class PdirectError extends Error {
   /**
-   * @param {{ status: number, code: string, message: string, requestId?: string | null, retryAfter?: number | null, cause?: unknown }} details
+   * @param {{ status: number, code: string, message: string, requestId?: string | null, retryAfter?: number | null, param?: string | null, errors?: Array<{ param: string, code: string, message: string }> | null, cause?: unknown }} details
    */
   constructor(details) {
     super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +49,8 @@ export class PdirectError extends Error {
     this.code = details.code;
     this.requestId = details.requestId ?? null;
     this.retryAfter = details.retryAfter ?? null;
+    this.param = details.param ?? null;
+    this.errors = details.errors ?? null;
   }
 }
 
@@ -120,6 +122,8 @@ export function createPdirect(options) {
       message: typeof envelope?.message === 'string' ? envelope.message : `The payment service answered HTTP ${response.status}.`,
       requestId: typeof envelope?.request_id === 'string' ? envelope.request_id : requestId,
       retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+      param: typeof envelope?.param === 'string' ? envelope.param : null,
+      errors: Array.isArray(envelope?.errors) ? envelope.errors : null,
     });
   }
 
@@ -187,8 +191,90 @@ export function createPdirect(options) {
     return call('POST', '/v1/otp/verify', { body: { code } });
   }
 
-  return Object.freeze({ fingerprint, getCheckout, openCardSession, collect, sendOtp, resendOtp, verifyOtp, showChallenge });
+  return Object.freeze({ fingerprint, getCheckout, openCardSession, mountCardFields, collect, sendOtp, resendOtp, verifyOtp, showChallenge });
 }
+
+/**
+ * Renders the card network's hosted card fields for a card session (from
+ * openCardSession()) in place of the page's placeholder elements, through
+ * the adapter of the network the session names (`cardSession.network`).
+ * Pages never talk to a network's own script.
+ *
+ * `fields` maps the neutral field names (number, securityCode, expiryMonth,
+ * expiryYear, nameOnCard) to CSS selectors of the placeholders. The answer's
+ * `submit()` asks the network to take what the customer typed into the
+ * hosted session: `{ status: 'ok' }`, `{ status: 'fields_in_error', errors:
+ * { number: 'missing' | 'invalid', ... } }`, `{ status: 'request_timeout' }`
+ * or another status with `errors.message`.
+ *
+ * @returns {Promise<{ network: string, hostedSessionId: string, submit(): Promise<{ status: string, errors?: Record<string, string> }> }>}
+ */
+export async function mountCardFields(cardSession, mountOptions) {
+  const network = cardSession?.network ?? 'mpgs'; // gateways before the tag served Mastercard Gateway sessions only
+  const adapter = Object.hasOwn(CARD_FIELD_ADAPTERS, network) ? CARD_FIELD_ADAPTERS[network] : undefined;
+  if (!adapter) throw new TypeError(`mountCardFields: this SDK has no adapter for card network "${network}"`);
+  if (!mountOptions || typeof mountOptions.fields !== 'object') throw new TypeError('mountCardFields: fields (name → CSS selector) is required');
+  return adapter(cardSession, { fields: mountOptions.fields, nonce: mountOptions.nonce ?? pageNonce() });
+}
+
+// -- card-field adapters: one per card network ----------------------------------
+
+/**
+ * Mastercard Gateway: session.js (from the card session's `session_js_url`)
+ * replaces the placeholders with iframes on the network's origin.
+ */
+async function mountMpgsFields(cardSession, { fields, nonce }) {
+  const unavailable = () => new Error('The secure card form could not be loaded');
+  if (!globalThis.PaymentSession) {
+    await new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = cardSession.session_js_url;
+      if (nonce) script.nonce = nonce;
+      script.onload = () => (globalThis.PaymentSession ? resolve(undefined) : reject(unavailable()));
+      script.onerror = () => reject(unavailable());
+      document.head.append(script);
+    });
+  }
+  const session = globalThis.PaymentSession;
+  let waiting = null;
+  await new Promise((resolve, reject) => {
+    session.configure({
+      session: cardSession.hosted_session_id,
+      fields: { card: fields },
+      frameEmbeddingMitigation: ['javascript'],
+      callbacks: {
+        initialized: (r) => (r && r.status === 'ok' ? resolve(undefined) : reject(new Error((r && r.message) || unavailable().message))),
+        formSessionUpdate: (r) => {
+          const done = waiting;
+          waiting = null;
+          if (done) done(r);
+        },
+      },
+      interaction: { displayControl: { formatCard: 'EMBOSSED', invalidFieldCharacters: 'REJECT' } },
+    });
+  });
+  return {
+    network: 'mpgs',
+    hostedSessionId: cardSession.hosted_session_id,
+    submit() {
+      return new Promise((resolve) => {
+        waiting = (r) => resolve(mpgsUpdate(r));
+        session.updateSessionFromForm('card');
+      });
+    },
+  };
+}
+
+/** session.js's update answer in the neutral shape (its `cardNumber` error is the `number` field). */
+function mpgsUpdate(r) {
+  const status = r && typeof r.status === 'string' ? r.status : 'error';
+  if (status !== 'fields_in_error') return { status, errors: r && r.errors ? r.errors : undefined };
+  const errors = {};
+  for (const [key, value] of Object.entries((r && r.errors) || {})) errors[key === 'cardNumber' ? 'number' : key] = value;
+  return { status, errors };
+}
+
+const CARD_FIELD_ADAPTERS = Object.freeze({ mpgs: mountMpgsFields });
 
 /**
  * Shows a 3-D Secure `next_action.html` (the network's redirect html) in

@@ -1,6 +1,7 @@
 import { createHash, webcrypto } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { challengeWindowSize, createPdirect, newIdempotencyKey, PdirectError, sha256Hex } from './pdirect.js';
+import { challengeWindowSize, createPdirect, mountCardFields, newIdempotencyKey, PdirectError, sha256Hex } from './pdirect.js';
 
 /**
  * The SDK's logic in Node with a stubbed fetch and browser globals; the page
@@ -155,5 +156,22 @@ describe('@pdirect/browser', () => {
   it('makes v4 UUID keys without crypto.randomUUID too (plain-http pages)', () => {
     vi.stubGlobal('crypto', { getRandomValues: (a: Uint8Array) => webcrypto.getRandomValues(a) });
     expect(newIdempotencyKey()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('mountCardFields', () => {
+  const fields = { number: '#n', securityCode: '#c', expiryMonth: '#m', expiryYear: '#y' };
+
+  it('refuses a card network it has no adapter for, before touching the page', async () => {
+    await expect(mountCardFields({ object: 'card_session', network: 'othernet', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(
+      'no adapter for card network "othernet"',
+    );
+    await expect(mountCardFields({ object: 'card_session', network: 'constructor', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(TypeError);
+  });
+
+  it('the hosted checkout page goes through the adapter, never a network script directly', () => {
+    const page = readFileSync(new URL('./checkout/checkout.js', import.meta.url), 'utf8');
+    expect(page).toContain('mountCardFields(');
+    expect(page).not.toMatch(/PaymentSession|session_js_url/);
   });
 });

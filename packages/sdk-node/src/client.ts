@@ -87,6 +87,15 @@ export interface RequestOptions {
 }
 
 /** An error answer from Pdirect (SPEC §2 envelope), or no answer at all (status 0, code "connection_error"). */
+/** One invalid field, as a 1010 lists it. */
+export interface PdirectFieldError {
+  /** Dotted for nested fields, e.g. "customer.email". */
+  param: string;
+  /** required, unknown_field, invalid_type, too_long, invalid_format, out_of_range, invalid_value, invalid, ... */
+  code: string;
+  message: string;
+}
+
 export class PdirectError extends Error {
   /** HTTP status; 0 when the request never got an answer. */
   readonly status: number;
@@ -94,13 +103,25 @@ export class PdirectError extends Error {
   readonly code: string;
   /** Quote it to support: they find the audit record from it alone. */
   readonly requestId: string | undefined;
+  /** The one request field the error is about (1010 for one field, 1101-1103, 1201), when there is one. */
+  readonly param: string | undefined;
+  /** 1010: every invalid field of the request, each with what is wrong in plain words. */
+  readonly errors: PdirectFieldError[] | undefined;
 
-  constructor(status: number, code: string, message: string, requestId: string | undefined, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId: string | undefined,
+    options?: { cause?: unknown; param?: string; errors?: PdirectFieldError[] },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PdirectError';
     this.status = status;
     this.code = code;
     this.requestId = requestId;
+    this.param = options?.param;
+    this.errors = options?.errors;
   }
 }
 
@@ -175,14 +196,26 @@ export class Pdirect {
       if (parsed === undefined) throw new PdirectError(res.status, 'invalid_response', 'Pdirect answered without a JSON body', requestId);
       return parsed as T;
     }
-    const error = (parsed as { error?: { status?: number; error_code?: string; message?: string; request_id?: string } } | undefined)?.error;
-    throw new PdirectError(
-      error?.status ?? res.status,
-      error?.error_code ?? 'invalid_response',
-      error?.message ?? `HTTP ${res.status}`,
-      error?.request_id ?? requestId,
-    );
+    const error = (parsed as { error?: ErrorEnvelope } | undefined)?.error;
+    throw new PdirectError(error?.status ?? res.status, error?.error_code ?? 'invalid_response', error?.message ?? `HTTP ${res.status}`, error?.request_id ?? requestId, {
+      ...(typeof error?.param === 'string' ? { param: error.param } : {}),
+      ...(Array.isArray(error?.errors) ? { errors: error.errors.filter(isFieldError) } : {}),
+    });
   }
+}
+
+interface ErrorEnvelope {
+  status?: number;
+  error_code?: string;
+  message?: string;
+  param?: unknown;
+  errors?: unknown[];
+  request_id?: string;
+}
+
+function isFieldError(value: unknown): value is PdirectFieldError {
+  const v = value as Partial<PdirectFieldError> | null;
+  return typeof v === 'object' && v !== null && typeof v.param === 'string' && typeof v.code === 'string' && typeof v.message === 'string';
 }
 
 function segment(id: string): string {

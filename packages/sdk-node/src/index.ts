@@ -6,6 +6,7 @@ export {
   type CreatedSession,
   Pdirect,
   PdirectError,
+  type PdirectFieldError,
   type List,
   type Payment,
   type PaymentStatus,

@@ -19,7 +19,7 @@ import { otpRoutes } from './routes/otp.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { threeDsRoutes } from './routes/three-ds.js';
-import type { GatewayServices } from '../gateway.js';
+import type { GatewayServices } from '../services.js';
 
 /** One log line per request, at completion: no headers, no query string (nothing secret can ride along). */
 class OneLinePerRequest extends LogController {
@@ -46,7 +46,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
     bodyLimit: config.bodyLimit,
     // X-Forwarded-For is read only when the socket peer is a configured proxy.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     ...(config.tls
       ? { https: { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const, ...httpsTimeouts } }
       : {}),
@@ -80,7 +80,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
-  hostedCheckoutRoutes(app, { mode: config.mode, networkBaseUrl: config.mpgs?.baseUrl });
+  hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [] });
   extraRoutes?.(app);
 
   app.after(() => registerMethodNotAllowed(app, routes));

@@ -101,8 +101,10 @@ export interface PaymentsTable {
   customer_reference: string;
   status: string;
   hosted_session_id: string;
-  /** Recorded before any call to the network, so a crash can be reconciled. */
-  mpgs_order_id: string;
+  /** The registered card network that moves this payment (connectors/index.ts). */
+  network: string;
+  /** The order reference at the network; recorded before any call to it, so a crash can be reconciled. */
+  network_order_ref: string;
   auth_txn_id: string;
   pay_txn_id: string;
   authentication_status: string | null;
@@ -113,6 +115,8 @@ export interface PaymentsTable {
   failure_reason: string | null;
   amount_refunded_minor: number;
   reconcile_after: number | null;
+  /** Opaque JSON the network keeps with the payment (null when it keeps nothing). */
+  network_data: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -126,6 +130,15 @@ export interface PaymentTransitionsTable {
   at: number;
 }
 
+export interface SessionTransitionsTable {
+  id: Generated<number>;
+  session_id: string;
+  from_status: SessionStatus | null;
+  to_status: SessionStatus;
+  cause: string;
+  at: number;
+}
+
 export interface RefundsTable {
   id: string;
   payment_id: string;
@@ -134,7 +147,8 @@ export interface RefundsTable {
   amount_minor: number;
   currency: string;
   status: string;
-  mpgs_txn_id: string;
+  /** The refund's transaction id at the network; recorded before the call. */
+  network_txn_ref: string;
   gateway_code: string | null;
   created_at: number;
   updated_at: number;
@@ -275,6 +289,7 @@ export interface Database {
   checkout_sessions: CheckoutSessionsTable;
   payments: PaymentsTable;
   payment_transitions: PaymentTransitionsTable;
+  session_transitions: SessionTransitionsTable;
   refunds: RefundsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;

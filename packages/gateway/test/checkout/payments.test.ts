@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cardSession, collect, completeChallenge, DEVICE_A, mintSession, postForm, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
 const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
@@ -12,19 +13,11 @@ const REJECTED = { number: '5506900140100503', expiry: '01/39' };
 const ERROR_ON_INITIATE = { number: '5210760000000004', expiry: '01/39' };
 
 describe.each(testDatabases())('card payments end to end ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' } });
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
 
   const order = async (orderId: string) => {
     const res = await fetch(`${gw.simulator!.url}/api/rest/version/100/merchant/TESTPDIRECT/order/${orderId}`, {
@@ -184,7 +177,7 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
       const row = (await db.selectFrom('checkout_sessions').selectAll().where('id', '=', s.sessionId).executeTakeFirstOrThrow());
       await db.insertInto('payments').values({
         id, session_id: row.id, merchant_id: row.merchant_id, order_id: row.order_id, amount: row.amount, amount_minor: row.amount_minor, currency: row.currency,
-        customer_reference: row.customer_reference, status: 'processing', hosted_session_id: hosted, mpgs_order_id: id, auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
+        customer_reference: row.customer_reference, status: 'processing', hosted_session_id: hosted, network: 'mpgs', network_order_ref: id, auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
         authentication_status: null, card_brand: null, card_masked: null, card_expiry: null, gateway_code: null, failure_reason: null,
         amount_refunded_minor: 0, reconcile_after: null, created_at: now, updated_at: now,
       }).execute();

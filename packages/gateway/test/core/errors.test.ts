@@ -45,7 +45,14 @@ describe.each(testDatabases())('error envelope ($name)', (factory) => {
   const expectEnvelope = (res: Awaited<ReturnType<typeof http>>, status: number, code: string) => {
     expect(res.status).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.body).toEqual({ error: { status, error_code: code, message: expect.any(String), request_id: res.headers['x-request-id'] } });
+    // A field-level error also names its field(s): `param`, and for 1010 the `errors` list.
+    const { param, errors, ...envelope } = res.body.error;
+    expect({ error: envelope }).toEqual({ error: { status, error_code: code, message: expect.any(String), request_id: res.headers['x-request-id'] } });
+    if (param !== undefined) expect(param).toEqual(expect.any(String));
+    if (errors !== undefined) {
+      expect(code).toBe('1010');
+      expect(errors).toEqual(expect.arrayContaining([{ param: expect.any(String), code: expect.any(String), message: expect.any(String) }]));
+    }
     expect(res.headers['x-request-id']).toMatch(/^req_/);
   };
   const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cardSession, collect, mintSession, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { http } from '../support/http.js';
 import { freshContact, latestCode, otpResend, otpSend, otpVerify, outbox, withoutRequestId, wrongCodeFor } from '../support/otp.js';
 
@@ -9,19 +10,11 @@ const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
 const FIVE_MINUTES = 5 * 60_000;
 
 describe.each(testDatabases())('customer OTP: send, resend, verify ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'OTP Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' } });
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'OTP Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => ({ gw, secret } = fixture));
 
   const otpSession = (customer: Record<string, string> = freshContact()) => mintSession(gw, secret, { require_otp: true, customer });
   const checkout = (token: string) => http(`${gw.url}/v1/checkout`, { headers: sdk(token) });

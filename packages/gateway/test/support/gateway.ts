@@ -9,6 +9,7 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createGateway, type Gateway, type GatewayServices } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
+import { CARD_NETWORKS, type NetworkRegistry } from '../../src/connectors/index.js';
 
 /** A fixed master key for tests (never used outside them). */
 export const TEST_MASTER_KEY = `v1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -34,6 +35,8 @@ export async function startTestGateway(options: {
   extraRoutes?: (app: FastifyInstance, services: GatewayServices) => void;
   /** Start the card-network simulator and point the connector at it (or use the one given). */
   simulator?: boolean | RunningSimulator;
+  /** Extra card networks (a test-only network); pick one with env PDIRECT_CARD_NETWORK. */
+  networks?: NetworkRegistry;
 }): Promise<TestGateway> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-data-'));
   const ownSimulator = options.simulator === true ? await startSimulator({ merchants: { TESTPDIRECT: 'sandbox' } }) : undefined;
@@ -65,7 +68,13 @@ export async function startTestGateway(options: {
     },
   });
   const clock = options.clock ?? new ManualClock(Date.now());
-  const gateway = await createGateway(config, { clock, logger: createLogger('debug', sink), auditFlushIntervalMs: options.auditFlushIntervalMs ?? 10, extraRoutes: options.extraRoutes });
+  const gateway = await createGateway(config, {
+    clock,
+    logger: createLogger('debug', sink),
+    auditFlushIntervalMs: options.auditFlushIntervalMs ?? 10,
+    extraRoutes: options.extraRoutes,
+    networks: options.networks ? { ...CARD_NETWORKS, ...options.networks } : undefined,
+  });
   const url = await gateway.listen();
   return {
     url,

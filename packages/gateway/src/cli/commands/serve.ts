@@ -1,14 +1,11 @@
-import type { RunningSimulator } from '@pdirect/mpgs-simulator';
 import { type Config, loadConfig } from '../../config.js';
-import { Secret } from '../../crypto/secret.js';
+import { startSandboxNetwork } from '../../connectors/index.js';
 import { createGateway, type Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
 import pino from 'pino';
 import { startDemoShop } from '../demo-shop.js';
 import { note, printResult } from '../output.js';
 
-export const SANDBOX_MPGS_MERCHANT = 'TESTPDIRECT';
-export const SANDBOX_MPGS_PASSWORD = 'sandbox';
 export const DEMO_MERCHANT_NAME = 'Pdirect Demo Shop';
 
 interface Running {
@@ -21,22 +18,13 @@ interface Running {
 }
 
 /**
- * Sandbox without PDIRECT_MPGS_BASE_URL: start the built-in card-network
- * simulator first (on PDIRECT_SIM_PORT, default port + 1) and point the
- * connector at it as merchant TESTPDIRECT — the same code path as live.
+ * Sandbox without a configured card network: its registry entry starts the
+ * network's simulator first (on PDIRECT_SIM_PORT, default port + 1) and
+ * points the connector at it — the same code path as live.
  */
 async function run(config: Config): Promise<Running> {
-  let simulator: RunningSimulator | undefined;
-  let effective = config;
-  if (config.mode === 'sandbox' && !config.mpgs) {
-    // Loaded only in sandbox: a live deployment never imports the simulator.
-    const { startSimulator } = await import('@pdirect/mpgs-simulator');
-    simulator = await startSimulator({ port: config.simPort, host: config.host, merchants: { [SANDBOX_MPGS_MERCHANT]: SANDBOX_MPGS_PASSWORD } });
-    effective = {
-      ...config,
-      mpgs: { baseUrl: simulator.url, merchantId: SANDBOX_MPGS_MERCHANT, apiPassword: new Secret(SANDBOX_MPGS_PASSWORD), apiVersion: 100 },
-    };
-  }
+  const simulator = await startSandboxNetwork(config);
+  const effective = simulator?.config ?? config;
   // Logs go to stderr: stdout carries only the result (URLs, and credentials the first time).
   const gateway = await createGateway(effective, { logger: createLogger(config.logLevel, pino.destination(2)) });
   const url = await gateway.listen();

@@ -4,22 +4,23 @@
  * password.
  */
 import { pino, type Logger } from 'pino';
+import type { MpgsSettings } from '../../config.js';
 import { Secret } from '../../crypto/secret.js';
 import { MpgsClient, defaultBackoffMs, realSleep, type FetchLike, type MpgsLogger, type Sleep } from './client.js';
 import { MpgsConnector } from './connector.js';
 
-export interface MpgsConfig {
-  /** Origin of the network (live: the acquirer's MPGS host; sandbox: the simulator), e.g. `https://ap-gateway.mastercard.com`. */
-  baseUrl: string;
-  merchantId: string;
-  apiPassword: Secret<string>;
+/**
+ * The connector's configuration: the gateway's MPGS settings (config.ts,
+ * from PDIRECT_MPGS_*), with the tuning knobs tests and the bench may set.
+ */
+export type MpgsConfig = Omit<MpgsSettings, 'apiVersion'> & {
   /** One version for session.js and every API call. Default 100. */
   apiVersion?: number;
   /** Per HTTP call. Default 20 s. */
   timeoutMs?: number;
   /** Attempts per retryable call, and settle rounds for PAY/REFUND/VOID. Default 3. */
   maxAttempts?: number;
-}
+};
 
 export interface MpgsDeps {
   /** Debug logs name operation, ids, status and duration; never credentials or card data. */
@@ -36,14 +37,7 @@ export class MpgsConfigError extends Error {
   override readonly name = 'MpgsConfigError';
 }
 
-export interface ResolvedMpgsConfig {
-  baseUrl: string;
-  merchantId: string;
-  apiPassword: Secret<string>;
-  apiVersion: number;
-  timeoutMs: number;
-  maxAttempts: number;
-}
+export type ResolvedMpgsConfig = Required<MpgsConfig>;
 
 export function resolveMpgsConfig(config: MpgsConfig): ResolvedMpgsConfig {
   let base: URL;

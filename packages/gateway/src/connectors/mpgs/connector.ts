@@ -1,44 +1,25 @@
 /**
- * The card network as the payments module sees it, and its Mastercard
- * Gateway implementation.
- *
- * CONTRACT WITH THE CALLER (read before calling pay/refund/void):
- *  1. The caller generates the MPGS order id and every transaction id, and
- *     RECORDS them (commits) BEFORE calling. Ids are never generated here.
- *     After a crash, the recorded ids are all that is needed to learn what
- *     happened: `reconcilePayment(orderId, transactionId)`. Ids are 1-40
- *     characters of [A-Za-z0-9._-]; each transaction id is used for one
- *     operation only (a reused id is refused with MpgsIdConflictError
- *     rather than read as this operation's outcome). One authentication
- *     transaction id serves both INITIATE_AUTHENTICATION and AUTHENTICATE_PAYER.
- *  2. The connector is stateless and holds no database transaction; call it
- *     outside any transaction, then persist the outcome in a short one
- *     (and compensate with `voidTransaction` if persisting fails).
- *  3. A money-moving call never charges twice. MPGS performs a transaction
- *     once per (order id, transaction id): after a timeout, a dropped
- *     connection, a 5xx, or a PENDING/UNKNOWN answer, the connector
- *     retrieves the transaction with the same ids; if the network has no
- *     such transaction it repeats the SAME PUT (same ids, same body). It
- *     never retries with new ids. If the outcome is still unknown after the
- *     bounded attempts it returns `{ status: 'pending', reconcile: true }`
- *     and the core must reconcile later with the same ids.
- *  4. Never pay again with new ids for an order whose last outcome was
- *     pending — reconcile first.
- *  5. `MpgsError` is thrown when the network rejected the request outright
- *     (INVALID_REQUEST / REQUEST_REJECTED: nothing was performed), e.g. a
- *     refund above the captured amount, an expired hosted session, or a
- *     3-D Secure system error on INITIATE / AUTHENTICATE_PAYER.
- *     `MpgsTransportError` / transient `MpgsError` escape only from calls that
- *     move no money (session, authentication, retrieves); pay/refund/void
- *     turn them into a pending outcome. Invalid input (amount not a decimal
- *     string, bad ids, no User-Agent) throws TypeError before any call.
- *
- * Outcomes carry the network's masked card (brand, first 6 + last 4, expiry),
- * never a full PAN.
+ * The Mastercard Gateway implementation of the CardNetwork port
+ * (../card-network.ts, whose contract every caller follows). MPGS performs a
+ * transaction once per (order id, transaction id); the shared settle loop
+ * (../settle.ts) learns unknown outcomes by retrieving with the same ids.
+ * MPGS's errors extend NetworkRejected (errors.ts); a transaction id reused
+ * for another kind of transaction is refused with MpgsIdConflictError.
  */
+import type {
+  AuthenticatePayerInput,
+  AuthenticationOutcome,
+  CardNetwork,
+  HostedFields,
+  InitiateAuthenticationInput,
+  PayInput,
+  PaymentOutcome,
+  RefundInput,
+  VoidInput,
+} from '../card-network.js';
+import { settle, type Lookup } from '../settle.js';
 import type { MpgsClient, MpgsLogger } from './client.js';
 import { MpgsError, MpgsIdConflictError, isOutcomeUnknown } from './errors.js';
-import type { AuthenticationStatus, PaymentStatus } from './status.js';
 import {
   authenticatePayerRequest,
   createSessionRequest,
@@ -52,6 +33,7 @@ import {
   toPaymentOutcome,
   voidRequest,
 } from './transformers.js';
+import type { HostedSession } from './types.js';
 import type {
   MpgsApiOperation,
   WireInformationAnswer,
@@ -60,164 +42,12 @@ import type {
   WireTransactionRequest,
 } from './wire.js';
 
-export type { AuthenticationStatus, PaymentStatus } from './status.js';
-
-// ---------------------------------------------------------------------------
-// Domain types
-// ---------------------------------------------------------------------------
-
-export interface MaskedCard {
-  brand: string | null;
-  /** First 6 + `xxxxxx` + last 4, as the network returns it. */
-  maskedNumber: string | null;
-  /** Two digits, e.g. "01". */
-  expiryMonth: string | null;
-  /** As the network returns it, e.g. "39". */
-  expiryYear: string | null;
-}
-
-export interface HostedSession {
-  hostedSessionId: string;
-  /** `<base>/form/version/<N>/merchant/<MID>/session.js` — the same version as every API call. */
-  sessionJsUrl: string;
-  apiVersion: number;
-  merchantId: string;
-}
-
-/** What the customer's browser reported, for 3-D Secure 2 (AUTHENTICATE_PAYER `device`). */
-export interface BrowserDetails {
-  /**
-   * The payer's User-Agent (`device.browser`), required by MPGS. When the SDK
-   * sent no details, use the User-Agent header of the payer's own request.
-   */
-  userAgent: string;
-  acceptHeaders?: string;
-  challengeWindowSize?: 'FULL_SCREEN' | '250_X_400' | '390_X_400' | '500_X_600' | '600_X_400';
-  colorDepth?: number;
-  javaEnabled?: boolean;
-  language?: string;
-  screenHeight?: number;
-  screenWidth?: number;
-  /** Minutes, as the browser reports. */
-  timeZone?: number;
-}
-
-export interface AuthenticationOutcome {
-  status: AuthenticationStatus;
-  orderId: string;
-  authTransactionId: string;
-  result: string | null;
-  gatewayCode: string | null;
-  gatewayRecommendation: string | null;
-  /** The network's AUTHENTICATION_* value. */
-  authenticationStatus: string | null;
-  orderStatus: string | null;
-  payerInteraction: string | null;
-  /**
-   * HTML to insert into the payer's page: the 3DS-method script after
-   * INITIATE, the challenge form (status `challenge`) or the frictionless
-   * auto-post to redirectResponseUrl after AUTHENTICATE_PAYER. It contains a
-   * script; clients inserting it with innerHTML must run that script.
-   */
-  redirectHtml: string | null;
-  card: MaskedCard | null;
-}
-
-export interface PaymentOutcome {
-  status: PaymentStatus;
-  /** True when the outcome is not final: keep the ids and call reconcilePayment later. */
-  reconcile: boolean;
-  orderId: string;
-  /** The network's transaction id (the caller-supplied one). */
-  transactionId: string;
-  /** PAYMENT, REFUND, VOID_PAYMENT, ... */
-  transactionType: string | null;
-  result: string | null;
-  gatewayCode: string | null;
-  orderStatus: string | null;
-  /** The transaction amount as the network reports it (display only; the core keeps its own decimal string). */
-  amount: string | null;
-  currency: string | null;
-  card: MaskedCard | null;
-}
-
-export interface InitiateAuthenticationInput {
-  orderId: string;
-  authTransactionId: string;
-  hostedSessionId: string;
-  currency: string;
-}
-
-export interface AuthenticatePayerInput {
-  orderId: string;
-  /** The same id as INITIATE_AUTHENTICATION. */
-  authTransactionId: string;
-  hostedSessionId: string;
-  /** Decimal string, exactly as the merchant gave it, e.g. "12.50". */
-  amount: string;
-  currency: string;
-  /** Where the payer's browser POSTs after the challenge. Never trust that POST: retrieveAuthentication. */
-  redirectResponseUrl: string;
-  browser: BrowserDetails;
-  /** The payer's IP address. */
-  ipAddress?: string;
-}
-
-export interface PayInput {
-  orderId: string;
-  payTransactionId: string;
-  /** The authentication transaction to pay with (3-D Secure); omit to pay without. */
-  authTransactionId?: string;
-  hostedSessionId: string;
-  amount: string;
-  currency: string;
-  /** order.reference (and transaction.reference unless transactionReference is given). */
-  reference?: string;
-  transactionReference?: string;
-}
-
-export interface RefundInput {
-  orderId: string;
-  refundTransactionId: string;
-  amount: string;
-  currency: string;
-}
-
-export interface VoidInput {
-  orderId: string;
-  voidTransactionId: string;
-  targetTransactionId: string;
-}
-
-/** The port the payments module calls. Stateless; every id is caller-supplied (see the contract above). */
-export interface CardNetwork {
-  health(): Promise<boolean>;
-  openHostedSession(): Promise<HostedSession>;
-  initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome>;
-  authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome>;
-  /** Re-read an authentication (after the browser's POST to redirectResponseUrl). */
-  retrieveAuthentication(orderId: string, authTransactionId: string): Promise<AuthenticationOutcome>;
-  pay(input: PayInput): Promise<PaymentOutcome>;
-  refund(input: RefundInput): Promise<PaymentOutcome>;
-  voidTransaction(input: VoidInput): Promise<PaymentOutcome>;
-  /** One retrieve; null when the network has no such transaction. */
-  retrieveTransaction(orderId: string, transactionId: string): Promise<PaymentOutcome | null>;
-  /**
-   * Settle a recorded money-moving transaction whose outcome is unknown
-   * (pending, or a crash before the outcome was stored). Null: the network
-   * never received it, so nothing was charged.
-   */
-  reconcilePayment(orderId: string, transactionId: string): Promise<PaymentOutcome | null>;
-}
-
 // ---------------------------------------------------------------------------
 // Mastercard Gateway implementation
 // ---------------------------------------------------------------------------
 
 /** Per session: how many times it may be used for authentication (MPGS default 5). */
 const SESSION_AUTHENTICATION_LIMIT = 5;
-
-type Lookup = { kind: 'found'; outcome: PaymentOutcome } | { kind: 'absent' } | { kind: 'unknown' };
 
 /** Whether a retrieved transaction type can be the result of this operation (null: the answer did not say). */
 function isTypeOf(operation: MpgsApiOperation, transactionType: string | null): boolean {
@@ -247,12 +77,16 @@ function transactionPath(orderId: string, transactionId: string): string {
 }
 
 export class MpgsConnector implements CardNetwork {
+  readonly name = 'mpgs';
+  readonly hostedSessionIdPattern = '^SESSION[0-9A-Z]{24}$';
+  readonly browserOrigins: readonly string[];
   readonly #client: MpgsClient;
   readonly #logger: MpgsLogger;
 
   constructor(client: MpgsClient, logger: MpgsLogger) {
     this.#client = client;
     this.#logger = logger;
+    this.browserOrigins = [new URL(client.baseUrl).origin];
   }
 
   async health(): Promise<boolean> {
@@ -271,6 +105,7 @@ export class MpgsConnector implements CardNetwork {
     }
   }
 
+  /** MPGS's own answer (also what tests and the simulator speak). */
   async openHostedSession(): Promise<HostedSession> {
     const answer = await this.#client.send<WireSessionAnswer>({
       method: 'POST',
@@ -284,6 +119,16 @@ export class MpgsConnector implements CardNetwork {
       apiVersion: this.#client.apiVersion,
       merchantId: this.#client.merchantId,
     });
+  }
+
+  /** The tagged descriptor the browser SDK's `mpgs` adapter renders (session.js). */
+  async openHostedFields(): Promise<HostedFields> {
+    const session = await this.openHostedSession();
+    return {
+      network: this.name,
+      hostedSessionId: session.hostedSessionId,
+      client: { session_js_url: session.sessionJsUrl, api_version: session.apiVersion, merchant_id: session.merchantId },
+    };
   }
 
   async initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome> {
@@ -412,76 +257,17 @@ export class MpgsConnector implements CardNetwork {
       return outcome;
     };
 
-    let mayBeAtNetwork = false; // an earlier PUT may have been performed
-    let shouldPut = true;
-    let last: PaymentOutcome | null = null;
-    const rounds = this.#client.maxAttempts;
-
-    for (let round = 1; round <= rounds; round++) {
-      if (round > 1) await this.#client.sleep(this.#client.backoffMs(round - 1));
-
-      if (shouldPut) {
-        try {
-          // One attempt: a blind repeat would skip the retrieve MPGS recommends after a timeout.
-          const answer = await this.#put(operation, orderId, transactionId, body, false);
-          const outcome = toPaymentOutcome(answer, ids);
-          if (outcome.status !== 'pending') return done(outcome, round);
-          last = outcome;
-          shouldPut = false;
-          continue; // answered PENDING/UNKNOWN: retrieve in the next round
-        } catch (error) {
-          if (!isOutcomeUnknown(error)) {
-            // Rejected outright: nothing performed by THIS request. If an
-            // earlier attempt may have gone through, look before saying so.
-            if (!mayBeAtNetwork) throw error;
-            const seen = await this.#lookup(operation, orderId, transactionId);
-            if (seen.kind === 'absent') throw error;
-            if (seen.kind === 'found' && seen.outcome.status !== 'pending') return done(seen.outcome, round);
-            if (seen.kind === 'found') last = seen.outcome;
-            shouldPut = false;
-            continue;
-          }
-          mayBeAtNetwork = true; // unknown outcome: retrieve now, in this round
-        }
-      }
-
-      const seen = await this.#lookup(operation, orderId, transactionId);
-      switch (seen.kind) {
-        case 'found':
-          if (seen.outcome.status !== 'pending') return done(seen.outcome, round);
-          last = seen.outcome;
-          shouldPut = false;
-          break;
-        case 'absent':
-          // The network never performed it: repeating the same PUT is safe.
-          shouldPut = true;
-          break;
-        case 'unknown':
-          // Cannot tell: look again next round rather than resubmit blindly.
-          shouldPut = false;
-          break;
-        default: {
-          const unhandled: never = seen;
-          void unhandled;
-        }
-      }
-    }
-
-    const pending: PaymentOutcome = last
-      ? { ...last, status: 'pending', reconcile: true }
-      : {
-          status: 'pending',
-          reconcile: true,
-          orderId,
-          transactionId,
-          transactionType: null,
-          result: null,
-          gatewayCode: null,
-          orderStatus: null,
-          amount: null,
-          currency: null,
-          card: null,
-        };
-    return done(pending, rounds);
+    const settled = await settle({
+      orderId,
+      transactionId,
+      // One attempt: a blind repeat would skip the retrieve MPGS recommends after a timeout.
+      send: async () => toPaymentOutcome(await this.#put(operation, orderId, transactionId, body, false), ids),
+      lookup: () => this.#lookup(operation, orderId, transactionId),
+      isOutcomeUnknown,
+      rounds: this.#client.maxAttempts,
+      sleep: (ms) => this.#client.sleep(ms),
+      backoffMs: (retry) => this.#client.backoffMs(retry),
+    });
+    return done(settled.outcome, settled.rounds);
   }
 }

@@ -3,10 +3,11 @@
  * status and the network's own cause/explanation — never credentials, the
  * Authorization header, card data or request bodies.
  */
+import { NetworkRejected } from '../card-network.js';
 import type { MpgsErrorCause, MpgsValidationType, Open, WireError } from './wire.js';
 
-/** The network answered with its error object (`result: "ERROR"`). */
-export class MpgsError extends Error {
+/** The network answered with its error object (`result: "ERROR"`): the core sees a NetworkRejected. */
+export class MpgsError extends NetworkRejected {
   override readonly name = 'MpgsError';
   /** INVALID_REQUEST, REQUEST_REJECTED, SERVER_BUSY, SERVER_FAILED (or a newer value). */
   override readonly cause: Open<MpgsErrorCause>;
@@ -29,6 +30,14 @@ export class MpgsError extends Error {
     this.supportCode = error.supportCode;
     this.httpStatus = httpStatus;
     this.operation = operation;
+  }
+
+  override get reason(): string {
+    return this.cause ?? 'REJECTED';
+  }
+
+  override get hostedSessionUnknown(): boolean {
+    return this.field?.startsWith('session') ?? false;
   }
 
   /**

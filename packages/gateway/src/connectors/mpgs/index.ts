@@ -1,23 +1,15 @@
 /**
- * Mastercard Gateway (MPGS) connector: the CardNetwork port and its
- * implementation. Everything else in this folder is private.
+ * Mastercard Gateway (MPGS) connector: its CardNetwork implementation and
+ * the registry entry. Everything else in this folder is private.
  */
-export type {
-  AuthenticatePayerInput,
-  AuthenticationOutcome,
-  AuthenticationStatus,
-  BrowserDetails,
-  CardNetwork,
-  HostedSession,
-  InitiateAuthenticationInput,
-  MaskedCard,
-  PayInput,
-  PaymentOutcome,
-  PaymentStatus,
-  RefundInput,
-  VoidInput,
-} from './connector.js';
+import type { Config } from '../../config.js';
+import type { NetworkEntry } from '../registry-types.js';
+import { createMpgsConnector } from './config.js';
+import { startMpgsSandbox } from './sandbox.js';
+
 export { MpgsConnector } from './connector.js';
+export type { HostedSession } from './types.js';
+export { SANDBOX_MERCHANT, SANDBOX_PASSWORD } from './sandbox.js';
 export {
   MPGS_DEFAULTS,
   MpgsConfigError,
@@ -30,3 +22,13 @@ export {
 export { MpgsClient, retryPolicy, type MpgsRequest } from './client.js';
 export { MpgsError, MpgsIdConflictError, MpgsTransportError, isOutcomeUnknown } from './errors.js';
 export { mapAuthenticationStatus, mapPaymentStatus } from './status.js';
+
+/** The registry entry: configured from PDIRECT_MPGS_* (config.mpgs); in sandbox the simulator stands in. */
+export const mpgsNetwork: NetworkEntry = {
+  create(config: Config, deps) {
+    if (!config.mpgs) return undefined;
+    const { baseUrl, merchantId, apiPassword, apiVersion } = config.mpgs;
+    return createMpgsConnector({ baseUrl, merchantId, apiPassword, apiVersion }, { logger: deps.logger.child({ component: 'mpgs' }) });
+  },
+  startSandbox: startMpgsSandbox,
+};

@@ -5,12 +5,12 @@ import {
   mapAuthenticationStatus,
   mapPaymentStatus,
   type AuthenticationStatus,
-  type PaymentStatus,
+  type NetworkPaymentStatus,
 } from './status.js';
 import { MPGS_AUTHENTICATION_STATUSES, MPGS_GATEWAY_CODES, MPGS_RESULTS } from './wire.js';
 
 /** Every gateway code MPGS.md lists, with what a PAY answer carrying it means. */
-const LISTED_IN_MPGS_MD: Array<[code: string, withSuccess: PaymentStatus, withFailure: PaymentStatus]> = [
+const LISTED_IN_MPGS_MD: Array<[code: string, withSuccess: NetworkPaymentStatus, withFailure: NetworkPaymentStatus]> = [
   ['APPROVED', 'succeeded', 'pending'],
   ['DECLINED', 'pending', 'failed'],
   ['EXPIRED_CARD', 'pending', 'failed'],

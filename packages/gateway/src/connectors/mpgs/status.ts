@@ -11,6 +11,8 @@
  *    switch below runs over a closed union with a `never` check, so adding a
  *    value to wire.ts without deciding what it means fails to compile.
  */
+// The outcomes are the core's (connectors/card-network.ts); this file only maps onto them.
+import type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 import type {
   MpgsAuthenticationStatus,
   MpgsGatewayCode,
@@ -19,19 +21,7 @@ import type {
   MpgsResult,
 } from './wire.js';
 
-export type PaymentStatus = 'succeeded' | 'failed' | 'pending';
-
-/**
- * - `proceed`: continue (after INITIATE: call AUTHENTICATE_PAYER; after
- *   AUTHENTICATE_PAYER or a completed challenge: PAY with this authentication).
- * - `challenge`: the payer must complete the ACS challenge (redirect html).
- * - `failed`: authentication refused; do not pay with this card.
- * - `unavailable`: 3-D Secure cannot be performed for this card and the
- *   network did not advise against paying; the core decides by policy whether
- *   to pay without it (liability stays with the merchant).
- * - `pending`: not known yet; retrieve again later.
- */
-export type AuthenticationStatus = 'proceed' | 'challenge' | 'failed' | 'unavailable' | 'pending';
+export type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 
 /** What a gateway code says on its own, before it is checked against `result`. */
 export type GatewayCodeClass = 'approved' | 'declined' | 'indeterminate';
@@ -112,7 +102,7 @@ export function classifyGatewayCode(code: string | undefined): GatewayCodeClass 
  * Outcome of a money-moving transaction (PAY, REFUND, VOID) from its answer
  * or from a retrieve of it.
  */
-export function mapPaymentStatus(answer: { result?: string; gatewayCode?: string }): PaymentStatus {
+export function mapPaymentStatus(answer: { result?: string; gatewayCode?: string }): NetworkPaymentStatus {
   const codeClass = classifyGatewayCode(answer.gatewayCode);
   const result = answer.result as MpgsResult | undefined;
   switch (result) {

@@ -3,13 +3,8 @@
  * No I/O here. Key order in every request body follows shared/MPGS.md so
  * the JSON is byte-identical to the documented examples.
  */
-import type {
-  AuthenticationOutcome,
-  BrowserDetails,
-  HostedSession,
-  MaskedCard,
-  PaymentOutcome,
-} from './connector.js';
+import type { AuthenticationOutcome, BrowserDetails, MaskedCard, PaymentOutcome } from '../card-network.js';
+import type { HostedSession } from './types.js';
 import { mapAuthenticationStatus, mapPaymentStatus } from './status.js';
 import type {
   WireAmount,

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, type ErrorCode } from '../../errors.js';
+import { ApiError, invalidFields, type ErrorCode } from '../../errors.js';
 import { unavailableReason } from '../../storage/database.js';
+import { fieldErrors, type ValidationIssue } from '../validation/field-errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,18 +20,23 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
-    .send({ error: { status: error.status, error_code: error.code, message: error.message, request_id: request.id } });
+    .send({
+      error: {
+        status: error.status,
+        error_code: error.code,
+        message: error.message,
+        ...(error.param !== undefined ? { param: error.param } : {}),
+        ...(error.errors !== undefined ? { errors: error.errors } : {}),
+        request_id: request.id,
+      },
+    });
 }
 
 function fromFastifyError(error: FastifyError): ApiError | undefined {
   if (error.validation) {
-    const first = error.validation[0];
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const extra = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-    const base = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const field = [base, missing ?? extra].filter(Boolean).join('.') || error.validationContext || 'body';
-    const reason = extra ? 'is not an accepted field' : missing ? 'is required' : (first?.message ?? 'is invalid');
-    return new ApiError('1010', `${field} ${reason}`);
+    // Every invalid field (the validator runs with allErrors), each in plain words.
+    const errors = fieldErrors(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
+    return invalidFields(errors.length > 0 ? errors : [{ param: error.validationContext ?? 'body', code: 'invalid', message: `${error.validationContext ?? 'body'} is invalid` }]);
   }
   const byCode: Record<string, [ErrorCode, string]> = {
     FST_ERR_CTP_INVALID_JSON_BODY: ['1010', 'request body is not valid JSON'],

@@ -3,17 +3,15 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Mode } from '../../config.js';
-import { renderCheckoutPage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+import { loadCheckoutAssets, renderCheckoutPage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+import { idPattern } from '../../ids.js';
 
-const SESSION_ID = /^cs_[a-z2-7]{20}$/;
-
-/** In this repository: packages/gateway/src/http/routes → packages/sdk-browser/src/pdirect.js. */
-const SDK_IN_WORKSPACE = new URL('../../../../sdk-browser/src/pdirect.js', import.meta.url);
+const SESSION_ID = new RegExp(idPattern('cs'));
 
 export interface HostedCheckoutOptions {
   mode: Mode;
-  /** The card network's base URL (config.mpgs.baseUrl; in sandbox the simulator). Its origin serves session.js and the hosted fields. */
-  networkBaseUrl: string | undefined;
+  /** The card network's browser origins (its scripts, hosted fields and 3-D Secure pages). */
+  networkOrigins: readonly string[];
 }
 
 /**
@@ -28,14 +26,14 @@ export interface HostedCheckoutOptions {
  */
 export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedCheckoutOptions): void {
   const sdk = loadBrowserSdk();
-  const networkOrigin = options.networkBaseUrl ? new URL(options.networkBaseUrl).origin : undefined;
+  const assets = loadCheckoutAssets();
 
   app.get<{ Params: { session_id: string } }>('/checkout/:session_id', async (request, reply) => {
     const nonce = randomBytes(18).toString('base64');
     const valid = SESSION_ID.test(request.params.session_id);
     return reply
       .code(valid ? 200 : 404)
-      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigin, mode: options.mode }))
+      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigins: options.networkOrigins, mode: options.mode }))
       .header('Cache-Control', 'no-store')
       // The page must not leak its URL (the session id) to the network's frames, the ACS or the merchant.
       .header('Referrer-Policy', 'no-referrer')
@@ -44,7 +42,7 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
       .header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=()')
       .header('X-Robots-Tag', 'noindex, nofollow')
       .type('text/html; charset=utf-8')
-      .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox' }) : renderInvalidLinkPage({ nonce }));
+      .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets }) : renderInvalidLinkPage({ nonce, assets }));
   });
 
   app.get(
@@ -86,8 +84,8 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
  * allow any https: origin there. Sandbox keeps the exact network origin
  * (the simulator serves its ACS itself).
  */
-export function checkoutPagePolicy(options: { nonce: string; networkOrigin: string | undefined; mode: Mode }): string {
-  const network = options.networkOrigin ? [options.networkOrigin] : [];
+export function checkoutPagePolicy(options: { nonce: string; networkOrigins: readonly string[]; mode: Mode }): string {
+  const network = [...options.networkOrigins];
   const issuers = options.mode === 'live' ? ['https:'] : [];
   const list = (...sources: string[]) => (sources.length > 0 ? sources.join(' ') : "'none'");
   return [
@@ -104,18 +102,17 @@ export function checkoutPagePolicy(options: { nonce: string; networkOrigin: stri
 }
 
 /**
- * The SDK is read once at boot: from the workspace when the gateway runs from
- * this repository, else as the installed @pdirect/browser package.
+ * The SDK is read once at boot from the installed @pdirect/browser package
+ * (resolved as a package, never relative to this file: the gateway may run
+ * compiled from another directory).
  */
 function loadBrowserSdk(): { source: Buffer; etag: string } {
-  const candidates = [fileURLToPath(SDK_IN_WORKSPACE)];
+  let file: string;
   try {
-    candidates.push(fileURLToPath(import.meta.resolve('@pdirect/browser')));
-  } catch {
-    // Not installed as a package (or no import.meta.resolve in this runtime): the workspace path is it.
+    file = fileURLToPath(import.meta.resolve('@pdirect/browser'));
+  } catch (err) {
+    throw new Error('the browser SDK (@pdirect/browser) is not installed beside the gateway', { cause: err });
   }
-  const file = candidates.find((candidate) => fs.existsSync(candidate));
-  if (!file) throw new Error(`the browser SDK (@pdirect/browser src/pdirect.js) is missing; looked at ${candidates.join(', ')}`);
   const source = fs.readFileSync(file);
   return { source, etag: `"${createHash('sha256').update(source).digest('base64url').slice(0, 22)}"` };
 }

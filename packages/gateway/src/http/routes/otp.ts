@@ -4,10 +4,11 @@ import { Secret } from '../../crypto/secret.js';
 import type { OtpService } from '../../modules/otp/otp-service.js';
 import type { SentCode } from '../../modules/otp/send-code.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
+import { idPattern } from '../../ids.js';
 
 const SendBody = Type.Object({ channel: Type.Optional(Type.Union([Type.Literal('sms'), Type.Literal('email')])) }, { additionalProperties: false });
 const VerifyBody = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
-const OutboxQuery = Type.Object({ session_id: Type.String({ pattern: '^cs_[a-z2-7]{20}$' }) }, { additionalProperties: false });
+const OutboxQuery = Type.Object({ session_id: Type.String({ pattern: idPattern('cs') }) }, { additionalProperties: false });
 
 const sentView = (sent: SentCode) => ({
   object: 'otp_challenge' as const,

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { RefundBody } from '../../modules/payments/payment-schemas.js';
 import { paymentView, refundView, type PaymentService } from '../../modules/payments/payment-service.js';
+import { idPattern } from '../../ids.js';
 
-const PaymentParams = Type.Object({ payment_id: Type.String({ pattern: '^pay_[a-z2-7]{20}$' }) });
+const PaymentParams = Type.Object({ payment_id: Type.String({ pattern: idPattern('pay') }) });
 const ListQuery = Type.Object({ order_id: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false });
-const RefundBody = Type.Object({ amount: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }, { additionalProperties: false });
 
 /** Merchant boundary: authoritative payment status and refunds. */
 export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentService }): void {

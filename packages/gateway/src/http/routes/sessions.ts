@@ -1,37 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { idPattern } from '../../ids.js';
+import { MintSessionBody } from '../../modules/sessions/session-schemas.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[\\x20-\\x7e]+$' });
-const Url = Type.String({ minLength: 1, maxLength: 2048 });
-
-export const MintSessionBody = Type.Object(
-  {
-    amount: Type.String({ minLength: 1, maxLength: 32 }),
-    currency: Type.String({ minLength: 3, maxLength: 3 }),
-    customer_reference: Text(255),
-    order_id: Text(255),
-    notify_url: Url,
-    success_redirect_url: Url,
-    fail_redirect_url: Url,
-    ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86_400 })),
-    require_otp: Type.Optional(Type.Boolean()),
-    customer: Type.Optional(
-      Type.Object(
-        {
-          email: Type.Optional(Type.String({ maxLength: 254, pattern: '^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$' })),
-          phone: Type.Optional(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    metadata: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Type.String({ maxLength: 500 }), { maxProperties: 50 })),
-    capture_mode: Type.Optional(Type.Union([Type.Literal('HOSTED_SESSION'), Type.Literal('DIRECT_CAPTURE')])),
-  },
-  { additionalProperties: false },
-);
-
-const SessionParams = Type.Object({ session_id: Type.String({ pattern: '^cs_[a-z2-7]{20}$' }) });
+const SessionParams = Type.Object({ session_id: Type.String({ pattern: idPattern('cs') }) });
 
 /** Merchant boundary: mint a checkout session, read its state. */
 export function sessionRoutes(app: FastifyInstance, deps: { sessions: SessionService }): void {

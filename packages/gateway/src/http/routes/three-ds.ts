@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
+import { isId } from '../../ids.js';
 import type { PaymentService } from '../../modules/payments/payment-service.js';
 
 /**
@@ -13,7 +14,7 @@ export function threeDsRoutes(app: FastifyInstance, deps: { payments: PaymentSer
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, _body, done) => done(null, {}));
     scope.post<{ Params: { payment_id: string } }>('/v1/3ds/return/:payment_id', async (request, reply) => {
-      if (!/^pay_[a-z2-7]{20}$/.test(request.params.payment_id)) throw new ApiError('1011', 'no such payment');
+      if (!isId('pay', request.params.payment_id)) throw new ApiError('1011', 'no such payment');
       const result = await deps.payments.completeChallenge(request.params.payment_id);
       if (!result) throw new ApiError('1011', 'no such payment');
       return reply.code(303).header('Location', result.redirectTo).send();

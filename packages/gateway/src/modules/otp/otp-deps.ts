@@ -4,7 +4,6 @@ import { ApiError } from '../../errors.js';
 import type { Storage } from '../../storage/database.js';
 import type { OtpChannel } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
-import type { SessionRepository } from '../sessions/session-repository.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { OtpChallengeRepository } from './otp-repository.js';
 import type { OtpPolicy } from './policy.js';
@@ -16,7 +15,8 @@ export interface OtpDeps {
   storage: Storage;
   challenges: OtpChallengeRepository;
   limiter: RateLimiter;
-  sessions: SessionRepository;
+  /** The session module's named transition for a proved code (it owns checkout_sessions). */
+  sessions: Pick<SessionService, 'markOtpVerified'>;
   /** The session's customer e-mail and phone, decrypted from the personal-data keyring. */
   contacts: Pick<SessionService, 'decryptCustomer'>;
   merchants: Pick<MerchantService, 'get'>;

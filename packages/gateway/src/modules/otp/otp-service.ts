@@ -6,7 +6,7 @@ import type { GatewayKeys } from '../../gateway-keys.js';
 import type { Storage } from '../../storage/database.js';
 import type { OtpChannel } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
-import type { CheckoutSession, SessionRepository } from '../sessions/session-repository.js';
+import type { CheckoutSession } from '../sessions/session-repository.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { OtpDeps } from './otp-deps.js';
 import { OtpChallengeRepository } from './otp-repository.js';
@@ -57,7 +57,6 @@ export function createOtpService(input: {
   settings: OtpSettings;
   keys: GatewayKeys;
   sessions: SessionService;
-  sessionRepository: SessionRepository;
   merchants: MerchantService;
   clock: Clock;
   logger: Logger;
@@ -68,7 +67,7 @@ export function createOtpService(input: {
     storage: input.storage,
     challenges: new OtpChallengeRepository(input.storage.db),
     limiter: new RateLimiter(input.storage.db),
-    sessions: input.sessionRepository,
+    sessions: input.sessions,
     contacts: input.sessions,
     merchants: input.merchants,
     senders: createOtpSenders({ settings: input.settings, outbox }),

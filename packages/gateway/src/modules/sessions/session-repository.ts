@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CheckoutSessionsTable, Database, SessionStatus } from '../../storage/schema.js';
+import { assertSessionTransition } from './state-machine.js';
 
 export type CheckoutSession = Selectable<CheckoutSessionsTable>;
 
@@ -8,7 +9,10 @@ export class SessionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(row: CheckoutSession): Promise<void> {
-    await this.db.insertInto('checkout_sessions').values(row).execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('checkout_sessions').values(row).execute();
+      await trx.insertInto('session_transitions').values({ session_id: row.id, from_status: null, to_status: row.status, cause: 'minted', at: row.created_at }).execute();
+    });
   }
 
   async findById(id: string, db: Kysely<Database> = this.db): Promise<CheckoutSession | undefined> {
@@ -38,22 +42,37 @@ export class SessionRepository {
     await db.updateTable('checkout_sessions').set({ otp_verified_at: at, updated_at: at }).where('id', '=', id).execute();
   }
 
-  /** Compare-and-set of the session state; returns whether this caller won. */
+  /**
+   * Compare-and-set of the session state: moves the session from `from` to
+   * `to` only if it is still in `from` (another process may have moved it),
+   * and records the transition with its cause. The state machine is asserted
+   * first: an illegal transition throws, whatever the row holds. Returns
+   * whether this caller won.
+   */
   async transition(
     id: string,
-    from: SessionStatus | SessionStatus[],
+    from: SessionStatus,
     to: SessionStatus,
+    cause: string,
     at: number,
     extra: { current_payment_id?: string | null } = {},
     db: Kysely<Database> = this.db,
   ): Promise<boolean> {
+    assertSessionTransition(from, to);
     const result = await db
       .updateTable('checkout_sessions')
       .set({ status: to, updated_at: at, ...extra })
       .where('id', '=', id)
-      .where('status', 'in', [from].flat())
+      .where('status', '=', from)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await db.insertInto('session_transitions').values({ session_id: id, from_status: from, to_status: to, cause: cause.slice(0, 255), at }).execute();
+    return true;
+  }
+
+  async transitions(sessionId: string): Promise<Array<{ from: SessionStatus | null; to: SessionStatus; cause: string; at: number }>> {
+    const rows = await this.db.selectFrom('session_transitions').selectAll().where('session_id', '=', sessionId).orderBy('id').execute();
+    return rows.map((r) => ({ from: r.from_status, to: r.to_status, cause: r.cause, at: Number(r.at) }));
   }
 
   /** Open sessions whose time is up, oldest first. */

@@ -1,37 +1,23 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Secret } from '../../crypto/secret.js';
 import { ApiError } from '../../errors.js';
-import { newId } from '../../ids.js';
 import type { Storage } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
-import { currencyCode, parseAmount } from '../payments/money.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { decideFingerprint, effectiveFingerprintMode } from './fingerprint.js';
-import { checkAllowedUrl } from './redirect-url.js';
+import { mintSession, type MintedSession } from './mint-session.js';
 import type { CheckoutSession, SessionRepository } from './session-repository.js';
-import { generateSessionToken, isSessionToken, sessionTokenHash } from './session-token.js';
+import type { MintSessionInput } from './session-schemas.js';
+import { sessionEventView } from './session-views.js';
+import { isSessionToken, sessionTokenHash } from './session-token.js';
+import { isPayable } from './state-machine.js';
 
-export interface MintSessionInput {
-  amount: string;
-  currency: string;
-  customer_reference: string;
-  order_id: string;
-  notify_url: string;
-  success_redirect_url: string;
-  fail_redirect_url: string;
-  ttl_seconds?: number;
-  require_otp?: boolean;
-  customer?: { email?: string; phone?: string };
-  metadata?: Record<string, string>;
-  capture_mode?: 'HOSTED_SESSION' | 'DIRECT_CAPTURE';
-}
-
-export interface MintedSession {
-  session: CheckoutSession;
-  /** Shown once, in the 201 answer; only its SHA-256 is stored. */
-  token: Secret<string>;
-}
+export type { MintedSession } from './mint-session.js';
+export type { MintSessionInput } from './session-schemas.js';
+export { sessionEventView } from './session-views.js';
 
 export interface SdkCaller {
   session: CheckoutSession;
@@ -39,13 +25,13 @@ export interface SdkCaller {
   warnings: string[];
 }
 
-const AMOUNT_PROBLEMS = {
-  format: 'a decimal string such as "12.50" (no sign, exponent or spaces)',
-  precision: 'has more decimals than the currency allows',
-  zero: 'must be greater than zero',
-  too_large: 'is too large',
-} as const;
-
+/**
+ * Checkout sessions: minting, the SDK boundary's admission, the views, and
+ * the only way anyone changes a session's state — the named transitions
+ * below (claimForPayment, reopen, markPaid, expire, cancel, lockFingerprint,
+ * markOtpVerified), each a checked compare-and-set with a history row.
+ * Payments and OTP call these; nothing else writes checkout_sessions.
+ */
 export class SessionService {
   constructor(
     private readonly deps: {
@@ -61,66 +47,14 @@ export class SessionService {
     },
   ) {}
 
-  /** POST /v1/sessions: validate everything, bind amount/currency/customer to the session, mint its token. */
-  async mint(merchantId: string, input: MintSessionInput): Promise<MintedSession> {
-    if (input.capture_mode === 'DIRECT_CAPTURE') throw new ApiError('1501', 'capture_mode DIRECT_CAPTURE is reserved and not implemented; use HOSTED_SESSION');
-    const code = currencyCode(input.currency);
-    if (!code) throw new ApiError('1010', 'currency: an ISO 4217 code such as "usd"');
-    const amount = parseAmount(input.amount, code);
-    if ('problem' in amount) throw new ApiError('1010', `amount: ${AMOUNT_PROBLEMS[amount.problem]}`);
-    if (input.require_otp && !input.customer?.email && !input.customer?.phone) {
-      throw new ApiError('1010', 'customer: require_otp needs customer.email or customer.phone to send the code to');
-    }
-    if (input.require_otp && !(input.customer?.email && this.deps.otpChannels.email) && !(input.customer?.phone && this.deps.otpChannels.sms)) {
-      throw new ApiError('1010', 'customer: this gateway cannot deliver a one-time code to the given contact (OTP by SMS / e-mail is off: PDIRECT_OTP_SMS, PDIRECT_OTP_EMAIL)');
-    }
+  /** POST /v1/sessions (mint-session.ts). */
+  mint(merchantId: string, input: MintSessionInput): Promise<MintedSession> {
+    return mintSession(this.deps, merchantId, input);
+  }
 
-    const merchant = await this.deps.merchants.get(merchantId);
-    const urls = {} as Record<'notify_url' | 'success_redirect_url' | 'fail_redirect_url', string>;
-    for (const field of ['notify_url', 'success_redirect_url', 'fail_redirect_url'] as const) {
-      const verdict = checkAllowedUrl(input[field], merchant.redirectHosts, { sandbox: this.deps.sandbox });
-      if (!verdict.ok) throw new ApiError('1201', `${field} ${verdict.reason}`);
-      urls[field] = verdict.url;
-    }
-    const existing = await this.deps.sessions.findByOrderId(merchantId, input.order_id);
-    if (existing) throw new ApiError('1010', `order_id: already used by session ${existing.id}; order ids are unique per merchant`);
-
-    const now = this.deps.clock.now();
-    const id = newId('cs');
-    const token = generateSessionToken();
-    const seal = (value: object | undefined) => (value && Object.keys(value).length > 0 ? this.deps.personalData.encrypt(JSON.stringify(value), id) : null);
-    const session: CheckoutSession = {
-      id,
-      merchant_id: merchantId,
-      token_hash: sessionTokenHash(token.reveal()),
-      amount: input.amount,
-      amount_minor: amount.minor,
-      currency: input.currency,
-      customer_reference: input.customer_reference,
-      order_id: input.order_id,
-      ...urls,
-      capture_mode: 'HOSTED_SESSION',
-      require_otp: input.require_otp ? 1 : 0,
-      otp_verified_at: null,
-      customer_enc: seal(input.customer),
-      metadata_enc: seal(input.metadata),
-      status: 'open',
-      device_fingerprint: null,
-      current_payment_id: null,
-      expires_at: now + (input.ttl_seconds ?? 1800) * 1000,
-      created_at: now,
-      updated_at: now,
-    };
-    try {
-      await this.deps.sessions.insert(session);
-    } catch (err) {
-      // Two concurrent mints with one order_id: the unique constraint decides.
-      if (await this.deps.sessions.findByOrderId(merchantId, input.order_id)) {
-        throw new ApiError('1010', 'order_id: already used by another session; order ids are unique per merchant');
-      }
-      throw err;
-    }
-    return { session, token };
+  /** A session by id, inside the caller's transaction when given one. */
+  get(sessionId: string, db?: Kysely<Database>): Promise<CheckoutSession | undefined> {
+    return this.deps.sessions.findById(sessionId, db);
   }
 
   async getForMerchant(merchantId: string, sessionId: string): Promise<CheckoutSession> {
@@ -129,14 +63,12 @@ export class SessionService {
     return session;
   }
 
-  /**
-   * The SDK boundary's authentication: a single-use, short-lived session
-   * token, then the device fingerprint rules. Order of refusals: malformed
-   * (1001), unknown (1002), expired (1004), used (1005), fingerprint (1006).
-   */
-  async authenticateSdk(authorization: string | undefined, fingerprint: string | undefined): Promise<SdkCaller> {
-    return this.admitSdk(await this.sessionForToken(authorization), fingerprint);
+  /** The session's transition history, oldest first. */
+  history(sessionId: string) {
+    return this.deps.sessions.transitions(sessionId);
   }
+
+  // -- the SDK boundary ----------------------------------------------------
 
   /** The session a `Bearer pd_st_...` token belongs to: 1001 when malformed, 1002 when unknown. */
   async sessionForToken(authorization: string | undefined): Promise<CheckoutSession> {
@@ -157,7 +89,7 @@ export class SessionService {
     const mode = effectiveFingerprintMode(merchant.fingerprintMode, merchant.createdAt, now);
     let decision = decideFingerprint(mode, session.device_fingerprint, fingerprint);
     if (decision.action === 'allow' && decision.lock) {
-      if (!(await this.deps.sessions.lockFingerprint(session.id, decision.lock, now))) {
+      if (!(await this.lockFingerprint(session.id, decision.lock))) {
         // Another request locked a fingerprint first: judge against that one.
         const locked = (await this.deps.sessions.findById(session.id))?.device_fingerprint ?? null;
         decision = decideFingerprint(mode, locked, fingerprint);
@@ -168,6 +100,79 @@ export class SessionService {
     if (decision.action === 'reject') throw new ApiError('1006', `device fingerprint ${decision.reason}`);
     return { session, warnings: decision.action === 'warn' ? [decision.warning] : [] };
   }
+
+  // -- the named transitions -----------------------------------------------
+
+  /**
+   * An attempt claims the session (open → processing, or processing →
+   * processing once the caller has failed the abandoned challenge it
+   * replaces), naming the payment. False when the session moved meanwhile.
+   */
+  async claimForPayment(session: CheckoutSession, paymentId: string, db?: Kysely<Database>): Promise<boolean> {
+    if (!isPayable(session.status)) return false;
+    return this.deps.sessions.transition(session.id, session.status, 'processing', `claimed by ${paymentId}`, this.deps.clock.now(), { current_payment_id: paymentId }, db);
+  }
+
+  /** A failed attempt lets go: the session reopens for another card, or expires if its time is up. */
+  async reopen(sessionId: string, paymentId: string, db?: Kysely<Database>): Promise<void> {
+    const now = this.deps.clock.now();
+    const session = await this.deps.sessions.findById(sessionId, db);
+    if (session?.status !== 'processing' || session.current_payment_id !== paymentId) return;
+    await this.deps.sessions.transition(session.id, 'processing', session.expires_at <= now ? 'expired' : 'open', `${paymentId} failed`, now, {}, db);
+  }
+
+  /** A payment of the session succeeded: paid, whatever it was doing (a late, reconciled success still counts). */
+  async markPaid(sessionId: string, paymentId: string, db?: Kysely<Database>): Promise<void> {
+    const now = this.deps.clock.now();
+    // Bounded: each lost race means another process moved the session; paid and cancelled are final.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const session = await this.deps.sessions.findById(sessionId, db);
+      if (!session || (session.status !== 'open' && session.status !== 'processing' && session.status !== 'expired')) return;
+      if (await this.deps.sessions.transition(sessionId, session.status, 'paid', `${paymentId} succeeded`, now, {}, db)) return;
+    }
+  }
+
+  /** An open session whose time is up; false when it was no longer open. */
+  expire(sessionId: string, db?: Kysely<Database>): Promise<boolean> {
+    return this.deps.sessions.transition(sessionId, 'open', 'expired', 'time is up', this.deps.clock.now(), {}, db);
+  }
+
+  /** An open session the merchant no longer wants paid. */
+  cancel(sessionId: string, cause: string, db?: Kysely<Database>): Promise<boolean> {
+    return this.deps.sessions.transition(sessionId, 'open', 'cancelled', cause, this.deps.clock.now(), {}, db);
+  }
+
+  /** Locks the first device fingerprint seen; false when another request locked one first. */
+  lockFingerprint(sessionId: string, fingerprint: string): Promise<boolean> {
+    return this.deps.sessions.lockFingerprint(sessionId, fingerprint, this.deps.clock.now());
+  }
+
+  /** The customer proved the one-time code (OTP calls this inside its own transaction). */
+  markOtpVerified(sessionId: string, at: number, db?: Kysely<Database>): Promise<void> {
+    return this.deps.sessions.markOtpVerified(sessionId, at, db);
+  }
+
+  /** Expires open sessions past their time and announces each (session.expired) in the same transaction. */
+  async expireDue(limit = 100): Promise<number> {
+    const now = this.deps.clock.now();
+    let expired = 0;
+    for (const session of await this.deps.sessions.dueForExpiry(now, limit)) {
+      await this.deps.storage.db.transaction().execute(async (trx) => {
+        if (!(await this.expire(session.id, trx))) return;
+        expired++;
+        await enqueueWebhookEvent(trx, {
+          merchantId: session.merchant_id,
+          type: 'session.expired',
+          notifyUrl: session.notify_url,
+          data: { object: sessionEventView({ ...session, status: 'expired' }) },
+          at: now,
+        });
+      });
+    }
+    return expired;
+  }
+
+  // -- views -----------------------------------------------------------------
 
   /** What the customer sees (GET /v1/checkout). */
   async checkoutView(session: CheckoutSession) {
@@ -215,45 +220,4 @@ export class SessionService {
   #open<T>(sealed: string | null, sessionId: string): T | null {
     return sealed ? (JSON.parse(this.deps.personalData.decrypt(sealed, sessionId)) as T) : null;
   }
-
-
-  /** Expires open sessions past their time and announces each (session.expired) in the same transaction. */
-  async expireDue(limit = 100): Promise<number> {
-    const now = this.deps.clock.now();
-    let expired = 0;
-    for (const session of await this.deps.sessions.dueForExpiry(now, limit)) {
-      await this.deps.storage.db.transaction().execute(async (trx) => {
-        if (!(await this.deps.sessions.transition(session.id, 'open', 'expired', now, {}, trx))) return;
-        expired++;
-        await enqueueWebhookEvent(trx, {
-          merchantId: session.merchant_id,
-          type: 'session.expired',
-          notifyUrl: session.notify_url,
-          data: { object: sessionEventView({ ...session, status: 'expired' }) },
-          at: now,
-        });
-      });
-    }
-    return expired;
-  }
-}
-
-/**
- * A session as webhook events carry it: no customer data and no metadata
- * (SPEC §6 keeps those encrypted at rest, and event payloads are stored in
- * the outbox as sent). The merchant reads them with GET /v1/sessions/{id}.
- */
-export function sessionEventView(session: CheckoutSession) {
-  return {
-    object: 'checkout_session' as const,
-    id: session.id,
-    status: session.status,
-    amount: session.amount,
-    currency: session.currency,
-    customer_reference: session.customer_reference,
-    order_id: session.order_id,
-    payment_id: session.current_payment_id,
-    expires_at: new Date(session.expires_at).toISOString(),
-    created_at: new Date(session.created_at).toISOString(),
-  };
 }

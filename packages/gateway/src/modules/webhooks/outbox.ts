@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../ids.js';
 import type { Database, WebhookEventType } from '../../storage/schema.js';
+import { isHttpUrl } from '../../urls.js';
 
 export type { WebhookEventType } from '../../storage/schema.js';
 
@@ -40,13 +41,4 @@ export async function enqueueWebhookEvent(trx: Kysely<Database>, event: WebhookE
     .values({ event_id: eventId, state: 'pending', attempt_count: 0, next_attempt_at: event.at, lease_owner: null, lease_expires_at: null, created_at: event.at, updated_at: event.at })
     .execute();
   return { eventId };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,7 @@ import * as m0002 from './0002_idempotency.js';
 import * as m0003 from './0003_checkout.js';
 import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_otp.js';
+import * as m0006 from './0006_network_neutral.js';
 import * as m0008 from './0008_edge.js';
 
 interface DialectMigration {
@@ -19,6 +20,7 @@ const ALL: Record<string, DialectMigration> = {
   '0003_checkout': m0003,
   '0004_webhooks': m0004,
   '0005_otp': m0005,
+  '0006_network_neutral': m0006,
   '0008_edge': m0008,
 };
 

@@ -1,0 +1,25 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import type { CardNetwork } from '../../connectors/card-network.js';
+import type { Storage } from '../../storage/database.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { PaymentRepository } from './payment-repository.js';
+
+/** What every payment use case needs, wired once in gateway.ts. */
+export interface PaymentDeps {
+  storage: Storage;
+  payments: PaymentRepository;
+  /** The session module: its named transitions are the only way a payment changes a session. */
+  sessions: SessionService;
+  network: CardNetwork;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: string;
+  /** Pay without 3-D Secure when the card cannot be authenticated (liability stays with the merchant). */
+  payWhenAuthenticationUnavailable: boolean;
+}
+
+/** A `processing` payment untouched this long was left behind by a crash: reconcile it. */
+export const PROCESSING_STALE_MS = 120_000;
+/** How long a pending outcome waits before the network is asked again. */
+export const RECONCILE_BACKOFF_MS = 30_000;

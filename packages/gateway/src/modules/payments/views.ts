@@ -1,0 +1,37 @@
+import { currencyCode, formatMinor } from '../../money.js';
+import type { Payment, Refund } from './payment-repository.js';
+
+/** A payment as the API and webhook events show it. */
+export function paymentView(payment: Payment) {
+  const code = currencyCode(payment.currency)!;
+  return {
+    object: 'payment' as const,
+    id: payment.id,
+    session_id: payment.session_id,
+    order_id: payment.order_id,
+    status: payment.status,
+    amount: payment.amount,
+    currency: payment.currency,
+    customer_reference: payment.customer_reference,
+    amount_refunded: formatMinor(payment.amount_refunded_minor, code),
+    card: payment.card_masked ? { brand: payment.card_brand, masked_number: payment.card_masked, expiry: payment.card_expiry } : null,
+    three_d_secure: payment.authentication_status ? { authentication_status: payment.authentication_status } : null,
+    gateway_code: payment.gateway_code,
+    failure_reason: payment.failure_reason,
+    created_at: new Date(payment.created_at).toISOString(),
+    updated_at: new Date(payment.updated_at).toISOString(),
+  };
+}
+
+export function refundView(refund: Refund) {
+  return {
+    object: 'refund' as const,
+    id: refund.id,
+    payment_id: refund.payment_id,
+    amount: refund.amount,
+    currency: refund.currency,
+    status: refund.status,
+    gateway_code: refund.gateway_code,
+    created_at: new Date(refund.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { assertSessionTransition, canSessionTransition, IllegalSessionTransition, isPayable, SESSION_TRANSITIONS, type SessionStatus } from './state-machine.js';
+
+const ALL: SessionStatus[] = ['open', 'processing', 'paid', 'expired', 'cancelled'];
+
+describe('session state machine', () => {
+  it('paid and cancelled are final', () => {
+    for (const to of ALL) {
+      expect(canSessionTransition('paid', to)).toBe(false);
+      expect(canSessionTransition('cancelled', to)).toBe(false);
+    }
+  });
+
+  it('only open and processing sessions can be claimed by a payment attempt', () => {
+    expect(ALL.filter(isPayable)).toEqual(['open', 'processing']);
+  });
+
+  it('an expired session can only become paid (a late settled payment), never reopen', () => {
+    expect(SESSION_TRANSITIONS.expired).toEqual(['paid']);
+    expect(() => assertSessionTransition('expired', 'open')).toThrow(IllegalSessionTransition);
+    expect(() => assertSessionTransition('expired', 'processing')).toThrow('checkout session cannot go from expired to processing');
+  });
+
+  it('allows every transition the payment and expiry stories make', () => {
+    for (const [from, to] of [['open', 'processing'], ['processing', 'open'], ['processing', 'paid'], ['processing', 'processing'], ['open', 'expired'], ['open', 'cancelled']] as const) {
+      expect(() => assertSessionTransition(from, to)).not.toThrow();
+    }
+  });
+});

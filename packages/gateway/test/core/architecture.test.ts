@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseCircular, parseDependencyTree } from 'dpdm';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * The seams hold: no import cycle anywhere (type-only imports included;
+ * also `npm run check:cycles`), and nothing outside the card network's own
+ * folder knows which network it is.
+ */
+describe('architecture', () => {
+  it('has no import cycle in any package, type-only imports included', async () => {
+    const tree = await parseDependencyTree(['packages/*/src/**/*.ts', 'packages/*/src/**/*.js', 'packages/*/test/**/*.ts'], {
+      context: ROOT,
+      transform: false, // keep `import type`: a type-only cycle is still a cycle
+      skipDynamicImports: false,
+      include: /\.(ts|js)$/,
+      exclude: /node_modules/,
+    });
+    expect(Object.keys(tree).length).toBeGreaterThan(150);
+    expect(parseCircular(tree)).toEqual([]);
+  });
+
+  it('names the first card network only in its folder, the registry, configuration, CLI wording and old migrations', () => {
+    const allowed = [
+      /^packages\/gateway\/src\/connectors\/mpgs\//,
+      /^packages\/gateway\/src\/connectors\/index\.ts$/,
+      /^packages\/gateway\/src\/config\.ts$/,
+      /^packages\/gateway\/src\/cli\//,
+      /^packages\/gateway\/src\/storage\/migrations\/000[36]_/,
+    ];
+    const offenders = readdirSync(`${ROOT}packages/gateway/src`, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => `packages/gateway/src/${file.split('\\').join('/')}`)
+      .filter((file) => /mpgs/i.test(readFileSync(`${ROOT}${file}`, 'utf8')))
+      .filter((file) => !allowed.some((pattern) => pattern.test(file)));
+    expect(offenders).toEqual([]);
+  });
+});
