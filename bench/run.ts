@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
+import { benchRisk } from './risk.js';
 import { benchWebhooks } from './webhooks.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -88,6 +89,8 @@ async function benchAuth(label: string, databaseUrl: string): Promise<void> {
 const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-db-'));
 await benchAuth('SQLite', `sqlite:${path.join(sqliteDir, 'bench.db')}`);
 await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'bench-webhooks.db')}`, seconds);
+await benchRisk('SQLite', `sqlite:${path.join(sqliteDir, 'bench-risk.db')}`);
 fs.rmSync(sqliteDir, { recursive: true, force: true });
 if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchAuth('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL);
 if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchWebhooks('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL, seconds);
+if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchRisk('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL);

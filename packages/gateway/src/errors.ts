@@ -33,6 +33,12 @@ export const ERROR_CATALOGUE = {
   '1501': { status: 501, title: 'DIRECT_CAPTURE not implemented' },
   '1601': { status: 402, title: 'card declined' },
   '1602': { status: 403, title: 'payment refused by fraud screening' },
+  '1701': { status: 401, title: 'sign-in failed' },
+  '1702': { status: 429, title: 'too many sign-in attempts' },
+  '1703': { status: 403, title: 'your dashboard role does not allow this' },
+  '1704': { status: 403, title: 'cross-site request refused (CSRF token or Origin)' },
+  '1705': { status: 401, title: 'dashboard session missing or expired' },
+  '1706': { status: 400, title: 'setup link invalid, used or expired' },
   '1900': { status: 500, title: 'internal error' },
   '1901': { status: 503, title: 'temporarily unavailable' },
 } as const;

@@ -13,6 +13,8 @@ import type { CardNetwork } from './connectors/card-network.js';
 import { createCardNetwork, type NetworkRegistry } from './connectors/index.js';
 import { PaymentRepository } from './modules/payments/payment-repository.js';
 import { PaymentService } from './modules/payments/payment-service.js';
+import { RiskRepository } from './modules/risk/risk-repository.js';
+import { riskIdentityKey, RiskService } from './modules/risk/risk-service.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
@@ -25,6 +27,7 @@ import { KeyService } from './modules/keys/key-service.js';
 import { MerchantRepository } from './modules/merchants/merchant-repository.js';
 import { MerchantService } from './modules/merchants/merchant-service.js';
 import { createOtpService } from './modules/otp/otp-service.js';
+import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
 import { openStorage, prepareStorage } from './storage/database.js';
@@ -104,9 +107,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
     sandbox: config.mode === 'sandbox',
     otpChannels: { email: config.otp.email !== 'off', sms: config.otp.sms !== 'off' },
   });
+  const paymentRepository = new PaymentRepository(storage.db);
+  const risk = new RiskService({ repository: new RiskRepository(storage.db), payments: paymentRepository, identityKey: riskIdentityKey(keys.auditFingerprintKey), clock, logger });
   const payments = new PaymentService({
     storage,
-    payments: new PaymentRepository(storage.db),
+    payments: paymentRepository,
     sessions,
     // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
     network: network ?? (undefined as unknown as CardNetwork),
@@ -141,6 +146,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     payments,
     network,
     otp,
+    users: createUserService({ storage, keys, clock, publicUrl: config.publicUrl }),
+    risk,
     logger,
     async close() {
       // Attempts in flight finish and are recorded before the database closes.
@@ -185,6 +192,8 @@ export async function createGateway(
       // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
+      background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
+      background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -13,7 +13,9 @@ import type { KeyService } from './modules/keys/key-service.js';
 import type { MerchantService } from './modules/merchants/merchant-service.js';
 import type { OtpService } from './modules/otp/otp-service.js';
 import type { PaymentService } from './modules/payments/payment-service.js';
+import type { RiskService } from './modules/risk/risk-service.js';
 import type { SessionService } from './modules/sessions/session-service.js';
+import type { UserService } from './modules/users/user-service.js';
 import type { WebhookService } from './modules/webhooks/webhook-service.js';
 import type { Storage } from './storage/database.js';
 
@@ -36,4 +38,8 @@ export interface GatewayServices {
   network: CardNetwork | undefined;
   /** Customer OTP: send, resend, verify; the sandbox outbox. */
   otp: OtpService;
+  /** Dashboard users: setup links, sign-in, browser sessions, team. */
+  users: UserService;
+  /** Fraud screening: assess/recordAttempt (the seam for the payment flow), merchant rules, fraud reports, retraining. */
+  risk: RiskService;
 }

@@ -5,7 +5,9 @@ import { auditCommand } from './commands/audit.js';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { serveCommand, startCommand } from './commands/serve.js';
+import { userCreateCommand } from './commands/users.js';
 import { webhookRedeliverCommand, webhookSecretRotateCommand, webhookShowCommand, workerCommand } from './commands/webhooks.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -71,6 +73,9 @@ const webhook = program.command('webhook').description('webhook events and their
 webhook.command('redeliver').description('send an event again (once it has succeeded or is dead), with a fresh retry schedule').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookRedeliverCommand);
 webhook.command('show').description('an event with every delivery attempt').requiredOption('--event <id>', 'event id (evt_...)').addOption(json()).action(webhookShowCommand);
 
+program.command('user').description('dashboard users').command('create').description('a dashboard user and their one-time setup link (24 h)').requiredOption('--merchant <id>', 'merchant id (mch_...)').requiredOption('--email <email>', 'the user\'s e-mail address (their sign-in name)').addOption(new Option('--role <role>', 'what the user may do').choices(['owner', 'developer', 'viewer']).makeOptionMandatory()).addOption(json()).action(userCreateCommand);
+
+registerRiskCommands(program);
 program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
 
 try {

@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { newId } from '../ids.js';
+import { registerDashboard } from './dashboard/index.js';
 import { registerAudit } from './plugins/audit.js';
 import { registerAuthentication } from './plugins/authentication.js';
 import { edgeServerOptions, registerEdge } from './plugins/edge.js';
@@ -17,6 +18,7 @@ import { hostedCheckoutRoutes } from './routes/hosted-checkout.js';
 import { merchantRoutes } from './routes/merchant.js';
 import { otpRoutes } from './routes/otp.js';
 import { paymentRoutes } from './routes/payments.js';
+import { riskRoutes } from './routes/risk.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { threeDsRoutes } from './routes/three-ds.js';
 import type { GatewayServices } from '../services.js';
@@ -77,10 +79,12 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   merchantRoutes(app, { merchants: services.merchants });
   sessionRoutes(app, { sessions: services.sessions });
   paymentRoutes(app, { payments: services.payments });
+  riskRoutes(app, { risk: services.risk });
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
   hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [] });
+  registerDashboard(app, config, services);
   extraRoutes?.(app);
 
   app.after(() => registerMethodNotAllowed(app, routes));

@@ -154,7 +154,7 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired';
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {
@@ -280,6 +280,61 @@ export interface StorageProbeTable {
   touched_at: number;
 }
 
+export type DashboardRole = 'owner' | 'developer' | 'viewer';
+
+/** A dashboard user (docs/dashboard.md): invited, then active once the setup link set a password and TOTP. */
+export interface DashboardUsersTable {
+  id: string;
+  merchant_id: string;
+  email: string;
+  role: DashboardRole;
+  status: 'invited' | 'active' | 'disabled';
+  /** Argon2id PHC string; null until setup. */
+  password_hash: string | null;
+  /** Keyring ciphertext of the base32 TOTP secret (user id as associated data). */
+  totp_secret_enc: string | null;
+  totp_last_step: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DashboardSetupLinksTable {
+  /** SHA-256 hex of the link's token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  pending_totp_enc: string | null;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface DashboardRecoveryCodesTable {
+  id: Generated<number>;
+  user_id: string;
+  /** Keyed HMAC hex of the code. */
+  code_hash: string;
+  used_at: number | null;
+}
+
+export interface DashboardSessionsTable {
+  /** SHA-256 hex of the cookie value. */
+  id_hash: string;
+  user_id: string;
+  stage: 'code' | 'active';
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end of the session. */
+  expires_at: number;
+}
+
+export interface DashboardSignInThrottleTable {
+  bucket: string;
+  failures: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_keys: MerchantKeysTable;
@@ -299,4 +354,9 @@ export interface Database {
   otp_outbox: OtpOutboxTable;
   auth_failures: AuthFailuresTable;
   storage_probe: StorageProbeTable;
+  dashboard_users: DashboardUsersTable;
+  dashboard_setup_links: DashboardSetupLinksTable;
+  dashboard_recovery_codes: DashboardRecoveryCodesTable;
+  dashboard_sessions: DashboardSessionsTable;
+  dashboard_sign_in_throttle: DashboardSignInThrottleTable;
 }

@@ -87,6 +87,7 @@ export async function startCommand(options: { json?: boolean }): Promise<void> {
     port: Number(process.env.PDIRECT_DEMO_PORT ?? (config.port === 0 ? 0 : config.port + 2)),
   });
   result.demo_shop_url = shop.url;
+  Object.assign(result, await demoDashboardOwner(running.gateway, demoMerchantId, running.url));
   running.onStop(() => shop.close());
   printResult(result, Boolean(options.json));
   if (!options.json) {
@@ -94,6 +95,21 @@ export async function startCommand(options: { json?: boolean }): Promise<void> {
     note('');
     if (existing) note(`The demo secrets were printed when the sandbox was first started. Lost them? npx pdirect key create --merchant ${existing}`);
     else note('These secrets are shown once. Try:  curl -H "Authorization: Bearer <demo_merchant_secret>" ' + `${running.url}/v1/merchant`);
+    if (result.dashboard_setup_url) note(`Dashboard: open dashboard_setup_url to set the demo owner's password and authenticator app, then sign in at ${result.dashboard_url as string}.`);
+    else note(`Dashboard: sign in at ${result.dashboard_url as string} as ${DEMO_OWNER_EMAIL}. More users: npx pdirect user create --merchant ${demoMerchantId} --email E --role owner|developer|viewer`);
     note('Stop with Ctrl-C.');
   }
+}
+
+export const DEMO_OWNER_EMAIL = 'demo-owner@example.com';
+
+/** Sandbox: the demo merchant's dashboard owner; until they have set up, every start prints a fresh one-time setup link. */
+async function demoDashboardOwner(gateway: Gateway, merchantId: string, url: string): Promise<Record<string, string>> {
+  const { users } = gateway.services;
+  const team = await users.team(merchantId);
+  const dashboard = { dashboard_url: `${url}/dashboard` };
+  if (team.some((u) => u.status === 'active')) return dashboard;
+  const invited = team.find((u) => u.status === 'invited' && u.role === 'owner');
+  const link = invited ? await users.reissueSetupLink(invited.id) : await users.create({ merchantId, email: DEMO_OWNER_EMAIL, role: 'owner' });
+  return { ...dashboard, dashboard_user: invited?.email ?? DEMO_OWNER_EMAIL, dashboard_setup_url: link.setupUrl };
 }

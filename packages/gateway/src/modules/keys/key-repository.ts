@@ -70,4 +70,8 @@ export class KeyRepository {
     await this.db.updateTable('merchant_keys').set({ revoked_at: revokedAt, expires_at: expiresAt }).where('key_id', '=', keyId).execute();
     return { ...key, revokedAt, expiresAt };
   }
+
+  async setIpAllowlist(keyId: string, ipAllowlist: string[]): Promise<void> {
+    await this.db.updateTable('merchant_keys').set({ ip_allowlist: JSON.stringify(ipAllowlist) }).where('key_id', '=', keyId).execute();
+  }
 }

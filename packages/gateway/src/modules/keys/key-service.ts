@@ -72,6 +72,18 @@ export class KeyService {
     return this.view(key);
   }
 
+  /** Replaces a key's source-address allow-list (empty = any address); takes effect at once in this process. */
+  async setIpAllowlist(merchantId: string, keyId: string, ipAllowlist: string[]): Promise<KeyView> {
+    const bad = ipAllowlist.find((cidr) => !isValidCidr(cidr));
+    if (bad !== undefined) throw new ApiError('1010', `ip: "${bad}" is not an IPv4/IPv6 address or CIDR range`);
+    const key = isKeyId(keyId) ? await this.deps.keys.findById(keyId) : undefined;
+    if (!key || key.merchantId !== merchantId) throw new ApiError('1011', `no key ${keyId}`);
+    const allowlist = [...new Set(ipAllowlist.map(normaliseCidr))];
+    await this.deps.keys.setIpAllowlist(keyId, allowlist);
+    this.deps.authenticator?.invalidate(keyId);
+    return this.view({ ...key, ipAllowlist: allowlist });
+  }
+
   async list(merchantId: string): Promise<KeyView[]> {
     return (await this.deps.keys.listByMerchant(merchantId)).map((k) => this.view(k));
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, PaymentsTable, RefundsTable } from '../../storage/schema.js';
 import { assertTransition, type PaymentStatus } from './state-machine.js';
 
@@ -104,5 +104,44 @@ export class PaymentRepository {
 
   async pendingRefunds(olderThan: number, limit: number): Promise<Refund[]> {
     return this.db.selectFrom('refunds').selectAll().where('status', '=', 'pending').where('updated_at', '<=', olderThan).limit(limit).execute();
+  }
+
+  /** Dashboard search, newest first: `text` matches a payment id, order id or customer reference exactly. */
+  async search(merchantId: string, filters: { text?: string; status?: string; from?: number; to?: number }, limit: number, offset: number): Promise<{ rows: Payment[]; total: number }> {
+    let query = this.db.selectFrom('payments').where('merchant_id', '=', merchantId);
+    if (filters.text) query = query.where((eb) => eb.or([eb('id', '=', filters.text!), eb('order_id', '=', filters.text!), eb('customer_reference', '=', filters.text!)]));
+    if (filters.status) query = query.where('status', '=', filters.status);
+    if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from);
+    if (filters.to !== undefined) query = query.where('created_at', '<', filters.to);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
+      query.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows as Payment[], total: Number(count.n) };
+  }
+
+  /** Dashboard charts: payments since `since`, grouped by time bucket, status and currency; and failures by gateway code. */
+  async statsSince(merchantId: string, since: number, bucketMs: number) {
+    // Inlined integers (computed here, never input), so SELECT and GROUP BY are the same expression on PostgreSQL.
+    const bucket = sql<number | string>`(created_at - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
+    const series = await this.db
+      .selectFrom('payments')
+      .select([bucket.as('bucket'), 'status', 'currency', (eb) => eb.fn.countAll<number | string>().as('count'), (eb) => eb.fn.sum<number | string>('amount_minor').as('minor')])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', since)
+      .groupBy([bucket, 'status', 'currency'])
+      .execute();
+    const declines = await this.db
+      .selectFrom('payments')
+      .select(['gateway_code', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', since)
+      .where('status', '=', 'failed')
+      .groupBy('gateway_code')
+      .execute();
+    return {
+      series: series.map((r) => ({ bucket: Math.floor(Number(r.bucket)), status: r.status, currency: r.currency, count: Number(r.count), minor: Number(r.minor ?? 0) })),
+      declines: declines.map((r) => ({ code: r.gateway_code, count: Number(r.count) })),
+    };
   }
 }

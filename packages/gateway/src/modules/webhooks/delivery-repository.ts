@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryState, WebhookEventsTable } from '../../storage/schema.js';
 
@@ -194,6 +194,45 @@ export class WebhookDeliveryRepository {
 
   async attemptsOf(eventId: string): Promise<WebhookAttemptRow[]> {
     return this.db.selectFrom('webhook_attempts').selectAll().where('event_id', '=', eventId).orderBy('id').execute();
+  }
+
+  /** Dashboard list, newest first: by type, time range, and an id (payment, refund, session) the payload mentions. */
+  async listEvents(merchantId: string, filters: { type?: string; from?: number; to?: number; mentions?: string }, limit: number, offset: number): Promise<WebhookEventRow[]> {
+    let query = this.db.selectFrom('webhook_events').selectAll().where('merchant_id', '=', merchantId);
+    if (filters.type) query = query.where('type', '=', filters.type as WebhookEventRow['type']);
+    if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from);
+    if (filters.to !== undefined) query = query.where('created_at', '<', filters.to);
+    if (filters.mentions) query = query.where(sql<boolean>`payload like ${`%"${filters.mentions.replace(/[\\%_"]/g, (c) => `\\${c}`)}"%`} escape '\\'`);
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  }
+
+  async deliveriesOfEvents(eventIds: string[]): Promise<WebhookDeliveryRow[]> {
+    if (eventIds.length === 0) return [];
+    return this.db.selectFrom('webhook_deliveries').selectAll().where('event_id', 'in', eventIds).orderBy('id').execute();
+  }
+
+  /** Dashboard health: attempts since `since` by outcome, and the merchant's deliveries now pending or dead. */
+  async healthSince(merchantId: string, since: number): Promise<{ attempts: Record<string, number>; deliveries: Record<string, number> }> {
+    const attempts = await this.db
+      .selectFrom('webhook_attempts as a')
+      .innerJoin('webhook_events as e', 'e.id', 'a.event_id')
+      .select(['a.outcome', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('e.merchant_id', '=', merchantId)
+      .where('a.started_at', '>=', since)
+      .groupBy('a.outcome')
+      .execute();
+    const deliveries = await this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .select(['d.state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('e.merchant_id', '=', merchantId)
+      .where('d.created_at', '>=', since)
+      .groupBy('d.state')
+      .execute();
+    return {
+      attempts: Object.fromEntries(attempts.map((r) => [r.outcome, Number(r.n)])),
+      deliveries: Object.fromEntries(deliveries.map((r) => [r.state, Number(r.n)])),
+    };
   }
 }
 

@@ -7,6 +7,8 @@ import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_otp.js';
 import * as m0006 from './0006_network_neutral.js';
 import * as m0008 from './0008_edge.js';
+import * as m0010 from './0010_risk.js';
+import * as m0011 from './0011_dashboard.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -22,6 +24,8 @@ const ALL: Record<string, DialectMigration> = {
   '0005_otp': m0005,
   '0006_network_neutral': m0006,
   '0008_edge': m0008,
+  '0010_risk': m0010,
+  '0011_dashboard': m0011,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

@@ -1,0 +1,71 @@
+import { useQuery } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { Link, useSearchParams } from 'react-router';
+import { api, formatDate, type Payment } from '../api';
+import { ErrorNotice, Pager, StatusBadge } from '../components';
+
+const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action'];
+
+export function PaymentsPage() {
+  const [params, setParams] = useSearchParams();
+  const filters = { q: params.get('q') ?? '', status: params.get('status') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const page = Number(params.get('page') ?? '1');
+  const form = useForm({ values: filters });
+  const result = useQuery({ queryKey: ['payments', filters, page], queryFn: () => api<{ data: Payment[]; total: number; page_size: number }>('/payments', { query: { ...filters, page: String(page) } }) });
+  const apply = (values: typeof filters, nextPage = 1) => setParams(Object.fromEntries(Object.entries({ ...values, page: nextPage > 1 ? String(nextPage) : '' }).filter(([, v]) => v !== '')));
+
+  return (
+    <>
+      <h1>Payments</h1>
+      <form className="inline-form" aria-label="Search payments" onSubmit={form.handleSubmit((v) => apply(v))}>
+        <label>
+          Order id, customer reference or payment id
+          <input {...form.register('q')} />
+        </label>
+        <label>
+          Status
+          <select {...form.register('status')}>
+            <option value="">Any status</option>
+            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label>
+          From (UTC date)
+          <input type="date" {...form.register('from')} />
+        </label>
+        <label>
+          To (UTC date, exclusive)
+          <input type="date" {...form.register('to')} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <ErrorNotice error={result.error} />
+      {result.data ? (
+        <>
+          <p>{result.data.total} payment(s) found.</p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr><th scope="col">Payment</th><th scope="col">Order id</th><th scope="col">Customer reference</th><th scope="col">Status</th><th scope="col">Amount</th><th scope="col">Refunded</th><th scope="col">Created</th></tr>
+              </thead>
+              <tbody>
+                {result.data.data.map((p) => (
+                  <tr key={p.id}>
+                    <td><Link to={`/payments/${p.id}`}>View payment {p.id}</Link></td>
+                    <td data-testid="order-id">{p.order_id}</td>
+                    <td>{p.customer_reference}</td>
+                    <td><StatusBadge status={p.status} /></td>
+                    <td>{p.amount} {p.currency.toUpperCase()}</td>
+                    <td>{p.amount_refunded}</td>
+                    <td>{formatDate(p.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pager label="Payments" page={page} hasNext={page * result.data.page_size < result.data.total} onPage={(n) => apply(filters, n)} />
+        </>
+      ) : null}
+    </>
+  );
+}

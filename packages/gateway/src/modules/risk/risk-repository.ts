@@ -1,0 +1,283 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../storage/schema.js';
+import { NO_VELOCITY, type CustomerHistory, type MerchantProfile, type RiskHistory, type VelocityCounts, type VelocityKind } from './features.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const HOURS = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}` as HourColumn);
+type HourColumn = `h${string}`;
+
+export type RiskTables = {
+  risk_velocity_events: {
+    id: import('kysely').Generated<number>;
+    merchant_id: string;
+    key_hash: string;
+    kind: string;
+    card_hash: string | null;
+    declined: number;
+    at: number;
+  };
+  risk_merchant_profiles: { merchant_id: string; currency: string; n: number; sum_log: number; sum_sq_log: number; updated_at: number } & Record<
+    HourColumn,
+    number
+  >;
+  risk_customer_links: { merchant_id: string; customer_hash: string; kind: string; value_hash: string; first_seen: number; last_seen: number };
+  risk_assessments: {
+    id: string;
+    merchant_id: string;
+    payment_id: string | null;
+    session_id: string | null;
+    features: string;
+    score: number;
+    level: string;
+    action: string;
+    reasons: string;
+    rule_id: string | null;
+    model: string;
+    outcome: string;
+    created_at: number;
+  };
+  risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number; created_at: number; updated_at: number };
+  risk_rules: { id: import('kysely').Generated<number>; rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
+  risk_models: { id: import('kysely').Generated<number>; source: string; weights: string; metrics: string; created_at: number };
+};
+
+export type RiskDb = Kysely<Database & RiskTables>;
+export type RuleRow = { rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
+export type AssessmentRow = RiskTables['risk_assessments'];
+
+/** Per identity and window, counts stop at this many events (log-scaled features barely move past it). */
+export const VELOCITY_CAP = 100;
+
+interface VelocityRow {
+  kind: string;
+  attempts24h: number | string;
+  declines24h: number | string | null;
+  attempts1h: number | string | null;
+  declines1h: number | string | null;
+  cards24h: number | string | null;
+}
+
+export interface HistoryQuery {
+  merchantId: string;
+  currency: string;
+  keys: Partial<Record<VelocityKind, string>>;
+  customerKey: string | undefined;
+  now: number;
+}
+
+export interface AttemptRow {
+  merchantId: string;
+  currency: string;
+  keys: Partial<Record<VelocityKind, string>>;
+  declined: boolean;
+  succeeded: boolean;
+  at: number;
+  amountMinor: number;
+  customer: { key?: string; device?: string; country?: string; emailDomain?: string };
+  /** The assessment that preceded the attempt, stored in the same transaction (an attempt recorded twice keeps the first). */
+  assessment?: AssessmentRow;
+}
+
+/**
+ * The risk engine's storage on SQLite and PostgreSQL. Velocity is an
+ * append-only event log read over sliding windows, so concurrent writers in
+ * any number of processes never lose a count; the merchant profile is
+ * updated by single-statement atomic increments; customer links are
+ * idempotent upserts. An assessment reads at most four small indexed ranges.
+ */
+export class RiskRepository {
+  readonly db: RiskDb;
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<RiskTables>();
+  }
+
+  async history(q: HistoryQuery): Promise<RiskHistory> {
+    const entries = Object.entries(q.keys) as Array<[VelocityKind, string]>;
+    const [velocityRows, profileRow, links] = await Promise.all([
+      entries.length === 0 ? Promise.resolve([] as VelocityRow[]) : this.#velocity(q, entries),
+      this.db.selectFrom('risk_merchant_profiles').selectAll().where('merchant_id', '=', q.merchantId).where('currency', '=', q.currency).executeTakeFirst(),
+      q.customerKey
+        ? this.db
+            .selectFrom('risk_customer_links')
+            .select(['kind', 'value_hash'])
+            .where('merchant_id', '=', q.merchantId)
+            .where('customer_hash', '=', q.customerKey)
+            .limit(500)
+            .execute()
+        : Promise.resolve([]),
+    ]);
+    const velocity: Partial<Record<VelocityKind, VelocityCounts>> = {};
+    for (const row of velocityRows) {
+      velocity[row.kind as VelocityKind] = {
+        ...NO_VELOCITY,
+        attempts24h: Number(row.attempts24h),
+        declines24h: Number(row.declines24h ?? 0),
+        attempts1h: Number(row.attempts1h ?? 0),
+        declines1h: Number(row.declines1h ?? 0),
+        cards24h: Number(row.cards24h ?? 0),
+      };
+    }
+    const profile: MerchantProfile | undefined = profileRow
+      ? { n: profileRow.n, sumLog: Number(profileRow.sum_log), sumSqLog: Number(profileRow.sum_sq_log), hours: HOURS.map((h) => Number(profileRow[h])) }
+      : undefined;
+    let customer: CustomerHistory | undefined;
+    if (links.length > 0) {
+      customer = { devices: new Set(), countries: new Set(), emailDomains: new Set() };
+      for (const l of links) (l.kind === 'device' ? customer.devices : l.kind === 'country' ? customer.countries : customer.emailDomains).add(l.value_hash);
+    }
+    return { velocity, profile, customer };
+  }
+
+  /**
+   * One statement for every identity: each part reads at most VELOCITY_CAP of
+   * the identity's newest events inside the day (a backward range scan of
+   * the (merchant_id, key_hash, at) index), so a busy shared IP costs no more
+   * than a quiet one. Counts saturate at the cap.
+   */
+  async #velocity(q: HistoryQuery, entries: Array<[VelocityKind, string]>): Promise<VelocityRow[]> {
+    const hourAgo = q.now - HOUR;
+    const parts = entries.map(
+      ([kind, key]) => sql<VelocityRow>`select ${sql.lit(kind)} as kind, count(*) as attempts24h, coalesce(sum(declined), 0) as declines24h,
+        coalesce(sum(case when at > ${hourAgo} then 1 else 0 end), 0) as attempts1h,
+        coalesce(sum(case when at > ${hourAgo} then declined else 0 end), 0) as declines1h,
+        ${kind === 'device' ? sql`count(distinct card_hash)` : sql`0`} as cards24h
+        from (select declined, at, card_hash from risk_velocity_events
+              where merchant_id = ${q.merchantId} and key_hash = ${key} and at > ${q.now - DAY} and at <= ${q.now}
+              order by at desc limit ${VELOCITY_CAP}) recent`,
+    );
+    return (await sql.join(parts, sql` union all `).execute(this.db)).rows as VelocityRow[];
+  }
+
+  /** Counts one attempt for every identity; a success also joins the merchant's and the customer's history. */
+  async recordAttempt(a: AttemptRow): Promise<void> {
+    const entries = Object.entries(a.keys) as Array<[VelocityKind, string]>;
+    await this.db.transaction().execute(async (trx) => {
+      if (a.assessment)
+        await trx
+          .insertInto('risk_assessments')
+          .values(a.assessment)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+      if (entries.length > 0) {
+        await trx
+          .insertInto('risk_velocity_events')
+          .values(
+            entries.map(([kind, key]) => ({
+              merchant_id: a.merchantId,
+              key_hash: key,
+              kind,
+              card_hash: a.keys.card ?? null,
+              declined: a.declined ? 1 : 0,
+              at: a.at,
+            })),
+          )
+          .execute();
+      }
+      if (!a.succeeded) return;
+      const l = Math.log1p(a.amountMinor);
+      const hour = HOURS[new Date(a.at).getUTCHours()]!;
+      await trx
+        .insertInto('risk_merchant_profiles')
+        .values({ merchant_id: a.merchantId, currency: a.currency, n: 1, sum_log: l, sum_sq_log: l * l, [hour]: 1, updated_at: a.at } as never)
+        .onConflict((oc) =>
+          oc.columns(['merchant_id', 'currency']).doUpdateSet((eb) => ({
+            n: eb('risk_merchant_profiles.n', '+', 1),
+            sum_log: eb('risk_merchant_profiles.sum_log', '+', l),
+            sum_sq_log: eb('risk_merchant_profiles.sum_sq_log', '+', l * l),
+            [hour]: eb(`risk_merchant_profiles.${hour}` as 'risk_merchant_profiles.h00', '+', 1),
+            updated_at: a.at,
+          })),
+        )
+        .execute();
+      const c = a.customer;
+      if (!c.key) return;
+      const links = (
+        [
+          ['device', c.device],
+          ['country', c.country],
+          ['domain', c.emailDomain],
+        ] as const
+      ).filter((x): x is readonly ['device' | 'country' | 'domain', string] => Boolean(x[1]));
+      if (links.length === 0) return;
+      await trx
+        .insertInto('risk_customer_links')
+        .values(
+          links.map(([kind, value]) => ({ merchant_id: a.merchantId, customer_hash: c.key!, kind, value_hash: value, first_seen: a.at, last_seen: a.at })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['merchant_id', 'customer_hash', 'kind', 'value_hash']).doUpdateSet((eb) => ({ last_seen: eb.ref('excluded.last_seen') })),
+        )
+        .execute();
+    });
+  }
+
+  /** Velocity events past the longest window say nothing any more. */
+  async sweep(now: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('risk_velocity_events')
+      .where('at', '<=', now - DAY)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async upsertFraudReport(merchantId: string, paymentId: string, fraudulent: boolean, at: number): Promise<{ created_at: number; updated_at: number }> {
+    await this.db
+      .insertInto('risk_fraud_reports')
+      .values({ payment_id: paymentId, merchant_id: merchantId, fraudulent: fraudulent ? 1 : 0, created_at: at, updated_at: at })
+      .onConflict((oc) => oc.column('payment_id').doUpdateSet({ fraudulent: fraudulent ? 1 : 0, updated_at: at }))
+      .execute();
+    return this.db.selectFrom('risk_fraud_reports').select(['created_at', 'updated_at']).where('payment_id', '=', paymentId).executeTakeFirstOrThrow();
+  }
+
+  /** Every report with the features of the payment's latest assessment (what retraining learns from). */
+  async labelledExamples(): Promise<Array<{ features: string; fraudulent: number }>> {
+    const rows = await this.db
+      .selectFrom('risk_fraud_reports as r')
+      .innerJoin('risk_assessments as a', 'a.payment_id', 'r.payment_id')
+      .select(['r.payment_id', 'r.fraudulent', 'a.features', 'a.created_at'])
+      .orderBy('r.payment_id')
+      .orderBy('a.created_at', 'desc')
+      .execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.payment_id) && seen.add(r.payment_id)).map((r) => ({ features: r.features, fraudulent: r.fraudulent }));
+  }
+
+  async rules(merchantId: string): Promise<RuleRow[]> {
+    return this.db
+      .selectFrom('risk_rules')
+      .select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at'])
+      .where('merchant_id', '=', merchantId)
+      .orderBy('id')
+      .execute();
+  }
+
+  /** Adds a rule at the end of the merchant's list, unless the list is full (checked in the same transaction). */
+  async insertRule(rule: RuleRow, maxRules: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const { count } = await trx
+        .selectFrom('risk_rules')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('merchant_id', '=', rule.merchant_id)
+        .executeTakeFirstOrThrow();
+      if (Number(count) >= maxRules) return false;
+      await trx.insertInto('risk_rules').values(rule).execute();
+      return true;
+    });
+  }
+
+  /** Deletes only within the merchant's own rules: another merchant's id deletes nothing. */
+  async deleteRule(merchantId: string, ruleId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('risk_rules').where('merchant_id', '=', merchantId).where('rule_id', '=', ruleId).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async latestModel(): Promise<{ id: number; source: string; weights: string; metrics: string; created_at: number } | undefined> {
+    return this.db.selectFrom('risk_models').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+  }
+
+  async insertModel(source: string, weights: string, metrics: string, at: number): Promise<number> {
+    const row = await this.db.insertInto('risk_models').values({ source, weights, metrics, created_at: at }).returning('id').executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+}

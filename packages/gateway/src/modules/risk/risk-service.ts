@@ -1,0 +1,287 @@
+import { hkdfSync } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
+import { randomBase32Lower } from '../../crypto/random.js';
+import { ApiError } from '../../errors.js';
+import type { Payment } from '../payments/payment-repository.js';
+import { computeFeatures, FEATURES } from './features.js';
+import {
+  checkWeights,
+  DEFAULT_ACTIONS,
+  evaluate,
+  fitLogistic,
+  levelOf,
+  loadShippedWeights,
+  reasonsOf,
+  scoreOf,
+  type Example,
+  type Metrics,
+  type ModelWeights,
+} from './model.js';
+import { evaluatePredicate, parsePredicate, type Predicate } from './predicate.js';
+import { hmacHasher, resolveAttempt, type IdentityHasher } from './resolve.js';
+import type { RiskRepository, RuleRow } from './risk-repository.js';
+import { trainSynthetic } from './train.js';
+import type { AttemptRecord, RiskAction, RiskContext, RiskDecision, RiskReason } from './types.js';
+
+export const RULE_ACTIONS = ['block', 'review', 'request_3ds', 'allow'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+export const MAX_RULES_PER_MERCHANT = 100;
+/** Retraining on a deployment's reports needs at least this many, with some of each kind. */
+export const MIN_FEEDBACK = { total: 20, perClass: 5 } as const;
+
+const SEVERITY: Record<RiskAction, number> = { allow: 0, request_3ds: 1, review: 2, block: 3 };
+
+export interface RiskServiceDeps {
+  repository: RiskRepository;
+  /** The payments repository's public find: fraud reports are accepted only for the caller's own payments. */
+  payments: { findById(id: string): Promise<Payment | undefined> };
+  /** Key for the identity hashes (see riskIdentityKey). */
+  identityKey: Buffer;
+  clock: Clock;
+  logger?: Logger;
+  /** How long a process keeps the deployment's weights before looking for a newer retrain (default 30 s). */
+  modelRefreshMs?: number;
+}
+
+/** A key of its own for identity hashes, derived one-way from the audit HMAC key (no new secret to manage). */
+export function riskIdentityKey(auditFingerprintKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', auditFingerprintKey, Buffer.alloc(0), 'pdirect/risk/identity/v1', 32));
+}
+
+export interface RuleView {
+  object: 'risk_rule';
+  id: string;
+  action: RuleAction;
+  predicate: string;
+  created_at: string;
+}
+
+export function ruleView(rule: RuleRow): RuleView {
+  return {
+    object: 'risk_rule',
+    id: rule.rule_id,
+    action: rule.action as RuleAction,
+    predicate: rule.predicate,
+    created_at: new Date(rule.created_at).toISOString(),
+  };
+}
+
+export interface RetrainResult {
+  model_id: number;
+  source: 'synthetic' | 'feedback';
+  samples: number;
+  fraudulent: number;
+  /** Synthetic: on a held-out generated world. Feedback: on the reports themselves (in-sample; few rows). */
+  metrics: Metrics;
+  previous_metrics?: Metrics;
+}
+
+/**
+ * Fraud screening. `assess` scores an attempt before money moves and
+ * applies the merchant's rules; `recordAttempt` feeds what happened back into
+ * the velocity counters and history. See docs/risk.md.
+ */
+export class RiskService {
+  readonly #hash: IdentityHasher;
+  readonly #shipped: ModelWeights;
+  #model: { weights: ModelWeights; label: string; checkedAt: number } | undefined;
+  readonly #parsed = new Map<string, Predicate>();
+
+  constructor(private readonly deps: RiskServiceDeps) {
+    this.#hash = hmacHasher(deps.identityKey);
+    this.#shipped = loadShippedWeights();
+  }
+
+  async assess(context: RiskContext): Promise<RiskDecision> {
+    const at = this.deps.clock.now();
+    const resolved = resolveAttempt(context, this.#hash, at);
+    const [history, rules, model] = await Promise.all([
+      this.deps.repository.history({
+        merchantId: context.merchantId,
+        currency: context.session.currency.toLowerCase(),
+        keys: resolved.keys,
+        customerKey: resolved.keys.customer,
+        now: at,
+      }),
+      this.deps.repository.rules(context.merchantId),
+      this.#currentModel(at),
+    ]);
+    const features = computeFeatures(context, resolved, history);
+    const score = scoreOf(model.weights, features.vector);
+    const level = levelOf(score);
+    const reasons: RiskReason[] = reasonsOf(model.weights, features.vector, features.details);
+    let action: RiskAction = DEFAULT_ACTIONS[level];
+    let ruleId: string | undefined;
+    const attributes = { ...features.attributes, risk_score: score, risk_level: level };
+    for (const rule of rules) {
+      if (!evaluatePredicate(this.#compile(rule.predicate), attributes)) continue;
+      const ruleAction = rule.action as RiskAction;
+      if (ruleAction === 'allow' || ruleAction === 'block') {
+        action = ruleAction;
+        ruleId = rule.rule_id;
+        break;
+      }
+      if (SEVERITY[ruleAction] > SEVERITY[action]) {
+        action = ruleAction;
+        ruleId = rule.rule_id;
+      }
+    }
+    if (ruleId) reasons.unshift({ code: 'merchant_rule', detail: `rule ${ruleId} (${action}) matched` });
+    // Nothing is written here: the assessment is stored by recordAttempt, with the velocity events, in one transaction.
+    const scored = { features: features.vector.map((x) => Math.round(x * 1e4) / 1e4), model: model.label, at };
+    return { assessmentId: `rsk_${randomBase32Lower(20)}`, score, level, action, reasons, ...(ruleId ? { ruleId } : {}), scored };
+  }
+
+  async recordAttempt(record: AttemptRecord): Promise<void> {
+    const { context, outcome, decision } = record;
+    const at = this.deps.clock.now();
+    const resolved = resolveAttempt(context, this.#hash, at);
+    await this.deps.repository.recordAttempt({
+      merchantId: context.merchantId,
+      currency: context.session.currency.toLowerCase(),
+      keys: resolved.keys,
+      declined: outcome === 'declined' || outcome === 'blocked',
+      succeeded: outcome === 'succeeded',
+      at,
+      amountMinor: context.session.amountMinor,
+      customer: { key: resolved.keys.customer, device: resolved.deviceKey, country: resolved.ipCountryKey, emailDomain: resolved.emailDomainKey },
+      assessment: decision
+        ? {
+            id: decision.assessmentId,
+            merchant_id: context.merchantId,
+            payment_id: record.paymentId ?? context.paymentId ?? null,
+            session_id: context.sessionId ?? null,
+            features: JSON.stringify(decision.scored.features),
+            score: decision.score,
+            level: decision.level,
+            action: decision.action,
+            reasons: JSON.stringify(decision.reasons),
+            rule_id: decision.ruleId ?? null,
+            model: decision.scored.model,
+            outcome,
+            created_at: decision.scored.at,
+          }
+        : undefined,
+    });
+  }
+
+  /** Velocity events older than the longest window; run periodically. */
+  sweep(): Promise<number> {
+    return this.deps.repository.sweep(this.deps.clock.now());
+  }
+
+  // Merchant rules
+
+  async listRules(merchantId: string): Promise<RuleView[]> {
+    return (await this.deps.repository.rules(merchantId)).map(ruleView);
+  }
+
+  /** Parses before storing: a rule that is stored always evaluates. Throws PredicateError for a bad predicate. */
+  async addRule(merchantId: string, input: { action: RuleAction; predicate: string }): Promise<RuleView> {
+    if (!RULE_ACTIONS.includes(input.action)) throw new ApiError('1010', `action must be one of ${RULE_ACTIONS.join(', ')}`);
+    parsePredicate(input.predicate);
+    const rule: RuleRow = {
+      rule_id: `rule_${randomBase32Lower(20)}`,
+      merchant_id: merchantId,
+      action: input.action,
+      predicate: input.predicate,
+      created_at: this.deps.clock.now(),
+    };
+    if (!(await this.deps.repository.insertRule(rule, MAX_RULES_PER_MERCHANT)))
+      throw new ApiError('1010', `at most ${MAX_RULES_PER_MERCHANT} rules per merchant; remove one first`);
+    return ruleView(rule);
+  }
+
+  async removeRule(merchantId: string, ruleId: string): Promise<{ object: 'risk_rule'; id: string; deleted: true }> {
+    if (!(await this.deps.repository.deleteRule(merchantId, ruleId))) throw new ApiError('1011', 'no such rule');
+    return { object: 'risk_rule', id: ruleId, deleted: true };
+  }
+
+  // Feedback
+
+  async reportFraud(merchantId: string, paymentId: string, fraudulent: boolean) {
+    const payment = await this.deps.payments.findById(paymentId);
+    // Another merchant's payment is indistinguishable from none.
+    if (!payment || payment.merchant_id !== merchantId) throw new ApiError('1011', 'no such payment');
+    const stored = await this.deps.repository.upsertFraudReport(merchantId, paymentId, fraudulent, this.deps.clock.now());
+    return {
+      object: 'fraud_report' as const,
+      payment_id: paymentId,
+      fraudulent,
+      created_at: new Date(stored.created_at).toISOString(),
+      updated_at: new Date(stored.updated_at).toISOString(),
+    };
+  }
+
+  /**
+   * Refits the weights and stores them for every gateway process (each picks
+   * them up within modelRefreshMs). `synthetic`: a fresh fit on generated
+   * traffic (what the shipped file holds). Otherwise: on this deployment's
+   * fraud reports, starting from and pulled towards the current weights.
+   */
+  async retrain(options: { synthetic?: boolean } = {}): Promise<RetrainResult> {
+    const now = this.deps.clock.now();
+    if (options.synthetic) {
+      const { weights, heldOut } = trainSynthetic();
+      const id = await this.deps.repository.insertModel('synthetic', JSON.stringify(weights), JSON.stringify(heldOut), now);
+      this.#model = undefined;
+      return { model_id: id, source: 'synthetic', samples: heldOut.samples, fraudulent: heldOut.fraudulent, metrics: heldOut };
+    }
+    const examples: Example[] = [];
+    for (const row of await this.deps.repository.labelledExamples()) {
+      const x = JSON.parse(row.features) as unknown;
+      if (Array.isArray(x) && x.length === FEATURES.length && x.every((v) => typeof v === 'number' && Number.isFinite(v)))
+        examples.push({ x: x as number[], y: row.fraudulent ? 1 : 0 });
+    }
+    const fraudulent = examples.filter((e) => e.y === 1).length;
+    if (examples.length < MIN_FEEDBACK.total || fraudulent < MIN_FEEDBACK.perClass || examples.length - fraudulent < MIN_FEEDBACK.perClass) {
+      throw new ApiError(
+        '1010',
+        `not enough fraud reports to retrain: ${examples.length} assessed payments reported (${fraudulent} fraudulent); need ${MIN_FEEDBACK.total}, with at least ${MIN_FEEDBACK.perClass} of each kind`,
+      );
+    }
+    const current = (await this.#currentModel(now, true)).weights;
+    const refit = fitLogistic(examples, { prior: current, l2: 0.05, epochs: 1500, learningRate: 0.3 });
+    const metrics = evaluate(refit, examples);
+    const weights: ModelWeights = {
+      ...refit,
+      trained: { source: 'feedback', samples: examples.length, fraudulent, in_sample_metrics: metrics, trained_at: new Date(now).toISOString() },
+    };
+    const id = await this.deps.repository.insertModel('feedback', JSON.stringify(weights), JSON.stringify(metrics), now);
+    this.#model = undefined;
+    return { model_id: id, source: 'feedback', samples: examples.length, fraudulent, metrics, previous_metrics: evaluate(current, examples) };
+  }
+
+  /** The weights in force: the newest retrain of this deployment, else the shipped file. */
+  async currentModel(): Promise<{ label: string; weights: ModelWeights }> {
+    return this.#currentModel(this.deps.clock.now(), true);
+  }
+
+  async #currentModel(now: number, fresh = false): Promise<{ weights: ModelWeights; label: string }> {
+    const refreshMs = this.deps.modelRefreshMs ?? 30_000;
+    if (!fresh && this.#model && now - this.#model.checkedAt < refreshMs && now >= this.#model.checkedAt) return this.#model;
+    const row = await this.deps.repository.latestModel();
+    let model = { weights: this.#shipped, label: 'shipped', checkedAt: now };
+    if (row) {
+      try {
+        model = { weights: checkWeights(JSON.parse(row.weights)), label: `model_${row.id}`, checkedAt: now };
+      } catch (err) {
+        // A stored model that no longer fits this version's features: score with the shipped weights, and say so.
+        this.deps.logger?.warn({ err, model_id: row.id }, 'stored risk model does not fit this version; using the shipped weights');
+      }
+    }
+    this.#model = model;
+    return model;
+  }
+
+  #compile(predicate: string): Predicate {
+    let tree = this.#parsed.get(predicate);
+    if (!tree) {
+      if (this.#parsed.size >= 5000) this.#parsed.clear();
+      tree = parsePredicate(predicate);
+      this.#parsed.set(predicate, tree);
+    }
+    return tree;
+  }
+}
