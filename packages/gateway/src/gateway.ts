@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './http/app.js';
 import { startPeriodic } from './periodic.js';
+import { startReencryptionJob } from './modules/master-key/background.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { loadOrCreateSandboxMasterKey, parseMasterKey } from './crypto/master-key.js';
@@ -62,7 +63,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const keys = loadGatewayKeys(config);
-  const storage = openStorage(config.databaseUrl, { ...config.database, logger });
+  const storage = openStorage(config.databaseUrl, { ...config.database, logger, live: config.mode === 'live' });
   await prepareStorage(storage, migrateToLatest, logger, { keepTrying: options.keepTryingDatabase ?? false });
   const mode = keyModeOf(config);
   const keyRepository = new KeyRepository(storage.db);
@@ -76,7 +77,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     failures: new AuthFailureLimiter(storage.db, config.authFailuresPerMinute),
   });
   const keyService = new KeyService({ keys: keyRepository, clock, mode, rotationDays: config.keyRotationDays, authenticator });
-  const auditRepository = new AuditRepository(storage.db);
+  const auditRepository = new AuditRepository(storage.db, keys.auditChain[0]);
   const audit = new AuditLog({ repository: auditRepository, logger, flushIntervalMs: options.auditFlushIntervalMs });
   const merchants = new MerchantService({
     storage,
@@ -194,6 +195,7 @@ export async function createGateway(
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
+      background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { ApiError } from '../errors.js';
 import { auditCommand } from './commands/audit.js';
+import { auditExportCommand, auditVerifyCommand } from './commands/audit-chain.js';
+import { masterKeyGenerateCommand, masterKeyRotateCommand, masterKeyStatusCommand } from './commands/master-key.js';
 import { keyCreateCommand, keyListCommand, keyRevokeCommand } from './commands/keys.js';
 import { merchantCreateCommand, merchantUpdateCommand } from './commands/merchants.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -76,7 +78,20 @@ webhook.command('show').description('an event with every delivery attempt').requ
 program.command('user').description('dashboard users').command('create').description('a dashboard user and their one-time setup link (24 h)').requiredOption('--merchant <id>', 'merchant id (mch_...)').requiredOption('--email <email>', 'the user\'s e-mail address (their sign-in name)').addOption(new Option('--role <role>', 'what the user may do').choices(['owner', 'developer', 'viewer']).makeOptionMandatory()).addOption(json()).action(userCreateCommand);
 
 registerRiskCommands(program);
-program.command('audit').description('find the audit record of a request').requiredOption('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
+const audit = program.command('audit').description('find the audit record of a request; verify or export the audit chain').option('--request-id <id>', 'the request id (req_...)').addOption(json()).action(auditCommand);
+audit.command('verify').description('walk the tamper-evident audit chain and name the first broken link (exit 3 when broken)').addOption(json()).action((_options, command: Command) => auditVerifyCommand(command.optsWithGlobals()));
+audit.command('export').description('write audit records as JSON lines for a SIEM').requiredOption('--since <time>', 'ISO-8601 time, or a duration back from now (24h, 7d)').option('--output <file>', 'write to this file (created 0600) instead of stdout').action(auditExportCommand);
+
+const masterKey = program.command('master-key').description('master-key rotation (docs/key-management.md)');
+masterKey.command('generate').description('print a fresh PDIRECT_MASTER_KEY entry').option('--version <n>', 'its version number', '1').action(masterKeyGenerateCommand);
+masterKey
+  .command('rotate')
+  .description('re-encrypt every sealed value under the newest master-key version (resumable; safe with live traffic and several processes)')
+  .option('--batch-size <n>', 'values per transaction', '200')
+  .option('--pause-ms <ms>', 'pause between batches, to leave room for live traffic', '0')
+  .addOption(json())
+  .action(masterKeyRotateCommand);
+masterKey.command('status').description('how many sealed values are not yet under the newest version').addOption(json()).action(masterKeyStatusCommand);
 
 try {
   await program.parseAsync(process.argv);

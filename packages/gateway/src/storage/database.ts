@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.js';
+import { prepareSqliteFiles } from './file-modes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -35,6 +34,8 @@ export interface StorageOptions {
   checkpointIntervalMs?: number;
   /** Where lost connections and checkpoint failures are reported. */
   logger?: Logger;
+  /** Live mode: refuse a world-readable SQLite file instead of tightening it. */
+  live?: boolean;
 }
 
 // bigint columns hold millisecond timestamps and counters, all far below 2^53.
@@ -67,7 +68,7 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
     // Opened on first use, and again on the next use if that failed: on a full disk even opening
     // fails (the WAL index cannot be created), and the process must keep running until space returns.
     const open = async () => {
-      sqlite = openSqliteFile(file);
+      sqlite = openSqliteFile(file, options.live === true);
       return sqlite;
     };
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: open }) });
@@ -89,8 +90,8 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
   throw new Error('PDIRECT_DATABASE_URL must be sqlite:PATH or postgres://...');
 }
 
-function openSqliteFile(file: string): SQLite.Database {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+function openSqliteFile(file: string, live: boolean): SQLite.Database {
+  if (file !== ':memory:') prepareSqliteFiles(file, { live });
   const sqlite = new SQLite(file);
   try {
     sqlite.pragma('journal_mode = WAL');

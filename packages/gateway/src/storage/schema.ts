@@ -56,6 +56,20 @@ export interface AuditLogTable {
   body_fingerprint: string | null;
   /** JSON array of warnings, e.g. a fingerprint mismatch in warn mode. */
   warnings: string;
+  /** Position in the tamper-evident chain (1, 2, …); null only for records written before it existed. */
+  chain_seq: number | null;
+  /** HMAC-SHA256 hex of the previous record's chain_hash and this record (modules/audit/chain.ts). */
+  chain_hash: string | null;
+  /** Master-key version whose derived chain key made chain_hash. */
+  chain_key_version: number | null;
+}
+
+/** The head of the audit chain: one row (`main`), locked by every append. */
+export interface AuditChainTable {
+  id: string;
+  seq: number;
+  hash: string;
+  updated_at: number;
 }
 
 export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
@@ -247,7 +261,7 @@ export interface OtpChallengesTable {
 
 /** A sliding-window rate limit shared by every gateway process (see modules/otp/rate-limiter.ts). */
 export interface OtpRateLimitsTable {
-  /** `verify:<session>`, `issue:<session>` or `destination:<HMAC of the phone or e-mail>`. */
+  /** `verify:<session>`, `issue:<session>`, `destination:<HMAC of the phone or e-mail>` (all merchants) or `destination:<HMAC>:<merchant>` (one merchant's share). */
   bucket: string;
   /** JSON array of the millisecond times of the hits inside the window. */
   hits: string;
@@ -340,6 +354,7 @@ export interface Database {
   merchant_keys: MerchantKeysTable;
   webhook_secrets: WebhookSecretsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   idempotency_keys: IdempotencyKeysTable;
   checkout_sessions: CheckoutSessionsTable;
   payments: PaymentsTable;
