@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type Driver, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from './schema.js';
@@ -45,6 +45,27 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
+ * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL among
+ * them). Kysely's ROLLBACK then fails with "no transaction is active", and that
+ * error would replace the real one (a full disk would look like a bug, 500
+ * instead of 503). The rollback of a transaction SQLite already ended is a no-op.
+ */
+class SqliteRollbackSafeDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection) => {
+      try {
+        await rollback(connection);
+      } catch (err) {
+        if (!/no transaction is active/.test(String((err as Error)?.message))) throw err;
+      }
+    };
+    return driver;
+  }
+}
+
+/**
  * Opens the database named by PDIRECT_DATABASE_URL: `sqlite:PATH` (embedded,
  * WAL, the default) or `postgres://...` (production, several processes).
  *
@@ -71,7 +92,7 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
       sqlite = openSqliteFile(file, options.live === true);
       return sqlite;
     };
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: open }) });
+    const db = new Kysely<Database>({ dialect: new SqliteRollbackSafeDialect({ database: open }) });
     return {
       db,
       dialect: 'sqlite',

@@ -128,7 +128,8 @@ describe.runIf(postgres)('PostgreSQL faults', () => {
       await proxy.setMode('blackhole');
       const api = await timed('/v1/merchant', bearer(secret));
       expect503(api.res);
-      expect(api.ms).toBeLessThan(6_000);
+      // Bounded by the 1 s timeouts: the key lookup, then the audit record's own bounded retries (its answer waits for the record).
+      expect(api.ms).toBeLessThan(12_000);
       const live = await timed('/healthz');
       expect(live.res.status).toBe(200);
       expect(live.ms).toBeLessThan(500);

@@ -87,8 +87,10 @@ describe('SQLite on a full disk', () => {
     expect(ready.status).toBe(503);
     expect(ready.body.checks).toMatchObject({ disk: 'full', migrations: 'ok' });
     expect((await http(`${gw.url}/healthz`)).status).toBe(200);
-    // Reads still work.
-    expect((await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) })).status).toBe(200);
+    // An authenticated read cannot leave without its audit record either: refused the same way, nothing unrecorded.
+    const read = await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) });
+    expect503(read);
+    expect(read.body.error.message).toContain('storage is full');
 
     fs.rmSync(filler);
     await until('writes to succeed again', async () => (await mint()).status === 201);
