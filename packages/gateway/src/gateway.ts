@@ -20,6 +20,7 @@ import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
 import { IdempotencyService } from './modules/idempotency/idempotency-service.js';
+import { AuthFailureLimiter } from './modules/keys/auth-failures.js';
 import { MerchantAuthenticator } from './modules/keys/authenticator.js';
 import type { KeyMode } from './modules/keys/key-format.js';
 import { KeyRepository } from './modules/keys/key-repository.js';
@@ -30,7 +31,7 @@ import { createOtpService } from './modules/otp/otp-service.js';
 import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
-import { openStorage } from './storage/database.js';
+import { openStorage, prepareStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
 import type { GatewayServices } from './services.js';
@@ -42,6 +43,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Audit batching; tests may set 0 to write on the next tick. */
   auditFlushIntervalMs?: number;
+  /** The server: when the database is unreachable at boot, keep retrying in the background (503 until ready) instead of exiting. */
+  keepTryingDatabase?: boolean;
   /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
   networks?: NetworkRegistry;
 }
@@ -60,13 +63,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const keys = loadGatewayKeys(config);
-  const storage = openStorage(config.databaseUrl, { live: config.mode === 'live' });
-  try {
-    await migrateToLatest(storage);
-  } catch (err) {
-    await storage.close();
-    throw err;
-  }
+  const storage = openStorage(config.databaseUrl, { ...config.database, logger, live: config.mode === 'live' });
+  await prepareStorage(storage, migrateToLatest, logger, { keepTrying: options.keepTryingDatabase ?? false });
   const mode = keyModeOf(config);
   const keyRepository = new KeyRepository(storage.db);
   const authenticator = new MerchantAuthenticator({
@@ -75,6 +73,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     mode,
     rotationDays: config.keyRotationDays,
     rowTtlMs: config.authCacheSeconds * 1000,
+    maxQueuedVerifications: config.authQueueLimit,
+    failures: new AuthFailureLimiter(storage.db, config.authFailuresPerMinute),
   });
   const keyService = new KeyService({ keys: keyRepository, clock, mode, rotationDays: config.keyRotationDays, authenticator });
   const auditRepository = new AuditRepository(storage.db, keys.auditChain[0]);
@@ -174,7 +174,7 @@ export async function createGateway(
   config: Config,
   options: ServiceOptions & { extraRoutes?: (app: FastifyInstance, services: GatewayServices) => void } = {},
 ): Promise<Gateway> {
-  const services = await createServices(config, options);
+  const services = await createServices(config, { keepTryingDatabase: true, ...options });
   const app = buildApp(config, services.logger, services, options.extraRoutes ? (a) => options.extraRoutes!(a, services) : undefined);
   const background: Array<{ stop(): Promise<void> }> = [];
   app.addHook('onClose', async () => {

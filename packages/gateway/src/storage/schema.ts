@@ -296,6 +296,19 @@ export interface OtpOutboxTable {
   expires_at: number;
 }
 
+/** Failed merchant authentications per client address and minute (0008). */
+export interface AuthFailuresTable {
+  client_ip: string;
+  window_start: number;
+  failures: number;
+}
+
+/** One row /readyz rewrites to prove the database accepts writes (0008). */
+export interface StorageProbeTable {
+  id: number;
+  touched_at: number;
+}
+
 export type DashboardRole = 'owner' | 'developer' | 'viewer';
 
 /** A dashboard user (docs/dashboard.md): invited, then active once the setup link set a password and TOTP. */
@@ -370,6 +383,8 @@ export interface Database {
   otp_challenges: OtpChallengesTable;
   otp_rate_limits: OtpRateLimitsTable;
   otp_outbox: OtpOutboxTable;
+  auth_failures: AuthFailuresTable;
+  storage_probe: StorageProbeTable;
   dashboard_users: DashboardUsersTable;
   dashboard_setup_links: DashboardSetupLinksTable;
   dashboard_recovery_codes: DashboardRecoveryCodesTable;

@@ -18,15 +18,21 @@ type Statement = BetterSqlite3.Statement<unknown[]>;
  * worker can start at once instead of on its next poll.
  */
 export class CachedSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
+  readonly #open: () => BetterSqlite3.Database;
 
-  constructor(config: SqliteDialectConfig & { database: BetterSqlite3.Database }) {
-    super(config);
-    this.#config = config;
+  /**
+   * `database` is the open database, or a function that opens it: called on
+   * first use, and again on the next use if opening failed (on a full disk
+   * even opening fails, and the process must keep running until space returns).
+   */
+  constructor(config: { database: BetterSqlite3.Database | (() => BetterSqlite3.Database) }) {
+    super({ database: {} as SqliteDialectConfig['database'] });
+    const database = config.database;
+    this.#open = typeof database === 'function' ? database : () => database;
   }
 
   override createDriver(): Driver {
-    return new CachedSqliteDriver(this.#config.database as BetterSqlite3.Database);
+    return new CachedSqliteDriver(this.#open);
   }
 }
 
@@ -66,50 +72,66 @@ function announce(tables: Set<string>): void {
 const INSERT_INTO = /^insert into "([a-z_]+)"/;
 
 class CachedSqliteDriver implements Driver {
-  readonly #db: BetterSqlite3.Database;
-  readonly #connection: CachedSqliteConnection;
+  readonly #open: () => BetterSqlite3.Database;
+  #db: BetterSqlite3.Database | undefined;
+  #connection: CachedSqliteConnection | undefined;
   #lock: Promise<void> | undefined;
   #unlock: (() => void) | undefined;
 
-  constructor(db: BetterSqlite3.Database) {
-    this.#db = db;
-    this.#connection = new CachedSqliteConnection(db);
+  constructor(open: () => BetterSqlite3.Database) {
+    this.#open = open;
   }
 
   async init(): Promise<void> {}
+
+  /** The one connection, opening the database on first use (and again after a failed open). */
+  get #conn(): CachedSqliteConnection {
+    if (!this.#connection) {
+      this.#db = this.#open();
+      this.#connection = new CachedSqliteConnection(this.#db);
+    }
+    return this.#connection;
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     // One connection: wait until it is released (the same mutex as Kysely's driver).
     while (this.#lock) await this.#lock;
     this.#lock = new Promise((resolve) => (this.#unlock = resolve));
-    return this.#connection;
+    try {
+      return this.#conn;
+    } catch (err) {
+      await this.releaseConnection();
+      throw err;
+    }
   }
 
   async beginTransaction(): Promise<void> {
-    this.#connection.run('begin');
-    this.#connection.inTransaction = true;
+    this.#conn.run('begin');
+    this.#conn.inTransaction = true;
   }
 
   async commitTransaction(): Promise<void> {
-    this.#connection.run('commit');
-    this.#connection.endTransaction(true);
+    this.#conn.run('commit');
+    this.#conn.endTransaction(true);
   }
 
   async rollbackTransaction(): Promise<void> {
-    this.#connection.endTransaction(false);
-    this.#connection.run('rollback');
+    this.#conn.endTransaction(false);
+    // SQLite ends the transaction by itself on some errors (SQLITE_FULL among them); a ROLLBACK
+    // then fails with "no transaction is active" and would hide the real error (a full disk → 500).
+    if (this.#db?.inTransaction) this.#conn.run('rollback');
   }
 
   async savepoint(_connection: DatabaseConnection, name: string): Promise<void> {
-    this.#connection.run(`savepoint ${quoteIdentifier(name)}`);
+    this.#conn.run(`savepoint ${quoteIdentifier(name)}`);
   }
 
   async rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
-    this.#connection.run(`rollback to ${quoteIdentifier(name)}`);
+    this.#conn.run(`rollback to ${quoteIdentifier(name)}`);
   }
 
   async releaseSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
-    this.#connection.run(`release ${quoteIdentifier(name)}`);
+    this.#conn.run(`release ${quoteIdentifier(name)}`);
   }
 
   async releaseConnection(): Promise<void> {
@@ -120,8 +142,8 @@ class CachedSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    this.#connection.clear();
-    this.#db.close();
+    this.#connection?.clear();
+    this.#db?.close();
   }
 }
 

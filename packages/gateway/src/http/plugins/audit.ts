@@ -4,6 +4,7 @@ import type { AuditLog } from '../../modules/audit/audit-log.js';
 import type { CredentialType } from '../../modules/audit/audit-repository.js';
 import { bearerToken, parseMerchantSecret } from '../../modules/keys/key-format.js';
 import type { Clock } from '../../clock.js';
+import { unavailableReason } from '../../storage/database.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,12 +51,13 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
         warnings: request.auditWarnings ?? [],
       });
       return payload;
-    } catch {
+    } catch (err) {
       // Logged by the audit log with the request id. The answer must not leave unrecorded.
+      const why = unavailableReason(err) === 'disk_full' ? ' (storage is full)' : '';
       reply.removeHeader('location');
       reply.code(503).header('retry-after', '1').type('application/json; charset=utf-8');
       return JSON.stringify({
-        error: { status: 503, error_code: '1901', message: 'the request could not be recorded; retry shortly', request_id: request.id },
+        error: { status: 503, error_code: '1901', message: `the request could not be recorded${why}; retry shortly`, request_id: request.id },
       });
     }
   });
