@@ -1,96 +1,312 @@
-// npm run bench — throughput and latency of an authenticated endpoint against
-// a bare endpoint of the same server doing the same storage work, in one run.
-import { spawn } from 'node:child_process';
+// npm run bench — every figure of the performance goals, measured in one run
+// on this machine, printed as one Markdown table (BENCH_JSON=path also writes
+// them as JSON, to compare commits).
+//
+// Method: this process is the load generator (autocannon, the checkout
+// driver, the webhook receivers). Unless BENCH_PIN=off it re-executes itself
+// pinned to CPU 0 with `taskset`, and starts every server (the bare baseline,
+// the simulator, the gateways) on all CPUs, so the load it generates costs
+// the same in every measurement. Servers run as separate processes, as in
+// production. BENCH_SECONDS sets each measurement's length (default 5; the
+// whole run then takes a few minutes). PDIRECT_BENCH_POSTGRES_URL adds the
+// PostgreSQL rows; BENCH_CPU_PROF=dir writes a --cpu-prof profile of every
+// gateway process into dir.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { CheckoutDriver, percentile } from './checkout.js';
 import { benchRisk } from './risk.js';
 import { benchWebhooks } from './webhooks.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const postgresUrl = process.env.PDIRECT_BENCH_POSTGRES_URL;
+const cpuProfDir = process.env.BENCH_CPU_PROF;
+/** BENCH_SECTIONS=limit,checkout,webhooks,burst,risk,postgres (default: all) — e.g. only what a profile needs. */
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'limit,checkout,webhooks,burst,risk,postgres').split(','));
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-async function measure(url: string, headers: Record<string, string>, duration: number): Promise<Figures> {
-  const result = await autocannon({ url, headers, connections, duration, pipelining: 1 });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+interface Row {
+  figure: string;
+  value: string;
+  goal: string;
+  /** Machine-readable copy for BENCH_JSON. */
+  key: string;
+  number: number;
 }
 
-async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; secret: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'server.ts')], {
-    env: { ...process.env, PDIRECT_DATABASE_URL: databaseUrl, PDIRECT_DATA_DIR: dataDir, PDIRECT_PORT: '0', PDIRECT_MODE: 'sandbox' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+const rows: Row[] = [];
+function record(key: string, figure: string, number: number, value: string, goal = ''): void {
+  rows.push({ key, figure, number, value, goal });
+  process.stderr.write(`  ${figure}: ${value}\n`);
+}
+
+/** Starts a TypeScript server as its own process (all CPUs) and reads the JSON line it prints. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, label: string): Promise<{ info: any; child: ChildProcess; stop(): Promise<void> }> {
+  const all = `0-${os.cpus().length - 1}`;
+  const nodeArgs = ['--import', 'tsx', ...(cpuProfDir && label !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfDir, label)}`] : []), path.join(import.meta.dirname, script)];
+  const [cmd, args] = process.env.BENCH_PINNED === '1' ? ['taskset', ['-c', all, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  const child = spawn(cmd, args as string[], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
   });
-  const { url, secret } = JSON.parse(line) as { url: string; secret: string };
   return {
-    url,
-    secret,
+    info: JSON.parse(line),
+    child,
     stop: () =>
       new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
 }
 
-async function benchAuth(label: string, databaseUrl: string): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-'));
-  const server = await startServer(databaseUrl, dataDir);
-  const auth = { authorization: `Bearer ${server.secret}` };
-  try {
-    process.stderr.write(`[${label}] warming up…\n`);
-    await measure(`${server.url}/bench/bare`, {}, 1);
-    await measure(`${server.url}/v1/merchant`, auth, 1);
-    // Interleave the two so drift (thermal, GC, WAL growth) hits both alike.
-    const bare: Figures[] = [];
-    const authed: Figures[] = [];
-    for (let round = 1; round <= 2; round++) {
-      process.stderr.write(`[${label}] round ${round}/2: bare endpoint ${seconds}s…\n`);
-      bare.push(await measure(`${server.url}/bench/bare`, {}, seconds));
-      process.stderr.write(`[${label}] round ${round}/2: authenticated endpoint ${seconds}s…\n`);
-      authed.push(await measure(`${server.url}/v1/merchant`, auth, seconds));
-    }
-    const avg = (xs: Figures[]): Figures => ({
-      rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
-      p50: xs.reduce((a, x) => a + x.p50, 0) / xs.length,
-      p99: xs.reduce((a, x) => a + x.p99, 0) / xs.length,
-      errors: xs.reduce((a, x) => a + x.errors, 0),
-      non2xx: xs.reduce((a, x) => a + x.non2xx, 0),
+async function autocannonRps(url: string, headers: Record<string, string>, duration: number): Promise<{ rps: number; p50: number; p99: number }> {
+  const result = await autocannon({ url, headers, connections, duration, pipelining: 1 });
+  if (result.errors + result.non2xx > 0) throw new Error(`${url}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** A webhook receiver: records when each webhook-id was first seen. */
+async function startReceiver(hang: boolean): Promise<{ url: string; firstSeen: Map<string, number>; close(): Promise<void> }> {
+  const firstSeen = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    if (hang) return void req.resume(); // accepts and never answers: the worst kind of dead endpoint
+    req.resume();
+    req.on('end', () => {
+      const id = String(req.headers['webhook-id']);
+      if (!firstSeen.has(id)) firstSeen.set(id, performance.timeOrigin + performance.now());
+      res.writeHead(204).end();
     });
-    const b = avg(bare);
-    const a = avg(authed);
-    if (b.errors + b.non2xx + a.errors + a.non2xx > 0) throw new Error(`bench saw failures: ${JSON.stringify({ bare: b, authenticated: a })}`);
-    console.log(`\n## Merchant authentication (${label}, ${connections} connections, 2×${seconds}s each)`);
-    console.log('| endpoint | req/s | p50 ms | p99 ms |');
-    console.log('|---|---:|---:|---:|');
-    console.log(`| bare GET /bench/bare (same storage work, no auth, no audit) | ${b.rps.toFixed(0)} | ${b.p50} | ${b.p99} |`);
-    console.log(`| GET /v1/merchant (Argon2id key, audit record) | ${a.rps.toFixed(0)} | ${a.p50} | ${a.p99} |`);
-    console.log(`| **ratio authenticated / bare** | **${(a.rps / b.rps).toFixed(2)}** | | |`);
-    console.log(`Goal: ≥ 0.60. Node ${process.version}, ${os.cpus().length} cores.`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`,
+    firstSeen,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+async function freshPostgresSchema(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+function gatewayEnv(databaseUrl: string, dataDir: string, simulatorUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PDIRECT_DATABASE_URL: databaseUrl,
+    PDIRECT_DATA_DIR: dataDir,
+    PDIRECT_PORT: '0',
+    PDIRECT_MODE: 'sandbox',
+    PDIRECT_LOG_LEVEL: 'warn',
+    PDIRECT_MPGS_BASE_URL: simulatorUrl,
+    PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
+    PDIRECT_MPGS_API_PASSWORD: 'sandbox',
+    ...extra,
+  };
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-'));
+  const stops: Array<() => Promise<void>> = [];
+  const pinned = process.env.BENCH_PINNED === '1';
+  try {
+    // (a) The limit, and the authenticated request against it: both servers up, measured in
+    // alternating rounds so that drift (other load on the machine, WAL growth) hits both alike.
+    const bare = await startProcess('bare-server.ts', {}, 'bare');
+    stops.push(bare.stop);
+    const simulator = await startProcess('simulator-server.ts', {}, 'simulator');
+    stops.push(simulator.stop);
+    const dead = await startReceiver(true);
+    const healthy = await startReceiver(false);
+    stops.push(dead.close, healthy.close);
+
+    const sqliteDir = path.join(tmp, 'sqlite');
+    fs.mkdirSync(sqliteDir);
+    const gw = await startProcess('server.ts', gatewayEnv(`sqlite:${path.join(sqliteDir, 'pdirect.db')}`, sqliteDir, simulator.info.url), 'gateway-sqlite');
+    stops.push(gw.stop);
+    const auth = { authorization: `Bearer ${gw.info.secret}` };
+    await autocannonRps(`${bare.info.url}/bare`, {}, 1);
+    await autocannonRps(`${gw.info.url}/v1/merchant`, auth, 1);
+    const bareRounds: Array<{ rps: number; p50: number; p99: number }> = [];
+    const authRounds: Array<{ rps: number; p50: number; p99: number }> = [];
+    for (let round = 1; round <= 2; round++) {
+      process.stderr.write(`[limit] round ${round}/2: bare Fastify + raw better-sqlite3, then GET /v1/merchant, ${connections} connections, ${seconds}s each…\n`);
+      bareRounds.push(await autocannonRps(`${bare.info.url}/bare`, {}, seconds));
+      authRounds.push(await autocannonRps(`${gw.info.url}/v1/merchant`, auth, seconds));
+    }
+    await bare.stop();
+    const mean = (xs: Array<{ rps: number; p50: number; p99: number }>) => ({ rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length, p50: Math.max(...xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)) });
+    const limit = mean(bareRounds);
+    const merchant = mean(authRounds);
+    record('limit_rps', 'limit: bare Fastify + raw better-sqlite3 read + insert, req/s', limit.rps, `${limit.rps.toFixed(0)} (p50 ${limit.p50} ms, p99 ${limit.p99} ms)`);
+    record('merchant_rps_sqlite', 'authenticated GET /v1/merchant, req/s (SQLite)', merchant.rps, `${merchant.rps.toFixed(0)} (p50 ${merchant.p50} ms, p99 ${merchant.p99} ms)`);
+    record('merchant_ratio_sqlite', '**authenticated / limit**', merchant.rps / limit.rps, (merchant.rps / limit.rps).toFixed(3), '≥ 0.6');
+
+    // (b) Full checkouts; their webhooks go to a dead endpoint, building its backlog.
+    if (sections.has('checkout')) {
+    process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
+    const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
+    await driver.load(4, 1);
+    const load = await driver.load(16, seconds);
+    if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
+    record('checkouts_per_s_sqlite', 'full sandbox checkouts/s (16 concurrent, SQLite)', load.perSecond, `${load.perSecond.toFixed(1)} (${load.checkouts} in ${load.seconds.toFixed(1)}s, ${load.failures} failed)`);
+    record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
+    record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
+
+    // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
+    if (sections.has('webhooks')) {
+    const payments = Math.max(50, Math.min(200, seconds * 20));
+    process.stderr.write(`[sqlite] ${payments} payments to a healthy endpoint while the dead one has a backlog…\n`);
+    const paidAt = new Map<string, number>();
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (ids.length < payments) {
+          ids.push('');
+          const { orderId } = await driver.checkout(healthy.url);
+          paidAt.set(orderId, performance.timeOrigin + performance.now());
+        }
+      }),
+    );
+    // Match receipts to payments by the event's order, read back from the events API.
+    const deadline = Date.now() + 30_000;
+    while (healthy.firstSeen.size < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const latencies = await webhookLatencies(gw.info.url, gw.info.secret, paidAt, healthy.firstSeen);
+    const backlog = await deadBacklog(gw.info.url, gw.info.secret, dead.url);
+    record('webhook_first_attempt_p50_ms', `payment → first webhook attempt at a healthy endpoint, p50 ms (${latencies.length}/${paidAt.size} arrived; dead endpoint backlog ${backlog})`, percentile(latencies, 50), percentile(latencies, 50).toFixed(1));
+    record('webhook_first_attempt_p99_ms', '**payment → first webhook attempt, p99 ms**', percentile(latencies, 99), percentile(latencies, 99).toFixed(1), '≤ 100');
+    }
+    await driver.close();
+    }
+    await gw.stop();
+
+    // (d) Webhook bursts, one `pdirect worker` process.
+    if (sections.has('burst')) for (const w of await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'webhooks.db')}`, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
+    if (postgresUrl && sections.has('burst')) {
+      const schema = await freshPostgresSchema(postgresUrl);
+      stops.push(schema.drop);
+      for (const w of await benchWebhooks('PostgreSQL', schema.url, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
+    }
+
+    // The risk engine's cost on collect (bench/risk.ts), on each database.
+    if (sections.has('risk')) {
+      const sqliteRisk = await benchRisk('SQLite', `sqlite:${path.join(sqliteDir, 'risk.db')}`);
+      record('risk_assess_p99_ms_sqlite', 'risk engine on collect, added p50 / p99 ms (SQLite)', sqliteRisk.assessP99, `${sqliteRisk.assessP50.toFixed(2)} / ${sqliteRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+      if (postgresUrl) {
+        const schema = await freshPostgresSchema(postgresUrl);
+        stops.push(schema.drop);
+        const pgRisk = await benchRisk('PostgreSQL', schema.url);
+        record('risk_assess_p99_ms_postgres', 'risk engine on collect, added p50 / p99 ms (PostgreSQL)', pgRisk.assessP99, `${pgRisk.assessP50.toFixed(2)} / ${pgRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+      }
+    }
+
+    // (e) PostgreSQL: 1 and 2 gateway processes, the same load generator.
+    if (postgresUrl && sections.has('postgres')) {
+      const schema = await freshPostgresSchema(postgresUrl);
+      stops.push(schema.drop);
+      const pgDir = path.join(tmp, 'pg');
+      fs.mkdirSync(pgDir);
+      const first = await startProcess('server.ts', gatewayEnv(schema.url, pgDir, simulator.info.url), 'gateway-pg-1');
+      stops.push(first.stop);
+      const pgAuth = { authorization: `Bearer ${first.info.secret}` };
+      await autocannonRps(`${first.info.url}/v1/merchant`, pgAuth, 1);
+      const pgMerchant = await autocannonRps(`${first.info.url}/v1/merchant`, pgAuth, seconds);
+      record('merchant_ratio_postgres', 'authenticated GET /v1/merchant on PostgreSQL / limit', pgMerchant.rps / limit.rps, `${(pgMerchant.rps / limit.rps).toFixed(3)} (${pgMerchant.rps.toFixed(0)} req/s)`);
+      const target = { simulatorUrl: simulator.info.url, merchantSecret: first.info.secret, notifyUrl: healthy.url };
+      process.stderr.write(`[postgres] full checkouts, 1 gateway process, ${seconds}s…\n`);
+      const one = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url] });
+      await one.load(4, 1);
+      const oneRun = await one.load(16, seconds);
+      await one.close();
+      const second = await startProcess('server.ts', gatewayEnv(schema.url, pgDir, simulator.info.url, { BENCH_MERCHANT: 'existing' }), 'gateway-pg-2');
+      stops.push(second.stop);
+      process.stderr.write(`[postgres] full checkouts, 2 gateway processes, ${seconds}s…\n`);
+      const two = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url, second.info.url] });
+      await two.load(4, 1);
+      const twoRun = await two.load(16, seconds);
+      await two.close();
+      record('checkouts_per_s_pg_1', 'full checkouts/s on PostgreSQL, 1 gateway process', oneRun.perSecond, `${oneRun.perSecond.toFixed(1)} (p50 ${oneRun.p50.toFixed(0)} ms, p99 ${oneRun.p99.toFixed(0)} ms, ${oneRun.failures} failed)`);
+      record('checkouts_per_s_pg_2', 'full checkouts/s on PostgreSQL, 2 gateway processes', twoRun.perSecond, `${twoRun.perSecond.toFixed(1)} (p50 ${twoRun.p50.toFixed(0)} ms, p99 ${twoRun.p99.toFixed(0)} ms, ${twoRun.failures} failed)`);
+      record('pg_scale_2_over_1', '**2 processes / 1 process**', twoRun.perSecond / oneRun.perSecond, (twoRun.perSecond / oneRun.perSecond).toFixed(2), '≥ 1.7');
+      await second.stop();
+      await first.stop();
+    }
   } finally {
-    await server.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  console.log(`\n## npm run bench — ${new Date().toISOString()}`);
+  console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${seconds}s per measurement, ${connections} connections; load generator ${pinned ? 'pinned to CPU 0 (taskset)' : 'not pinned'}, servers on all CPUs.\n`);
+  console.log('| figure | value | goal |');
+  console.log('|---|---:|---|');
+  for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.goal} |`);
+  if (process.env.BENCH_JSON) {
+    fs.writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`);
   }
 }
 
-const sqliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-db-'));
-await benchAuth('SQLite', `sqlite:${path.join(sqliteDir, 'bench.db')}`);
-await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'bench-webhooks.db')}`, seconds);
-await benchRisk('SQLite', `sqlite:${path.join(sqliteDir, 'bench-risk.db')}`);
-fs.rmSync(sqliteDir, { recursive: true, force: true });
-if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchAuth('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL);
-if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchWebhooks('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL, seconds);
-if (process.env.PDIRECT_BENCH_POSTGRES_URL) await benchRisk('PostgreSQL', process.env.PDIRECT_BENCH_POSTGRES_URL);
+/** For each paid order: its event's first arrival at the healthy receiver minus the moment collect answered. */
+async function webhookLatencies(gatewayUrl: string, secret: string, paidAt: Map<string, number>, firstSeen: Map<string, number>): Promise<number[]> {
+  const out: number[] = [];
+  for (const [orderId, at] of paidAt) {
+    const res = await fetch(`${gatewayUrl}/v1/events?order_id=${encodeURIComponent(orderId)}&limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+    const list = (await res.json()) as { data: Array<{ id: string }> };
+    const seen = list.data[0] ? firstSeen.get(list.data[0].id) : undefined;
+    if (seen !== undefined) out.push(Math.max(0, seen - at));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** How many of the dead endpoint's events exist (its backlog, roughly: none of them can have succeeded). */
+async function deadBacklog(gatewayUrl: string, secret: string, _deadUrl: string): Promise<string> {
+  let count = 0;
+  let after: string | undefined;
+  for (let page = 0; page < 200; page++) {
+    const res = await fetch(`${gatewayUrl}/v1/events?limit=100${after ? `&starting_after=${after}` : ''}`, { headers: { authorization: `Bearer ${secret}` } });
+    const list = (await res.json()) as { data: Array<{ id: string; notify_url: string }>; has_more: boolean };
+    count += list.data.filter((e) => e.notify_url.startsWith(_deadUrl)).length;
+    if (!list.has_more) break;
+    after = list.data.at(-1)!.id;
+  }
+  return `${count} events`;
+}
+
+if (process.env.BENCH_PIN !== 'off' && process.env.BENCH_PINNED !== '1' && os.cpus().length > 1 && hasTaskset()) {
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await main();
+}

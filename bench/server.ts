@@ -1,19 +1,17 @@
-// The gateway as the benchmark sees it: the real app, plus one unauthenticated
-// route that does the same storage work as GET /v1/merchant (the baseline).
+// A gateway process as `pdirect serve` runs it (webhook worker inside),
+// configured from the environment; it prints its URL and, unless
+// BENCH_MERCHANT=existing, a fresh merchant's secret.
 import { loadConfig } from '../packages/gateway/src/config.js';
 import { createGateway } from '../packages/gateway/src/gateway.js';
 import { createLogger } from '../packages/gateway/src/logger.js';
 
 const config = loadConfig();
-let merchantId = '';
-const gateway = await createGateway(config, {
-  logger: createLogger('warn'),
-  extraRoutes: (app, services) => {
-    app.get('/bench/bare', async () => services.merchants.describe(merchantId));
-  },
-});
-const created = await gateway.services.merchants.create({ name: 'Bench Shop', redirectHosts: ['localhost'] });
-merchantId = created.merchant.id;
+const gateway = await createGateway(config, { logger: createLogger('warn') });
+let secret: string | undefined;
+if (process.env.BENCH_MERCHANT !== 'existing') {
+  const created = await gateway.services.merchants.create({ name: `Bench Shop ${Date.now()}`, redirectHosts: ['localhost', '127.0.0.1'] });
+  secret = created.merchantSecret.reveal();
+}
 const url = await gateway.listen();
-process.stdout.write(`${JSON.stringify({ url, secret: created.merchantSecret.reveal() })}\n`);
+process.stdout.write(`${JSON.stringify({ url, secret })}\n`);
 process.once('SIGTERM', () => void gateway.close().then(() => process.exit(0)));

@@ -35,7 +35,15 @@ async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   return child;
 }
 
-export async function benchWebhooks(label: string, databaseUrl: string, seconds: number): Promise<void> {
+export interface WebhookFigure {
+  key: string;
+  figure: string;
+  number: number;
+  value: string;
+  goal: string;
+}
+
+export async function benchWebhooks(label: string, databaseUrl: string, seconds: number): Promise<WebhookFigure[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-bench-wh-'));
   const env = { ...process.env, PDIRECT_DATABASE_URL: databaseUrl, PDIRECT_DATA_DIR: dataDir, PDIRECT_MODE: 'sandbox', PDIRECT_LOG_LEVEL: 'warn' };
   const config = loadConfig(env);
@@ -84,13 +92,18 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
     await allSeen(before + BURST);
     const rate = BURST / ((performance.now() - start) / 1000);
 
-    console.log(`\n## Webhook delivery (${label}, one \`pdirect worker\` process, poll ${config.webhooks.pollIntervalMs} ms, concurrency ${config.webhooks.concurrency}, local receiver)`);
-    console.log('| measure | value |');
-    console.log('|---|---:|');
-    console.log(`| deliveries/s (burst of ${BURST} events) | ${rate.toFixed(0)} |`);
-    console.log(`| enqueue (commit) → first attempt received, p50 ms (${latencies.length} events) | ${percentile(latencies, 50).toFixed(0)} |`);
-    console.log(`| enqueue (commit) → first attempt received, p99 ms | ${percentile(latencies, 99).toFixed(0)} |`);
-    console.log('Latency is dominated by the poll interval (PDIRECT_WEBHOOK_POLL_MS): on average half of it.');
+    const key = label.toLowerCase();
+    const wake = label === 'SQLite' ? 'separate process: no in-process signal, so the poll' : 'LISTEN/NOTIFY';
+    return [
+      { key: `webhook_burst_per_s_${key}`, figure: `**webhook burst deliveries/s (${label}, ${BURST} events, one \`pdirect worker\`)**`, number: rate, value: rate.toFixed(0), goal: '≥ 2000' },
+      {
+        key: `webhook_commit_to_attempt_p99_ms_${key}`,
+        figure: `commit → first attempt at a separate \`pdirect worker\` (${label}, ${wake}; poll ${config.webhooks.pollIntervalMs} ms), p50 / p99 ms`,
+        number: percentile(latencies, 99),
+        value: `${percentile(latencies, 50).toFixed(0)} / ${percentile(latencies, 99).toFixed(0)}`,
+        goal: '',
+      },
+    ];
   } finally {
     await new Promise((resolve) => (worker.once('exit', resolve), worker.kill('SIGTERM')));
     await new Promise((resolve) => receiver.close(resolve));

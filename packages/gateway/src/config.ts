@@ -91,6 +91,14 @@ export interface Config {
   idempotencyLeaseSeconds: number;
   /** Request body limit in bytes. */
   bodyLimit: number;
+  /** Slow-client bounds and the per-address connection cap: see http/plugins/edge.ts. */
+  edge: EdgeSettings;
+  /** Database timeouts: see storage/database.ts. */
+  database: DatabaseSettings;
+  /** Failed merchant authentications one client address may make per minute (counted in the database, across processes). */
+  authFailuresPerMinute: number;
+  /** Merchant-secret verifications allowed to wait for a free Argon2id slot; beyond it 503 1901. */
+  authQueueLimit: number;
   logLevel: string;
   /** Live network settings, or undefined in sandbox without a base URL (built-in simulator). */
   /** PDIRECT_CARD_NETWORK: which registered card network (connectors/index.ts) moves the money. Default `mpgs`. */
@@ -101,6 +109,26 @@ export interface Config {
   otp: OtpSettings;
   /** PDIRECT_METRICS_TOKEN: in live mode GET /metrics answers loopback callers, or callers with this bearer token. */
   metricsToken: Secret<string> | undefined;
+}
+
+export interface EdgeSettings {
+  /** The whole request (headers and body) must arrive within this; else 408 and the connection is closed. */
+  requestTimeoutMs: number;
+  /** The request headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold (trusted proxies are exempt). */
+  maxConnectionsPerIp: number;
+}
+
+export interface DatabaseSettings {
+  /** Giving up on opening a PostgreSQL connection. */
+  connectTimeoutMs: number;
+  /** One statement (server-side statement_timeout, and client-side for a silent network). */
+  statementTimeoutMs: number;
+  /** A transaction left idle this long is ended by PostgreSQL. */
+  idleInTransactionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +193,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   let mpgs: MpgsSettings | undefined;
   if (mpgsBase) {
     if (!isHttpUrl(mpgsBase)) problems.push('PDIRECT_MPGS_BASE_URL must be an http(s) URL, e.g. https://test-gateway.mastercard.com');
+    // The API password travels as Basic auth: never in clear over a live network.
+    else if (mode === 'live' && !mpgsBase.startsWith('https://')) problems.push('PDIRECT_MPGS_BASE_URL must be https:// in live mode (the API password is sent with every call)');
     if (!mpgsMid) problems.push('PDIRECT_MPGS_MERCHANT_ID is required when PDIRECT_MPGS_BASE_URL is set');
     if (!mpgsPassword) problems.push('PDIRECT_MPGS_API_PASSWORD is required when PDIRECT_MPGS_BASE_URL is set');
     mpgs = {
@@ -204,6 +234,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     idempotencyRetentionHours: integer(read('PDIRECT_IDEMPOTENCY_RETENTION_HOURS'), 24, 'PDIRECT_IDEMPOTENCY_RETENTION_HOURS', 24, 720, problems),
     idempotencyLeaseSeconds: integer(read('PDIRECT_IDEMPOTENCY_LEASE_SECONDS'), 60, 'PDIRECT_IDEMPOTENCY_LEASE_SECONDS', 5, 3600, problems),
     bodyLimit: integer(read('PDIRECT_BODY_LIMIT'), 64 * 1024, 'PDIRECT_BODY_LIMIT', 1024, 10 * 1024 * 1024, problems),
+    edge: edgeSettings(read, problems),
+    database: databaseSettings(read, problems),
+    authFailuresPerMinute: integer(read('PDIRECT_AUTH_FAILURES_PER_MINUTE'), 30, 'PDIRECT_AUTH_FAILURES_PER_MINUTE', 1, 100_000, problems),
+    authQueueLimit: integer(read('PDIRECT_AUTH_QUEUE_LIMIT'), 32, 'PDIRECT_AUTH_QUEUE_LIMIT', 0, 10_000, problems),
     logLevel: oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ?? 'info',
     cardNetwork,
     mpgs,
@@ -214,6 +248,27 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function edgeSettings(read: (name: string) => string | undefined, problems: string[]): EdgeSettings {
+  const requestTimeoutMs = integer(read('PDIRECT_REQUEST_TIMEOUT_MS'), 30_000, 'PDIRECT_REQUEST_TIMEOUT_MS', 100, 600_000, problems);
+  const headersTimeoutMs = integer(read('PDIRECT_HEADERS_TIMEOUT_MS'), Math.min(10_000, requestTimeoutMs), 'PDIRECT_HEADERS_TIMEOUT_MS', 100, 600_000, problems);
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('PDIRECT_HEADERS_TIMEOUT_MS must not exceed PDIRECT_REQUEST_TIMEOUT_MS');
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(read('PDIRECT_KEEPALIVE_TIMEOUT_MS'), 5_000, 'PDIRECT_KEEPALIVE_TIMEOUT_MS', 100, 600_000, problems),
+    maxConnectionsPerIp: integer(read('PDIRECT_MAX_CONNECTIONS_PER_IP'), 256, 'PDIRECT_MAX_CONNECTIONS_PER_IP', 1, 100_000, problems),
+  };
+}
+
+function databaseSettings(read: (name: string) => string | undefined, problems: string[]): DatabaseSettings {
+  const statementTimeoutMs = integer(read('PDIRECT_DB_STATEMENT_TIMEOUT_MS'), 15_000, 'PDIRECT_DB_STATEMENT_TIMEOUT_MS', 100, 600_000, problems);
+  return {
+    connectTimeoutMs: integer(read('PDIRECT_DB_CONNECT_TIMEOUT_MS'), 5_000, 'PDIRECT_DB_CONNECT_TIMEOUT_MS', 100, 120_000, problems),
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs: integer(read('PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'), 60_000, 'PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1_000, 3_600_000, problems),
+  };
 }
 
 /** The Standard Webhooks schedule (5s,5m,30m,2h,5h,10h,10h) unless PDIRECT_WEBHOOK_RETRY_SCHEDULE lists other delays. */

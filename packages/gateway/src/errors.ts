@@ -11,11 +11,16 @@ export const ERROR_CATALOGUE = {
   '1004': { status: 401, title: 'session expired' },
   '1005': { status: 409, title: 'session already used' },
   '1006': { status: 401, title: 'device fingerprint mismatch or missing' },
+  '1007': { status: 429, title: 'too many failed authentications from this address' },
   '1010': { status: 400, title: 'request body invalid' },
   '1011': { status: 404, title: 'not found' },
   '1012': { status: 405, title: 'method not allowed' },
   '1013': { status: 413, title: 'request body too large' },
   '1014': { status: 415, title: 'unsupported content type' },
+  '1015': { status: 408, title: 'request not received in time' },
+  '1016': { status: 414, title: 'request URL too long' },
+  '1017': { status: 431, title: 'request headers too large' },
+  '1018': { status: 403, title: 'HTTPS required' },
   '1101': { status: 400, title: 'amount does not match the session' },
   '1102': { status: 400, title: 'currency does not match the session' },
   '1103': { status: 400, title: 'customer_reference does not match the session' },
@@ -35,6 +40,7 @@ export const ERROR_CATALOGUE = {
   '1705': { status: 401, title: 'dashboard session missing or expired' },
   '1706': { status: 400, title: 'setup link invalid, used or expired' },
   '1900': { status: 500, title: 'internal error' },
+  '1901': { status: 503, title: 'temporarily unavailable' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

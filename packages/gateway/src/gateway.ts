@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './http/app.js';
 import { startPeriodic } from './periodic.js';
+import { startReencryptionJob } from './modules/master-key/background.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { loadOrCreateSandboxMasterKey, parseMasterKey } from './crypto/master-key.js';
@@ -19,6 +20,7 @@ import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
 import { IdempotencyService } from './modules/idempotency/idempotency-service.js';
+import { AuthFailureLimiter } from './modules/keys/auth-failures.js';
 import { MerchantAuthenticator } from './modules/keys/authenticator.js';
 import type { KeyMode } from './modules/keys/key-format.js';
 import { KeyRepository } from './modules/keys/key-repository.js';
@@ -29,7 +31,7 @@ import { createOtpService } from './modules/otp/otp-service.js';
 import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
-import { openStorage } from './storage/database.js';
+import { openStorage, prepareStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
 import type { GatewayServices } from './services.js';
@@ -41,6 +43,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Audit batching; tests may set 0 to write on the next tick. */
   auditFlushIntervalMs?: number;
+  /** The server: when the database is unreachable at boot, keep retrying in the background (503 until ready) instead of exiting. */
+  keepTryingDatabase?: boolean;
   /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
   networks?: NetworkRegistry;
 }
@@ -59,13 +63,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const keys = loadGatewayKeys(config);
-  const storage = openStorage(config.databaseUrl);
-  try {
-    await migrateToLatest(storage);
-  } catch (err) {
-    await storage.close();
-    throw err;
-  }
+  const storage = openStorage(config.databaseUrl, { ...config.database, logger, live: config.mode === 'live' });
+  await prepareStorage(storage, migrateToLatest, logger, { keepTrying: options.keepTryingDatabase ?? false });
   const mode = keyModeOf(config);
   const keyRepository = new KeyRepository(storage.db);
   const authenticator = new MerchantAuthenticator({
@@ -74,9 +73,11 @@ export async function createServices(config: Config, options: ServiceOptions = {
     mode,
     rotationDays: config.keyRotationDays,
     rowTtlMs: config.authCacheSeconds * 1000,
+    maxQueuedVerifications: config.authQueueLimit,
+    failures: new AuthFailureLimiter(storage.db, config.authFailuresPerMinute),
   });
   const keyService = new KeyService({ keys: keyRepository, clock, mode, rotationDays: config.keyRotationDays, authenticator });
-  const auditRepository = new AuditRepository(storage.db);
+  const auditRepository = new AuditRepository(storage.db, keys.auditChain[0]);
   const audit = new AuditLog({ repository: auditRepository, logger, flushIntervalMs: options.auditFlushIntervalMs });
   const merchants = new MerchantService({
     storage,
@@ -130,7 +131,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     sandbox: config.mode === 'sandbox',
   });
-  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode });
+  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode, databaseUrl: config.databaseUrl, merchants });
   return {
     storage,
     clock,
@@ -173,7 +174,7 @@ export async function createGateway(
   config: Config,
   options: ServiceOptions & { extraRoutes?: (app: FastifyInstance, services: GatewayServices) => void } = {},
 ): Promise<Gateway> {
-  const services = await createServices(config, options);
+  const services = await createServices(config, { keepTryingDatabase: true, ...options });
   const app = buildApp(config, services.logger, services, options.extraRoutes ? (a) => options.extraRoutes!(a, services) : undefined);
   const background: Array<{ stop(): Promise<void> }> = [];
   app.addHook('onClose', async () => {
@@ -194,6 +195,7 @@ export async function createGateway(
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
+      background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
       if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;

@@ -137,6 +137,24 @@ Examples:
     .requiredOption('--event <id>', 'event id (evt_...)')
     .addOption(json())
     .action(async (o) => (await import('./commands/webhooks.js')).webhookShowCommand(o));
+  webhook
+    .command('list')
+    .description('endpoint health (circuit breaker, failing since, backlog) and, with --merchant, its events newest first')
+    .option('--merchant <id>', 'merchant id (mch_...)')
+    .option('--limit <n>', 'events to show (1-100)', '20')
+    .option('--type <type>', 'only events of this type')
+    .option('--order <order_id>', 'only events about this order')
+    .addOption(json())
+    .action(async (o) => (await import('./commands/webhooks.js')).webhookListCommand(o));
+  webhook
+    .command('trigger')
+    .description('send a signed test event to an allow-listed URL')
+    .argument('<type>', 'event type, e.g. payment.succeeded')
+    .requiredOption('--url <url>', "where to send it (on the merchant's allow-list)")
+    .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+    .option('--no-wait', 'do not wait for the first attempt')
+    .addOption(json())
+    .action(async (type, o) => (await import('./commands/webhooks.js')).webhookTriggerCommand(type, o));
 
   program
     .command('user')
@@ -150,17 +168,48 @@ Examples:
     .action(async (o) => (await import('./commands/users.js')).userCreateCommand(o));
 
   registerRiskCommands(program);
-  program
+  const audit = program
     .command('audit')
-    .description('find the audit record of a request')
-    .requiredOption('--request-id <id>', 'the request id (req_..., from the X-Request-Id response header)')
+    .description('find the audit record of a request; verify or export the tamper-evident audit chain')
+    .option('--request-id <id>', 'the request id (req_..., from the X-Request-Id response header)')
     .addOption(json())
     .action(async (o) => (await import('./commands/audit.js')).auditCommand(o));
+  audit
+    .command('verify')
+    .description('walk the tamper-evident audit chain and name the first broken link (exit 3 when broken)')
+    .addOption(json())
+    .action(async (_o, command: Command) => (await import('./commands/audit-chain.js')).auditVerifyCommand(command.optsWithGlobals()));
+  audit
+    .command('export')
+    .description('write audit records as JSON lines for a SIEM')
+    .requiredOption('--since <time>', 'ISO-8601 time, or a duration back from now (24h, 7d)')
+    .option('--output <file>', 'write to this file (created 0600) instead of stdout')
+    .action(async (o) => (await import('./commands/audit-chain.js')).auditExportCommand(o));
+
+  const masterKey = program.command('master-key').description('master-key rotation (docs/key-management.md)');
+  masterKey
+    .command('generate')
+    .description('print a fresh PDIRECT_MASTER_KEY entry')
+    .option('--version <n>', 'its version number', '1')
+    .action(async (o) => (await import('./commands/master-key.js')).masterKeyGenerateCommand(o));
+  masterKey
+    .command('rotate')
+    .description('re-encrypt every sealed value under the newest master-key version (resumable; safe with live traffic and several processes)')
+    .option('--batch-size <n>', 'values per transaction', '200')
+    .option('--pause-ms <ms>', 'pause between batches, to leave room for live traffic', '0')
+    .addOption(json())
+    .action(async (o) => (await import('./commands/master-key.js')).masterKeyRotateCommand(o));
+  masterKey
+    .command('status')
+    .description('how many sealed values are not yet under the newest version')
+    .addOption(json())
+    .action(async (o) => (await import('./commands/master-key.js')).masterKeyStatusCommand(o));
 
   program.hook('preAction', (root, action) => {
     let top = action;
     while (top.parent && top.parent !== root) top = top.parent;
-    if (!MAY_CREATE_DATA.has(top.name()) && !root.opts().init) refuseFreshDataDir(io.env);
+    const needsNoData = top.name() === 'master-key' && action.name() === 'generate';
+    if (!MAY_CREATE_DATA.has(top.name()) && !needsNoData && !root.opts().init) refuseFreshDataDir(io.env);
   });
   return program;
 }

@@ -30,6 +30,7 @@ export {
 export { aes256GcmDecryptRaw, aes256GcmEncryptRaw } from './aes-gcm.js';
 export { Keyring, KeyringError, type KeyringFailure, type KeyringKey } from './keyring.js';
 export {
+  auditChainKeys,
   auditHmacKey,
   fernetFor,
   generateMasterKeyEntry,

@@ -16,6 +16,7 @@ export const SUBKEY_LABELS = Object.freeze({
   webhookSecrets: 'pdirect/v1/webhook-secret/fernet',
   auditFingerprint: 'pdirect/v1/audit/body-fingerprint-hmac',
   otp: 'pdirect/v1/otp/hmac',
+  auditChain: 'pdirect/v1/audit/chain-hmac',
 });
 
 function derive(version: MasterKeyVersion, label: string): Buffer {
@@ -61,4 +62,14 @@ export function auditHmacKey(material: MasterKeyMaterial): Buffer {
 /** HMAC key for stored OTP hashes, from the active version (codes outstanding at a rotation must be re-sent). */
 export function otpHmacKey(material: MasterKeyMaterial): Buffer {
   return derive(active(material), SUBKEY_LABELS.otp);
+}
+
+/**
+ * HMAC keys for the audit hash chain, one per master-key version (newest
+ * first). Each record names the version it was chained under, so records
+ * chained before a rotation still verify while that version is configured.
+ */
+export function auditChainKeys(material: MasterKeyMaterial): Array<{ version: number; key: Buffer }> {
+  const newestFirst = [active(material), ...material.versions.filter((v) => v.version !== material.activeVersion)];
+  return newestFirst.map((v) => ({ version: v.version, key: derive(v, SUBKEY_LABELS.auditChain) }));
 }

@@ -6,6 +6,7 @@ import { newId } from '../ids.js';
 import { registerDashboard } from './dashboard/index.js';
 import { registerAudit } from './plugins/audit.js';
 import { registerAuthentication } from './plugins/authentication.js';
+import { edgeServerOptions, registerEdge } from './plugins/edge.js';
 import { registerErrorHandling, registerMethodNotAllowed } from './plugins/errors.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerJsonBody } from './plugins/json-body.js';
@@ -13,6 +14,7 @@ import { errorCodeOf, registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSdkCors } from './plugins/sdk-cors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { checkoutRoutes } from './routes/checkout.js';
 import { hostedCheckoutRoutes } from './routes/hosted-checkout.js';
@@ -48,17 +50,18 @@ class OneLinePerRequest extends LogController {
  * security headers), then thin routes that call the modules.
  */
 export function buildApp(config: Config, logger: Logger, services: GatewayServices, extraRoutes?: (app: FastifyInstance) => void): FastifyInstance {
+  const { httpsTimeouts, ...edge } = edgeServerOptions(config);
   const app = Fastify({
+    ...edge,
     loggerInstance: logger,
     logController: new OneLinePerRequest({ requestIdLogLabel: 'request_id' }),
     genReqId: () => newId('req'),
     bodyLimit: config.bodyLimit,
     // X-Forwarded-For is read only when the socket peer is a configured proxy.
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
-    return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
     ...(config.tls
-      ? { https: { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const } }
+      ? { https: { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile), minVersion: 'TLSv1.2' as const, ...httpsTimeouts } }
       : {}),
   }) as unknown as FastifyInstance;
 
@@ -76,7 +79,9 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   registerMetrics(app, { config, storage: services.storage });
   registerJsonBody(app);
   registerErrorHandling(app);
-  registerSecurityHeaders(app, { hsts: Boolean(config.tls) || config.mode === 'live' });
+  // Before authentication: shutdown, live-transport and connection rules come first.
+  registerEdge(app, config, { ready: () => services.storage.health.migrated });
+  registerSecurityHeaders(app, { tls: Boolean(config.tls) });
   registerAuthentication(app, { merchants: services.authenticator, sessions: services.sessions });
   registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
   // After authentication: a key is scoped to the caller it identifies.
@@ -84,11 +89,12 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   // Before the routes: it learns the SDK-boundary paths as they are declared.
   registerSdkCors(app);
 
-  healthRoutes(app, { storage: services.storage, mode: config.mode });
+  healthRoutes(app, { storage: services.storage, mode: config.mode, clock: services.clock, probeTimeoutMs: config.database.connectTimeoutMs });
   merchantRoutes(app, { merchants: services.merchants });
   sessionRoutes(app, { sessions: services.sessions });
   paymentRoutes(app, { payments: services.payments });
   riskRoutes(app, { risk: services.risk });
+  eventRoutes(app, { webhooks: services.webhooks });
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });

@@ -6,11 +6,29 @@ export interface MigrationReport {
   applied: string[];
 }
 
+/** One advisory lock for every pdirect migration run on a PostgreSQL server. */
+const MIGRATION_LOCK_KEY = 0x70646d67; // 'pdmg'
+
 /**
- * Brings the schema up to date. Safe to run from several processes at once:
- * Kysely's migrator takes a lock (an advisory lock on PostgreSQL).
+ * Brings the schema up to date. Safe to run from several processes at once.
+ * On PostgreSQL the whole run holds a session advisory lock taken before
+ * Kysely's migrator looks at the catalogue: its own lock is taken only after
+ * it has introspected every table, and that scan fails when another process
+ * renames a column at the same moment (two gateways booting on one database).
  */
 export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
+  if (storage.dialect !== 'postgres') return migrateUnlocked(storage);
+  return storage.db.connection().execute(async (lockHolder) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(lockHolder);
+    try {
+      return await migrateUnlocked(storage);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(lockHolder);
+    }
+  });
+}
+
+async function migrateUnlocked(storage: Storage): Promise<MigrationReport> {
   // Kysely looks its bookkeeping tables up across every schema; on PostgreSQL
   // name the one in use, or another schema's tables would be taken for ours.
   const schema =

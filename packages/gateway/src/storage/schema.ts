@@ -56,6 +56,20 @@ export interface AuditLogTable {
   body_fingerprint: string | null;
   /** JSON array of warnings, e.g. a fingerprint mismatch in warn mode. */
   warnings: string;
+  /** Position in the tamper-evident chain (1, 2, …); null only for records written before it existed. */
+  chain_seq: number | null;
+  /** HMAC-SHA256 hex of the previous record's chain_hash and this record (modules/audit/chain.ts). */
+  chain_hash: string | null;
+  /** Master-key version whose derived chain key made chain_hash. */
+  chain_key_version: number | null;
+}
+
+/** The head of the audit chain: one row (`main`), locked by every append. */
+export interface AuditChainTable {
+  id: string;
+  seq: number;
+  hash: string;
+  updated_at: number;
 }
 
 export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
@@ -167,6 +181,8 @@ export interface WebhookEventsTable {
   /** The exact JSON body that is signed and sent. */
   payload: string;
   created_at: number;
+  /** The order the event concerns (from the session or payment), for filtering; null when none. */
+  order_id: string | null;
 }
 
 /** One delivery schedule of an event: the first on enqueue, a fresh one per redelivery. */
@@ -182,6 +198,19 @@ export interface WebhookDeliveriesTable {
   lease_owner: string | null;
   lease_expires_at: number | null;
   created_at: number;
+  updated_at: number;
+  /** The notify URL's origin: the unit of fair scheduling and of the circuit breaker. */
+  endpoint: string | null;
+}
+
+/** Health of one webhook endpoint (a notify-URL origin), with its circuit breaker. */
+export interface WebhookEndpointsTable {
+  endpoint: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  /** Breaker open: nothing is sent before this time, then a single probe. */
+  paused_until: number | null;
+  last_error: string | null;
   updated_at: number;
 }
 
@@ -247,7 +276,7 @@ export interface OtpChallengesTable {
 
 /** A sliding-window rate limit shared by every gateway process (see modules/otp/rate-limiter.ts). */
 export interface OtpRateLimitsTable {
-  /** `verify:<session>`, `issue:<session>` or `destination:<HMAC of the phone or e-mail>`. */
+  /** `verify:<session>`, `issue:<session>`, `destination:<HMAC of the phone or e-mail>` (all merchants) or `destination:<HMAC>:<merchant>` (one merchant's share). */
   bucket: string;
   /** JSON array of the millisecond times of the hits inside the window. */
   hits: string;
@@ -265,6 +294,19 @@ export interface OtpOutboxTable {
   created_at: number;
   /** The code's expiry: the row is swept after it. */
   expires_at: number;
+}
+
+/** Failed merchant authentications per client address and minute (0008). */
+export interface AuthFailuresTable {
+  client_ip: string;
+  window_start: number;
+  failures: number;
+}
+
+/** One row /readyz rewrites to prove the database accepts writes (0008). */
+export interface StorageProbeTable {
+  id: number;
+  touched_at: number;
 }
 
 export type DashboardRole = 'owner' | 'developer' | 'viewer';
@@ -327,6 +369,7 @@ export interface Database {
   merchant_keys: MerchantKeysTable;
   webhook_secrets: WebhookSecretsTable;
   audit_log: AuditLogTable;
+  audit_chain: AuditChainTable;
   idempotency_keys: IdempotencyKeysTable;
   checkout_sessions: CheckoutSessionsTable;
   payments: PaymentsTable;
@@ -336,9 +379,12 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
   otp_challenges: OtpChallengesTable;
   otp_rate_limits: OtpRateLimitsTable;
   otp_outbox: OtpOutboxTable;
+  auth_failures: AuthFailuresTable;
+  storage_probe: StorageProbeTable;
   dashboard_users: DashboardUsersTable;
   dashboard_setup_links: DashboardSetupLinksTable;
   dashboard_recovery_codes: DashboardRecoveryCodesTable;

@@ -127,12 +127,13 @@ describe('the sandbox outbox endpoint exists only in sandbox mode', () => {
   it('live: no such route at all (404 for every method), and no outbox behind it', async () => {
     expect(live.services.otp.outbox).toBeUndefined();
     for (const method of ['GET', 'POST'] as const) {
-      const res = await live.app.inject({ method, url: `/v1/_sandbox/otp-outbox?session_id=${sessionId}`, headers: { authorization: 'Bearer pd_live_sk_x' } });
+      // As the trusted TLS proxy sends it: live mode answers no one else.
+      const res = await live.app.inject({ method, url: `/v1/_sandbox/otp-outbox?session_id=${sessionId}`, remoteAddress: '10.0.0.1', headers: { authorization: 'Bearer pd_live_sk_x', 'x-forwarded-proto': 'https' } });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.error_code).toBe('1011');
     }
     // The OTP routes themselves are there.
-    expect((await live.app.inject({ method: 'POST', url: '/v1/otp/send' })).statusCode).toBe(401);
+    expect((await live.app.inject({ method: 'POST', url: '/v1/otp/send', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-proto': 'https' } })).statusCode).toBe(401);
   });
 });
 

@@ -91,6 +91,32 @@ describe.each(testDatabases())('webhook CLI ($name)', (factory) => {
     expect(after.stdout.match(/410/g)).toHaveLength(2);
   });
 
+  it('webhook list shows an unreachable endpoint as failing, then paused, with its backlog; trigger sends a test event to an allowed URL only', async () => {
+    const shop = (await gw.services.merchants.create({ name: 'CLI List Shop', redirectHosts: ['127.0.0.1'] })).merchant.id;
+    const down = 'http://127.0.0.1:1/hooks';
+    for (let i = 0; i < 3; i++) {
+      await gw.services.storage.db.transaction().execute((trx) => enqueueWebhookEvent(trx, { merchantId: shop, type: 'payment.succeeded', notifyUrl: down, data: { object: { order_id: `o-${i}` } }, at: gw.clock.now() }));
+    }
+    await gw.services.webhooks.worker.runDue();
+    const failing = await runCli(['webhook', 'list', '--json'], env);
+    expect(failing.code).toBe(0);
+    expect(failing.json.endpoints).toContainEqual(expect.objectContaining({ endpoint: 'http://127.0.0.1:1', state: 'failing', backlog: 3, consecutive_failures: 3, last_error: 'connection_refused' }));
+    const text = await runCli(['webhook', 'list', '--merchant', shop], env);
+    expect(text.stdout).toMatch(/http:\/\/127\.0\.0\.1:1\s+failing\s+backlog 3/);
+    expect(text.stdout.match(/payment\.succeeded/g)).toHaveLength(3);
+
+    const refused = await runCli(['webhook', 'trigger', 'payment.succeeded', '--url', 'https://elsewhere.example/hooks', '--merchant', shop, '--no-wait'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('allow-list');
+    const sent = await runCli(['webhook', 'trigger', 'refund.succeeded', '--url', rx.url, '--merchant', shop, '--no-wait', '--json'], env);
+    expect(sent.code).toBe(0);
+    expect(sent.json).toMatchObject({ type: 'refund.succeeded', attempted: false });
+    gw.clock.set(Date.now() + 1000);
+    await gw.services.webhooks.worker.runDue();
+    const [receipt] = rx.forId(sent.json.event_id);
+    expect(JSON.parse(receipt!.body)).toMatchObject({ type: 'refund.succeeded', data: { test: true } });
+  });
+
   it.each([
     [['webhook', 'redeliver', '--event', 'evt_nosucheventxxxxxxxxx'], 'no event'],
     [['webhook', 'redeliver', '--event', 'pay_123'], 'event:'],

@@ -45,6 +45,13 @@ describe.each(testDatabases())('webhook SSRF rule in live mode ($name)', (factor
     [`https://[::ffff:127.0.0.1]:PORT/hooks`, 'ssrf_refused'],
     [`https://169.254.169.254/latest/meta-data`, 'ssrf_refused'],
     [`https://10.0.0.1/hooks`, 'ssrf_refused'],
+    // IPv4-compatible IPv6 (::/96): loopback and private addresses in disguise.
+    [`https://[::7f00:1]:PORT/hooks`, 'ssrf_refused'],
+    [`https://[::a00:1]/hooks`, 'ssrf_refused'],
+    [`https://[::808:808]/hooks`, 'ssrf_refused'],
+    [`https://[64:ff9b:1::a00:1]/hooks`, 'ssrf_refused'],
+    [`https://[2001:db8::1]/hooks`, 'ssrf_refused'],
+    [`https://[100::1]/hooks`, 'ssrf_refused'],
     [`http://127.0.0.1:PORT/hooks`, 'insecure_url'],
   ])('%s is refused (%s), recorded as a failed attempt, never contacted', async (template, error) => {
     const url = template.replace('PORT', String(port));

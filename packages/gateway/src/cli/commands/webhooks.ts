@@ -72,3 +72,71 @@ export async function webhookShowCommand(options: { event: string; json?: boolea
     }
   });
 }
+
+/**
+ * `pdirect webhook list`: every endpoint with a backlog or failures (its
+ * circuit breaker, failing since, backlog), and with --merchant that
+ * merchant's events, newest first.
+ */
+export async function webhookListCommand(options: { merchant?: string; limit?: string; type?: string; order?: string; json?: boolean }): Promise<void> {
+  const limit = options.limit === undefined ? 20 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new ApiError('1010', 'limit: from 1 to 100');
+  await withServices(async ({ webhooks, clock }) => {
+    const endpoints = await webhooks.endpointHealth();
+    const events = options.merchant ? await webhooks.listEvents(options.merchant, { limit, type: options.type, orderId: options.order }) : undefined;
+    const now = clock.now();
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const endpointRows = endpoints.map((e) => ({
+      endpoint: e.endpoint,
+      state: e.pausedUntil !== null && e.pausedUntil > now ? 'paused' : e.consecutiveFailures > 0 ? 'failing' : 'ok',
+      backlog: e.backlog,
+      in_flight: e.inFlight,
+      consecutive_failures: e.consecutiveFailures,
+      failing_since: iso(e.failingSince),
+      paused_until: iso(e.pausedUntil),
+      last_error: e.lastError,
+    }));
+    if (options.json) return printResult({ endpoints: endpointRows, ...(events ? { events: events.data, has_more: events.has_more } : {}) }, true);
+    out(endpointRows.length === 0 ? 'endpoints: no backlog, no failures\n' : 'endpoints:\n');
+    for (const e of endpointRows) {
+      out(
+        `  ${e.endpoint}  ${e.state.padEnd(7)} backlog ${e.backlog} (in flight ${e.in_flight})${e.failing_since ? `  failing since ${e.failing_since}, ${e.consecutive_failures} in a row, last ${e.last_error}` : ''}${e.state === 'paused' ? `  paused until ${e.paused_until}` : ''}\n`,
+      );
+    }
+    if (events) {
+      out(events.data.length === 0 ? 'events: none\n' : 'events (newest first):\n');
+      for (const e of events.data) out(`  ${e.id}  ${e.created_at}  ${e.type.padEnd(18)} ${e.order_id ?? '-'}\n`);
+      if (events.has_more) note(`more: GET /v1/events?starting_after=${events.data.at(-1)!.id}`);
+    }
+  });
+}
+
+/**
+ * `pdirect webhook trigger TYPE --url URL --merchant ID`: a signed test event
+ * through the outbox (the URL must be on the merchant's allow-list). The
+ * running gateway's worker (or `pdirect worker`) sends it; this waits a few
+ * seconds for the first attempt and prints it.
+ */
+export async function webhookTriggerCommand(type: string, options: { url: string; merchant: string; wait?: boolean; json?: boolean }): Promise<void> {
+  await withServices(async ({ webhooks }) => {
+    let view = await webhooks.sendTestEvent(options.merchant, { type, url: options.url });
+    for (let i = 0; options.wait !== false && view.attempts.length === 0 && i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      view = await webhooks.describeEvent(view.id);
+    }
+    const first = view.attempts[0];
+    printResult(
+      {
+        event_id: view.id,
+        type: view.type,
+        url: view.notify_url,
+        attempted: Boolean(first),
+        outcome: first?.outcome ?? null,
+        response_status: first?.response_status ?? null,
+        error: first?.error ?? null,
+      },
+      Boolean(options.json),
+    );
+    if (!first && !options.json) note('not attempted yet: is a gateway (`pdirect serve`) or `pdirect worker` running on this database? See `pdirect webhook show --event ID`.');
+  });
+}

@@ -14,6 +14,7 @@
  * session's aes256Key).
  */
 import type { Logger } from 'pino';
+import { Pool } from 'undici';
 import type { Secret } from '../../crypto/secret.js';
 import { MpgsError, MpgsTransportError, isOutcomeUnknown } from './errors.js';
 import type { WireError } from './wire.js';
@@ -32,7 +33,12 @@ export interface MpgsClientOptions {
   timeoutMs: number;
   /** Total attempts for a retryable request, first one included. */
   maxAttempts: number;
-  fetch: FetchLike;
+  /**
+   * A fetch to use instead of the pooled transport (tests script answers
+   * with one). Without it, calls go through one keep-alive undici Pool per
+   * card-network origin, shared by every client in the process.
+   */
+  fetch?: FetchLike;
   sleep: Sleep;
   logger: MpgsLogger;
   backoffMs?: (retry: number) => number;
@@ -119,10 +125,57 @@ function wireErrorOf(json: unknown): WireError | null {
 }
 
 function networkDetail(error: unknown): string {
+  // undici's own calls put the code on the error; fetch wraps it in a TypeError's cause.
+  if (isObject(error) && typeof (error as { code?: unknown }).code === 'string') return (error as { code: string }).code;
   const cause = isObject(error) && 'cause' in error ? (error as { cause?: unknown }).cause : undefined;
   const code = isObject(cause) && typeof cause.code === 'string' ? cause.code : undefined;
   if (code) return code;
   return error instanceof Error ? error.message : 'request failed';
+}
+
+/** Connections per card-network origin: enough for the gateway's concurrency; idle ones close after keepAliveTimeout. */
+const POOL_CONNECTIONS = 64;
+/** Origins kept pooled at once (a process talks to one or two; tests start many simulators). */
+const MAX_POOLS = 32;
+const pools = new Map<string, Pool>();
+
+/**
+ * One keep-alive pool per origin. No pipelining: a PAY can take seconds at
+ * the issuer, and a pipelined read queued behind it on the same connection
+ * would wait for it (head-of-line); reused connections already remove the
+ * connect and TLS handshake that dominated per-call cost.
+ */
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: POOL_CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    pools.set(origin, pool);
+    if (pools.size > MAX_POOLS) {
+      const [oldest, evicted] = pools.entries().next().value!;
+      pools.delete(oldest);
+      void evicted.close().catch(() => undefined);
+    }
+  }
+  return pool;
+}
+
+/** Closes every pooled connection (graceful shutdown, tests). */
+export async function closeMpgsPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(all.map((p) => p.close()));
+}
+
+async function pooledCall(url: string, init: { method: HttpMethod; headers: Record<string, string>; body?: string; signal: AbortSignal }): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  const response = await poolFor(target.origin).request({
+    path: `${target.pathname}${target.search}`,
+    method: init.method,
+    headers: init.headers,
+    body: init.body,
+    signal: init.signal,
+  });
+  return { status: response.statusCode, text: await response.body.text() };
 }
 
 function isTimeout(error: unknown): boolean {
@@ -137,7 +190,7 @@ export class MpgsClient {
   readonly maxAttempts: number;
   readonly sleep: Sleep;
   readonly #apiPassword: Secret<string>;
-  readonly #fetch: FetchLike;
+  readonly #fetch: FetchLike | undefined;
   readonly #logger: MpgsLogger;
   readonly #backoffMs: (retry: number) => number;
 
@@ -217,14 +270,14 @@ export class MpgsClient {
     let status: number;
     let text: string;
     try {
-      const response = await this.#fetch(this.url(request.path, request.scope), {
-        method: request.method,
-        headers,
-        ...(body !== undefined && { body }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
+      const signal = AbortSignal.timeout(timeoutMs);
+      if (this.#fetch) {
+        const response = await this.#fetch(this.url(request.path, request.scope), { method: request.method, headers, ...(body !== undefined && { body }), signal });
+        status = response.status;
+        text = await response.text();
+      } else {
+        ({ status, text } = await pooledCall(this.url(request.path, request.scope), { method: request.method, headers, body, signal }));
+      }
     } catch (error) {
       if (isTimeout(error)) {
         log({ failure: 'timeout', timeoutMs }, 'mpgs call timed out', 'warn');

@@ -83,7 +83,7 @@ function connectorLogger(deps: MpgsDeps): MpgsLogger {
 export function createMpgsClient(config: MpgsConfig, deps: MpgsDeps = {}, logger = connectorLogger(deps)): MpgsClient {
   return new MpgsClient({
     ...resolveMpgsConfig(config),
-    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: deps.fetch, // undefined: the pooled keep-alive transport (client.ts)
     sleep: deps.sleep ?? realSleep,
     logger,
     backoffMs: deps.backoffMs ?? defaultBackoffMs,

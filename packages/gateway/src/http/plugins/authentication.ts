@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../../errors.js';
 import type { CredentialType } from '../../modules/audit/audit-repository.js';
+import { IDEMPOTENT_METHODS } from '../../modules/idempotency/idempotency-request.js';
 import type { MerchantAuthenticator } from '../../modules/keys/authenticator.js';
 import { parseMerchantSecret, bearerToken } from '../../modules/keys/key-format.js';
 import type { CheckoutSession } from '../../modules/sessions/session-repository.js';
@@ -20,6 +22,12 @@ declare module 'fastify' {
     sdkSession?: { sessionId: string; merchantId: string };
     /** The SDK caller's checkout session, as read while authenticating. */
     checkoutSession?: CheckoutSession;
+    /**
+     * A spent session's refusal (1005) held back for a request that carries an
+     * Idempotency-Key: the idempotency layer answers with the stored response
+     * of that very request if there is one, and raises this otherwise.
+     */
+    deferredRefusal?: ApiError;
     /** For the audit record: the credential presented, even when it failed. */
     credential?: { type: CredentialType; id: string | null; merchantId: string | null };
     auditWarnings: string[];
@@ -36,6 +44,7 @@ export function registerAuthentication(app: FastifyInstance, deps: { merchants: 
   app.decorateRequest('sdkSession', undefined);
   app.decorateRequest('checkoutSession', undefined);
   app.decorateRequest('credential', undefined);
+  app.decorateRequest('deferredRefusal', undefined);
   app.decorateRequest('auditWarnings', null as unknown as string[]);
 
   app.addHook('onRequest', async (request, reply) => {
@@ -54,13 +63,30 @@ export function registerAuthentication(app: FastifyInstance, deps: { merchants: 
       const session = await deps.sessions.sessionForToken(request.headers.authorization);
       // From here on a refusal (expired, used, other device) is recorded against the session it concerns.
       request.credential = { type: 'session_token', id: session.id, merchantId: session.merchant_id };
-      const fingerprint = request.headers['x-device-fingerprint'];
-      const caller = await deps.sessions.admitSdk(session, Array.isArray(fingerprint) ? fingerprint[0] : fingerprint);
+      const header = request.headers['x-device-fingerprint'];
+      const fingerprint = Array.isArray(header) ? header[0] : header;
+      let caller;
+      try {
+        caller = await deps.sessions.admitSdk(session, fingerprint);
+      } catch (err) {
+        // An SDK retry of a collect that succeeded finds the session spent: its stored answer is
+        // replayed (by the idempotency layer) rather than refused — only to the device that made it.
+        if (!(err instanceof ApiError && err.code === '1005' && mayReplay(request, session.device_fingerprint, fingerprint))) throw err;
+        request.deferredRefusal = err;
+        request.sdkSession = { sessionId: session.id, merchantId: session.merchant_id };
+        return;
+      }
       request.auditWarnings.push(...caller.warnings);
       request.sdkSession = { sessionId: caller.session.id, merchantId: caller.session.merchant_id };
       request.checkoutSession = caller.session;
     }
   });
+}
+
+function mayReplay(request: FastifyRequest, lockedFingerprint: string | null, presented: string | undefined): boolean {
+  if (!IDEMPOTENT_METHODS.has(request.method) || request.routeOptions.config.idempotency === false) return false;
+  if (request.headers['idempotency-key'] === undefined) return false;
+  return lockedFingerprint === null || lockedFingerprint === presented?.trim().toLowerCase();
 }
 
 function claimedKeyId(request: FastifyRequest): string | null {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, invalidFields, type ErrorCode } from '../../errors.js';
+import { unavailableReason } from '../../storage/database.js';
 import { fieldErrors, type ValidationIssue } from '../validation/field-errors.js';
 
 declare module 'fastify' {
@@ -50,9 +51,17 @@ function fromFastifyError(error: FastifyError): ApiError | undefined {
   return undefined;
 }
 
+/** The database cannot serve right now (unreachable, timed out, busy, disk full): 503 with Retry-After, not a 500. */
+function unavailable(error: unknown): ApiError | undefined {
+  const reason = unavailableReason(error);
+  if (!reason) return undefined;
+  const what = reason === 'disk_full' ? 'storage is full' : 'the database is not reachable in time';
+  return new ApiError('1901', `temporarily unavailable (${what}); retry shortly`, { 'Retry-After': '2' });
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = error instanceof ApiError ? error : fromFastifyError(error);
+    const apiError = error instanceof ApiError ? error : (fromFastifyError(error) ?? unavailable(error));
     if (apiError) {
       if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
       return sendError(request, reply, apiError);

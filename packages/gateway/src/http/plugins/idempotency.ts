@@ -45,17 +45,24 @@ export function registerIdempotency(app: FastifyInstance, deps: { idempotency: I
     if (header === undefined) return;
     const scope = idempotencyScope({ sessionId: request.sdkSession?.sessionId, merchantId: request.merchant?.merchantId });
     if (!scope) return;
-    if (!isValidIdempotencyKey(header)) throw new ApiError('1010', 'Idempotency-Key header must be 1 to 255 printable ASCII characters');
+    if (!isValidIdempotencyKey(header)) throw request.deferredRefusal ?? new ApiError('1010', 'Idempotency-Key header must be 1 to 255 printable ASCII characters');
 
     const path = request.url.split('?')[0] ?? request.url;
-    const outcome = await deps.idempotency.begin({
+    const idempotent = {
       scope,
       key: header,
       requestId: request.id,
       method: request.method,
       path,
       fingerprint: requestFingerprint({ method: request.method, url: request.url, rawBody: request.rawBody }),
-    });
+    };
+    if (request.deferredRefusal) {
+      // The caller may no longer act (a spent session): only the stored answer to this same request is given back.
+      const stored = await deps.idempotency.storedResponse(idempotent);
+      if (stored) return replay(reply, stored);
+      throw request.deferredRefusal;
+    }
+    const outcome = await deps.idempotency.begin(idempotent);
     switch (outcome.kind) {
       case 'claimed':
         request.idempotencyClaim = outcome.claim;

@@ -4,70 +4,108 @@ import type { AuditRecord, AuditRepository } from './audit-repository.js';
 export interface AuditLogOptions {
   repository: AuditRepository;
   logger: Logger;
-  /** Flush when this many records are waiting... */
+  /** At most this many records per transaction. */
   maxBatch?: number;
-  /** ...or this long after the first one arrived. */
+  /** Attempts per batch before its requests are answered 503 instead (the first is immediate). */
+  retryDelaysMs?: number[];
+  /** Kept for compatibility with callers that tuned the old timer-based writer; group commit needs no timer. */
   flushIntervalMs?: number;
 }
 
+interface Waiting {
+  record: AuditRecord;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /**
- * Batched audit writer: requests enqueue their record and never wait on the
- * database; a batch is written every `flushIntervalMs` or `maxBatch` records.
- * `close()` (called on graceful shutdown, SIGTERM) writes whatever is left, so
- * no record is lost. A failed batch is kept and retried with the next one.
+ * Group commit for the audit log. A request's record is appended before its
+ * answer leaves (the HTTP layer awaits `append` in onSend), so an answered
+ * request always has its record, even if the process is killed the next
+ * instant. Throughput stays because records are not written one by one:
+ * while one batch's transaction runs, the records of every request finishing
+ * meanwhile queue up and go together in the next transaction — under load a
+ * batch holds as many records as requests finished during one commit.
+ *
+ * A batch that cannot be written is retried briefly; if it still fails, its
+ * requests are told so (append rejects) and answer 503, never silently
+ * unrecorded.
  */
 export class AuditLog {
   readonly #repo: AuditRepository;
   readonly #logger: Logger;
   readonly #maxBatch: number;
-  readonly #interval: number;
-  #queue: AuditRecord[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
+  readonly #retryDelays: number[];
+  #queue: Waiting[] = [];
+  #draining: Promise<void> | undefined;
 
   constructor(options: AuditLogOptions) {
     this.#repo = options.repository;
     this.#logger = options.logger;
-    this.#maxBatch = options.maxBatch ?? 200;
-    this.#interval = options.flushIntervalMs ?? 200;
+    this.#maxBatch = options.maxBatch ?? 500;
+    this.#retryDelays = options.retryDelaysMs ?? [20, 100, 400];
   }
 
-  record(entry: AuditRecord): void {
-    this.#queue.push(entry);
-    if (this.#queue.length >= this.#maxBatch) void this.flush();
-    else this.#timer ??= setTimeout(() => void this.flush(), this.#interval).unref();
+  /** Resolves once the record is committed; rejects if it could not be written. */
+  append(record: AuditRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ record, resolve, reject });
+      this.#kick();
+    });
+  }
+
+  #kick(): void {
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined;
+      // A record queued after the last batch was taken starts the next drain.
+      if (this.#queue.length > 0) this.#kick();
+    });
+  }
+
+  /** Fire-and-forget form (for callers that cannot wait): a failure is logged with the request id. */
+  record(record: AuditRecord): void {
+    this.append(record).catch((err) => this.#logger.error({ err, request_id: record.requestId }, 'audit record could not be written'));
   }
 
   get pending(): number {
     return this.#queue.length;
   }
 
-  /** Writes everything queued so far; resolves when it is in the database. */
-  flush(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#flushing = this.#flushing.then(async () => {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#maxBatch);
-        try {
-          await this.#repo.insertMany(batch);
-        } catch (err) {
-          this.#queue.unshift(...batch);
-          this.#logger.error({ err, records: batch.length }, 'audit batch write failed; will retry');
-          this.#timer ??= setTimeout(() => void this.flush(), this.#interval * 5).unref();
-          return;
-        }
-      }
-    });
-    return this.#flushing;
+  /** Resolves when everything appended so far has been written (or has failed). */
+  async flush(): Promise<void> {
+    while (this.#draining) await this.#draining;
   }
 
   async close(): Promise<void> {
     await this.flush();
-    if (this.#queue.length > 0) {
-      // Last attempt failed too: leave the records in the log rather than lose them silently.
-      this.#logger.error({ lost: this.#queue.map((r) => r.requestId) }, 'audit records could not be written at shutdown');
+  }
+
+  async #drain(): Promise<void> {
+    // Let the requests finishing in this same turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      try {
+        await this.#write(batch.map((w) => w.record));
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        this.#logger.error({ err, records: batch.length, request_ids: batch.map((w) => w.record.requestId) }, 'audit batch could not be written; its requests answer 503');
+        for (const w of batch) w.reject(err);
+      }
     }
-    clearTimeout(this.#timer);
+  }
+
+  async #write(records: AuditRecord[]): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.#repo.insertMany(records);
+        return;
+      } catch (err) {
+        const delay = this.#retryDelays[attempt];
+        if (delay === undefined) throw err;
+        this.#logger.warn({ err, records: records.length, attempt: attempt + 1 }, 'audit batch write failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 }

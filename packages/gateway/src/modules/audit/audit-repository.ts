@@ -1,7 +1,15 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuditLogTable, Database } from '../../storage/schema.js';
+import { type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
 
-export type CredentialType = 'merchant_key' | 'session_token' | 'dashboard_user';
+/** `public`: an unauthenticated route that can move money (the 3-D Secure return), recorded all the same. */
+export type CredentialType = 'merchant_key' | 'session_token' | 'dashboard_user' | 'public';
+
+/** The key new records are chained under: the active master-key version's. */
+export interface ChainKey {
+  version: number;
+  key: Buffer;
+}
 
 /** One audit record (shared/SPEC.md §5). Never holds a body, secret, token or OTP. */
 export interface AuditRecord {
@@ -22,7 +30,7 @@ export interface AuditRecord {
   warnings: string[];
 }
 
-function toRow(r: AuditRecord): Insertable<AuditLogTable> {
+function toRow(r: AuditRecord): ChainedFields {
   return {
     request_id: r.requestId,
     at: r.at,
@@ -58,6 +66,8 @@ function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
   };
 }
 
+export type StoredAuditRecord = Selectable<AuditLogTable>;
+
 /** `path` contains `text` literally (LIKE wildcards escaped; the same SQL on SQLite and PostgreSQL). */
 function pathContains(text: string) {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -65,11 +75,64 @@ function pathContains(text: string) {
 }
 
 export class AuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly chainKey?: ChainKey,
+  ) {}
 
+  /**
+   * Appends the records to the chain in one short transaction. Its first
+   * statement touches the chain head row, which takes that row's lock on
+   * PostgreSQL (and the write lock on SQLite): appends from every process
+   * queue there, each then reads the head as the previous one committed it.
+   */
   async insertMany(records: AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.db.insertInto('audit_log').values(records.map(toRow)).execute();
+    const chainKey = this.chainKey;
+    if (!chainKey) throw new Error('audit repository has no chain key: it can read, not append');
+    await this.db.transaction().execute(async (trx) => {
+      // Takes the head row's lock and reads it as the previous append committed it, in one statement.
+      const head = await trx
+        .updateTable('audit_chain')
+        .set({ updated_at: records[records.length - 1]!.at })
+        .where('id', '=', 'main')
+        .returning(['seq', 'hash'])
+        .executeTakeFirst();
+      if (!head) throw new Error('audit chain head row is missing (run pdirect migrate)');
+      let seq = Number(head.seq);
+      let hash = head.hash;
+      const rows = records.map((record) => {
+        const row = toRow(record);
+        seq += 1;
+        hash = chainHash(chainKey.key, hash, seq, row);
+        return { ...row, chain_seq: seq, chain_hash: hash, chain_key_version: chainKey.version };
+      });
+      await trx.insertInto('audit_log').values(rows).execute();
+      await trx.updateTable('audit_chain').set({ seq, hash }).where('id', '=', 'main').execute();
+    });
+  }
+
+  /** The chain head: the last appended record's place and hash. */
+  async head(): Promise<{ seq: number; hash: string }> {
+    const row = await this.db.selectFrom('audit_chain').select(['seq', 'hash']).where('id', '=', 'main').executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Chained records with chain_seq > afterSeq, in chain order. */
+  async chainPage(afterSeq: number, limit: number): Promise<StoredAuditRecord[]> {
+    return this.db.selectFrom('audit_log').selectAll().where('chain_seq', '>', afterSeq).orderBy('chain_seq').limit(limit).execute();
+  }
+
+  /** Records written after the chain began yet carrying no place in it (inserted behind the gateway's back). */
+  async unchainedAfterChainStart(): Promise<StoredAuditRecord | undefined> {
+    const first = await this.db.selectFrom('audit_log').select('id').where('chain_seq', 'is not', null).orderBy('id').limit(1).executeTakeFirst();
+    if (!first) return undefined;
+    return this.db.selectFrom('audit_log').selectAll().where('chain_seq', 'is', null).where('id', '>', first.id).orderBy('id').limit(1).executeTakeFirst();
+  }
+
+  /** Records at or after `since` (ms), in write order, for export; keyset-paged on the row id. */
+  async pageSince(since: number, afterId: number, limit: number): Promise<StoredAuditRecord[]> {
+    return this.db.selectFrom('audit_log').selectAll().where('at', '>=', since).where('id', '>', afterId).orderBy('id').limit(limit).execute();
   }
 
   async findByRequestId(requestId: string): Promise<AuditRecord[]> {

@@ -102,6 +102,18 @@ export class IdempotencyService {
     return { kind: 'in_flight' };
   }
 
+  /**
+   * The stored answer to exactly this request (same scope, key and request
+   * fingerprint), without claiming anything: for callers that may no longer
+   * act but may be told again what they were told (a spent session's retry).
+   */
+  async storedResponse(request: IdempotentRequest): Promise<StoredResponse | undefined> {
+    const row = await this.#repo.find(request.scope, request.key);
+    if (!row || isStale(row, this.#clock.now())) return undefined;
+    const outcome = this.#judgeRepeat(request, row);
+    return outcome.kind === 'replay' ? outcome.response : undefined;
+  }
+
   /** Stores the final response for replay. A lost claim (taken over after a lapsed lease) is logged, not thrown. */
   async complete(claim: IdempotencyClaim, response: StoredResponse): Promise<void> {
     this.#stopHeartbeat(claim);

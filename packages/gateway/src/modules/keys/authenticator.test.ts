@@ -112,4 +112,51 @@ describe('MerchantAuthenticator', () => {
     expect(await Promise.all(attempts)).toEqual(Array(10).fill('1002'));
     expect(peak).toBe(2);
   });
+
+  it('spends the same Argon2id work on a revoked or expired key with its right secret as on a wrong one (no timing tell)', async () => {
+    const { keyId, merchantSecret } = await keys.issue('mch_test');
+    const good = `Bearer ${merchantSecret.reveal()}`;
+    await auth.authenticate(good, '127.0.0.1'); // now cached as verified
+    // Revoked by another process: this one sees the row change only after its TTL, the verified cache still holds.
+    await storage.db.updateTable('merchant_keys').set({ revoked_at: clock.now() }).where('key_id', '=', keyId).execute();
+    clock.advance(6_000);
+    const before = { ...calls };
+    expect(await codeOf(auth.authenticate(good, '127.0.0.1'))).toBe('1002');
+    expect(calls.dummy + calls.verify - before.dummy - before.verify).toBe(1);
+    expect(calls.dummy - before.dummy).toBe(1);
+
+    const other = await keys.issue('mch_test');
+    await auth.authenticate(`Bearer ${other.merchantSecret.reveal()}`, '127.0.0.1');
+    await storage.db.updateTable('merchant_keys').set({ expires_at: clock.now() + 1_000 }).where('key_id', '=', other.keyId).execute();
+    clock.advance(6_000);
+    const mid = calls.dummy;
+    expect(await codeOf(auth.authenticate(`Bearer ${other.merchantSecret.reveal()}`, '127.0.0.1'))).toBe('1002');
+    expect(calls.dummy - mid).toBe(1);
+  });
+
+  it('sheds verifications beyond the queue bound with 503 1901 and Retry-After', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bounded = new MerchantAuthenticator({
+      keys: new KeyRepository(storage.db),
+      clock,
+      mode: 'test',
+      rotationDays: 90,
+      rowTtlMs: 5_000,
+      maxConcurrentVerifications: 2,
+      maxQueuedVerifications: 3,
+      verifier: { verify: async () => false, verifyDummy: () => gate },
+    });
+    const outcomes = Array.from({ length: 9 }, (_, i) =>
+      bounded.authenticate(`Bearer pd_test_sk_${'c'.repeat(15)}${'abcdefghij'[i]}_${'A'.repeat(43)}`, '::1').then(
+        () => 'ok',
+        (err: ApiError) => `${err.code}:${err.headers['Retry-After'] ?? ''}`,
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    const codes = await Promise.all(outcomes);
+    expect(codes.filter((c) => c === '1901:1')).toHaveLength(4);
+    expect(codes.filter((c) => c === '1002:')).toHaveLength(5);
+  });
 });

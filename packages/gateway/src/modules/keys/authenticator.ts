@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
@@ -8,6 +9,7 @@ import { ApiError } from '../../errors.js';
 import { bearerToken, type KeyMode, parseMerchantSecret } from './key-format.js';
 import { type Cidr, ipAllowed, parseCidr } from './ip-allowlist.js';
 import { keyIsActive, type KeyRepository, type MerchantKey } from './key-repository.js';
+import type { AuthFailureLimiter } from './auth-failures.js';
 
 export interface AuthenticatedMerchant {
   keyId: string;
@@ -30,6 +32,10 @@ export interface AuthenticatorOptions {
   maxEntries?: number;
   /** Concurrent Argon2id verifications; the rest wait, so wrong-secret floods cannot starve the CPU. */
   maxConcurrentVerifications?: number;
+  /** Verifications allowed to wait for a slot; beyond this the request is shed with 503 1901 and Retry-After. */
+  maxQueuedVerifications?: number;
+  /** Per-address limit on failed authentications, shared across processes; none when absent. */
+  failures?: AuthFailureLimiter | undefined;
   /** The Argon2id check (replaceable so tests can count how often it runs). */
   verifier?: { verify(phc: string, token: string): Promise<boolean>; verifyDummy(token: string): Promise<unknown> };
 }
@@ -41,11 +47,18 @@ export interface AuthenticatorOptions {
  * HMAC of the whole presented token, so a different (wrong) secret can never
  * hit the cache. Revocation and expiry are evaluated on every request against
  * the row, which is re-read at most `rowTtlMs` after another process changed
- * it and at once after `invalidate` in this one. An unknown key id is
- * verified against a dummy hash, so it costs the same as a wrong secret.
+ * it and at once after `invalidate` in this one. An unknown key id — and a
+ * revoked, expired or other-mode key, even with its right secret — is
+ * verified against a dummy hash, so it costs the same as a wrong secret: the
+ * answer's timing never tells whether a leaked old secret was genuine.
+ *
+ * Argon2id work is bounded twice: at most `maxConcurrentVerifications` run
+ * and `maxQueuedVerifications` wait (the rest are shed at once with 503 1901),
+ * and a client address with too many failed authentications in the current
+ * minute is refused (429 1007) before any verification, across processes.
  */
 export class MerchantAuthenticator {
-  readonly #opts: Required<AuthenticatorOptions>;
+  readonly #opts: Required<Omit<AuthenticatorOptions, 'failures'>> & Pick<AuthenticatorOptions, 'failures'>;
   readonly #cacheKey = randomBytes(32);
   readonly #rows: LRUCache<string, { key: MerchantKey | null; allowlist: Cidr[]; fetchedAt: number }>;
   readonly #verified: LRUCache<string, { keyId: string; secretHash: string; at: number }>;
@@ -58,6 +71,7 @@ export class MerchantAuthenticator {
       verifiedTtlMs: 10 * 60_000,
       maxEntries: 10_000,
       maxConcurrentVerifications: 4,
+      maxQueuedVerifications: 32,
       verifier: { verify: verifySecret, verifyDummy: verifyAgainstDummy },
       ...options,
     };
@@ -69,10 +83,19 @@ export class MerchantAuthenticator {
     const parsed = parseMerchantSecret(bearerToken(authorization) ?? '');
     if (!parsed) throw new ApiError('1001', 'Authorization must be "Bearer pd_{mode}_sk_..." with a merchant secret');
     const now = this.#opts.clock.now();
+    const source = clientBucket(clientIp);
+    const blockedFor = (await this.#opts.failures?.blockedForSeconds(source, now)) ?? 0;
+    if (blockedFor > 0) {
+      throw new ApiError('1007', 'too many failed authentications from this address; retry later', { 'Retry-After': String(blockedFor) });
+    }
     const row = await this.#row(parsed.keyId, now);
-    const secretOk = row.key ? await this.#verify(row.key, parsed.token.reveal(), now) : await this.#verifyDummy(parsed.token.reveal());
     const key = row.key;
-    if (!key || !secretOk || key.mode !== this.#opts.mode || !keyIsActive(key, now)) {
+    // Only a key that could be accepted is checked against its own hash (and the cache); every
+    // other case does the same Argon2id work against a dummy, so all refusals cost alike.
+    const usable = key !== null && key.mode === this.#opts.mode && keyIsActive(key, now);
+    const secretOk = usable ? await this.#verify(key, parsed.token.reveal(), now) : await this.#verifyDummy(parsed.token.reveal());
+    if (!usable || !secretOk) {
+      await this.#opts.failures?.record(source, now);
       throw new ApiError('1002', 'unknown, revoked or expired merchant secret');
     }
     if (!ipAllowed(clientIp, row.allowlist)) throw new ApiError('1003', 'source IP is not on this key\'s allow-list');
@@ -122,7 +145,9 @@ export class MerchantAuthenticator {
 
   async #limited<T>(work: () => Promise<T>): Promise<T> {
     if (this.#activeVerifications < this.#opts.maxConcurrentVerifications) this.#activeVerifications++;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // the slot is handed over, count unchanged
+    else if (this.#waiting.length >= this.#opts.maxQueuedVerifications) {
+      throw new ApiError('1901', 'too many authentications in progress; retry shortly', { 'Retry-After': '1' });
+    } else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // the slot is handed over, count unchanged
     try {
       return await work();
     } finally {
@@ -130,5 +155,16 @@ export class MerchantAuthenticator {
       if (next) next();
       else this.#activeVerifications--;
     }
+  }
+}
+
+/** The address failures are counted against: an IPv4 address (also when IPv4-mapped), or an IPv6 /64 (one subscriber's prefix). */
+export function clientBucket(ip: string): string {
+  try {
+    const addr = ipaddr.process(ip);
+    if (addr.kind() === 'ipv4') return addr.toString();
+    return `${(addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+  } catch {
+    return ip.slice(0, 64);
   }
 }

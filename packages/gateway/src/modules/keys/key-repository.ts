@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database, MerchantKeysTable } from '../../storage/schema.js';
 import type { KeyMode } from './key-format.js';
 
@@ -51,13 +52,17 @@ export class KeyRepository {
       .execute();
   }
 
+  // Authentication and GET /v1/merchant run these on every request: built once (storage/precompiled.ts).
+  readonly #byId = precompiled(() => this.db, (param) => this.db.selectFrom('merchant_keys').selectAll().where('key_id', '=', param('keyId')));
+  readonly #byMerchant = precompiled(() => this.db, (param) => this.db.selectFrom('merchant_keys').selectAll().where('merchant_id', '=', param('merchantId')).orderBy('created_at'));
+
   async findById(keyId: string): Promise<MerchantKey | undefined> {
-    const row = await this.db.selectFrom('merchant_keys').selectAll().where('key_id', '=', keyId).executeTakeFirst();
+    const [row] = await this.#byId({ keyId });
     return row ? toKey(row) : undefined;
   }
 
   async listByMerchant(merchantId: string): Promise<MerchantKey[]> {
-    const rows = await this.db.selectFrom('merchant_keys').selectAll().where('merchant_id', '=', merchantId).orderBy('created_at').execute();
+    const rows = await this.#byMerchant({ merchantId });
     return rows.map(toKey);
   }
 

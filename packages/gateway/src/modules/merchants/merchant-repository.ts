@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database, MerchantsTable } from '../../storage/schema.js';
 
 export type FingerprintMode = 'off' | 'warn' | 'enforce';
@@ -43,8 +44,11 @@ export class MerchantRepository {
       .execute();
   }
 
+  /** On every authenticated request: built once (storage/precompiled.ts). */
+  readonly #byId = precompiled(() => this.db, (param) => this.db.selectFrom('merchants').selectAll().where('id', '=', param('id')));
+
   async findById(id: string): Promise<Merchant | undefined> {
-    const row = await this.db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = await this.#byId({ id });
     return row ? toMerchant(row) : undefined;
   }
 

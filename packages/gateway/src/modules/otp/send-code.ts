@@ -40,7 +40,7 @@ export async function sendCode(deps: OtpDeps, session: CheckoutSession, request:
 
   const now = deps.clock.now();
   const issue = issueLimit(deps, session.id);
-  const admission = await deps.limiter.admit([issue, destinationLimit(deps, channel, destination)], now);
+  const admission = await deps.limiter.admit([issue, ...destinationLimits(deps, session.merchant_id, channel, destination)], now);
   if (!admission.admitted) throw rateLimited(admission);
 
   const code = generateCode(deps.policy.digits);
@@ -88,12 +88,14 @@ function issueLimit(deps: OtpDeps, sessionId: string): BucketLimit {
   return { bucket: `issue:${sessionId}`, ...deps.policy.issue, reason: 'too many codes requested for this session' };
 }
 
-function destinationLimit(deps: OtpDeps, channel: OtpChannel, destination: string): BucketLimit {
-  return {
-    bucket: `destination:${destinationKey(deps.otpKey, channel, destination)}`,
-    ...deps.policy.destination,
-    reason: `too many codes sent to this ${channel === 'sms' ? 'phone number' : 'e-mail address'}`,
-  };
+/** The merchant's own share of the destination, and the ceiling across all merchants: both must have room. */
+function destinationLimits(deps: OtpDeps, merchantId: string, channel: OtpChannel, destination: string): BucketLimit[] {
+  const key = destinationKey(deps.otpKey, channel, destination);
+  const what = channel === 'sms' ? 'phone number' : 'e-mail address';
+  return [
+    { bucket: `destination:${key}:${merchantId}`, ...deps.policy.destination, reason: `too many codes sent to this ${what} from this shop` },
+    { bucket: `destination:${key}`, ...deps.policy.destinationCeiling, reason: `too many codes sent to this ${what}` },
+  ];
 }
 
 /** Compensation after a failed delivery; its own failure is logged, never put in place of the delivery error. */

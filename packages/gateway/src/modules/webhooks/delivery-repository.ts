@@ -1,6 +1,7 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
-import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryState, WebhookEventsTable } from '../../storage/schema.js';
+import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryState, WebhookEndpointsTable, WebhookEventsTable } from '../../storage/schema.js';
+import { type BreakerPolicy, breakerPause, DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY, endpointOf } from './endpoints.js';
 
 /** A delivery a worker holds a lease on, with what it needs to send it. */
 export interface ClaimedDelivery {
@@ -11,6 +12,10 @@ export interface ClaimedDelivery {
   payload: string;
   /** Attempts already made in this schedule; the one about to happen is attemptCount + 1. */
   attemptCount: number;
+  /** The notify URL's origin (fair scheduling, circuit breaker); derived from notifyUrl when absent. */
+  endpoint?: string;
+  /** The endpoint had failures on record when claimed: a success must reset them. */
+  endpointUnwell?: boolean;
 }
 
 export interface AttemptRecord {
@@ -28,20 +33,46 @@ export interface AttemptRecord {
   nextState: Exclude<WebhookDeliveryState, 'delivering'>;
   nextAttemptAt: number | null;
   finishedAt: number;
+  /** The delivery's endpoint, and whether this attempt says it is unwell (see isEndpointFailure). */
+  endpoint?: string;
+  endpointFailed?: boolean;
+  /** As claimed (ClaimedDelivery.endpointUnwell); undefined = unknown, so reset to be sure. */
+  endpointUnwell?: boolean;
+}
+
+/** One endpoint's health, for `pdirect webhook list` and the metrics. */
+export interface EndpointHealth {
+  endpoint: string;
+  /** Deliveries waiting (pending) or in flight (delivering). */
+  backlog: number;
+  inFlight: number;
+  consecutiveFailures: number;
+  failingSince: number | null;
+  /** Breaker open until then (then one probe); null when closed. */
+  pausedUntil: number | null;
+  lastError: string | null;
+}
+
+export interface EventListQuery {
+  merchantId: string;
+  limit: number;
+  type?: string;
+  orderId?: string;
+  createdGte?: number;
+  createdLte?: number;
+  /** Cursor: the last event of the previous page (newest first, so older ones follow). */
+  after?: { createdAt: number; id: string };
+}
+
+export interface DeliveryScheduling {
+  /** Deliveries one endpoint may have in flight at once, across every worker. */
+  perEndpointConcurrency: number;
+  breaker: BreakerPolicy;
 }
 
 export type WebhookEventRow = Selectable<WebhookEventsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
-
-/** Due now: pending and scheduled, or held by a worker whose lease lapsed (it crashed mid-attempt). */
-function isDue(now: number) {
-  return (eb: ExpressionBuilder<Database, 'webhook_deliveries'>) =>
-    eb.or([
-      eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
-      eb.and([eb('state', '=', 'delivering'), eb('lease_expires_at', '<=', now)]),
-    ]);
-}
 
 /**
  * The outbox's storage. Claiming is the one dialect-specific operation: on
@@ -52,46 +83,65 @@ function isDue(now: number) {
  * is committed before any HTTP call, and no transaction spans one.
  */
 export class WebhookDeliveryRepository {
-  constructor(private readonly storage: Storage) {}
+  readonly scheduling: DeliveryScheduling;
+
+  constructor(
+    private readonly storage: Storage,
+    scheduling: Partial<DeliveryScheduling> = {},
+  ) {
+    this.scheduling = { perEndpointConcurrency: DEFAULT_PER_ENDPOINT_CONCURRENCY, breaker: DEFAULT_BREAKER, ...scheduling };
+  }
 
   private get db(): Kysely<Database> {
     return this.storage.db;
   }
 
+  /**
+   * Leases up to `limit` due deliveries, fairly: every endpoint's oldest due
+   * delivery comes before any endpoint's second one, an endpoint never has
+   * more than `perEndpointConcurrency` in flight (across all workers), an
+   * endpoint whose breaker is open gets nothing, and one whose pause has
+   * passed gets a single probe. So a new event for a healthy endpoint is
+   * claimed at once, however long a dead endpoint's backlog is. (Across
+   * PostgreSQL workers claiming at the same instant the cap is approximate:
+   * each sees the others' committed leases only.)
+   */
   async claimDue(options: { now: number; limit: number; owner: string; leaseUntil: number }): Promise<ClaimedDelivery[]> {
     const { now, limit, owner, leaseUntil } = options;
     const lease = { state: 'delivering' as const, lease_owner: owner, lease_expires_at: leaseUntil, updated_at: now };
-    let ids: number[];
-    if (this.storage.dialect === 'postgres') {
-      ids = await this.db.transaction().execute(async (trx) => {
-        const due = await trx
+    const postgres = this.storage.dialect === 'postgres';
+    // On SQLite the whole claim is one write transaction (one writer: nothing interleaves); on
+    // PostgreSQL each row is taken FOR UPDATE SKIP LOCKED, so concurrent workers never share one.
+    let unwell = new Set<string>();
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const plan = await this.#planClaim(trx, now, limit);
+      unwell = plan.unwell;
+      const claimed: number[] = [];
+      // Leases that lapsed (a worker died mid-attempt) first: that work is oldest.
+      for (const id of plan.lapsed) claimed.push(id);
+      for (const { endpoint, quota } of plan.quotas) {
+        if (claimed.length >= limit) break;
+        let q = trx
           .selectFrom('webhook_deliveries')
           .select('id')
-          .where(isDue(now))
+          .where('state', '=', 'pending')
+          .where('endpoint', '=', endpoint)
+          .where('next_attempt_at', '<=', now)
           .orderBy('next_attempt_at')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()
-          .execute();
-        if (due.length === 0) return [];
-        const claimed = due.map((r) => r.id);
-        await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', claimed).execute();
-        return claimed;
-      });
-    } else {
-      const rows = await this.db
-        .updateTable('webhook_deliveries')
-        .set(lease)
-        .where('id', 'in', (eb) => eb.selectFrom('webhook_deliveries').select('id').where(isDue(now)).orderBy('next_attempt_at').limit(limit))
-        .returning('id')
-        .execute();
-      ids = rows.map((r) => r.id);
-    }
+          .orderBy('id')
+          .limit(Math.min(quota, limit - claimed.length));
+        if (postgres) q = q.forUpdate().skipLocked();
+        for (const r of await q.execute()) claimed.push(Number(r.id));
+      }
+      if (claimed.length === 0) return [];
+      await trx.updateTable('webhook_deliveries').set(lease).where('id', 'in', claimed).execute();
+      return claimed;
+    });
     if (ids.length === 0) return [];
     const rows = await this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.event_id', 'd.attempt_count', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+      .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.endpoint', 'e.merchant_id', 'e.notify_url', 'e.payload'])
       .where('d.id', 'in', ids)
       .where('d.lease_owner', '=', owner)
       .orderBy('d.next_attempt_at')
@@ -103,7 +153,72 @@ export class WebhookDeliveryRepository {
       notifyUrl: r.notify_url,
       payload: r.payload,
       attemptCount: r.attempt_count,
+      endpoint: r.endpoint ?? endpointOf(r.notify_url),
+      endpointUnwell: unwell.has(r.endpoint ?? endpointOf(r.notify_url)),
     }));
+  }
+
+  /**
+   * Which endpoints get how many of the `limit` slots: every endpoint with
+   * due work, oldest first, one slot each in turn (round robin) up to its
+   * room — the per-endpoint cap minus what is in flight there, 1 while its
+   * breaker is half-open, none while it is open. The distinct endpoints are
+   * found by a loose index scan (one index seek per endpoint), so the cost
+   * does not grow with a backlog's length.
+   */
+  async #planClaim(trx: Kysely<Database>, now: number, limit: number): Promise<{ lapsed: number[]; quotas: Array<{ endpoint: string; quota: number }>; unwell: Set<string> }> {
+    const { perEndpointConcurrency, breaker } = this.scheduling;
+    const endpoints = await sql<{ endpoint: string; oldest: number }>`
+      with recursive eps(endpoint) as (
+        select min(endpoint) from webhook_deliveries where state = 'pending'
+        union all
+        select (select min(d.endpoint) from webhook_deliveries d where d.state = 'pending' and d.endpoint > eps.endpoint)
+        from eps where eps.endpoint is not null
+      )
+      select endpoint, (select min(d.next_attempt_at) from webhook_deliveries d where d.state = 'pending' and d.endpoint = eps.endpoint) as oldest
+      from eps where endpoint is not null`.execute(trx);
+    const due = endpoints.rows.filter((e) => e.oldest !== null && Number(e.oldest) <= now).sort((a, b) => Number(a.oldest) - Number(b.oldest));
+    const lapsed = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['id', 'endpoint'])
+      .where('state', '=', 'delivering')
+      .where('lease_expires_at', '<=', now)
+      .orderBy('lease_expires_at')
+      .limit(limit)
+      .$if(this.storage.dialect === 'postgres', (q) => q.forUpdate().skipLocked())
+      .execute();
+    const unwell = await trx.selectFrom('webhook_endpoints').select(['endpoint', 'consecutive_failures', 'paused_until']).where('consecutive_failures', '>', 0).execute();
+    const health = new Map(unwell.map((h) => [h.endpoint, h]));
+    if (due.length === 0) return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [], unwell: new Set(health.keys()) };
+    const busyRows = await trx
+      .selectFrom('webhook_deliveries')
+      .select(['endpoint', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', '=', 'delivering')
+      .where('lease_expires_at', '>', now)
+      .groupBy('endpoint')
+      .execute();
+    const busy = new Map(busyRows.map((r) => [r.endpoint, Number(r.n)]));
+    for (const r of lapsed) busy.set(r.endpoint, (busy.get(r.endpoint) ?? 0) + 1);
+    const room = new Map<string, number>();
+    for (const e of due) {
+      const h = health.get(e.endpoint);
+      if (h?.paused_until != null && h.paused_until > now) continue; // breaker open: the backlog waits, untouched
+      const cap = h && h.consecutive_failures >= breaker.failureThreshold ? 1 : perEndpointConcurrency; // half-open: one probe
+      const left = cap - (busy.get(e.endpoint) ?? 0);
+      if (left > 0) room.set(e.endpoint, left);
+    }
+    const quotas = new Map<string, number>();
+    let slots = limit - lapsed.length;
+    while (slots > 0 && room.size > 0) {
+      for (const [endpoint, left] of room) {
+        if (slots === 0) break;
+        quotas.set(endpoint, (quotas.get(endpoint) ?? 0) + 1);
+        slots--;
+        if (left === 1) room.delete(endpoint);
+        else room.set(endpoint, left - 1);
+      }
+    }
+    return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [...quotas].map(([endpoint, quota]) => ({ endpoint, quota })), unwell: new Set(health.keys()) };
   }
 
   /**
@@ -113,7 +228,63 @@ export class WebhookDeliveryRepository {
    * it still held the lease.
    */
   async recordAttempt(a: AttemptRecord): Promise<boolean> {
+    return (await this.recordAttemptAndClaimNext(a)).held;
+  }
+
+  /**
+   * recordAttempt, and — when `next` is given and the endpoint answered — in
+   * the same transaction the lease of that endpoint's next due delivery, so a
+   * worker draining one endpoint's burst keeps its slot busy without a full
+   * claim per delivery. The endpoint's in-flight count does not change (one
+   * finished, one starts), so its cap holds; the worker asks only while it has
+   * spare slots, so other endpoints are not starved.
+   */
+  async recordAttemptAndClaimNext(
+    a: AttemptRecord,
+    next?: { owner: string; now: number; leaseUntil: number },
+  ): Promise<{ held: boolean; next: ClaimedDelivery | undefined }> {
     return this.db.transaction().execute(async (trx) => {
+      const held = await this.#record(trx, a);
+      if (!next || a.endpoint === undefined || a.responseStatus === null) return { held, next: undefined };
+      // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
+      return { held, next: await this.#leaseNextOf(trx, a.endpoint, next) };
+    });
+  }
+
+  async #leaseNextOf(trx: Kysely<Database>, endpoint: string, o: { owner: string; now: number; leaseUntil: number }): Promise<ClaimedDelivery | undefined> {
+    const postgres = this.storage.dialect === 'postgres';
+    const leased = await sql<{ id: number }>`
+      update webhook_deliveries set state = 'delivering', lease_owner = ${o.owner}, lease_expires_at = ${o.leaseUntil}, updated_at = ${o.now}
+      where id = (
+        select d.id from webhook_deliveries d
+        where d.state = 'pending' and d.endpoint = ${endpoint} and d.next_attempt_at <= ${o.now}
+          and not exists (select 1 from webhook_endpoints h where h.endpoint = ${endpoint} and h.paused_until > ${o.now})
+        order by d.next_attempt_at, d.id limit 1
+        ${postgres ? sql`for update skip locked` : sql``}
+      )
+      returning id`.execute(trx);
+    const id = leased.rows[0]?.id;
+    if (id === undefined) return undefined;
+    const row = await trx
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+      .select(['d.id', 'd.event_id', 'd.attempt_count', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+      .where('d.id', '=', Number(id))
+      .executeTakeFirstOrThrow();
+    return {
+      deliveryId: row.id,
+      eventId: row.event_id,
+      merchantId: row.merchant_id,
+      notifyUrl: row.notify_url,
+      payload: row.payload,
+      attemptCount: row.attempt_count,
+      endpoint,
+      endpointUnwell: false,
+    };
+  }
+
+  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
+    {
       const moved = await trx
         .updateTable('webhook_deliveries')
         .set({
@@ -144,8 +315,88 @@ export class WebhookDeliveryRepository {
           next_attempt_at: a.nextAttemptAt,
         })
         .execute();
+      if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
       return Number(moved.numUpdatedRows) === 1;
-    });
+    }
+  }
+
+  /**
+   * The breaker: any HTTP answer closes it (a no-op while healthy); an
+   * attempt that got no answer counts, and at the threshold pauses the endpoint — its backlog
+   * stays pending, untouched — for a time that doubles with each failed probe.
+   */
+  async #recordEndpointHealth(trx: Kysely<Database>, endpoint: string, a: AttemptRecord): Promise<void> {
+    if (!a.endpointFailed) {
+      // Any HTTP answer says the endpoint is reachable (nothing to write if it had no failures when claimed).
+      if (a.responseStatus !== null && a.endpointUnwell !== false) {
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ consecutive_failures: 0, failing_since: null, paused_until: null, last_error: null, updated_at: a.finishedAt })
+          .where('endpoint', '=', endpoint)
+          .where('consecutive_failures', '>', 0)
+          .execute();
+      }
+      return;
+    }
+    const lastError = (a.error ?? (a.responseStatus === null ? 'network' : `http_${a.responseStatus}`)).slice(0, 40);
+    const row = await trx
+      .insertInto('webhook_endpoints')
+      .values({ endpoint, consecutive_failures: 1, failing_since: a.startedAt, paused_until: null, last_error: lastError, updated_at: a.finishedAt })
+      .onConflict((oc) =>
+        oc.column('endpoint').doUpdateSet((eb) => ({
+          consecutive_failures: sql<number>`${eb.ref('webhook_endpoints.consecutive_failures')} + 1`,
+          failing_since: sql<number>`coalesce(${eb.ref('webhook_endpoints.failing_since')}, ${eb.ref('excluded.failing_since')})`,
+          last_error: eb.ref('excluded.last_error'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .returning('consecutive_failures')
+      .executeTakeFirstOrThrow();
+    const pause = breakerPause(row.consecutive_failures, this.scheduling.breaker);
+    if (pause !== undefined) {
+      await trx.updateTable('webhook_endpoints').set({ paused_until: a.finishedAt + pause }).where('endpoint', '=', endpoint).execute();
+    }
+  }
+
+  /** Every endpoint with a backlog or a failure, worst first: for `pdirect webhook list` and the metrics. */
+  async endpointHealth(): Promise<EndpointHealth[]> {
+    const backlog = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['endpoint', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', 'in', ['pending', 'delivering'])
+      .groupBy(['endpoint', 'state'])
+      .execute();
+    const health = await this.db.selectFrom('webhook_endpoints').selectAll().execute();
+    const byEndpoint = new Map<string, EndpointHealth>();
+    const entry = (endpoint: string) => {
+      let e = byEndpoint.get(endpoint);
+      if (!e) byEndpoint.set(endpoint, (e = { endpoint, backlog: 0, inFlight: 0, consecutiveFailures: 0, failingSince: null, pausedUntil: null, lastError: null }));
+      return e;
+    };
+    for (const h of health as Array<Selectable<WebhookEndpointsTable>>) {
+      if (h.consecutive_failures === 0) continue;
+      Object.assign(entry(h.endpoint), { consecutiveFailures: h.consecutive_failures, failingSince: h.failing_since, pausedUntil: h.paused_until, lastError: h.last_error });
+    }
+    for (const b of backlog) {
+      const e = entry(b.endpoint ?? '(unknown)');
+      e.backlog += Number(b.n);
+      if (b.state === 'delivering') e.inFlight += Number(b.n);
+    }
+    return [...byEndpoint.values()].sort((x, y) => y.consecutiveFailures - x.consecutiveFailures || y.backlog - x.backlog || x.endpoint.localeCompare(y.endpoint));
+  }
+
+  /** A merchant's events, newest first, filtered; one more than `limit` is read to tell whether more follow. */
+  async listEventsPage(q: EventListQuery): Promise<WebhookEventRow[]> {
+    let query = this.db.selectFrom('webhook_events').selectAll().where('merchant_id', '=', q.merchantId);
+    if (q.type !== undefined) query = query.where('type', '=', q.type as WebhookEventRow['type']);
+    if (q.orderId !== undefined) query = query.where('order_id', '=', q.orderId);
+    if (q.createdGte !== undefined) query = query.where('created_at', '>=', q.createdGte);
+    if (q.createdLte !== undefined) query = query.where('created_at', '<=', q.createdLte);
+    if (q.after) {
+      const { createdAt, id } = q.after;
+      query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    }
+    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
   }
 
   /** Hands back whatever `owner` still holds (graceful stop): due again at once, for any worker. */
@@ -174,7 +425,17 @@ export class WebhookDeliveryRepository {
     try {
       const row = await this.db
         .insertInto('webhook_deliveries')
-        .values({ event_id: eventId, state: 'pending', attempt_count: 0, next_attempt_at: now, lease_owner: null, lease_expires_at: null, created_at: now, updated_at: now })
+        .values({
+          event_id: eventId,
+          state: 'pending',
+          attempt_count: 0,
+          next_attempt_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+          created_at: now,
+          updated_at: now,
+          endpoint: sql<string>`(select d.endpoint from webhook_deliveries d where d.event_id = ${eventId} order by d.id desc limit 1)`,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return { deliveryId: row.id };

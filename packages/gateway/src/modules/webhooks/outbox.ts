@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { endpointOf } from './endpoints.js';
 import { newId } from '../../ids.js';
 import type { Database, WebhookEventType } from '../../storage/schema.js';
 import { isHttpUrl } from '../../urls.js';
@@ -32,13 +33,35 @@ export async function enqueueWebhookEvent(trx: Kysely<Database>, event: WebhookE
   if (!isHttpUrl(event.notifyUrl)) throw new Error('webhook notify URL must be an http(s) URL');
   const eventId = newId('evt');
   const payload = JSON.stringify({ id: eventId, type: event.type, timestamp: new Date(event.at).toISOString(), data: event.data });
+  const orderId = await orderIdOf(trx, event.data);
   await trx
     .insertInto('webhook_events')
-    .values({ id: eventId, merchant_id: event.merchantId, type: event.type, notify_url: event.notifyUrl, payload, created_at: event.at })
+    .values({ id: eventId, merchant_id: event.merchantId, type: event.type, notify_url: event.notifyUrl, payload, created_at: event.at, order_id: orderId })
     .execute();
   await trx
     .insertInto('webhook_deliveries')
-    .values({ event_id: eventId, state: 'pending', attempt_count: 0, next_attempt_at: event.at, lease_owner: null, lease_expires_at: null, created_at: event.at, updated_at: event.at })
+    .values({
+      event_id: eventId,
+      state: 'pending',
+      attempt_count: 0,
+      next_attempt_at: event.at,
+      lease_owner: null,
+      lease_expires_at: null,
+      created_at: event.at,
+      updated_at: event.at,
+      endpoint: endpointOf(event.notifyUrl),
+    })
     .execute();
   return { eventId };
+}
+
+/** The order an event concerns, for `GET /v1/events?order_id=`: the object's own, or (a refund) its payment's. */
+async function orderIdOf(trx: Kysely<Database>, data: Record<string, unknown>): Promise<string | null> {
+  const object = data.object as { order_id?: unknown; payment_id?: unknown } | undefined;
+  if (typeof object?.order_id === 'string') return object.order_id;
+  if (typeof object?.payment_id === 'string') {
+    const payment = await trx.selectFrom('payments').select('order_id').where('id', '=', object.payment_id).executeTakeFirst();
+    return payment?.order_id ?? null;
+  }
+  return null;
 }

@@ -17,6 +17,8 @@ const RESPONSE_DRAIN_LIMIT = 64 * 1024;
 
 export interface SenderOptions {
   timeoutMs: number;
+  /** TCP (and TLS) connect, bounded separately so an unreachable receiver costs only this (default: timeoutMs). */
+  connectTimeoutMs?: number;
   /** Live mode: https only, and only to public addresses (checked after DNS, on the connecting socket). */
   publicTargetsOnly: boolean;
 }
@@ -34,7 +36,7 @@ export class WebhookSender {
   constructor(options: SenderOptions) {
     this.#options = options;
     this.#agent = new Agent({
-      connect: { timeout: options.timeoutMs, ...(options.publicTargetsOnly ? { lookup: publicOnlyLookup } : {}) },
+      connect: { timeout: Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs), ...(options.publicTargetsOnly ? { lookup: publicOnlyLookup } : {}) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

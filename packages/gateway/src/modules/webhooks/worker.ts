@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.js';
 import type { Secret } from '../../crypto/secret.js';
 import { metrics } from '../../observability/metrics.js';
 import type { AttemptRecord, ClaimedDelivery, WebhookDeliveryRepository } from './delivery-repository.js';
+import { endpointOf, isEndpointFailure } from './endpoints.js';
 import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
 import type { SendResult, WebhookSender } from './sender.js';
 import { signWebhook } from './signature.js';
@@ -27,6 +28,11 @@ export interface WebhookWorkerOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Injectable for tests: the jitter source. */
   random?: () => number;
+  /**
+   * Subscribes to "a delivery was committed" (an in-process signal on SQLite,
+   * LISTEN/NOTIFY on PostgreSQL) while the worker runs; returns the unsubscribe.
+   */
+  subscribe?: (wake: () => void) => Promise<() => Promise<void>>;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -53,6 +59,7 @@ export class WebhookWorker {
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
+  #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
@@ -60,21 +67,63 @@ export class WebhookWorker {
     this.#random = options.random ?? Math.random;
   }
 
+  /**
+   * Attempts everything due now and returns how many attempts it made.
+   * Deliveries are claimed as slots free up (up to `batchSize` in flight),
+   * not batch by batch: a slow or dead endpoint holds its own slots (at most
+   * the per-endpoint cap) and nothing else. While attempts are in flight a
+   * wake() (a new event committed) claims again at once.
+   */
   async runDue(): Promise<number> {
     let attempts = 0;
-    while (!this.#stopping) {
-      const now = this.#o.clock.now();
-      const claimed = await this.#o.deliveries.claimDue({ now, limit: this.#o.batchSize, owner: this.id, leaseUntil: now + this.#o.leaseMs });
-      if (claimed.length === 0) break;
-      const batch = Promise.allSettled(claimed.map((d) => this.#attempt(d)));
-      this.#inFlight.add(batch);
-      const settled = await batch;
-      this.#inFlight.delete(batch);
-      attempts += claimed.length;
-      // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
-      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-      if (failed) throw failed.reason;
+    let failure: { reason: unknown } | undefined;
+    const running = new Set<Promise<void>>();
+    try {
+      while (!this.#stopping && !failure) {
+        const free = this.#o.batchSize - running.size;
+        let claimed: ClaimedDelivery[] = [];
+        if (free > 0) {
+          const now = this.#o.clock.now();
+          claimed = await this.#o.deliveries.claimDue({ now, limit: free, owner: this.id, leaseUntil: now + this.#o.leaseMs });
+        }
+        for (const d of claimed) {
+          // A lane: the attempt, then (while this worker has spare slots) the same endpoint's next due delivery.
+          const lane = async () => {
+            for (let next: ClaimedDelivery | undefined = d; next; ) {
+              next = await this.#attempt(next, () => !this.#stopping && running.size < this.#o.batchSize);
+              if (next) attempts++;
+            }
+          };
+          const attempt: Promise<void> = lane()
+            // An attempt that could not be recorded stays leased; once the lease lapses it is retried.
+            .catch((reason: unknown) => void (failure ??= { reason }))
+            .finally(() => {
+              running.delete(attempt);
+              this.#inFlight.delete(attempt);
+            });
+          running.add(attempt);
+          this.#inFlight.add(attempt);
+        }
+        attempts += claimed.length;
+        if (running.size === 0) break;
+        if (claimed.length > 0 && claimed.length === free) {
+          // Every slot is busy: wait for one to free (and let others finishing with it settle) before claiming again.
+          await Promise.race(running);
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        // Nothing more claimable now: wait for a slot to free (its endpoint may have more) or for a wake.
+        const woken = this.#pause.signal;
+        let onWake: (() => void) | undefined;
+        const wake = new Promise<void>((resolve) => (woken.aborted ? resolve() : woken.addEventListener('abort', (onWake = () => resolve()), { once: true })));
+        await Promise.race([...running, wake]);
+        if (onWake) woken.removeEventListener('abort', onWake);
+        if (woken.aborted && !this.#stopping && woken === this.#pause.signal) this.#pause = new AbortController();
+      }
+    } finally {
+      await Promise.allSettled([...running]);
     }
+    if (failure) throw failure.reason;
     return attempts;
   }
 
@@ -82,6 +131,12 @@ export class WebhookWorker {
   start(): void {
     if (this.#loop || this.#stopping) return;
     this.#o.logger.info({ worker: this.id, poll_ms: this.#o.pollIntervalMs }, 'webhook worker started');
+    if (this.#o.subscribe) {
+      this.#unsubscribe = this.#o.subscribe(() => this.wake()).catch((err: unknown) => {
+        this.#o.logger.warn({ err, worker: this.id }, 'webhook worker cannot be woken on commit; it polls');
+        return undefined;
+      });
+    }
     this.#loop = (async () => {
       while (!this.#stopping) {
         try {
@@ -111,6 +166,7 @@ export class WebhookWorker {
       this.#stopping = true;
       this.#pause.abort();
       await this.#loop;
+      await (await this.#unsubscribe)?.();
       await Promise.allSettled([...this.#inFlight]);
       try {
         const released = await this.#o.deliveries.releaseLeases(this.id, this.#o.clock.now());
@@ -123,7 +179,7 @@ export class WebhookWorker {
     return this.#stopped;
   }
 
-  async #attempt(d: ClaimedDelivery): Promise<void> {
+  async #attempt(d: ClaimedDelivery, chain: () => boolean = () => false): Promise<ClaimedDelivery | undefined> {
     const attemptNumber = d.attemptCount + 1;
     const startedAt = this.#o.clock.now();
     const t0 = performance.now();
@@ -141,7 +197,11 @@ export class WebhookWorker {
         nextAttemptAt = finishedAt + wait;
       }
     }
-    const held = await this.#o.deliveries.recordAttempt({
+    const endpoint = d.endpoint ?? endpointOf(d.notifyUrl);
+    const record: AttemptRecord = {
+      endpoint,
+      endpointFailed: !succeeded && isEndpointFailure(result),
+      endpointUnwell: d.endpointUnwell,
       deliveryId: d.deliveryId,
       eventId: d.eventId,
       attemptNumber,
@@ -155,13 +215,22 @@ export class WebhookWorker {
       nextState,
       nextAttemptAt,
       finishedAt,
-    });
+    };
+    let held: boolean;
+    let next: ClaimedDelivery | undefined;
+    if (this.#o.deliveries.recordAttemptAndClaimNext && chain()) {
+      const now = this.#o.clock.now();
+      ({ held, next } = await this.#o.deliveries.recordAttemptAndClaimNext(record, { owner: this.id, now, leaseUntil: now + this.#o.leaseMs }));
+    } else {
+      held = await this.#o.deliveries.recordAttempt(record);
+    }
     const line = { event_id: d.eventId, merchant_id: d.merchantId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
     if (held) metrics.webhookAttempt(nextState);
     if (!held) this.#o.logger.warn({ ...line, worker: this.id }, 'webhook attempt finished after its lease lapsed; another worker owns the delivery now');
     else if (succeeded) this.#o.logger.info(line, 'webhook delivered');
     else if (nextState === 'dead') this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
+    return next;
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {

@@ -6,6 +6,9 @@ import * as m0003 from './0003_checkout.js';
 import * as m0004 from './0004_webhooks.js';
 import * as m0005 from './0005_otp.js';
 import * as m0006 from './0006_network_neutral.js';
+import * as m0007 from './0007_audit_chain.js';
+import * as m0008 from './0008_edge.js';
+import * as m0009 from './0009_webhook_endpoints.js';
 import * as m0010 from './0010_risk.js';
 import * as m0011 from './0011_dashboard.js';
 
@@ -22,6 +25,9 @@ const ALL: Record<string, DialectMigration> = {
   '0004_webhooks': m0004,
   '0005_otp': m0005,
   '0006_network_neutral': m0006,
+  '0007_audit_chain': m0007,
+  '0008_edge': m0008,
+  '0009_webhook_endpoints': m0009,
   '0010_risk': m0010,
   '0011_dashboard': m0011,
 };
