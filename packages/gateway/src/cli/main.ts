@@ -237,7 +237,7 @@ function refuseFreshDataDir(env: Record<string, string | undefined>): void {
 
 /** Runs one CLI invocation; resolves to the exit code. Long-running commands (serve, start, worker) resolve once they are up. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
-  return withCliIo(io, async () => {
+  const { result, exitCode } = await withCliIo(io, async () => {
     try {
       await buildProgram(io).parseAsync(argv, { from: 'user' });
       return 0;
@@ -259,4 +259,5 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
   });
+  return result !== 0 ? result : exitCode;
 }

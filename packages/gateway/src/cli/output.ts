@@ -11,15 +11,31 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
 }
 
-const current = new AsyncLocalStorage<CliIo>();
+interface CliRun {
+  io: CliIo;
+  /** Set by a command that finished but must report failure (e.g. `audit verify` on a broken chain). */
+  exitCode: number;
+}
+
+const current = new AsyncLocalStorage<CliRun>();
 const processIo: CliIo = { env: process.env, stdout: process.stdout, stderr: process.stderr };
 
-export function withCliIo<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
-  return current.run(io, work);
+/** Runs one CLI invocation with its io; resolves to the work's result and the exit code a command asked for. */
+export async function withCliIo<T>(io: CliIo, work: () => Promise<T>): Promise<{ result: T; exitCode: number }> {
+  const state: CliRun = { io, exitCode: 0 };
+  const result = await current.run(state, work);
+  return { result, exitCode: state.exitCode };
 }
 
 export function cliIo(): CliIo {
-  return current.getStore() ?? processIo;
+  return current.getStore()?.io ?? processIo;
+}
+
+/** The exit code of this CLI run once the command returns (it still prints its result first). */
+export function setExitCode(code: number): void {
+  const state = current.getStore();
+  if (state) state.exitCode = code;
+  else process.exitCode = code;
 }
 
 /** The environment of this CLI run (for loadConfig). */

@@ -127,16 +127,24 @@ describe.each(testDatabases())('GET /metrics in live mode ($name)', (factory) =>
     db = await factory.create();
     gw = await startTestGateway({
       databaseUrl: db.url,
-      simulator: true,
       // Behind a TLS-terminating proxy on this host: request.ip is the client the proxy names.
-      env: { PDIRECT_MODE: 'live', PDIRECT_TRUSTED_PROXIES: '127.0.0.1', PDIRECT_PUBLIC_URL: 'https://pay.example', PDIRECT_METRICS_TOKEN: TOKEN },
+      env: {
+        PDIRECT_MODE: 'live',
+        PDIRECT_TRUSTED_PROXIES: '127.0.0.1',
+        PDIRECT_PUBLIC_URL: 'https://pay.example',
+        PDIRECT_METRICS_TOKEN: TOKEN,
+        // Never contacted by these tests.
+        PDIRECT_MPGS_BASE_URL: 'https://gateway.network.example',
+        PDIRECT_MPGS_MERCHANT_ID: 'LIVESHOP',
+        PDIRECT_MPGS_API_PASSWORD: 'live-password',
+      },
     });
   });
   afterAll(async () => {
     await gw?.close();
     await db?.drop();
   });
-  const fromOutside = { 'x-forwarded-for': '203.0.113.9' };
+  const fromOutside = { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' };
 
   it('refuses to start with a short token', () => {
     expect(() => loadConfig({ PDIRECT_METRICS_TOKEN: 'short' })).toThrow(/PDIRECT_METRICS_TOKEN must be at least 32 characters/);

@@ -4,7 +4,7 @@ import { parseDuration } from '../../duration.js';
 import { ApiError } from '../../errors.js';
 import type { StoredAuditRecord } from '../../modules/audit/audit-repository.js';
 import { verifyAuditChain } from '../../modules/audit/verify.js';
-import { cliIo, note, printResult } from '../output.js';
+import { cliIo, note, printResult, setExitCode } from '../output.js';
 import { withServices } from './context.js';
 
 /**
@@ -35,7 +35,7 @@ export async function auditVerifyCommand(options: { json?: boolean }): Promise<v
     }
     if (!report.ok) {
       note(`audit chain BROKEN at record #${report.firstBreak!.seq}: ${report.firstBreak!.reason}`);
-      process.exitCode = 3;
+      setExitCode(3);
     }
   });
 }

@@ -1,7 +1,7 @@
 import { generateMasterKeyEntry } from '../../crypto/master-key.js';
 import { ApiError } from '../../errors.js';
 import { census, reencryptAll } from '../../modules/master-key/reencrypt.js';
-import { note, printResult, out } from '../output.js';
+import { note, out, printResult, setExitCode } from '../output.js';
 import { withServices } from './context.js';
 
 function positive(text: string | undefined, fallback: number, name: string, max: number): number {
@@ -50,7 +50,7 @@ export async function masterKeyRotateCommand(options: { batchSize?: string; paus
       if (older.length > 0) note(`every sealed value is under v${active}: ${older.map((v) => `v${v}`).join(', ')} can now be removed from PDIRECT_MASTER_KEY (see docs/key-management.md)`);
     } else {
       note(`${left} values are still not under v${active} (unreadable with every configured version): keep the old versions until they are resolved`);
-      process.exitCode = 4;
+      setExitCode(4);
     }
   });
 }

@@ -92,7 +92,7 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
  * - live mode without the gateway's own TLS answers only its trusted proxies,
  *   and only for requests the proxy says arrived over HTTPS
  *   (`X-Forwarded-Proto: https`); anyone else gets 403 1018 — health probes
- *   excepted;
+ *   and a metrics scrape straight from loopback excepted;
  * - an answer sent before the request body was read (an early 401, a 413) or
  *   any 401/413 closes the connection, so a client cannot keep trickling a
  *   body into a socket that has already been answered;
@@ -103,6 +103,10 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
  * - NUL characters and unpaired UTF-16 surrogates are refused (400 1010) in
  *   path parameters, the query string and JSON bodies: they never reach storage.
  */
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+}
+
 export function registerEdge(app: FastifyInstance, config: Config, deps: { ready: () => boolean }): void {
   const proxies: Cidr[] = config.trustedProxies.map(parseCidr);
   // An empty allow-list admits everyone; no proxies here means nobody is one.
@@ -117,8 +121,11 @@ export function registerEdge(app: FastifyInstance, config: Config, deps: { ready
       reply.header('Connection', 'close');
       throw new ApiError('1901', 'the gateway is shutting down; retry', { 'Retry-After': RETRY_AFTER_SECONDS });
     }
-    const probe = PROBE_PATHS.has(request.url.split('?')[0] ?? '');
-    if (config.mode === 'live' && !config.tls && !probe) {
+    const path = request.url.split('?')[0] ?? '';
+    const probe = PROBE_PATHS.has(path);
+    // A Prometheus scrape from this host, not through the proxy: /metrics guards itself (loopback or token).
+    const localScrape = path === '/metrics' && isLoopback(request.socket.remoteAddress) && request.headers['x-forwarded-for'] === undefined;
+    if (config.mode === 'live' && !config.tls && !probe && !localScrape) {
       if (!isProxy(request.socket.remoteAddress) || request.protocol !== 'https') {
         reply.header('Connection', 'close');
         throw new ApiError('1018', 'live mode answers only HTTPS requests through the configured TLS proxy');
