@@ -109,6 +109,17 @@ export interface Config {
   otp: OtpSettings;
   /** PDIRECT_METRICS_TOKEN: in live mode GET /metrics answers loopback callers, or callers with this bearer token. */
   metricsToken: Secret<string> | undefined;
+  /** Card-entry defence (docs/card-defence.md): caps on hosted card sessions and declines. */
+  cardDefence: CardDefenceSettings;
+}
+
+export interface CardDefenceSettings {
+  /** PDIRECT_CARD_SESSIONS_PER_CHECKOUT: hosted card sessions one checkout session may open (default 10). */
+  cardSessionsPerCheckout: number;
+  /** PDIRECT_CARD_SESSIONS_PER_MINUTE: hosted card sessions per client IP and per device fingerprint in any 60 s (default 30). */
+  cardSessionsPerMinute: number;
+  /** PDIRECT_DECLINES_BEFORE_LOCK: failed attempts after which a checkout session locks (default 5). */
+  declinesBeforeLock: number;
 }
 
 export interface EdgeSettings {
@@ -245,6 +256,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webhooks,
     metricsToken: metricsToken ? new Secret(metricsToken) : undefined,
     otp: otpSettings(read, mode, problems),
+    cardDefence: {
+      cardSessionsPerCheckout: integer(read('PDIRECT_CARD_SESSIONS_PER_CHECKOUT'), 10, 'PDIRECT_CARD_SESSIONS_PER_CHECKOUT', 1, 100, problems),
+      cardSessionsPerMinute: integer(read('PDIRECT_CARD_SESSIONS_PER_MINUTE'), 30, 'PDIRECT_CARD_SESSIONS_PER_MINUTE', 1, 100_000, problems),
+      declinesBeforeLock: integer(read('PDIRECT_DECLINES_BEFORE_LOCK'), 5, 'PDIRECT_DECLINES_BEFORE_LOCK', 1, 100, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -107,6 +107,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     publicUrl: config.publicUrl,
     sandbox: config.mode === 'sandbox',
     otpChannels: { email: config.otp.email !== 'off', sms: config.otp.sms !== 'off' },
+    cardDefence: config.cardDefence,
   });
   const paymentRepository = new PaymentRepository(storage.db);
   const risk = new RiskService({ repository: new RiskRepository(storage.db), payments: paymentRepository, identityKey: riskIdentityKey(keys.auditFingerprintKey), clock, logger });
@@ -192,6 +193,7 @@ export async function createGateway(
       if (config.webhooks.workerInServe) services.webhooks.worker.start();
       // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
+      if (services.network) background.push(startPeriodic('expire-abandoned-challenges', 15_000, () => services.payments.expireAbandoned(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));

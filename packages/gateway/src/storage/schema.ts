@@ -72,7 +72,7 @@ export interface AuditChainTable {
   updated_at: number;
 }
 
-export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
+export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'locked';
 
 export interface CheckoutSessionsTable {
   id: string;
@@ -168,7 +168,7 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'webhook.test';
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {
@@ -364,6 +364,20 @@ export interface DashboardSignInThrottleTable {
   updated_at: number;
 }
 
+export interface CardSessionsTable {
+  /** SHA-256 hex of the hosted-session id: the id itself is a credential and is not kept here. */
+  id_hash: string;
+  session_id: string;
+  merchant_id: string;
+  seq: number;
+  client_ip: string;
+  device_fingerprint: string | null;
+  created_at: number;
+  spent_at: number | null;
+  /** The payment attempt that spent it. */
+  spent_by: string | null;
+}
+
 export interface Database {
   merchants: MerchantsTable;
   merchant_keys: MerchantKeysTable;
@@ -390,4 +404,7 @@ export interface Database {
   dashboard_recovery_codes: DashboardRecoveryCodesTable;
   dashboard_sessions: DashboardSessionsTable;
   dashboard_sign_in_throttle: DashboardSignInThrottleTable;
+}
+
+  card_sessions: CardSessionsTable;
 }

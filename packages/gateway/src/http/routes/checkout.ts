@@ -16,7 +16,11 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
   app.get('/v1/checkout', { config: { auth: 'session' } }, async (request) => deps.sessions.checkoutView(request.checkoutSession!));
 
   app.post('/v1/card/sessions', { config: { auth: 'session' } }, async (request, reply) => {
-    const fields = await network().openHostedFields();
+    const cardNetwork = network();
+    // Recorded against this checkout session and merchant: the id is a credential, spent by the first attempt.
+    const device = request.headers['x-device-fingerprint'];
+    const client = { ip: request.ip, device: Array.isArray(device) ? device[0] : device };
+    const fields = await deps.sessions.issueCardSession(request.checkoutSession!, client, () => cardNetwork.openHostedFields());
     // The tagged descriptor: the browser SDK renders the hosted fields through the adapter named by `network`.
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });

@@ -2,7 +2,8 @@
  * Collect: the customer pays the checkout session with the card entered in
  * the network's hosted fields.
  *
- *   claim the session and record the network ids (one transaction, before any call)
+ *   the attempt is allowed (time, lock) and the hosted card session was issued for this checkout
+ *   → spend the card session, claim the session and record the network ids (one transaction, before any call)
  *   → 3-D Secure: initiate, then authenticate the payer
  *   → frictionless: PAY and settle · challenge: hand the page its html
  *
@@ -26,7 +27,9 @@ export interface CollectResult {
 
 export async function collect(deps: PaymentDeps, session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string }): Promise<CollectResult> {
   bindSessionOrThrow(session, input);
+  deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
+  await deps.sessions.assertCardSessionUsable(session, input.hosted_session_id);
   const payment = await startAttempt(deps, session, input.hosted_session_id);
 
   const initiated = await authenticationStep(deps, payment, () =>
@@ -68,7 +71,10 @@ export function bindSessionOrThrow(
   if (body.customer_reference !== undefined && body.customer_reference !== session.customer_reference) throw mismatch('customer_reference');
 }
 
-/** Claims the session for one attempt and records the network ids, in one transaction, before any call. */
+/** Rolls the attempt's transaction back (the card session stays unspent) when the session cannot be claimed. */
+class NotClaimed extends Error {}
+
+/** Spends the card session, claims the session for one attempt and records the network ids, in one transaction, before any call. */
 async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedSessionId: string): Promise<Payment> {
   const now = deps.clock.now();
   const id = newId('pay');
@@ -99,18 +105,27 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     created_at: now,
     updated_at: now,
   };
-  const claimed = await deps.storage.db.transaction().execute(async (trx) => {
-    const current = await deps.sessions.get(session.id, trx);
-    if (!current) return false;
-    if (current.status === 'processing' && current.current_payment_id) {
-      // A challenge the customer walked away from may be replaced by a new attempt; anything else is in flight.
-      const abandoned = await deps.payments.transition(current.current_payment_id, 'requires_action', 'failed', 'superseded by a new attempt', now, { failure_reason: 'abandoned' }, trx);
-      if (!abandoned) return false;
-    }
-    if (!(await deps.sessions.claimForPayment(current, id, trx))) return false;
-    await deps.payments.insert(payment, 'collect', trx);
-    return true;
-  });
+  const claimed = await deps.storage.db
+    .transaction()
+    .execute(async (trx) => {
+      const current = await deps.sessions.get(session.id, trx);
+      if (!current) throw new NotClaimed();
+      deps.sessions.assertAttemptAllowed(current);
+      // First PAY attempt spends the card session, whatever its outcome: a retry needs a new one.
+      await deps.sessions.spendCardSession(current, hostedSessionId, id, trx);
+      if (current.status === 'processing' && current.current_payment_id) {
+        // A challenge the customer walked away from may be replaced by a new attempt; anything else is in flight.
+        const abandoned = await deps.payments.transition(current.current_payment_id, 'requires_action', 'failed', 'superseded by a new attempt', now, { failure_reason: 'abandoned' }, trx);
+        if (!abandoned) throw new NotClaimed();
+      }
+      if (!(await deps.sessions.claimForPayment(current, id, trx))) throw new NotClaimed();
+      await deps.payments.insert(payment, 'collect', trx);
+      return true;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof NotClaimed) return false;
+      throw err;
+    });
   if (!claimed) {
     const current = await deps.sessions.get(session.id);
     if (current?.status === 'paid' || current?.status === 'cancelled') throw new ApiError('1005', `the checkout session is already ${current.status}`);

@@ -89,7 +89,8 @@ export async function failPayment(
   await deps.storage.db.transaction().execute(async (trx) => {
     const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, ...changes };
     if (!(await deps.payments.transition(payment.id, from, 'failed', cause, now, failed, trx))) return;
-    await deps.sessions.reopen(payment.session_id, payment.id, trx);
+    // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
+    await deps.sessions.reopen(payment.session_id, payment.id, trx, await deps.payments.countFailed(payment.session_id, trx));
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.failed', now);
   });
   return (await deps.payments.findById(payment.id))!;

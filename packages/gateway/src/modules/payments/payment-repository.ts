@@ -19,6 +19,12 @@ export class PaymentRepository {
     return (await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst()) as Payment | undefined;
   }
 
+  /** How many attempts on this checkout session have failed (the card-testing lock counts them). */
+  async countFailed(sessionId: string, db: Kysely<Database> = this.db): Promise<number> {
+    const row = await db.selectFrom('payments').select((eb) => eb.fn.countAll<string | number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async listByOrderId(merchantId: string, orderId: string): Promise<Payment[]> {
     return (await this.db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('order_id', '=', orderId).orderBy('created_at', 'desc').execute()) as Payment[];
   }

@@ -5,6 +5,7 @@ import { redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import type { CollectInput, RefundInput } from './payment-schemas.js';
+import { expireAbandoned } from './expire-abandoned.js';
 import { reconcileDue } from './reconcile.js';
 import { refund } from './refund.js';
 import { ApiError } from '../../errors.js';
@@ -57,6 +58,11 @@ export class PaymentService {
 
   reconcileDue(limit?: number): Promise<number> {
     return reconcileDue(this.deps, limit);
+  }
+
+  /** The sweeper: 3-D Secure challenges abandoned past their session's time fail, and the session expires. */
+  expireAbandoned(limit?: number): Promise<number> {
+    return expireAbandoned(this.deps, limit);
   }
 
   /** Where to send the customer once a payment has settled (the merchant's success or fail URL, with ids). */

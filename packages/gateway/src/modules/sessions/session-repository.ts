@@ -86,4 +86,16 @@ export class SessionRepository {
       .limit(limit)
       .execute();
   }
+
+  /** Sessions held by an attempt (processing) whose time is up, oldest first. */
+  async stalledPastTtl(now: number, limit: number): Promise<CheckoutSession[]> {
+    return this.db
+      .selectFrom('checkout_sessions')
+      .selectAll()
+      .where('status', '=', 'processing')
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at')
+      .limit(limit)
+      .execute();
+  }
 }

@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
+import type { CardDefenceSettings } from '../../config.js';
+import type { HostedFields } from '../../connectors/card-network.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Secret } from '../../crypto/secret.js';
 import { ApiError } from '../../errors.js';
@@ -7,6 +9,7 @@ import type { Storage } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
+import { CardSessionRepository, hostedSessionHash } from './card-session-repository.js';
 import { decideFingerprint, effectiveFingerprintMode } from './fingerprint.js';
 import { mintSession, type MintedSession } from './mint-session.js';
 import type { CheckoutSession, SessionRepository } from './session-repository.js';
@@ -44,8 +47,14 @@ export class SessionService {
       sandbox: boolean;
       /** Which OTP channels this gateway can deliver on (PDIRECT_OTP_SMS / PDIRECT_OTP_EMAIL not `off`). */
       otpChannels: { email: boolean; sms: boolean };
+      /** Caps on hosted card sessions and declines (docs/card-defence.md). */
+      cardDefence: CardDefenceSettings;
     },
-  ) {}
+  ) {
+    this.#cards = new CardSessionRepository(deps.storage.db);
+  }
+
+  readonly #cards: CardSessionRepository;
 
   /** POST /v1/sessions (mint-session.ts). */
   mint(merchantId: string, input: MintSessionInput): Promise<MintedSession> {
@@ -84,6 +93,7 @@ export class SessionService {
     const now = this.deps.clock.now();
     if (session.status === 'expired' || (session.status === 'open' && session.expires_at <= now)) throw new ApiError('1004', 'the checkout session has expired');
     if (session.status === 'paid' || session.status === 'cancelled') throw new ApiError('1005', `the checkout session is already ${session.status === 'paid' ? 'paid' : 'cancelled'}`);
+    if (session.status === 'locked') throw locked();
 
     const merchant = await this.deps.merchants.get(session.merchant_id);
     const mode = effectiveFingerprintMode(merchant.fingerprintMode, merchant.createdAt, now);
@@ -101,6 +111,61 @@ export class SessionService {
     return { session, warnings: decision.action === 'warn' ? [decision.warning] : [] };
   }
 
+  // -- card-entry defence (docs/card-defence.md) ----------------------------
+
+  /**
+   * Whether the session may take a new attempt (a card session or a collect):
+   * 1602 when locked, 1005 when paid or cancelled, 1004 once its time is up —
+   * in every non-final state, an abandoned 3-D Secure challenge included.
+   */
+  assertAttemptAllowed(session: CheckoutSession): void {
+    if (session.status === 'locked') throw locked();
+    if (session.status === 'paid' || session.status === 'cancelled') throw new ApiError('1005', `the checkout session is already ${session.status}`);
+    if (session.status === 'expired' || session.expires_at <= this.deps.clock.now()) throw new ApiError('1004', 'the checkout session has expired');
+  }
+
+  /**
+   * POST /v1/card/sessions: opens a hosted card session at the network and
+   * records its id against this checkout session and merchant, within the
+   * caps (per checkout session; per client IP and per device in any minute).
+   */
+  async issueCardSession(session: CheckoutSession, client: { ip: string; device: string | undefined }, open: () => Promise<HostedFields>): Promise<HostedFields> {
+    this.assertAttemptAllowed(session);
+    const { cardSessionsPerCheckout, cardSessionsPerMinute } = this.deps.cardDefence;
+    const ip = client.ip.slice(0, 64);
+    const device = client.device ? client.device.slice(0, 128) : null;
+    const now = this.deps.clock.now();
+    const recent = await this.#cards.countRecent(now - 60_000, ip, device);
+    if (recent.ip >= cardSessionsPerMinute || recent.device >= cardSessionsPerMinute) {
+      throw new ApiError('1603', `at most ${cardSessionsPerMinute} card sessions a minute from one device or IP address`, { 'Retry-After': '60' });
+    }
+    const tooMany = () => new ApiError('1603', `at most ${cardSessionsPerCheckout} card sessions per checkout session`);
+    if ((await this.#cards.countForSession(session.id)) >= cardSessionsPerCheckout) throw tooMany();
+    const fields = await open();
+    // Bounded: each lost race means another request took the next number; the cap is the unique (session, seq) pair.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const seq = (await this.#cards.countForSession(session.id)) + 1;
+      if (seq > cardSessionsPerCheckout) throw tooMany();
+      const row = { id_hash: hostedSessionHash(fields.hostedSessionId), session_id: session.id, merchant_id: session.merchant_id, seq, client_ip: ip, device_fingerprint: device };
+      if (await this.#cards.insert({ ...row, created_at: now, spent_at: null, spent_by: null })) return fields;
+    }
+    throw tooMany();
+  }
+
+  /** A hosted card session may pay only the checkout session it was issued for, once: 1104 otherwise, 1105 when spent. */
+  async assertCardSessionUsable(session: CheckoutSession, hostedSessionId: string): Promise<void> {
+    const row = await this.#cards.findByHostedId(hostedSessionId);
+    if (!row || row.session_id !== session.id || row.merchant_id !== session.merchant_id) throw notIssued();
+    if (row.spent_at !== null) throw spent();
+  }
+
+  /** Spends the hosted card session for a payment attempt, inside the attempt's transaction; 1104/1105 when it cannot. */
+  async spendCardSession(session: CheckoutSession, hostedSessionId: string, paymentId: string, db: Kysely<Database>): Promise<void> {
+    if (await this.#cards.spend(hostedSessionId, session.id, paymentId, this.deps.clock.now(), db)) return;
+    const row = await this.#cards.findByHostedId(hostedSessionId, db);
+    throw row?.session_id === session.id ? spent() : notIssued();
+  }
+
   // -- the named transitions -----------------------------------------------
 
   /**
@@ -113,12 +178,32 @@ export class SessionService {
     return this.deps.sessions.transition(session.id, session.status, 'processing', `claimed by ${paymentId}`, this.deps.clock.now(), { current_payment_id: paymentId }, db);
   }
 
-  /** A failed attempt lets go: the session reopens for another card, or expires if its time is up. */
-  async reopen(sessionId: string, paymentId: string, db?: Kysely<Database>): Promise<void> {
+  /**
+   * A failed attempt lets go: the session reopens for another card, expires
+   * if its time is up, or locks once `failedAttempts` reaches the limit
+   * (card testing). Expiry and lock are announced (session.expired,
+   * session.locked) in the caller's transaction.
+   */
+  async reopen(sessionId: string, paymentId: string, db: Kysely<Database>, failedAttempts = 0): Promise<void> {
     const now = this.deps.clock.now();
     const session = await this.deps.sessions.findById(sessionId, db);
     if (session?.status !== 'processing' || session.current_payment_id !== paymentId) return;
-    await this.deps.sessions.transition(session.id, 'processing', session.expires_at <= now ? 'expired' : 'open', `${paymentId} failed`, now, {}, db);
+    const to = session.expires_at <= now ? 'expired' : failedAttempts >= this.deps.cardDefence.declinesBeforeLock ? 'locked' : 'open';
+    const cause = to === 'locked' ? `${paymentId} failed: ${failedAttempts} failed attempts, locked` : `${paymentId} failed`;
+    if (!(await this.deps.sessions.transition(session.id, 'processing', to, cause, now, {}, db))) return;
+    if (to === 'open') return;
+    await enqueueWebhookEvent(db, {
+      merchantId: session.merchant_id,
+      type: to === 'locked' ? 'session.locked' : 'session.expired',
+      notifyUrl: session.notify_url,
+      data: { object: sessionEventView({ ...session, status: to, updated_at: now }) },
+      at: now,
+    });
+  }
+
+  /** Sessions held by an attempt whose time is up (an abandoned 3-D Secure challenge): the sweeper fails the attempt. */
+  stalledPastTtl(limit: number): Promise<CheckoutSession[]> {
+    return this.deps.sessions.stalledPastTtl(this.deps.clock.now(), limit);
   }
 
   /** A payment of the session succeeded: paid, whatever it was doing (a late, reconciled success still counts). */
@@ -220,4 +305,16 @@ export class SessionService {
   #open<T>(sealed: string | null, sessionId: string): T | null {
     return sealed ? (JSON.parse(this.deps.personalData.decrypt(sealed, sessionId)) as T) : null;
   }
+}
+
+function locked(): ApiError {
+  return new ApiError('1602', 'too many failed card attempts: this checkout session is locked');
+}
+
+function notIssued(): ApiError {
+  return new ApiError('1104', 'hosted_session_id was not issued for this checkout session', {}, { param: 'hosted_session_id' });
+}
+
+function spent(): ApiError {
+  return new ApiError('1105', 'hosted_session_id was already used by a payment attempt; open a new card session', {}, { param: 'hosted_session_id' });
 }

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { assertSessionTransition, canSessionTransition, IllegalSessionTransition, isPayable, SESSION_TRANSITIONS, type SessionStatus } from './state-machine.js';
 
-const ALL: SessionStatus[] = ['open', 'processing', 'paid', 'expired', 'cancelled'];
+const ALL: SessionStatus[] = ['open', 'processing', 'paid', 'expired', 'cancelled', 'locked'];
 
 describe('session state machine', () => {
-  it('paid and cancelled are final', () => {
+  it('paid, cancelled and locked are final', () => {
     for (const to of ALL) {
       expect(canSessionTransition('paid', to)).toBe(false);
       expect(canSessionTransition('cancelled', to)).toBe(false);
+      expect(canSessionTransition('locked', to)).toBe(false);
     }
+  });
+
+  it('only an attempt that failed can lock a session (card testing), never an open one', () => {
+    expect(() => assertSessionTransition('processing', 'locked')).not.toThrow();
+    expect(() => assertSessionTransition('open', 'locked')).toThrow(IllegalSessionTransition);
   });
 
   it('only open and processing sessions can be claimed by a payment attempt', () => {

@@ -10,6 +10,7 @@
  *    ├──▶ expired ──▶ paid                       (time is up; a late settled payment still counts)
  *    ├──▶ cancelled
  *    └──▶ paid                                   (a payment reconciled after its attempt let go)
+ *   processing ──▶ locked                        (too many failed attempts: card testing; final)
  */
 import type { SessionStatus } from '../../storage/schema.js';
 
@@ -17,10 +18,11 @@ export type { SessionStatus } from '../../storage/schema.js';
 
 export const SESSION_TRANSITIONS: { readonly [From in SessionStatus]: readonly SessionStatus[] } = {
   open: ['processing', 'expired', 'cancelled', 'paid'],
-  processing: ['processing', 'open', 'expired', 'paid'],
+  processing: ['processing', 'open', 'expired', 'paid', 'locked'],
   expired: ['paid'],
   paid: [],
   cancelled: [],
+  locked: [],
 };
 
 export function canSessionTransition(from: SessionStatus, to: SessionStatus): boolean {

@@ -11,6 +11,7 @@ import * as m0008 from './0008_edge.js';
 import * as m0009 from './0009_webhook_endpoints.js';
 import * as m0010 from './0010_risk.js';
 import * as m0011 from './0011_dashboard.js';
+import * as m0013 from './0013_card_defence.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -30,6 +31,7 @@ const ALL: Record<string, DialectMigration> = {
   '0009_webhook_endpoints': m0009,
   '0010_risk': m0010,
   '0011_dashboard': m0011,
+  '0013_card_defence': m0013,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
