@@ -131,6 +131,8 @@ export interface PaymentsTable {
   reconcile_after: number | null;
   /** Opaque JSON the network keeps with the payment (null when it keeps nothing). */
   network_data: string | null;
+  /** JSON of the fraud screening's view ({ score, level, action, reasons, rule_id? }); null before screening. */
+  risk: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -31,8 +31,8 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
   beforeEach(() => gw.clock.advance(61_000));
 
   const sessionPayments = (sessionId: string) => gw.services.storage.db.selectFrom('payments').select(['id', 'status']).where('session_id', '=', sessionId).execute();
-  const events = (type: string) => gw.services.storage.db.selectFrom('webhook_events').select(['type', 'payload']).where('type', '=', type).execute();
-  const eventsFor = async (type: string, sessionId: string) => (await events(type)).filter((e) => JSON.parse(e.payload).data.object.id === sessionId || JSON.parse(e.payload).data.object.session_id === sessionId);
+  const events = (type: 'session.expired' | 'session.locked' | 'payment.failed') => gw.services.storage.db.selectFrom('webhook_events').select(['type', 'payload']).where('type', '=', type).execute();
+  const eventsFor = async (type: Parameters<typeof events>[0], sessionId: string) => (await events(type)).filter((e) => JSON.parse(e.payload).data.object.id === sessionId || JSON.parse(e.payload).data.object.session_id === sessionId);
 
   describe('a hosted card session is a credential of its checkout session', () => {
     it('reuse on another checkout of the same merchant, at another amount, is 403 1104 and charges nothing', async () => {

@@ -102,6 +102,7 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     amount_refunded_minor: 0,
     reconcile_after: null,
     network_data: null,
+    risk: null,
     created_at: now,
     updated_at: now,
   };

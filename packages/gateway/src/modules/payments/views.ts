@@ -18,6 +18,7 @@ export function paymentView(payment: Payment) {
     three_d_secure: payment.authentication_status ? { authentication_status: payment.authentication_status } : null,
     gateway_code: payment.gateway_code,
     failure_reason: payment.failure_reason,
+    risk: payment.risk ? (JSON.parse(payment.risk) as Record<string, unknown>) : null,
     created_at: new Date(payment.created_at).toISOString(),
     updated_at: new Date(payment.updated_at).toISOString(),
   };

@@ -22,8 +22,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('card_sessions_ip').on('card_sessions').columns(['client_ip', 'created_at']).execute();
   await db.schema.createIndex('card_sessions_device').on('card_sessions').columns(['device_fingerprint', 'created_at']).execute();
+
+  // The fraud screening of the attempt, as the payment shows it: JSON { score, level, action, reasons, rule_id? }.
+  await db.schema.alterTable('payments').addColumn('risk', 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('payments').dropColumn('risk').execute();
   await db.schema.dropTable('card_sessions').ifExists().execute();
 }
