@@ -117,6 +117,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     sessions,
     // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
     network: network ?? (undefined as unknown as CardNetwork),
+    risk,
     clock,
     logger,
     publicUrl: config.publicUrl,

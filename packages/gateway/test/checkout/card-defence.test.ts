@@ -26,7 +26,12 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
   let gw: TestGateway;
   let secret: string;
 
-  beforeAll(() => ({ gw, secret } = fixture));
+  beforeAll(async () => {
+    ({ gw, secret } = fixture);
+    // These stories attack the binding, the time and the lock, from one device and address: the risk
+    // engine would block that traffic first, so this merchant allows every payment (the risk stories below use their own).
+    await gw.services.risk.addRule(fixture.merchantId, { action: 'allow', predicate: ':amount: >= 0' });
+  });
   // Each story starts a minute later, so the per-device/IP minute cap counts only its own card sessions.
   beforeEach(() => gw.clock.advance(61_000));
 
@@ -178,6 +183,103 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
       for (let i = 0; i < 4; i++) expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, DECLINED) })).status).toBe(402);
       expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, APPROVED) })).status).toBe(200);
     });
+  });
+});
+
+describe.each(testDatabases())('the risk engine in the payment path ($name)', (factory) => {
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true } });
+  const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
+
+  /** A merchant of its own per story: velocity and history are per merchant. */
+  async function shop(rule?: { action: 'block' | 'request_3ds' | 'allow' | 'review'; predicate: string }) {
+    const created = await fixture.gw.services.merchants.create({ name: 'Risky Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
+    const ruleId = rule ? (await fixture.gw.services.risk.addRule(created.merchant.id, rule)).id : undefined;
+    return { secret: created.merchantSecret.reveal(), ruleId };
+  }
+  const paymentOf = async (gw: TestGateway, secret: string, sessionId: string) => {
+    const session = await http(`${gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) });
+    return (await http(`${gw.url}/v1/payments/${session.body.payment_id}`, { headers: bearer(secret) })).body;
+  };
+  const webhookFor = async (gw: TestGateway, type: 'payment.failed' | 'payment.succeeded', paymentId: string) =>
+    (await gw.services.storage.db.selectFrom('webhook_events').select('payload').where('type', '=', type).execute()).map((e) => JSON.parse(e.payload).data.object).find((p) => p.id === paymentId);
+
+  it('every payment carries its screening: score, level, action, reasons — on the object and in payment.succeeded', async () => {
+    const { gw } = fixture;
+    const { secret } = await shop();
+    const a = await mintSession(gw, secret);
+    const res = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, APPROVED) });
+    expect(res.status).toBe(200);
+    expect(res.body.risk).toMatchObject({ score: expect.any(Number), level: 'normal', action: 'allow', reasons: expect.any(Array) });
+    expect((await webhookFor(gw, 'payment.succeeded', res.body.id)).risk).toEqual(res.body.risk);
+    await gw.services.audit.flush();
+    const audit = await gw.services.storage.db.selectFrom('audit_log').select('warnings').where('path', '=', '/v1/payments/collect').where('status', '=', 200).execute();
+    const screened = audit.flatMap((r) => JSON.parse(r.warnings) as string[]).filter((w) => w.startsWith('risk '));
+    expect(screened.map((w) => JSON.parse(w.slice('risk '.length)))).toContainEqual(res.body.risk);
+  });
+
+  it('a block rule: 403 1602, the payment failed with risk.action = block and the rule named, nothing charged', async () => {
+    const { gw } = fixture;
+    const { secret, ruleId } = await shop({ action: 'block', predicate: ':amount: > 100' });
+    const a = await mintSession(gw, secret, { amount: '999.00' });
+    const res = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, APPROVED) });
+    expect(res.status).toBe(403);
+    expect(res.body.error.error_code).toBe('1602');
+    const payment = await paymentOf(gw, secret, a.sessionId);
+    expect(payment).toMatchObject({ status: 'failed', gateway_code: 'RISK_BLOCKED', risk: { action: 'block', rule_id: ruleId } });
+    expect((await webhookFor(gw, 'payment.failed', payment.id)).risk).toMatchObject({ action: 'block', rule_id: ruleId });
+    expect(await networkPayments(gw.simulator!.url, payment.id)).toBe(0);
+    // Under the rule's amount the same shop is paid.
+    const b = await mintSession(gw, secret, { amount: '12.50' });
+    expect((await collect(gw, b.token, { hosted_session_id: await cardSession(gw, b.token, APPROVED) })).status).toBe(200);
+  });
+
+  it('request_3ds: a card that cannot authenticate is refused (1602, no PAY); one that authenticates pays', async () => {
+    const { gw } = fixture;
+    const { secret } = await shop({ action: 'request_3ds', predicate: ":currency: = 'usd'" });
+    const a = await mintSession(gw, secret);
+    const refused = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, APPROVED) });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.error_code).toBe('1602');
+    const payment = await paymentOf(gw, secret, a.sessionId);
+    expect(payment).toMatchObject({ status: 'failed', gateway_code: 'RISK_3DS_REQUIRED', risk: { action: 'request_3ds' } });
+    expect(await networkPayments(gw.simulator!.url, payment.id)).toBe(0);
+    const paid = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, FRICTIONLESS) });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ status: 'succeeded', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' }, risk: { action: 'request_3ds' } });
+  });
+
+  it('card testing across sessions from one device: the velocity counters make the risk engine block', async () => {
+    const { gw } = fixture;
+    const { secret } = await shop();
+    // Each attempt on a fresh checkout session (so the per-checkout lock never fires): only the counters connect them.
+    const seen: Array<{ status: number; code?: string; action: string }> = [];
+    let blocked: Record<string, unknown> | undefined;
+    for (let i = 0; i < 15 && !blocked; i++) {
+      const s = await mintSession(gw, secret);
+      const res = await collect(gw, s.token, { hosted_session_id: await cardSession(gw, s.token, DECLINED) });
+      const payment = await paymentOf(gw, secret, s.sessionId);
+      seen.push({ status: res.status, code: res.body.error?.error_code, action: payment.risk.action });
+      if (payment.risk.action === 'block') blocked = payment;
+    }
+    expect(seen[0]).toEqual({ status: 402, code: '1601', action: 'allow' });
+    // Elevated first (3-D Secure required; this card cannot authenticate), then blocked: both are 403 1602.
+    for (const refused of seen.filter((a) => a.action !== 'allow')) expect(refused).toMatchObject({ status: 403, code: '1602' });
+    expect(blocked).toMatchObject({ status: 'failed', gateway_code: 'RISK_BLOCKED', risk: { action: 'block', level: 'highest' } });
+    const codes = (blocked!.risk as { reasons: Array<{ code: string }> }).reasons.map((r) => r.code);
+    expect(codes.some((c) => /device|ip|card/.test(c))).toBe(true);
+    expect(await networkPayments(gw.simulator!.url, blocked!.id as string)).toBe(0);
+  });
+
+  it('concurrent collects with the risk engine in the path: one charge', async () => {
+    const { gw } = fixture;
+    const { secret } = await shop();
+    const a = await mintSession(gw, secret);
+    const ids = await Promise.all([0, 1, 2].map(() => cardSession(gw, a.token, APPROVED)));
+    const answers = await Promise.all(ids.map((id) => collect(gw, a.token, { hosted_session_id: id })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const rows = await gw.services.storage.db.selectFrom('payments').select(['id', 'status']).where('session_id', '=', a.sessionId).execute();
+    expect(rows).toEqual([{ id: expect.any(String), status: 'succeeded' }]);
+    expect(await networkPayments(gw.simulator!.url, rows[0]!.id)).toBe(1);
   });
 });
 

@@ -27,7 +27,11 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
 
   app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
     network();
-    const result = await deps.payments.collect(request.checkoutSession!, request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown' });
+    const device = request.headers['x-device-fingerprint'];
+    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown', device: Array.isArray(device) ? device[0] : device };
+    const result = await deps.payments.collect(request.checkoutSession!, request.body, client);
+    // The fraud screening's decision goes into the request's audit record.
+    if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
     const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
     return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);

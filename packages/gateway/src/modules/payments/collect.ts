@@ -4,7 +4,7 @@
  *
  *   the attempt is allowed (time, lock) and the hosted card session was issued for this checkout
  *   → spend the card session, claim the session and record the network ids (one transaction, before any call)
- *   → 3-D Secure: initiate, then authenticate the payer
+ *   → 3-D Secure: initiate → fraud screening (screen.ts: block, or require 3-D Secure) → authenticate the payer
  *   → frictionless: PAY and settle · challenge: hand the page its html
  *
  * The amount, currency and customer reference always come from the session.
@@ -15,6 +15,7 @@ import { newId } from '../../ids.js';
 import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { failPayment, payOrDecline } from './outcomes.js';
+import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import type { CollectInput } from './payment-schemas.js';
@@ -25,23 +26,36 @@ export interface CollectResult {
   nextAction?: { type: 'three_d_secure_challenge'; html: string };
 }
 
-export async function collect(deps: PaymentDeps, session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string }): Promise<CollectResult> {
+export async function collect(deps: PaymentDeps, session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string; device?: string | undefined }): Promise<CollectResult> {
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
   await deps.sessions.assertCardSessionUsable(session, input.hosted_session_id);
-  const payment = await startAttempt(deps, session, input.hosted_session_id);
+  const attempt = await startAttempt(deps, session, input.hosted_session_id);
 
-  const initiated = await authenticationStep(deps, payment, () =>
+  const initiated = await authenticationStep(deps, attempt, () =>
     deps.network.initiateAuthentication({
-      orderId: payment.network_order_ref,
-      authTransactionId: payment.auth_txn_id,
-      hostedSessionId: payment.hosted_session_id,
-      currency: currencyCode(payment.currency)!,
+      orderId: attempt.network_order_ref,
+      authTransactionId: attempt.auth_txn_id,
+      hostedSessionId: attempt.hosted_session_id,
+      currency: currencyCode(attempt.currency)!,
     }),
   );
-  if (initiated.status !== 'proceed') return afterAuthentication(deps, payment, initiated);
+  // Before money moves: the risk engine scores the attempt (a block throws 1602 with the payment failed).
+  const screened = await screen(deps, session, attempt, { ip: client.ip, device: client.device }, initiated.card);
+  const { payment } = screened;
+  try {
+    const result = await authenticateAndPay(deps, payment, initiated, input, client);
+    if (result.payment.status === 'succeeded') await recordOutcome(deps, screened, 'succeeded');
+    return result;
+  } catch (err) {
+    await recordOutcome(deps, screened, outcomeOfError(err));
+    throw err;
+  }
+}
 
+async function authenticateAndPay(deps: PaymentDeps, payment: Payment, initiated: AuthenticationOutcome, input: CollectInput, client: { ip: string; userAgent: string }): Promise<CollectResult> {
+  if (initiated.status !== 'proceed') return afterAuthentication(deps, payment, initiated);
   const authenticated = await authenticationStep(deps, payment, () =>
     deps.network.authenticatePayer({
       orderId: payment.network_order_ref,
@@ -170,6 +184,10 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
     case 'failed':
     case 'pending': {
       if (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable) {
+        if (requiresThreeDs(payment)) {
+          await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
+          throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
+        }
         return { payment: await payOrDecline(deps, authenticated, false) };
       }
       const cause = `3-D Secure ${auth.authenticationStatus ?? auth.status}`;

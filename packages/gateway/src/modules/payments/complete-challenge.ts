@@ -7,6 +7,7 @@
 import { ApiError } from '../../errors.js';
 import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
+import { refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
 export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ReturnResult | undefined> {
   const payment = await deps.payments.findById(paymentId);
@@ -18,6 +19,9 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   const now = deps.clock.now();
   const changes = { authentication_status: auth.authenticationStatus };
 
+  if (auth.status === 'unavailable' && requiresThreeDs(payment)) {
+    return redirectFor(deps, await refuseUnauthenticated(deps, payment, 'requires_action', changes));
+  }
   if (auth.status === 'proceed' || (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable)) {
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, changes);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import type { Storage } from '../../storage/database.js';
+import type { AttemptRecord, RiskContext, RiskDecision } from '../risk/types.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { PaymentRepository } from './payment-repository.js';
 
@@ -12,6 +13,8 @@ export interface PaymentDeps {
   /** The session module: its named transitions are the only way a payment changes a session. */
   sessions: SessionService;
   network: CardNetwork;
+  /** Fraud screening (modules/risk): scored before money moves, told every outcome. */
+  risk: { assess(context: RiskContext): Promise<RiskDecision>; recordAttempt(record: AttemptRecord): Promise<void> };
   clock: Clock;
   logger: Logger;
   publicUrl: string;

@@ -25,7 +25,7 @@ export { paymentView, refundView } from './views.js';
 export class PaymentService {
   constructor(private readonly deps: PaymentDeps) {}
 
-  collect(session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string }): Promise<CollectResult> {
+  collect(session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string; device?: string | undefined }): Promise<CollectResult> {
     return collect(this.deps, session, input, client);
   }
 
