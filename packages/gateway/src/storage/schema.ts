@@ -406,7 +406,5 @@ export interface Database {
   dashboard_recovery_codes: DashboardRecoveryCodesTable;
   dashboard_sessions: DashboardSessionsTable;
   dashboard_sign_in_throttle: DashboardSignInThrottleTable;
-}
-
   card_sessions: CardSessionsTable;
 }
