@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '@pdirect/mpgs-simulator';
 import { cardSession, collect, completeChallenge, DEVICE_A, DEVICE_B, mintSession, sdk } from '../support/checkout.js';
@@ -194,7 +195,7 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
   async function shop(rule?: { action: 'block' | 'request_3ds' | 'allow' | 'review'; predicate: string }) {
     const created = await fixture.gw.services.merchants.create({ name: 'Risky Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
     const ruleId = rule ? (await fixture.gw.services.risk.addRule(created.merchant.id, rule)).id : undefined;
-    return { secret: created.merchantSecret.reveal(), ruleId };
+    return { secret: created.merchantSecret.reveal(), ruleId, merchantId: created.merchant.id };
   }
   const paymentOf = async (gw: TestGateway, secret: string, sessionId: string) => {
     const session = await http(`${gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) });
@@ -268,6 +269,23 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     const codes = (blocked!.risk as { reasons: Array<{ code: string }> }).reasons.map((r) => r.code);
     expect(codes.some((c) => /device|ip|card/.test(c))).toBe(true);
     expect(await networkPayments(gw.simulator!.url, blocked!.id as string)).toBe(0);
+  });
+
+  it('every outcome feeds the velocity counters: a decline at collect, and a challenge refused at the issuer', async () => {
+    const { gw } = fixture;
+    const { secret, merchantId } = await shop();
+    // The risk module's own table (migration 0010), read as the operator would.
+    const declines = async () =>
+      Number((await sql<{ n: string | number }>`select count(*) as n from risk_velocity_events where merchant_id = ${merchantId} and declined = 1`.execute(gw.services.storage.db)).rows[0]!.n);
+    const a = await mintSession(gw, secret);
+    expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, DECLINED) })).status).toBe(402);
+    const afterCollect = await declines();
+    expect(afterCollect).toBeGreaterThan(0);
+    const challenged = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, CHALLENGE) });
+    expect(challenged.body.status).toBe('requires_action');
+    expect(await declines()).toBe(afterCollect);
+    await completeChallenge(gw, challenged.body.next_action.html, 'N');
+    expect(await declines()).toBeGreaterThan(afterCollect);
   });
 
   it('concurrent collects with the risk engine in the path: one charge', async () => {

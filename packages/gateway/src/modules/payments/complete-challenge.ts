@@ -7,7 +7,7 @@
 import { ApiError } from '../../errors.js';
 import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
-import { refuseUnauthenticated, requiresThreeDs } from './screen.js';
+import { recordChallengeOutcome, refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
 export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ReturnResult | undefined> {
   const payment = await deps.payments.findById(paymentId);
@@ -20,17 +20,21 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   const changes = { authentication_status: auth.authenticationStatus };
 
   if (auth.status === 'unavailable' && requiresThreeDs(payment)) {
-    return redirectFor(deps, await refuseUnauthenticated(deps, payment, 'requires_action', changes));
+    const refused = await refuseUnauthenticated(deps, payment, 'requires_action', changes);
+    await recordChallengeOutcome(deps, refused);
+    return redirectFor(deps, refused);
   }
   if (auth.status === 'proceed' || (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable)) {
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, changes);
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
     const settled = await pay(deps, { ...payment, status: 'processing', ...changes }, auth.status === 'proceed');
+    await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }
 
   const cause = `3-D Secure ${auth.authenticationStatus ?? 'failed'}`;
   const failed = await failPayment(deps, payment, 'requires_action', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', changes);
+  await recordChallengeOutcome(deps, failed);
   return redirectFor(deps, failed);
 }

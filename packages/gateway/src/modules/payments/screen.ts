@@ -25,7 +25,7 @@ export interface Screened {
   decision: RiskDecision;
 }
 
-export function riskContext(deps: PaymentDeps, session: CheckoutSession, payment: Payment, client: { ip: string; device?: string | undefined }, card: MaskedCard | null): RiskContext {
+export function riskContext(deps: PaymentDeps, session: CheckoutSession, payment: Payment, client: { ip: string | null; device?: string | undefined }, card: MaskedCard | null): RiskContext {
   return {
     merchantId: payment.merchant_id,
     paymentId: payment.id,
@@ -89,6 +89,24 @@ export async function recordOutcome(deps: PaymentDeps, screened: Pick<Screened, 
     await deps.risk.recordAttempt({ context: screened.context, decision: screened.decision, outcome, paymentId: screened.payment.id });
   } catch (err) {
     deps.logger.error({ err, payment_id: screened.payment.id }, 'recording the attempt for fraud screening failed');
+  }
+}
+
+/**
+ * The outcome of a 3-D Secure challenge (the browser's return carries no
+ * client address or device header we trust): counted on the session's
+ * device, the card and the customer.
+ */
+export async function recordChallengeOutcome(deps: PaymentDeps, settled: Payment): Promise<void> {
+  const outcome: AttemptOutcome | undefined = settled.status === 'succeeded' ? 'succeeded' : settled.status === 'failed' ? 'declined' : undefined;
+  const session = outcome ? await deps.sessions.get(settled.session_id) : undefined;
+  if (!outcome || !session) return;
+  const card = settled.card_masked ? { brand: settled.card_brand, maskedNumber: settled.card_masked, expiryMonth: settled.card_expiry?.split('/')[0] ?? null, expiryYear: settled.card_expiry?.split('/')[1] ?? null } : null;
+  const context = { ...riskContext(deps, session, settled, { ip: null }, card), threeDs: settled.status === 'succeeded' ? ('authenticated' as const) : null };
+  try {
+    await deps.risk.recordAttempt({ context, outcome, paymentId: settled.id });
+  } catch (err) {
+    deps.logger.error({ err, payment_id: settled.id }, 'recording the attempt for fraud screening failed');
   }
 }
 
