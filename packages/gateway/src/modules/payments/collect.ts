@@ -30,7 +30,6 @@ export async function collect(deps: PaymentDeps, session: CheckoutSession, input
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
-  await deps.sessions.assertCardSessionUsable(session, input.hosted_session_id);
   const attempt = await startAttempt(deps, session, input.hosted_session_id);
 
   const initiated = await authenticationStep(deps, attempt, () =>
@@ -172,7 +171,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
   const authenticated = { ...payment, authentication_status: auth.authenticationStatus };
   switch (auth.status) {
     case 'challenge': {
-      await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, { authentication_status: auth.authenticationStatus });
+      await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, { authentication_status: auth.authenticationStatus, risk: payment.risk });
       return {
         payment: { ...authenticated, status: 'requires_action' },
         nextAction: { type: 'three_d_secure_challenge', html: auth.redirectHtml ?? '' },

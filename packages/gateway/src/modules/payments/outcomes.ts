@@ -52,6 +52,8 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   const now = deps.clock.now();
   const card: Record<string, string | null> = {
     authentication_status: payment.authentication_status,
+    // The screening's view travels with the payment and is stored with its outcome (screen.ts).
+    risk: payment.risk,
     ...(outcome.card
       ? {
           card_brand: outcome.card.brand,
@@ -87,7 +89,7 @@ export async function failPayment(
 ): Promise<Payment> {
   const now = deps.clock.now();
   await deps.storage.db.transaction().execute(async (trx) => {
-    const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, ...changes };
+    const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, risk: payment.risk, ...changes };
     if (!(await deps.payments.transition(payment.id, from, 'failed', cause, now, failed, trx))) return;
     // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
     await deps.sessions.reopen(payment.session_id, payment.id, trx, await deps.payments.countFailed(payment.session_id, trx));

@@ -19,11 +19,6 @@ export class PaymentRepository {
     return (await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst()) as Payment | undefined;
   }
 
-  /** Stores the fraud screening's view of the attempt (not a status change). */
-  async setRisk(id: string, risk: string, db: Kysely<Database> = this.db): Promise<void> {
-    await db.updateTable('payments').set({ risk }).where('id', '=', id).execute();
-  }
-
   /** How many attempts on this checkout session have failed (the card-testing lock counts them). */
   async countFailed(sessionId: string, db: Kysely<Database> = this.db): Promise<number> {
     const row = await db.selectFrom('payments').select((eb) => eb.fn.countAll<string | number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'failed').executeTakeFirstOrThrow();

@@ -62,7 +62,7 @@ export async function screen(deps: PaymentDeps, session: CheckoutSession, paymen
     await recordOutcome(deps, { context, decision, payment }, 'blocked');
     throw new ApiError('1602', 'payment refused by fraud screening');
   }
-  await deps.payments.setRisk(payment.id, risk);
+  // Stored with the attempt's next state change (outcomes.ts), in the same statement.
   return { payment: { ...payment, risk }, context, decision };
 }
 

@@ -27,34 +27,25 @@ export class CardSessionRepository {
     return Number(row.n);
   }
 
-  /** Card sessions opened since `since` from this client IP, and from this device (when it sent a fingerprint). */
+  /** Card sessions opened since `since` from this client IP, and from this device (when it sent a fingerprint): one read. */
   async countRecent(since: number, clientIp: string, device: string | null): Promise<{ ip: number; device: number }> {
-    const count = async (column: 'client_ip' | 'device_fingerprint', value: string) =>
-      Number(
-        (
-          await this.db
-            .selectFrom('card_sessions')
-            .select((eb) => eb.fn.countAll<string | number>().as('n'))
-            .where(column, '=', value)
-            .where('created_at', '>', since)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    return { ip: await count('client_ip', clientIp), device: device ? await count('device_fingerprint', device) : 0 };
+    const row = await this.db
+      .selectFrom('card_sessions')
+      .select((eb) => [
+        eb.fn.sum<string | number | null>(eb.case().when('client_ip', '=', clientIp).then(1).else(0).end()).as('ip'),
+        eb.fn.sum<string | number | null>(eb.case().when('device_fingerprint', '=', device ?? '').then(1).else(0).end()).as('device'),
+      ])
+      .where('created_at', '>', since)
+      .where((eb) => eb.or([eb('client_ip', '=', clientIp), ...(device ? [eb('device_fingerprint', '=', device)] : [])]))
+      .executeTakeFirstOrThrow();
+    return { ip: Number(row.ip ?? 0), device: device ? Number(row.device ?? 0) : 0 };
   }
 
   /** Records an issued id as number `seq` of its checkout session; false when another request took that number first. */
   async insert(row: CardSessionRow): Promise<boolean> {
-    const taken = await this.db.selectFrom('card_sessions').select('id_hash').where('session_id', '=', row.session_id).where('seq', '=', row.seq).executeTakeFirst();
-    if (taken) return false;
-    try {
-      await this.db.insertInto('card_sessions').values(row).execute();
-      return true;
-    } catch (err) {
-      // The unique (session_id, seq) pair: a concurrent issue won the number.
-      if (/unique|duplicate/i.test(String((err as Error).message))) return false;
-      throw err;
-    }
+    // A lost race is the unique (session_id, seq) pair; outside any transaction, so PostgreSQL has nothing to roll back.
+    const result = await this.db.insertInto('card_sessions').values(row).onConflict((oc) => oc.columns(['session_id', 'seq']).doNothing()).executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   /** Spends an unspent id of this checkout session for a payment attempt; false when it is not this session's or already spent. */

@@ -140,23 +140,17 @@ export class SessionService {
       throw new ApiError('1603', `at most ${cardSessionsPerMinute} card sessions a minute from one device or IP address`, { 'Retry-After': '60' });
     }
     const tooMany = () => new ApiError('1603', `at most ${cardSessionsPerCheckout} card sessions per checkout session`);
-    if ((await this.#cards.countForSession(session.id)) >= cardSessionsPerCheckout) throw tooMany();
+    let issued = await this.#cards.countForSession(session.id);
+    if (issued >= cardSessionsPerCheckout) throw tooMany();
     const fields = await open();
+    const row = { id_hash: hostedSessionHash(fields.hostedSessionId), session_id: session.id, merchant_id: session.merchant_id, client_ip: ip, device_fingerprint: device };
     // Bounded: each lost race means another request took the next number; the cap is the unique (session, seq) pair.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const seq = (await this.#cards.countForSession(session.id)) + 1;
-      if (seq > cardSessionsPerCheckout) throw tooMany();
-      const row = { id_hash: hostedSessionHash(fields.hostedSessionId), session_id: session.id, merchant_id: session.merchant_id, seq, client_ip: ip, device_fingerprint: device };
-      if (await this.#cards.insert({ ...row, created_at: now, spent_at: null, spent_by: null })) return fields;
+      if (await this.#cards.insert({ ...row, seq: issued + 1, created_at: now, spent_at: null, spent_by: null })) return fields;
+      issued = await this.#cards.countForSession(session.id);
+      if (issued >= cardSessionsPerCheckout) throw tooMany();
     }
     throw tooMany();
-  }
-
-  /** A hosted card session may pay only the checkout session it was issued for, once: 1104 otherwise, 1105 when spent. */
-  async assertCardSessionUsable(session: CheckoutSession, hostedSessionId: string): Promise<void> {
-    const row = await this.#cards.findByHostedId(hostedSessionId);
-    if (!row || row.session_id !== session.id || row.merchant_id !== session.merchant_id) throw notIssued();
-    if (row.spent_at !== null) throw spent();
   }
 
   /** Spends the hosted card session for a payment attempt, inside the attempt's transaction; 1104/1105 when it cannot. */
