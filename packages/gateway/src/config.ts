@@ -6,7 +6,7 @@ import { parseDuration } from './duration.js';
 import { isHttpUrl } from './urls.js';
 
 /**
- * The one typed configuration (shared/SPEC.md §7). Everything comes from the
+ * The one typed configuration (docs/api.md#cli). Everything comes from the
  * environment; sandbox defaults need nothing set. `loadConfig` validates every
  * value at boot and throws a ConfigError listing each bad one with what to do.
  */
@@ -19,7 +19,7 @@ export interface MpgsSettings {
   apiVersion: number;
 }
 
-/** Webhook delivery (SPEC §4): see modules/webhooks/worker.ts. */
+/** Webhook delivery (docs/api.md#webhooks): see modules/webhooks/worker.ts. */
 export interface WebhookSettings {
   /** Run the delivery worker inside `pdirect serve` (off when dedicated `pdirect worker` processes do it). */
   workerInServe: boolean;
@@ -34,7 +34,7 @@ export interface WebhookSettings {
   concurrency: number;
 }
 
-/** Customer OTP (SPEC §2): which provider delivers each channel, and the limits that are not fixed by the SPEC. See modules/otp. */
+/** Customer OTP (docs/api.md#http-api): which provider delivers each channel, and the limits that are not fixed by the API reference. See modules/otp. */
 export interface OtpSettings {
   /** `outbox` (sandbox only: codes readable through GET /v1/_sandbox/otp-outbox), `smtp`, or `off` (no OTP by e-mail). */
   email: 'outbox' | 'smtp' | 'off';
@@ -85,7 +85,7 @@ export interface Config {
   keyRotationDays: number;
   /** How long a process trusts a cached key row before re-reading it (revocation across processes). */
   authCacheSeconds: number;
-  /** How long an Idempotency-Key and its stored response are kept (SPEC §2: 24 h). */
+  /** How long an Idempotency-Key and its stored response are kept (docs/api.md#http-api: 24 h). */
   idempotencyRetentionHours: number;
   /** How long an in-flight Idempotency-Key holds without renewal: after this a crashed holder's key may be taken again. */
   idempotencyLeaseSeconds: number;

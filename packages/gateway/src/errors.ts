@@ -1,5 +1,5 @@
 /**
- * The one error catalogue (shared/SPEC.md §2). Every error a client can see is
+ * The one error catalogue (docs/api.md#http-api). Every error a client can see is
  * an ApiError carrying one of these codes; the HTTP layer maps it to the
  * envelope `{ error: { status, error_code, message, request_id } }`.
  * Internal causes are logged with the request id and never reach the client.

@@ -14,7 +14,7 @@ export interface GatewayKeys {
   otpKey: Buffer;
   /** AES-256-GCM keyring for personal data at rest. */
   personalData: Keyring;
-  /** Fernet sealing of webhook secrets (SPEC §1). */
+  /** Fernet sealing of webhook secrets (docs/api.md#credentials). */
   webhookSecrets: {
     seal(cleartext: string): string;
     open(token: string): string;

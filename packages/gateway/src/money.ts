@@ -1,6 +1,6 @@
 /**
  * Money is an integer number of minor units plus the decimal string the
- * merchant sent (SPEC §2 compares that string byte for byte). Amounts are
+ * merchant sent (docs/api.md#http-api compares that string byte for byte). Amounts are
  * parsed with a strict grammar — no signs, exponents, spaces or more decimals
  * than the currency has — never through floating point.
  */

@@ -34,7 +34,7 @@ export interface RunningSimulator {
 
 export const DEFAULT_MERCHANTS: Readonly<Record<string, string>> = { TESTPDIRECT: 'sandbox' };
 
-/** Starts a simulator of the MPGS API subset Pdirect speaks (shared/MPGS.md). */
+/** Starts a simulator of the MPGS API subset Pdirect speaks (docs/card-network.md). */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = opts.host ?? '127.0.0.1';
   let origin: string | undefined = opts.publicUrl ? new URL(opts.publicUrl).origin : undefined;

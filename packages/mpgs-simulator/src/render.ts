@@ -6,7 +6,7 @@ import type { OrderRecord, TransactionRecord } from './store.js';
 
 /**
  * Response bodies for transactions and orders, shaped like real MPGS answers
- * (see shared/MPGS.md and the captured v78/v100 responses it was built from):
+ * (see docs/card-network.md and the captured v78/v100 responses it was built from):
  * amounts are JSON numbers, keys sorted by the serializer, the card masked.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The published MPGS test-merchant behaviour, in one table (shared/MPGS.md,
+ * The published MPGS test-merchant behaviour, in one table (docs/card-network.md,
  * "Test cards"). Everything that decides an outcome from card data reads
  * from here; nothing else in the simulator knows a card number.
  */
@@ -177,14 +177,14 @@ export function brandOf(pan: string): Brand | undefined {
   return undefined;
 }
 
-/** MPGS.md's example shows the 512345 BIN as a debit card; the rest answer CREDIT. */
+/** docs/card-network.md's example shows the 512345 BIN as a debit card; the rest answer CREDIT. */
 export function fundingMethodOf(pan: string): FundingMethod {
   return pan.startsWith('512345') ? 'DEBIT' : 'CREDIT';
 }
 
 /**
  * First 6 + x… + last 4, keeping the PAN's length: a 16-digit PAN gives
- * `512345xxxxxx0008` (the MPGS.md form); a 15-digit Amex gives `371881xxxxx8004`.
+ * `512345xxxxxx0008` (the docs/card-network.md form); a 15-digit Amex gives `371881xxxxx8004`.
  */
 export function maskPan(pan: string): string {
   if (pan.length <= 10) return 'x'.repeat(pan.length);

@@ -105,7 +105,7 @@ function checkoutPage(simulatorUrl: string, sessionId: string): string {
     interaction: { displayControl: { formatCard: 'EMBOSSED', invalidFieldCharacters: 'REJECT' } }
   });
   document.getElementById('pay').addEventListener('click', function () { PaymentSession.updateSessionFromForm('card'); });
-  // As MPGS.md says: a snippet inserted with innerHTML must have its <script> run explicitly.
+  // As docs/card-network.md says: a snippet inserted with innerHTML must have its <script> run explicitly.
   window.insertRedirectHtml = function (html) {
     var container = document.getElementById('threeds');
     container.innerHTML = html;

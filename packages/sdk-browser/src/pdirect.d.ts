@@ -1,6 +1,6 @@
 /**
  * Types of @pdirect/browser (./pdirect.js). The SDK boundary of the gateway
- * is described in shared/SPEC.md §2; field names are the gateway's.
+ * is described in docs/api.md#http-api; field names are the gateway's.
  */
 
 export interface PdirectOptions {

@@ -2,7 +2,7 @@
  * @pdirect/browser — the Pdirect browser SDK.
  *
  * One hand-written ES module, no dependencies, no build step. It talks to the
- * SDK boundary of a Pdirect gateway (shared/SPEC.md §2) with a checkout
+ * SDK boundary of a Pdirect gateway (docs/api.md#http-api) with a checkout
  * session's token, and helps a page run the card form and 3-D Secure:
  *
  *   import { createPdirect } from 'https://pay.example.com/sdk/pdirect.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pdirect, PdirectError } from './client.js';
 
-// A stand-in for the gateway's merchant endpoints (SPEC §2), recording what the client sends.
+// A stand-in for the gateway's merchant endpoints (docs/api.md#http-api), recording what the client sends.
 interface Seen {
   method: string;
   url: string;

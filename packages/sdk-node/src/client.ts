@@ -1,5 +1,5 @@
 /**
- * The merchant API client (SPEC §2, merchant boundary). Uses the global
+ * The merchant API client (docs/api.md#http-api, merchant boundary). Uses the global
  * fetch; no dependencies. Keep the merchant_secret on your backend only.
  */
 
@@ -86,7 +86,7 @@ export interface RequestOptions {
   idempotencyKey?: string;
 }
 
-/** An error answer from Pdirect (SPEC §2 envelope), or no answer at all (status 0, code "connection_error"). */
+/** An error answer from Pdirect (docs/api.md#http-api envelope), or no answer at all (status 0, code "connection_error"). */
 /** One invalid field, as a 1010 lists it. */
 export interface PdirectFieldError {
   /** Dotted for nested fields, e.g. "customer.email". */
@@ -99,7 +99,7 @@ export interface PdirectFieldError {
 export class PdirectError extends Error {
   /** HTTP status; 0 when the request never got an answer. */
   readonly status: number;
-  /** The SPEC error code, e.g. "1002"; "connection_error" or "invalid_response" from the client itself. */
+  /** The catalogue error code, e.g. "1002"; "connection_error" or "invalid_response" from the client itself. */
   readonly code: string;
   /** Quote it to support: they find the audit record from it alone. */
   readonly requestId: string | undefined;

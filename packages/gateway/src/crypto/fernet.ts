@@ -10,7 +10,7 @@ import type { Secret } from './secret.js';
  *   token = base64url( 0x80 ‖ timestamp(u64 BE seconds) ‖ IV(16) ‖ AES-128-CBC/PKCS7 ciphertext ‖ HMAC-SHA256(32) )
  *   key   = base64url( signing key(16) ‖ encryption key(16) )
  *
- * Pdirect stores each webhook_secret as a Fernet token (SPEC §1) so that it
+ * Pdirect stores each webhook_secret as a Fernet token (docs/api.md#credentials) so that it
  * stays readable by any standard Fernet library given the derived key.
  */
 

@@ -3,7 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 /** Bytes to hash or authenticate; strings are taken as UTF-8. */
 export type BinaryLike = string | Buffer;
 
-/** SHA-256 as lowercase hex: how session tokens are stored (SPEC §1). */
+/** SHA-256 as lowercase hex: how session tokens are stored (docs/api.md#credentials). */
 export function sha256Hex(data: BinaryLike): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -5,7 +5,7 @@ import { decodeBase64UrlUnpadded } from './encoding.js';
 import type { Secret } from './secret.js';
 
 /**
- * AES-256-GCM keyring for customer personal data at rest (SPEC §6).
+ * AES-256-GCM keyring for customer personal data at rest (docs/api.md#data-protection).
  *
  * Stored form, one ASCII string per value:
  *

@@ -3,7 +3,7 @@ import type { Algorithm, Version } from '@node-rs/argon2';
 import { randomBase64Url } from './random.js';
 
 /**
- * Argon2id for merchant secrets and dashboard passwords (SPEC §1), stored as
+ * Argon2id for merchant secrets and dashboard passwords (docs/api.md#credentials), stored as
  * PHC strings: `$argon2id$v=19$m=19456,t=2,p=1$<salt b64>$<hash b64>`.
  *
  * @node-rs/argon2 declares its enums as `const enum`, which isolatedModules

@@ -46,7 +46,7 @@ class OneLinePerRequest extends LogController {
 
 /**
  * The HTTP edge: Fastify with the plugins every route shares (request ids,
- * JSON-only bodies, errors in the SPEC envelope, authentication, audit,
+ * JSON-only bodies, errors in the API error envelope, authentication, audit,
  * security headers), then thin routes that call the modules.
  */
 export function buildApp(config: Config, logger: Logger, services: GatewayServices, extraRoutes?: (app: FastifyInstance) => void): FastifyInstance {

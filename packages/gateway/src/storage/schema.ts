@@ -260,7 +260,7 @@ export interface IdempotencyKeysTable {
 
 export type OtpChannel = 'sms' | 'email';
 
-/** The one live code of a session (SPEC §2): issuing a new one replaces the row's code. */
+/** The one live code of a session (docs/api.md#http-api): issuing a new one replaces the row's code. */
 export interface OtpChallengesTable {
   session_id: string;
   /** otp_…, new with every issue; verification compare-and-sets on it. */

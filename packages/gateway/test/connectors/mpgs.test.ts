@@ -193,7 +193,7 @@ describe('PAY outcome by expiry date (plain card 5111111111111118)', () => {
     expect(order.transaction?.filter((t) => t.transaction?.type === 'PAYMENT')).toHaveLength(1);
     expect(Number(order.totalCapturedAmount)).toBe(12.5);
 
-    // Same ids, different body: refused (MPGS.md: inferred), never performed.
+    // Same ids, different body: refused (docs/card-network.md: inferred), never performed.
     await expect(connector.pay({ ...input, hostedSessionId, amount: '99.00' })).rejects.toBeInstanceOf(MpgsError);
     expect(Number((await retrieveOrder(ids.orderId)).totalCapturedAmount)).toBe(12.5);
   });

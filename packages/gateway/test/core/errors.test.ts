@@ -4,7 +4,7 @@ import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
-// The edge's error plumbing, on the real app: every failure is the SPEC
+// The edge's error plumbing, on the real app: every failure is the API
 // envelope with a catalogue code and the request id that X-Request-Id carries.
 describe.each(testDatabases())('error envelope ($name)', (factory) => {
   let db: TestDatabase;

@@ -13,7 +13,7 @@ const newKey = () => `key-${randomBytes(9).toString('base64url')}`;
 
 type Body = Record<string, unknown>;
 
-// SPEC §2: every POST honours Idempotency-Key.
+// docs/api.md#http-api: every POST honours Idempotency-Key.
 describe.each(testDatabases())('Idempotency-Key ($name)', (factory) => {
   let db: TestDatabase;
   let gw: TestGateway;
@@ -363,13 +363,13 @@ describe.each(testDatabases())('Idempotency-Key ($name)', (factory) => {
 });
 
 describe('Idempotency-Key configuration', () => {
-  it('defaults to the SPEC 24 h retention and a 60 s lease', () => {
+  it('defaults to the promised 24 h retention and a 60 s lease', () => {
     const config = loadConfig({}, '/tmp');
     expect(config.idempotencyRetentionHours).toBe(24);
     expect(config.idempotencyLeaseSeconds).toBe(60);
   });
 
-  it('refuses a retention below the SPEC 24 h and a lease out of range, naming each variable', () => {
+  it('refuses a retention below the promised 24 h and a lease out of range, naming each variable', () => {
     const attempt = () => loadConfig({ PDIRECT_IDEMPOTENCY_RETENTION_HOURS: '12', PDIRECT_IDEMPOTENCY_LEASE_SECONDS: '2' }, '/tmp');
     expect(attempt).toThrow(ConfigError);
     try {

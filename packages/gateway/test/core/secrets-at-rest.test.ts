@@ -3,7 +3,7 @@ import { dumpPostgres, readSqliteFiles, testDatabases, type TestDatabase } from 
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
-// SPEC §1: nothing in the database, logs or audit records can give a
+// docs/api.md#credentials: nothing in the database, logs or audit records can give a
 // merchant_secret or webhook_secret back.
 describe.each(testDatabases())('no cleartext secret at rest or in logs ($name)', (factory) => {
   let db: TestDatabase;

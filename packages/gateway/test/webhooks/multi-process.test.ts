@@ -22,7 +22,7 @@ const postgres = testDatabases().find((f) => f.name === 'postgres');
 const EVENTS = 300;
 const WORKER_ENV = { PDIRECT_WEBHOOK_POLL_MS: '50', PDIRECT_WEBHOOK_CONCURRENCY: '8', PDIRECT_WEBHOOK_RETRY_SCHEDULE: '1s,1s' };
 
-// SPEC §7: several processes share one PostgreSQL database and each attempt
+// docs/api.md#cli: several processes share one PostgreSQL database and each attempt
 // still happens once. Two `pdirect worker` OS processes and the worker inside
 // a serving gateway poll for real; every fifth event fails its first attempt,
 // so retries are claimed across processes too.

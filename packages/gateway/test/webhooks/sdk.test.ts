@@ -57,7 +57,7 @@ describe.each(testDatabases())('the Node SDK against the gateway ($name)', (fact
     expect(event.data).toMatchObject({ object: { id: session.session_id, status: 'expired' } });
   });
 
-  it('maps error answers to PdirectError with the SPEC code and the request id', async () => {
+  it('maps error answers to PdirectError with the catalogue code and the request id', async () => {
     const err = await pdirect.payments.retrieve('pay_aaaaaaaaaaaaaaaaaaaa').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PdirectError);
     expect(err).toMatchObject({ status: 404, code: '1011', requestId: expect.stringMatching(/^req_/) });

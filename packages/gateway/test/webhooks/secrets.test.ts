@@ -4,7 +4,7 @@ import { dumpPostgres, readSqliteFiles, testDatabases, type TestDatabase } from 
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { DOWN_URL, type Receiver, startReceiver } from './receiver.js';
 
-// SPEC §1: after signing and delivering (and failing, and rotating), no
+// docs/api.md#credentials: after signing and delivering (and failing, and rotating), no
 // webhook_secret is in the logs or the database, in any encoding.
 describe.each(testDatabases())('webhook secrets stay secret ($name)', (factory) => {
   let db: TestDatabase;

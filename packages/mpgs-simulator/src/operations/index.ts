@@ -44,7 +44,7 @@ export interface TransactionPut {
  *
  * Idempotent per (order, transaction, apiOperation): the same request again
  * gets the first answer back byte for byte and nothing is performed twice;
- * the same ids with a different body are refused (inferred — MPGS.md).
+ * the same ids with a different body are refused (inferred — docs/card-network.md).
  * INITIATE_AUTHENTICATION followed by AUTHENTICATE_PAYER is the one pair of
  * different operations that share a transaction id.
  *

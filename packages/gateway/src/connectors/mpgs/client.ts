@@ -1,5 +1,5 @@
 /**
- * A typed HTTP client for the MPGS REST API (shared/MPGS.md "Transport").
+ * A typed HTTP client for the MPGS REST API (docs/card-network.md "Transport").
  *
  * - Basic auth `merchant.<MID>:<apiPassword>`; the password stays in a
  *   Secret and is revealed only to build the header of each request.

@@ -49,7 +49,7 @@ export class MpgsError extends NetworkRejected {
   }
 
   /**
-   * The network does not know this order or transaction. MPGS.md does not
+   * The network does not know this order or transaction. docs/card-network.md does not
    * fix the shape (*inferred*): HTTP 404, or INVALID_REQUEST whose
    * explanation says the order/transaction was not found.
    */

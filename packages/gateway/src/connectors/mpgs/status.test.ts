@@ -9,7 +9,7 @@ import {
 } from './status.js';
 import { MPGS_AUTHENTICATION_STATUSES, MPGS_GATEWAY_CODES, MPGS_RESULTS } from './wire.js';
 
-/** Every gateway code MPGS.md lists, with what a PAY answer carrying it means. */
+/** Every gateway code docs/card-network.md lists, with what a PAY answer carrying it means. */
 const LISTED_IN_MPGS_MD: Array<[code: string, withSuccess: NetworkPaymentStatus, withFailure: NetworkPaymentStatus]> = [
   ['APPROVED', 'succeeded', 'pending'],
   ['DECLINED', 'pending', 'failed'],
@@ -100,7 +100,7 @@ describe('classifyRecommendation', () => {
 
 describe('mapAuthenticationStatus', () => {
   const table: Array<[string, Parameters<typeof mapAuthenticationStatus>[0], AuthenticationStatus]> = [
-    // INITIATE_AUTHENTICATION (MPGS.md step 1)
+    // INITIATE_AUTHENTICATION (docs/card-network.md step 1)
     ['initiate: available', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_AVAILABLE', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_INITIATED' }, 'proceed'],
     ['initiate: unavailable', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'PROCEED' }, 'unavailable'],
     ['initiate: not supported', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_NOT_SUPPORTED', gatewayRecommendation: 'PROCEED' }, 'unavailable'],
@@ -114,7 +114,7 @@ describe('mapAuthenticationStatus', () => {
     ['PROCEED_* variant', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'PROCEED_WITH_PAYMENT' }, 'proceed'],
     ['successful but DO_NOT_PROCEED', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'DO_NOT_PROCEED' }, 'failed'],
     ['successful, no recommendation', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL' }, 'pending'],
-    ['failed (MPGS.md example)', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_FAILED', gatewayRecommendation: 'DO_NOT_PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'failed'],
+    ['failed (docs/card-network.md example)', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_FAILED', gatewayRecommendation: 'DO_NOT_PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'failed'],
     ['rejected', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_REJECTED', gatewayRecommendation: 'DO_NOT_PROCEED' }, 'failed'],
     ['rejected, result SUCCESS', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_REJECTED' }, 'failed'],
     ['required', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_REQUIRED' }, 'failed'],

@@ -126,7 +126,7 @@ export function mapPaymentStatus(answer: { result?: string; gatewayCode?: string
 
 export function classifyRecommendation(recommendation: string | undefined): RecommendationClass {
   if (recommendation === undefined) return 'none';
-  // MPGS.md: treat any value starting with PROCEED as proceed (the network
+  // docs/card-network.md: treat any value starting with PROCEED as proceed (the network
   // has sent variants such as PROCEED_WITH_PAYMENT).
   if (recommendation.startsWith('PROCEED')) return 'proceed';
   const known = recommendation as Exclude<MpgsGatewayRecommendation, 'PROCEED'>;

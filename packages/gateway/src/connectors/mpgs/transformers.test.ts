@@ -19,7 +19,7 @@ import type { WireSessionAnswer, WireTransactionAnswer } from './wire.js';
 
 const SESSION = 'SESSION0002816562472I0271878F98';
 
-describe('request bodies are byte-identical to the MPGS.md examples', () => {
+describe('request bodies are byte-identical to the docs/card-network.md examples', () => {
   it('create session', () => {
     expect(JSON.stringify(createSessionRequest(25))).toBe('{"session":{"authenticationLimit":25}}');
   });

@@ -1,6 +1,6 @@
 /**
  * Pure conversions between Pdirect's domain and the MPGS wire format.
- * No I/O here. Key order in every request body follows shared/MPGS.md so
+ * No I/O here. Key order in every request body follows docs/card-network.md so
  * the JSON is byte-identical to the documented examples.
  */
 import type { AuthenticationOutcome, BrowserDetails, MaskedCard, PaymentOutcome } from '../card-network.js';

@@ -1,6 +1,6 @@
 /**
  * The Mastercard Gateway (MPGS) wire format, exactly the subset described in
- * shared/MPGS.md (REST API version 100). Nothing outside this folder should
+ * docs/card-network.md (REST API version 100). Nothing outside this folder should
  * import these types: the rest of Pdirect speaks the domain types in
  * connector.ts, and transformers.ts converts between the two.
  *
@@ -20,9 +20,9 @@ export type Open<Known extends string> = Known | (string & {});
 export const MPGS_RESULTS = ['SUCCESS', 'FAILURE', 'PENDING', 'UNKNOWN', 'ERROR'] as const;
 export type MpgsResult = (typeof MPGS_RESULTS)[number];
 
-/** `response.gatewayCode`. The first group is listed in MPGS.md; the rest are the rarer v100 values. */
+/** `response.gatewayCode`. The first group is listed in docs/card-network.md; the rest are the rarer v100 values. */
 export const MPGS_GATEWAY_CODES = [
-  // Listed in MPGS.md.
+  // Listed in docs/card-network.md.
   'APPROVED',
   'DECLINED',
   'EXPIRED_CARD',

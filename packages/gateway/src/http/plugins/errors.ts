@@ -11,7 +11,7 @@ declare module 'fastify' {
 }
 
 /**
- * The one place errors become HTTP: every failure leaves as the SPEC
+ * The one place errors become HTTP: every failure leaves as the API
  * envelope with a catalogue code. Internal causes are logged with the
  * request id; the client sees only "internal error" and that id.
  */

@@ -26,7 +26,7 @@ const REPLAYED_HEADERS = ['content-type', 'location'] as const;
  * The claim is taken in preValidation: after authentication (onRequest) and
  * after the body is read (rawBody is needed for the fingerprint), but before
  * schema validation. So a 400 for an invalid body is the claimed request's
- * answer and is stored like any other 4xx (SPEC: only 5xx are not), and a
+ * answer and is stored like any other 4xx (the API reference: only 5xx are not), and a
  * retry of the same bad body is replayed rather than re-validated. A body
  * that cannot be parsed at all (bad JSON, 413, 415) fails before the claim
  * and is not stored — it fails identically on every retry anyway.
@@ -84,7 +84,7 @@ export function registerIdempotency(app: FastifyInstance, deps: { idempotency: I
     if (!claim) return payload;
     try {
       const body = storableBody(payload);
-      // 5xx: the failure may be transient, so the retry must run again (SPEC).
+      // 5xx: the failure may be transient, so the retry must run again (docs/api.md#idempotency).
       // 429: a rate limit is about when the request came, not what it asked.
       if (reply.statusCode >= 500 || reply.statusCode === 429 || !body) {
         if (!body && reply.statusCode < 500) request.log.warn('streamed response cannot be stored for Idempotency-Key; key released');

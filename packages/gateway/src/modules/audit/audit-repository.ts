@@ -11,7 +11,7 @@ export interface ChainKey {
   key: Buffer;
 }
 
-/** One audit record (shared/SPEC.md §5). Never holds a body, secret, token or OTP. */
+/** One audit record (docs/api.md#audit-log). Never holds a body, secret, token or OTP. */
 export interface AuditRecord {
   requestId: string;
   at: number;

@@ -5,7 +5,7 @@ import { sha256Hex } from '../../crypto/hash.js';
  * "the same request" means. No I/O here, so both rules are unit-tested.
  */
 
-/** 1–255 printable ASCII characters (0x20–0x7E), shared/SPEC.md §2. */
+/** 1–255 printable ASCII characters (0x20–0x7E), docs/api.md#http-api. */
 const VALID_KEY = /^[\x20-\x7e]{1,255}$/;
 
 export function isValidIdempotencyKey(value: unknown): value is string {
@@ -13,7 +13,7 @@ export function isValidIdempotencyKey(value: unknown): value is string {
 }
 
 /**
- * The HTTP methods that honour Idempotency-Key. The SPEC names POST (the only
+ * The HTTP methods that honour Idempotency-Key. The API reference names POST (the only
  * unsafe method the API serves today); the other unsafe methods are included
  * so that a key reused with a different method is caught as 1301 rather than
  * silently running, and so future PUT/PATCH/DELETE routes need no change.

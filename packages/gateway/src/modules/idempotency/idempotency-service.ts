@@ -5,7 +5,7 @@ import type { Keyring } from '../../crypto/keyring.js';
 import { type ClaimRow, type IdempotencyRepository, type IdempotencyRow, isStale } from './idempotency-repository.js';
 
 export interface IdempotencySettings {
-  /** How long a stored response is replayed (SPEC: 24 h). */
+  /** How long a stored response is replayed (docs/api.md#idempotency: 24 h). */
   retentionMs: number;
   /** How long an in-flight claim holds the key without a heartbeat (a crashed holder frees it after this). */
   leaseMs: number;
@@ -55,7 +55,7 @@ const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
 const MAX_RENEWALS = 10;
 
 /**
- * Idempotency-Key as middleware (shared/SPEC.md §2): a row lock for the
+ * Idempotency-Key as middleware (docs/api.md#http-api): a row lock for the
  * in-flight request, the final response stored, repeats compared. Both the
  * request fingerprint and the stored response are sealed with the keyring
  * (AES-256-GCM) under associated data naming the scope and key: a stored

@@ -42,7 +42,7 @@ export interface AuthenticatorOptions {
 
 /**
  * Authenticates `Authorization: Bearer pd_{mode}_sk_...` without re-hashing
- * per request (shared/SPEC.md §1). A key row is looked up by key_id; the
+ * per request (docs/api.md#credentials). A key row is looked up by key_id; the
  * secret is checked with Argon2id once and the success remembered under an
  * HMAC of the whole presented token, so a different (wrong) secret can never
  * hit the cache. Revocation and expiry are evaluated on every request against

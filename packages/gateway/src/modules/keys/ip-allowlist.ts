@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * Per-key source-address allow-lists (shared/SPEC.md §1). IPv4 and IPv6 CIDRs;
+ * Per-key source-address allow-lists (docs/api.md#credentials). IPv4 and IPv6 CIDRs;
  * an IPv4-mapped IPv6 client (::ffff:10.0.0.1, what a dual-stack socket
  * reports) is matched as the IPv4 address it carries.
  */

@@ -2,7 +2,7 @@ import { randomBase32Lower, randomBase64Url } from '../../crypto/random.js';
 import { Secret } from '../../crypto/secret.js';
 
 /**
- * merchant_secret = pd_{mode}_sk_{key_id}_{secret} (shared/SPEC.md §1):
+ * merchant_secret = pd_{mode}_sk_{key_id}_{secret} (docs/api.md#credentials):
  * mode test|live, key_id 16 lower-case base32 characters (public), secret 32
  * random bytes in base64url (43 characters, may itself contain "_" and "-",
  * so the token is parsed by position, not by splitting).

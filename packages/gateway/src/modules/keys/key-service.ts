@@ -25,7 +25,7 @@ export interface KeyView {
   rotation_due: boolean;
 }
 
-/** Issuing and revoking merchant_secret keys (SPEC §1): several active at once, revoked now or after an overlap. */
+/** Issuing and revoking merchant_secret keys (docs/api.md#credentials): several active at once, revoked now or after an overlap. */
 export class KeyService {
   constructor(
     private readonly deps: {

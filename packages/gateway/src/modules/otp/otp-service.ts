@@ -16,7 +16,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { sendCode, type SentCode } from './send-code.js';
 import { verifyCode } from './verify-code.js';
 
-/** Customer OTP (SPEC §2): the use cases, bound to their dependencies. */
+/** Customer OTP (docs/api.md#http-api): the use cases, bound to their dependencies. */
 export class OtpService {
   constructor(
     private readonly deps: OtpDeps,

@@ -8,7 +8,7 @@ export interface WindowLimit {
 
 /**
  * The OTP rules in one place. Code length, lifetime and the two per-session
- * limits are fixed by SPEC §2; the per-destination limit and the lockout are
+ * limits are fixed by docs/api.md#http-api; the per-destination limit and the lockout are
  * operator settings (config.ts).
  */
 export interface OtpPolicy {

@@ -68,7 +68,7 @@ export async function sendCode(deps: OtpDeps, session: CheckoutSession, request:
   return { channel, sentTo: maskDestination(channel, destination), expiresAt };
 }
 
-/** The asked-for channel, else the phone when there is one (and SMS is on), else the e-mail (SPEC §2). */
+/** The asked-for channel, else the phone when there is one (and SMS is on), else the e-mail (docs/api.md#http-api). */
 function pickDestination(
   customer: { email?: string; phone?: string },
   wanted: OtpChannel | undefined,

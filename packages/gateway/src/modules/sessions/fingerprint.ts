@@ -1,7 +1,7 @@
 import type { FingerprintMode } from '../merchants/merchant-repository.js';
 
 /**
- * Device fingerprint binding (SPEC §2): the first authenticated SDK request
+ * Device fingerprint binding (docs/api.md#http-api): the first authenticated SDK request
  * that carries X-Device-Fingerprint locks it on the session; later requests
  * must match. Per merchant: off, warn (mismatch recorded in the audit log,
  * request allowed) or enforce (mismatch or missing → 401 code 1006). Unset

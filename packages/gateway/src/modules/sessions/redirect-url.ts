@@ -2,7 +2,7 @@ import { canonicalHost } from '../merchants/redirect-hosts.js';
 
 /**
  * The fail-closed allow-list for notify_url, success_redirect_url and
- * fail_redirect_url (SPEC §2, error 1201). A URL passes only when:
+ * fail_redirect_url (docs/api.md#http-api, error 1201). A URL passes only when:
  *  - it is an absolute https URL (http only for localhost/127.0.0.1/[::1] in sandbox),
  *  - the raw text has no whitespace, control characters or backslashes
  *    (parsers disagree about those; refusing them removes the ambiguity),

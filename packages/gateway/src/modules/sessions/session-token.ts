@@ -2,7 +2,7 @@ import { sha256Hex } from '../../crypto/hash.js';
 import { randomBase64Url } from '../../crypto/random.js';
 import { Secret } from '../../crypto/secret.js';
 
-/** session_token = pd_st_ + 32 random bytes base64url (SPEC §1); stored only as its SHA-256. */
+/** session_token = pd_st_ + 32 random bytes base64url (docs/api.md#credentials); stored only as its SHA-256. */
 const SESSION_TOKEN = /^pd_st_[A-Za-z0-9_-]{43}$/;
 
 export function generateSessionToken(): Secret<string> {

@@ -22,7 +22,7 @@ export interface WebhookEventInput {
 /**
  * Writes an event and its first delivery schedule into the outbox. Call it
  * with the transaction that makes the state change, so both commit or
- * neither does (SPEC §4, STYLE 5); the delivery worker picks the row up once
+ * neither does (docs/api.md#webhooks); the delivery worker picks the row up once
  * it is committed, the first attempt immediately.
  *
  * The body is fixed here, once: `{"id","type","timestamp","data"}`, and the

@@ -4,7 +4,7 @@ import { Secret } from '../../crypto/secret.js';
 import { newId } from '../../ids.js';
 import type { Database } from '../../storage/schema.js';
 
-/** `whsec_` + base64 of 32 random bytes: the Standard Webhooks form (SPEC §1). */
+/** `whsec_` + base64 of 32 random bytes: the Standard Webhooks form (docs/api.md#credentials). */
 export function generateWebhookSecret(): Secret<string> {
   return new Secret(`whsec_${randomBytes(32).toString('base64')}`);
 }

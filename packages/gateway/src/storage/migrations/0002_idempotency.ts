@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 /**
- * Idempotency keys (shared/SPEC.md §2). The primary key (scope, key) is the
+ * Idempotency keys (docs/api.md#http-api). The primary key (scope, key) is the
  * lock: the first request inserts its row with ON CONFLICT DO NOTHING, so of
  * any number of concurrent requests, in any number of processes, exactly one
  * gets the row. Nothing here is dialect-specific.

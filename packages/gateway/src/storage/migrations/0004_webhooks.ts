@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../database.js';
 import { serialPrimaryKey } from './helpers.js';
 
-// The webhook outbox (SPEC §4): events written in the same transaction as the
+// The webhook outbox (docs/api.md#webhooks): events written in the same transaction as the
 // state change, one delivery schedule per event (a redelivery starts a new
 // one), and one row per attempt.
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import { serialPrimaryKey } from './helpers.js';
 
-// Customer OTP (SPEC §2): the one live code per session (as a keyed hash),
+// Customer OTP (docs/api.md#http-api): the one live code per session (as a keyed hash),
 // the sliding-window rate limits shared by every gateway process, and the
 // sandbox outbox (codes sealed with the personal-data keyring, kept only
 // while the code is valid).
