@@ -7,7 +7,7 @@ export interface MigrationReport {
 }
 
 /** One advisory lock for every pdirect migration run on a PostgreSQL server. */
-const MIGRATION_LOCK_KEY = 0x70646d67; // 'pdmg'
+export const MIGRATION_LOCK_KEY = 0x70646d67; // 'pdmg'
 
 /**
  * Brings the schema up to date. Safe to run from several processes at once.

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { MIGRATION_LOCK_KEY } from '../../src/storage/migrate.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -36,6 +37,9 @@ export default function setup(): () => Promise<void> {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
+      // Under the migrations' advisory lock: another run on the same server (a developer's beside CI)
+      // may be in Kysely's catalogue scan, which fails on a schema that vanishes mid-query.
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       const { rows } = await client.query<{ nspname: string }>(`select nspname from pg_namespace where starts_with(nspname, $1)`, [prefix]);
       for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
     } finally {
