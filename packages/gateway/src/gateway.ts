@@ -16,6 +16,7 @@ import { PaymentRepository } from './modules/payments/payment-repository.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { RiskRepository } from './modules/risk/risk-repository.js';
 import { riskIdentityKey, RiskService } from './modules/risk/risk-service.js';
+import type { PaymentDeps } from './modules/payments/payment-deps.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   keepTryingDatabase?: boolean;
   /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
   networks?: NetworkRegistry;
+  /** In-flight attempts: lease heartbeat period and the money alert hook (see docs/reliability.md). */
+  payments?: Pick<PaymentDeps, 'leaseRenewMs' | 'onAlert'>;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -122,6 +125,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     publicUrl: config.publicUrl,
     payWhenAuthenticationUnavailable: true,
+    ...options.payments,
   });
   const otp = createOtpService({
     storage,

@@ -69,13 +69,50 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
     return (await deps.payments.findById(payment.id))!;
   }
   if (outcome.status === 'failed') return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
-  await deps.storage.db.transaction().execute(async (trx) => {
+  const stored = await deps.storage.db.transaction().execute(async (trx) => {
     const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
-    if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return;
+    if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return false;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.succeeded', now);
+    return true;
   });
-  return (await deps.payments.findById(payment.id))!;
+  const current = (await deps.payments.findById(payment.id))!;
+  if (!stored && current.status === 'failed') await reverseLateCharge(deps, current, outcome);
+  return current;
+}
+
+/**
+ * The network charged a payment that is already failed (its session
+ * reopened, the customer told "declined"): never leave that charge. Void it
+ * (refund it when the void is refused), note it in the payment's history,
+ * log at error and call the alert hook.
+ */
+export async function reverseLateCharge(deps: PaymentDeps, payment: Payment, charge: PaymentOutcome): Promise<void> {
+  const log = { payment_id: payment.id, session_id: payment.session_id, merchant_id: payment.merchant_id, gateway_code: charge.gatewayCode };
+  deps.logger.error({ ...log, alert: 'late_charge' }, 'a charge arrived on a failed payment: reversing it');
+  let action: 'voided' | 'refunded' | 'reversal_failed' = 'reversal_failed';
+  try {
+    const voided = await deps.network.voidTransaction({ orderId: payment.network_order_ref, voidTransactionId: 'late-void-1', targetTransactionId: payment.pay_txn_id });
+    if (voided.status === 'succeeded') action = 'voided';
+  } catch (err) {
+    deps.logger.warn({ err, payment_id: payment.id }, 'voiding the late charge failed; refunding it');
+  }
+  if (action !== 'voided') {
+    try {
+      const refunded = await deps.network.refund({
+        orderId: payment.network_order_ref,
+        refundTransactionId: 'late-refund-1',
+        amount: payment.amount,
+        currency: currencyCode(payment.currency)!,
+      });
+      if (refunded.status === 'succeeded') action = 'refunded';
+    } catch (err) {
+      deps.logger.error({ err, payment_id: payment.id }, 'refunding the late charge failed');
+    }
+  }
+  await deps.payments.note(payment.id, 'failed', `late charge on a failed payment: ${action.replace('_', ' ')}`, deps.clock.now());
+  if (action === 'reversal_failed') deps.logger.error({ ...log, alert: 'late_charge' }, 'the late charge could not be reversed: an operator must refund it');
+  deps.onAlert?.({ kind: 'late_charge', paymentId: payment.id, sessionId: payment.session_id, merchantId: payment.merchant_id, action });
 }
 
 /** Fails the attempt, reopens the session for another card, and announces payment.failed — atomically. */
