@@ -17,6 +17,7 @@ import { PaymentService } from './modules/payments/payment-service.js';
 import { RiskRepository } from './modules/risk/risk-repository.js';
 import { riskIdentityKey, RiskService } from './modules/risk/risk-service.js';
 import type { PaymentDeps } from './modules/payments/payment-deps.js';
+import { startReconciling } from './modules/payments/reconcile-loop.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
@@ -203,7 +204,7 @@ export async function createGateway(
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
       background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
-      if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
+      if (services.network) background.push(startReconciling(services.payments, services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
