@@ -138,7 +138,17 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     sandbox: config.mode === 'sandbox',
   });
-  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode, databaseUrl: config.databaseUrl, merchants });
+  const webhooks = createWebhookService({
+    storage,
+    clock,
+    logger,
+    gatewayKeys: keys,
+    settings: config.webhooks,
+    mode: config.mode,
+    databaseUrl: config.databaseUrl,
+    merchants,
+    notifyUrlRefused: (m, url) => sessions.urlRefused(m, url),
+  });
   return {
     storage,
     clock,

@@ -32,7 +32,8 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     const result = await deps.payments.collect(request.checkoutSession!, request.body, client);
     // The fraud screening's decision goes into the request's audit record.
     if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
-    const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
+    const redirectTo = result.payment.status === 'succeeded' ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
+    const redirect = redirectTo ? { redirect_url: redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
     return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
   });

@@ -162,10 +162,11 @@ async function announce(deps: PaymentDeps, trx: Kysely<Database>, payment: Payme
   await enqueueWebhookEvent(trx, { merchantId: payment.merchant_id, type, notifyUrl: session!.notify_url, data: { object: paymentView(payment) }, at: now });
 }
 
-/** The merchant's success or fail URL, with the session and payment ids. */
+/** The merchant's success or fail URL, with the session and payment ids (1201 if its host is no longer allowed). */
 export async function redirectFor(deps: PaymentDeps, payment: Payment): Promise<ReturnResult> {
   const session = (await deps.sessions.get(payment.session_id))!;
-  const target = new URL(payment.status === 'succeeded' ? session.success_redirect_url : session.fail_redirect_url);
+  // Re-checked now: a host the merchant has removed from its allow-list gets no customer.
+  const target = await deps.sessions.allowedRedirect(session, payment.status === 'succeeded' ? 'success_redirect_url' : 'fail_redirect_url');
   target.searchParams.set('session_id', session.id);
   target.searchParams.set('payment_id', payment.id);
   return { redirectTo: target.toString(), payment };

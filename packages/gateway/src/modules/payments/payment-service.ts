@@ -71,6 +71,16 @@ export class PaymentService {
     return reconcileReport(this.deps, limit);
   }
 
+  /** The redirect for an answer that has a payment to give too: none (rather than an error) when the merchant no longer allows the host. */
+  async redirectIfAllowed(payment: Payment): Promise<string | undefined> {
+    try {
+      return (await redirectFor(this.deps, payment)).redirectTo;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === '1201') return undefined;
+      throw err;
+    }
+  }
+
   /** Where to send the customer once a payment has settled (the merchant's success or fail URL, with ids). */
   redirectFor(payment: Payment): Promise<ReturnResult> {
     return redirectFor(this.deps, payment);
