@@ -126,6 +126,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     publicUrl: config.publicUrl,
     payWhenAuthenticationUnavailable: true,
+    auditTrail: auditRepository,
     ...options.payments,
   });
   const otp = createOtpService({

@@ -8,6 +8,7 @@ import { NetworkRejected, type PaymentOutcome } from '../../connectors/card-netw
 import { ApiError } from '../../errors.js';
 import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
+import { recordWithStateChange } from '../audit/state-change-audit.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -64,7 +65,11 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   };
   if (outcome.status === 'pending') {
     if (from === 'processing') {
-      await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card });
+      await deps.storage.db.transaction().execute(async (trx) => {
+        const changes = { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card };
+        if (!(await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, changes, trx))) return;
+        await recordWithStateChange(deps.auditTrail, trx, 'pending', now);
+      });
     }
     return (await deps.payments.findById(payment.id))!;
   }
@@ -74,6 +79,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
     if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return false;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.succeeded', now);
+    await recordWithStateChange(deps.auditTrail, trx, 'succeeded', now);
     return true;
   });
   const current = (await deps.payments.findById(payment.id))!;
@@ -131,6 +137,7 @@ export async function failPayment(
     // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
     await deps.sessions.reopen(payment.session_id, payment.id, trx, await deps.payments.countFailed(payment.session_id, trx));
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.failed', now);
+    await recordWithStateChange(deps.auditTrail, trx, 'failed', now);
   });
   return (await deps.payments.findById(payment.id))!;
 }
@@ -143,6 +150,7 @@ export async function settleRefund(deps: PaymentDeps, payment: Payment, refund: 
     if (!(await deps.payments.settleRefund(refund.id, status, gatewayCode, now, trx))) return;
     if (status === 'failed') {
       await deps.payments.releaseRefund(payment.id, refund.amount_minor, trx);
+      await recordWithStateChange(deps.auditTrail, trx, 'failed', now);
       return;
     }
     const session = await deps.sessions.get(payment.session_id, trx);
@@ -153,6 +161,7 @@ export async function settleRefund(deps: PaymentDeps, payment: Payment, refund: 
       data: { object: refundView({ ...refund, status, gateway_code: gatewayCode, updated_at: now }) },
       at: now,
     });
+    await recordWithStateChange(deps.auditTrail, trx, 'succeeded', now);
   });
   return (await deps.payments.refundsOf(payment.id)).find((r) => r.id === refund.id)!;
 }

@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AuditRecord } from '../audit/audit-repository.js';
+import type { Database } from '../../storage/schema.js';
 import type { Clock } from '../../clock.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import type { Storage } from '../../storage/database.js';
@@ -22,6 +25,8 @@ export interface PaymentDeps {
   payWhenAuthenticationUnavailable: boolean;
   /** How often (real time) a live attempt renews its lease; default LEASE_RENEW_MS. */
   leaseRenewMs?: number;
+  /** Where a money-moving request's audit record is written, in the transaction of its state change. */
+  auditTrail?: { insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> };
   /** Called (besides an error log) when money moved where it must not have: a charge on a failed payment. */
   onAlert?: (alert: MoneyAlert) => void;
 }
