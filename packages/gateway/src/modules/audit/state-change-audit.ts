@@ -44,7 +44,7 @@ export async function recordWithStateChange(
   const current = scope.getStore();
   if (!audit || !current || current.recorded !== undefined) return;
   const status = current.statusFor(outcome);
-  await audit.insertMany([{ ...current.base, status, durationMs: Math.max(0, now - current.startedAt), warnings: [...current.base.warnings, 'recorded_with_state_change'] }], trx);
+  await audit.insertMany([{ ...current.base, status, durationMs: Math.max(0, now - current.startedAt) }], trx);
   current.recorded = status;
   current.recordedWarnings = current.base.warnings.length;
 }
