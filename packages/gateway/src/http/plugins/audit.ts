@@ -88,6 +88,8 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
       });
       return payload;
     } catch (err) {
+      // Already recorded with its state change: this second record (warnings added later) is best effort.
+      if (request.moneyAuditScope?.recorded !== undefined) return payload;
       // Logged by the audit log with the request id. The answer must not leave unrecorded.
       const why = unavailableReason(err) === 'disk_full' ? ' (storage is full)' : '';
       reply.removeHeader('location');
