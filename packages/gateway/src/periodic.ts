@@ -5,16 +5,10 @@ import type { Logger } from 'pino';
  * Used for the background sweeps: expiring sessions, reconciling payments
  * whose outcome is unknown. A failure is logged and retried next round.
  */
-export function startPeriodic(
-  name: string,
-  intervalMs: number,
-  task: () => Promise<unknown>,
-  logger: Logger,
-  options: { immediately?: boolean } = {},
-): { stop(): Promise<void> } {
+export function startPeriodic(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const round = () => {
+  const timer = setInterval(() => {
     running = running.then(async () => {
       if (stopped) return;
       try {
@@ -23,10 +17,8 @@ export function startPeriodic(
         logger.error({ err, task: name }, 'background task failed; will retry');
       }
     });
-  };
-  const timer = setInterval(round, intervalMs);
+  }, intervalMs);
   timer.unref();
-  if (options.immediately) round();
   return {
     async stop() {
       stopped = true;
