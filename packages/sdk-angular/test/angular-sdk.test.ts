@@ -176,7 +176,9 @@ async function startHarness(db: TestDatabase): Promise<Harness> {
 async function auditOf(gw: TestGateway, sessionId: string) {
   await gw.services.audit.flush();
   const rows = await gw.services.storage.db.selectFrom('audit_log').selectAll().where('credential_id', '=', sessionId).orderBy('id').execute();
-  return rows.map((row) => ({ requestId: row.request_id, line: `${row.method} ${row.path}`, status: row.status, warnings: JSON.parse(row.warnings) as string[] }));
+  // Device-binding warnings only: other layers note their own findings here too (e.g. the risk decision on a collect).
+  const fingerprintWarnings = (warnings: string) => (JSON.parse(warnings) as string[]).filter((w) => w.startsWith('fingerprint'));
+  return rows.map((row) => ({ requestId: row.request_id, line: `${row.method} ${row.path}`, status: row.status, warnings: fingerprintWarnings(row.warnings) }));
 }
 
 async function lockedFingerprint(gw: TestGateway, sessionId: string): Promise<string | null> {
