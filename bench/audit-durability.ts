@@ -29,8 +29,19 @@ if (process.argv[2] === '--serve') {
       app.get('/bench/async', async (request) => {
         const view = await services.merchants.describe(merchantId);
         services.audit.record({
-          requestId: request.id, at: services.clock.now(), credentialType: 'public', credentialId: null, merchantId, sourceIp: request.ip,
-          userAgent: null, method: 'GET', path: '/bench/async', status: 200, durationMs: 0, bodyFingerprint: null, warnings: [],
+          requestId: request.id,
+          at: services.clock.now(),
+          credentialType: 'public',
+          credentialId: null,
+          merchantId,
+          sourceIp: request.ip,
+          userAgent: null,
+          method: 'GET',
+          path: '/bench/async',
+          status: 200,
+          durationMs: 0,
+          bodyFingerprint: null,
+          warnings: [],
         });
         return view;
       });

@@ -47,7 +47,12 @@ export class CheckoutDriver {
   }
 
   async #json(pool: Pool, path: string, method: 'POST' | 'PUT', headers: Record<string, string>, body?: unknown): Promise<any> {
-    const res = await pool.request({ path, method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await pool.request({
+      path,
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;
@@ -57,20 +62,32 @@ export class CheckoutDriver {
   async checkout(notifyUrl = this.#t.notifyUrl): Promise<{ paymentId: string; orderId: string }> {
     const gateway = this.#gateways[this.#next++ % this.#gateways.length]!;
     const orderId = `bench-${process.pid}-${++this.#orders}-${randomBytes(4).toString('hex')}`;
-    const session = await this.#json(gateway, '/v1/sessions', 'POST', { authorization: `Bearer ${this.#t.merchantSecret}` }, {
-      amount: '12.50',
-      currency: 'usd',
-      customer_reference: 'cust_bench',
-      order_id: orderId,
-      notify_url: notifyUrl,
-      success_redirect_url: 'http://localhost:3000/thanks',
-      fail_redirect_url: 'http://localhost:3000/sorry',
-    });
+    const session = await this.#json(
+      gateway,
+      '/v1/sessions',
+      'POST',
+      { authorization: `Bearer ${this.#t.merchantSecret}` },
+      {
+        amount: '12.50',
+        currency: 'usd',
+        customer_reference: 'cust_bench',
+        order_id: orderId,
+        notify_url: notifyUrl,
+        success_redirect_url: 'http://localhost:3000/thanks',
+        fail_redirect_url: 'http://localhost:3000/sorry',
+      },
+    );
     const sdk = { authorization: `Bearer ${session.session_token}`, 'x-device-fingerprint': FINGERPRINT };
     const card = await this.#json(gateway, '/v1/card/sessions', 'POST', sdk);
-    await this.#json(this.#simulator, `/api/rest/version/100/merchant/TESTPDIRECT/session/${card.hosted_session_id}`, 'PUT', { authorization: SIM_AUTH }, {
-      sourceOfFunds: { provided: { card: APPROVED_CARD } },
-    });
+    await this.#json(
+      this.#simulator,
+      `/api/rest/version/100/merchant/TESTPDIRECT/session/${card.hosted_session_id}`,
+      'PUT',
+      { authorization: SIM_AUTH },
+      {
+        sourceOfFunds: { provided: { card: APPROVED_CARD } },
+      },
+    );
     const paid = await this.#json(gateway, '/v1/payments/collect', 'POST', sdk, { payment_method: 'card', hosted_session_id: card.hosted_session_id });
     if (paid.status !== 'succeeded') throw new Error(`collect: ${JSON.stringify(paid).slice(0, 200)}`);
     return { paymentId: paid.id ?? paid.payment_id, orderId };
@@ -99,7 +116,15 @@ export class CheckoutDriver {
     );
     const elapsed = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
-    return { checkouts: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, firstFailure };
+    return {
+      checkouts: latencies.length,
+      seconds: elapsed,
+      perSecond: latencies.length / elapsed,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      failures,
+      firstFailure,
+    };
   }
 
   async close(): Promise<void> {

@@ -69,13 +69,22 @@ function summarise(file: string): void {
   console.log(`\n### ${path.basename(file)}: ${seconds.toFixed(1)} s, busy ${((100 * busy) / total).toFixed(0)} % of it\n`);
   console.log('| component | share of busy CPU |');
   console.log('|---|---:|');
-  for (const [c, n] of [...byComponent].filter(([c]) => c !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`| ${c} | ${((100 * n) / busy).toFixed(1)} % |`);
+  for (const [c, n] of [...byComponent]
+    .filter(([c]) => c !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 16))
+    console.log(`| ${c} | ${((100 * n) / busy).toFixed(1)} % |`);
   console.log('\n| top functions (self time) | share |');
   console.log('|---|---:|');
   for (const [f, n] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`| \`${f}\` | ${((100 * n) / busy).toFixed(1)} % |`);
 }
 
 for (const arg of process.argv.slice(2)) {
-  const files = fs.statSync(arg).isDirectory() ? fs.readdirSync(arg).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(arg, f)) : [arg];
+  const files = fs.statSync(arg).isDirectory()
+    ? fs
+        .readdirSync(arg)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => path.join(arg, f))
+    : [arg];
   for (const f of files.sort()) summarise(f);
 }

@@ -59,7 +59,12 @@ function record(key: string, figure: string, number: number, value: string, goal
 /** Starts a TypeScript server as its own process (all CPUs) and reads the JSON line it prints. */
 async function startProcess(script: string, env: NodeJS.ProcessEnv, label: string): Promise<{ info: any; child: ChildProcess; stop(): Promise<void> }> {
   const all = `0-${os.cpus().length - 1}`;
-  const nodeArgs = ['--import', 'tsx', ...(cpuProfDir && label !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfDir, label)}`] : []), path.join(import.meta.dirname, script)];
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    ...(cpuProfDir && label !== 'bare' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(cpuProfDir, label)}`] : []),
+    path.join(import.meta.dirname, script),
+  ];
   const [cmd, args] = process.env.BENCH_PINNED === '1' ? ['taskset', ['-c', all, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const child = spawn(cmd, args as string[], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -162,58 +167,92 @@ async function main(): Promise<void> {
     const bareRounds: Array<{ rps: number; p50: number; p99: number }> = [];
     const authRounds: Array<{ rps: number; p50: number; p99: number }> = [];
     for (let round = 1; round <= 2; round++) {
-      process.stderr.write(`[limit] round ${round}/2: bare Fastify + raw better-sqlite3, then GET /v1/merchant, ${connections} connections, ${seconds}s each…\n`);
+      process.stderr.write(
+        `[limit] round ${round}/2: bare Fastify + raw better-sqlite3, then GET /v1/merchant, ${connections} connections, ${seconds}s each…\n`,
+      );
       bareRounds.push(await autocannonRps(`${bare.info.url}/bare`, {}, seconds));
       authRounds.push(await autocannonRps(`${gw.info.url}/v1/merchant`, auth, seconds));
     }
     await bare.stop();
-    const mean = (xs: Array<{ rps: number; p50: number; p99: number }>) => ({ rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length, p50: Math.max(...xs.map((x) => x.p50)), p99: Math.max(...xs.map((x) => x.p99)) });
+    const mean = (xs: Array<{ rps: number; p50: number; p99: number }>) => ({
+      rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
+      p50: Math.max(...xs.map((x) => x.p50)),
+      p99: Math.max(...xs.map((x) => x.p99)),
+    });
     const limit = mean(bareRounds);
     const merchant = mean(authRounds);
-    record('limit_rps', 'limit: bare Fastify + raw better-sqlite3 read + insert, req/s', limit.rps, `${limit.rps.toFixed(0)} (p50 ${limit.p50} ms, p99 ${limit.p99} ms)`);
-    record('merchant_rps_sqlite', 'authenticated GET /v1/merchant, req/s (SQLite)', merchant.rps, `${merchant.rps.toFixed(0)} (p50 ${merchant.p50} ms, p99 ${merchant.p99} ms)`);
+    record(
+      'limit_rps',
+      'limit: bare Fastify + raw better-sqlite3 read + insert, req/s',
+      limit.rps,
+      `${limit.rps.toFixed(0)} (p50 ${limit.p50} ms, p99 ${limit.p99} ms)`,
+    );
+    record(
+      'merchant_rps_sqlite',
+      'authenticated GET /v1/merchant, req/s (SQLite)',
+      merchant.rps,
+      `${merchant.rps.toFixed(0)} (p50 ${merchant.p50} ms, p99 ${merchant.p99} ms)`,
+    );
     record('merchant_ratio_sqlite', '**authenticated / limit**', merchant.rps / limit.rps, (merchant.rps / limit.rps).toFixed(3), '≥ 0.6');
 
     // (b) Full checkouts; their webhooks go to a dead endpoint, building its backlog.
     if (sections.has('checkout')) {
-    process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
-    const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
-    await driver.load(4, 1);
-    const load = await driver.load(16, seconds);
-    if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
-    record('checkouts_per_s_sqlite', 'full sandbox checkouts/s (16 concurrent, SQLite)', load.perSecond, `${load.perSecond.toFixed(1)} (${load.checkouts} in ${load.seconds.toFixed(1)}s, ${load.failures} failed)`);
-    record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
-    record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
+      process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
+      const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
+      await driver.load(4, 1);
+      const load = await driver.load(16, seconds);
+      if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
+      record(
+        'checkouts_per_s_sqlite',
+        'full sandbox checkouts/s (16 concurrent, SQLite)',
+        load.perSecond,
+        `${load.perSecond.toFixed(1)} (${load.checkouts} in ${load.seconds.toFixed(1)}s, ${load.failures} failed)`,
+      );
+      record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
+      record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
 
-    // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
-    if (sections.has('webhooks')) {
-    const payments = Math.max(50, Math.min(200, seconds * 20));
-    process.stderr.write(`[sqlite] ${payments} payments to a healthy endpoint while the dead one has a backlog…\n`);
-    const paidAt = new Map<string, number>();
-    const ids: string[] = [];
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (ids.length < payments) {
-          ids.push('');
-          const { orderId } = await driver.checkout(healthy.url);
-          paidAt.set(orderId, performance.timeOrigin + performance.now());
-        }
-      }),
-    );
-    // Match receipts to payments by the event's order, read back from the events API.
-    const deadline = Date.now() + 30_000;
-    while (healthy.firstSeen.size < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const latencies = await webhookLatencies(gw.info.url, gw.info.secret, paidAt, healthy.firstSeen);
-    const backlog = await deadBacklog(gw.info.url, gw.info.secret, dead.url);
-    record('webhook_first_attempt_p50_ms', `payment → first webhook attempt at a healthy endpoint, p50 ms (${latencies.length}/${paidAt.size} arrived; dead endpoint backlog ${backlog})`, percentile(latencies, 50), percentile(latencies, 50).toFixed(1));
-    record('webhook_first_attempt_p99_ms', '**payment → first webhook attempt, p99 ms**', percentile(latencies, 99), percentile(latencies, 99).toFixed(1), '≤ 100');
-    }
-    await driver.close();
+      // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
+      if (sections.has('webhooks')) {
+        const payments = Math.max(50, Math.min(200, seconds * 20));
+        process.stderr.write(`[sqlite] ${payments} payments to a healthy endpoint while the dead one has a backlog…\n`);
+        const paidAt = new Map<string, number>();
+        const ids: string[] = [];
+        await Promise.all(
+          Array.from({ length: 4 }, async () => {
+            while (ids.length < payments) {
+              ids.push('');
+              const { orderId } = await driver.checkout(healthy.url);
+              paidAt.set(orderId, performance.timeOrigin + performance.now());
+            }
+          }),
+        );
+        // Match receipts to payments by the event's order, read back from the events API.
+        const deadline = Date.now() + 30_000;
+        while (healthy.firstSeen.size < paidAt.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        const latencies = await webhookLatencies(gw.info.url, gw.info.secret, paidAt, healthy.firstSeen);
+        const backlog = await deadBacklog(gw.info.url, gw.info.secret, dead.url);
+        record(
+          'webhook_first_attempt_p50_ms',
+          `payment → first webhook attempt at a healthy endpoint, p50 ms (${latencies.length}/${paidAt.size} arrived; dead endpoint backlog ${backlog})`,
+          percentile(latencies, 50),
+          percentile(latencies, 50).toFixed(1),
+        );
+        record(
+          'webhook_first_attempt_p99_ms',
+          '**payment → first webhook attempt, p99 ms**',
+          percentile(latencies, 99),
+          percentile(latencies, 99).toFixed(1),
+          '≤ 100',
+        );
+      }
+      await driver.close();
     }
     await gw.stop();
 
     // (d) Webhook bursts, one `pdirect worker` process.
-    if (sections.has('burst')) for (const w of await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'webhooks.db')}`, seconds)) record(w.key, w.figure, w.number, w.value, w.goal);
+    if (sections.has('burst'))
+      for (const w of await benchWebhooks('SQLite', `sqlite:${path.join(sqliteDir, 'webhooks.db')}`, seconds))
+        record(w.key, w.figure, w.number, w.value, w.goal);
     if (postgresUrl && sections.has('burst')) {
       const schema = await freshPostgresSchema(postgresUrl);
       stops.push(schema.drop);
@@ -223,12 +262,24 @@ async function main(): Promise<void> {
     // The risk engine's cost on collect (bench/risk.ts), on each database.
     if (sections.has('risk')) {
       const sqliteRisk = await benchRisk('SQLite', `sqlite:${path.join(sqliteDir, 'risk.db')}`);
-      record('risk_assess_p99_ms_sqlite', 'risk engine on collect, added p50 / p99 ms (SQLite)', sqliteRisk.assessP99, `${sqliteRisk.assessP50.toFixed(2)} / ${sqliteRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+      record(
+        'risk_assess_p99_ms_sqlite',
+        'risk engine on collect, added p50 / p99 ms (SQLite)',
+        sqliteRisk.assessP99,
+        `${sqliteRisk.assessP50.toFixed(2)} / ${sqliteRisk.assessP99.toFixed(2)}`,
+        '≤ 2 (p99)',
+      );
       if (postgresUrl) {
         const schema = await freshPostgresSchema(postgresUrl);
         stops.push(schema.drop);
         const pgRisk = await benchRisk('PostgreSQL', schema.url);
-        record('risk_assess_p99_ms_postgres', 'risk engine on collect, added p50 / p99 ms (PostgreSQL)', pgRisk.assessP99, `${pgRisk.assessP50.toFixed(2)} / ${pgRisk.assessP99.toFixed(2)}`, '≤ 2 (p99)');
+        record(
+          'risk_assess_p99_ms_postgres',
+          'risk engine on collect, added p50 / p99 ms (PostgreSQL)',
+          pgRisk.assessP99,
+          `${pgRisk.assessP50.toFixed(2)} / ${pgRisk.assessP99.toFixed(2)}`,
+          '≤ 2 (p99)',
+        );
       }
     }
 
@@ -243,7 +294,12 @@ async function main(): Promise<void> {
       const pgAuth = { authorization: `Bearer ${first.info.secret}` };
       await autocannonRps(`${first.info.url}/v1/merchant`, pgAuth, 1);
       const pgMerchant = await autocannonRps(`${first.info.url}/v1/merchant`, pgAuth, seconds);
-      record('merchant_ratio_postgres', 'authenticated GET /v1/merchant on PostgreSQL / limit', pgMerchant.rps / limit.rps, `${(pgMerchant.rps / limit.rps).toFixed(3)} (${pgMerchant.rps.toFixed(0)} req/s)`);
+      record(
+        'merchant_ratio_postgres',
+        'authenticated GET /v1/merchant on PostgreSQL / limit',
+        pgMerchant.rps / limit.rps,
+        `${(pgMerchant.rps / limit.rps).toFixed(3)} (${pgMerchant.rps.toFixed(0)} req/s)`,
+      );
       const target = { simulatorUrl: simulator.info.url, merchantSecret: first.info.secret, notifyUrl: healthy.url };
       process.stderr.write(`[postgres] full checkouts, 1 gateway process, ${seconds}s…\n`);
       const one = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url] });
@@ -257,9 +313,25 @@ async function main(): Promise<void> {
       await two.load(4, 1);
       const twoRun = await two.load(16, seconds);
       await two.close();
-      record('checkouts_per_s_pg_1', 'full checkouts/s on PostgreSQL, 1 gateway process', oneRun.perSecond, `${oneRun.perSecond.toFixed(1)} (p50 ${oneRun.p50.toFixed(0)} ms, p99 ${oneRun.p99.toFixed(0)} ms, ${oneRun.failures} failed)`);
-      record('checkouts_per_s_pg_2', 'full checkouts/s on PostgreSQL, 2 gateway processes', twoRun.perSecond, `${twoRun.perSecond.toFixed(1)} (p50 ${twoRun.p50.toFixed(0)} ms, p99 ${twoRun.p99.toFixed(0)} ms, ${twoRun.failures} failed)`);
-      record('pg_scale_2_over_1', '**2 processes / 1 process**', twoRun.perSecond / oneRun.perSecond, (twoRun.perSecond / oneRun.perSecond).toFixed(2), '≥ 1.7');
+      record(
+        'checkouts_per_s_pg_1',
+        'full checkouts/s on PostgreSQL, 1 gateway process',
+        oneRun.perSecond,
+        `${oneRun.perSecond.toFixed(1)} (p50 ${oneRun.p50.toFixed(0)} ms, p99 ${oneRun.p99.toFixed(0)} ms, ${oneRun.failures} failed)`,
+      );
+      record(
+        'checkouts_per_s_pg_2',
+        'full checkouts/s on PostgreSQL, 2 gateway processes',
+        twoRun.perSecond,
+        `${twoRun.perSecond.toFixed(1)} (p50 ${twoRun.p50.toFixed(0)} ms, p99 ${twoRun.p99.toFixed(0)} ms, ${twoRun.failures} failed)`,
+      );
+      record(
+        'pg_scale_2_over_1',
+        '**2 processes / 1 process**',
+        twoRun.perSecond / oneRun.perSecond,
+        (twoRun.perSecond / oneRun.perSecond).toFixed(2),
+        '≥ 1.7',
+      );
       await second.stop();
       await first.stop();
     }
@@ -269,12 +341,17 @@ async function main(): Promise<void> {
   }
 
   console.log(`\n## npm run bench — ${new Date().toISOString()}`);
-  console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${seconds}s per measurement, ${connections} connections; load generator ${pinned ? 'pinned to CPU 0 (taskset)' : 'not pinned'}, servers on all CPUs.\n`);
+  console.log(
+    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${seconds}s per measurement, ${connections} connections; load generator ${pinned ? 'pinned to CPU 0 (taskset)' : 'not pinned'}, servers on all CPUs.\n`,
+  );
   console.log('| figure | value | goal |');
   console.log('|---|---:|---|');
   for (const r of rows) console.log(`| ${r.figure} | ${r.value} | ${r.goal} |`);
   if (process.env.BENCH_JSON) {
-    fs.writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`);
+    fs.writeFileSync(
+      process.env.BENCH_JSON,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`,
+    );
   }
 }
 
@@ -305,7 +382,10 @@ async function deadBacklog(gatewayUrl: string, secret: string, _deadUrl: string)
 }
 
 if (process.env.BENCH_PIN !== 'off' && process.env.BENCH_PINNED !== '1' && os.cpus().length > 1 && hasTaskset()) {
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, BENCH_PINNED: '1' } });
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_PINNED: '1' },
+  });
   child.on('exit', (code) => process.exit(code ?? 1));
 } else {
   await main();

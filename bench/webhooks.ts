@@ -65,7 +65,15 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
   const allSeen = (count: number) => new Promise<void>((resolve) => (firstSeen.size >= count ? resolve() : (waiting = { count, resolve })));
   const merchantId = (await services.merchants.create({ name: `Bench Webhooks ${Date.now()}` })).merchant.id;
   const enqueue = (n: number) => async (trx: Parameters<typeof enqueueWebhookEvent>[0]) =>
-    (await enqueueWebhookEvent(trx, { merchantId, type: 'payment.succeeded', notifyUrl, data: { object: { id: `pay_bench_${n}`, status: 'succeeded', amount: '12.50' } }, at: Date.now() })).eventId;
+    (
+      await enqueueWebhookEvent(trx, {
+        merchantId,
+        type: 'payment.succeeded',
+        notifyUrl,
+        data: { object: { id: `pay_bench_${n}`, status: 'succeeded', amount: '12.50' } },
+        at: Date.now(),
+      })
+    ).eventId;
 
   const worker = await startWorker(env);
   try {
@@ -95,7 +103,13 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
     const key = label.toLowerCase();
     const wake = label === 'SQLite' ? 'separate process: no in-process signal, so the poll' : 'LISTEN/NOTIFY';
     return [
-      { key: `webhook_burst_per_s_${key}`, figure: `**webhook burst deliveries/s (${label}, ${BURST} events, one \`pdirect worker\`)**`, number: rate, value: rate.toFixed(0), goal: '≥ 2000' },
+      {
+        key: `webhook_burst_per_s_${key}`,
+        figure: `**webhook burst deliveries/s (${label}, ${BURST} events, one \`pdirect worker\`)**`,
+        number: rate,
+        value: rate.toFixed(0),
+        goal: '≥ 2000',
+      },
       {
         key: `webhook_commit_to_attempt_p99_ms_${key}`,
         figure: `commit → first attempt at a separate \`pdirect worker\` (${label}, ${wake}; poll ${config.webhooks.pollIntervalMs} ms), p50 / p99 ms`,

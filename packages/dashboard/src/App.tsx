@@ -38,8 +38,18 @@ export function App() {
 function SignedIn() {
   const session = useSessionQuery();
   const location = useLocation();
-  if (session.isPending) return <main className="container"><p aria-busy="true">Loading the dashboard…</p></main>;
-  if (session.error) return <main className="container"><ErrorNotice error={session.error} /></main>;
+  if (session.isPending)
+    return (
+      <main className="container">
+        <p aria-busy="true">Loading the dashboard…</p>
+      </main>
+    );
+  if (session.error)
+    return (
+      <main className="container">
+        <ErrorNotice error={session.error} />
+      </main>
+    );
   if (!session.data) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   return (
     <SessionProvider session={session.data}>
@@ -66,24 +76,36 @@ function Layout() {
 
   return (
     <>
-      <a href="#main" className="skip-link">Skip to content</a>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="container">
         <nav aria-label="Main">
           <ul>
-            <li><strong>Pdirect</strong> · {session.merchant.name} {session.merchant.mode === 'test' ? <span className="badge">test mode</span> : null}</li>
+            <li>
+              <strong>Pdirect</strong> · {session.merchant.name} {session.merchant.mode === 'test' ? <span className="badge">test mode</span> : null}
+            </li>
           </ul>
           <ul>
             {NAV.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end={item.end}>{item.label}</NavLink>
+                <NavLink to={item.to} end={item.end}>
+                  {item.label}
+                </NavLink>
               </li>
             ))}
           </ul>
         </nav>
         <div className="user-bar">
-          <span>Signed in as {session.user.email} ({session.user.role})</span>
-          <button type="button" className="secondary outline" onClick={() => signOut.mutate(false)}>Sign out</button>
-          <button type="button" className="secondary outline" onClick={() => signOut.mutate(true)}>Sign out everywhere</button>
+          <span>
+            Signed in as {session.user.email} ({session.user.role})
+          </span>
+          <button type="button" className="secondary outline" onClick={() => signOut.mutate(false)}>
+            Sign out
+          </button>
+          <button type="button" className="secondary outline" onClick={() => signOut.mutate(true)}>
+            Sign out everywhere
+          </button>
         </div>
         <ErrorNotice error={signOut.error} />
       </header>

@@ -23,12 +23,22 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(url, { method, headers, credentials: 'same-origin', body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await response.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const error = (data as { error?: { message?: string; error_code?: string; request_id?: string } } | undefined)?.error;
-    throw new ApiFailure(error?.message ?? `request failed (${response.status})`, response.status, error?.error_code, error?.request_id ?? response.headers.get('x-request-id') ?? undefined);
+    throw new ApiFailure(
+      error?.message ?? `request failed (${response.status})`,
+      response.status,
+      error?.error_code,
+      error?.request_id ?? response.headers.get('x-request-id') ?? undefined,
+    );
   }
   return data as T;
 }
@@ -83,7 +93,17 @@ export interface EventDetail {
   created_at: string;
   notify_url: string;
   deliveries: Array<{ id: number; state: string; attempts: number; next_attempt_at: string | null; created_at: string }>;
-  attempts: Array<{ delivery_id: number; attempt: number; started_at: string; duration_ms: number; outcome: string; response_status: number | null; error: string | null; response_body: string | null; next_attempt_at: string | null }>;
+  attempts: Array<{
+    delivery_id: number;
+    attempt: number;
+    started_at: string;
+    duration_ms: number;
+    outcome: string;
+    response_status: number | null;
+    error: string | null;
+    response_body: string | null;
+    next_attempt_at: string | null;
+  }>;
   payload?: unknown;
 }
 

@@ -8,7 +8,12 @@ export function ErrorNotice({ error }: { error: unknown }) {
   return (
     <p role="alert" className="notice error">
       {failure ? failure.message : error instanceof Error ? error.message : String(error)}
-      {failure?.requestId ? <small> (request id: <code>{failure.requestId}</code>)</small> : null}
+      {failure?.requestId ? (
+        <small>
+          {' '}
+          (request id: <code>{failure.requestId}</code>)
+        </small>
+      ) : null}
     </p>
   );
 }
@@ -22,7 +27,9 @@ export function SecretOnce({ label, value, children }: { label: string; value: s
         <strong>{label} — shown only now.</strong> Copy it and keep it safe: the dashboard cannot show it again.
       </p>
       <p>
-        <code className="secret-value" data-testid="secret-value">{value}</code>
+        <code className="secret-value" data-testid="secret-value">
+          {value}
+        </code>
       </p>
       <button
         type="button"

@@ -171,7 +171,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const masterKeyValue = read('PDIRECT_MASTER_KEY');
   if (mode === 'live' && !masterKeyValue) {
-    problems.push('PDIRECT_MASTER_KEY is required in live mode (generate one: node -e "console.log(\'v1:\'+require(\'crypto\').randomBytes(32).toString(\'base64\'))")');
+    problems.push(
+      "PDIRECT_MASTER_KEY is required in live mode (generate one: node -e \"console.log('v1:'+require('crypto').randomBytes(32).toString('base64'))\")",
+    );
   }
 
   const trustedProxies = (read('PDIRECT_TRUSTED_PROXIES') ?? '')
@@ -205,7 +207,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (mpgsBase) {
     if (!isHttpUrl(mpgsBase)) problems.push('PDIRECT_MPGS_BASE_URL must be an http(s) URL, e.g. https://test-gateway.mastercard.com');
     // The API password travels as Basic auth: never in clear over a live network.
-    else if (mode === 'live' && !mpgsBase.startsWith('https://')) problems.push('PDIRECT_MPGS_BASE_URL must be https:// in live mode (the API password is sent with every call)');
+    else if (mode === 'live' && !mpgsBase.startsWith('https://'))
+      problems.push('PDIRECT_MPGS_BASE_URL must be https:// in live mode (the API password is sent with every call)');
     if (!mpgsMid) problems.push('PDIRECT_MPGS_MERCHANT_ID is required when PDIRECT_MPGS_BASE_URL is set');
     if (!mpgsPassword) problems.push('PDIRECT_MPGS_API_PASSWORD is required when PDIRECT_MPGS_BASE_URL is set');
     mpgs = {
@@ -228,7 +231,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 
   const metricsToken = read('PDIRECT_METRICS_TOKEN');
-  if (metricsToken !== undefined && metricsToken.length < 32) problems.push('PDIRECT_METRICS_TOKEN must be at least 32 characters (generate one: openssl rand -hex 32)');
+  if (metricsToken !== undefined && metricsToken.length < 32)
+    problems.push('PDIRECT_METRICS_TOKEN must be at least 32 characters (generate one: openssl rand -hex 32)');
 
   const config: Config = {
     mode,
@@ -249,7 +253,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     database: databaseSettings(read, problems),
     authFailuresPerMinute: integer(read('PDIRECT_AUTH_FAILURES_PER_MINUTE'), 30, 'PDIRECT_AUTH_FAILURES_PER_MINUTE', 1, 100_000, problems),
     authQueueLimit: integer(read('PDIRECT_AUTH_QUEUE_LIMIT'), 32, 'PDIRECT_AUTH_QUEUE_LIMIT', 0, 10_000, problems),
-    logLevel: oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ?? 'info',
+    logLevel:
+      oneOf(read('PDIRECT_LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'PDIRECT_LOG_LEVEL', problems) ??
+      'info',
     cardNetwork,
     mpgs,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
@@ -268,7 +274,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
 function edgeSettings(read: (name: string) => string | undefined, problems: string[]): EdgeSettings {
   const requestTimeoutMs = integer(read('PDIRECT_REQUEST_TIMEOUT_MS'), 30_000, 'PDIRECT_REQUEST_TIMEOUT_MS', 100, 600_000, problems);
-  const headersTimeoutMs = integer(read('PDIRECT_HEADERS_TIMEOUT_MS'), Math.min(10_000, requestTimeoutMs), 'PDIRECT_HEADERS_TIMEOUT_MS', 100, 600_000, problems);
+  const headersTimeoutMs = integer(
+    read('PDIRECT_HEADERS_TIMEOUT_MS'),
+    Math.min(10_000, requestTimeoutMs),
+    'PDIRECT_HEADERS_TIMEOUT_MS',
+    100,
+    600_000,
+    problems,
+  );
   if (headersTimeoutMs > requestTimeoutMs) problems.push('PDIRECT_HEADERS_TIMEOUT_MS must not exceed PDIRECT_REQUEST_TIMEOUT_MS');
   return {
     requestTimeoutMs,
@@ -283,7 +296,14 @@ function databaseSettings(read: (name: string) => string | undefined, problems: 
   return {
     connectTimeoutMs: integer(read('PDIRECT_DB_CONNECT_TIMEOUT_MS'), 5_000, 'PDIRECT_DB_CONNECT_TIMEOUT_MS', 100, 120_000, problems),
     statementTimeoutMs,
-    idleInTransactionTimeoutMs: integer(read('PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'), 60_000, 'PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 1_000, 3_600_000, problems),
+    idleInTransactionTimeoutMs: integer(
+      read('PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      60_000,
+      'PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      1_000,
+      3_600_000,
+      problems,
+    ),
   };
 }
 
@@ -306,10 +326,14 @@ function otpSettings(read: (name: string) => string | undefined, mode: Mode, pro
   const email = oneOf(read('PDIRECT_OTP_EMAIL') ?? (live ? 'off' : 'outbox'), ['outbox', 'smtp', 'off'] as const, 'PDIRECT_OTP_EMAIL', problems) ?? 'outbox';
   const sms = oneOf(read('PDIRECT_OTP_SMS') ?? (live ? 'off' : 'outbox'), ['outbox', 'https', 'off'] as const, 'PDIRECT_OTP_SMS', problems) ?? 'outbox';
   if (live && email === 'outbox') {
-    problems.push('PDIRECT_OTP_EMAIL=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_EMAIL=smtp with PDIRECT_SMTP_URL and PDIRECT_OTP_EMAIL_FROM');
+    problems.push(
+      'PDIRECT_OTP_EMAIL=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_EMAIL=smtp with PDIRECT_SMTP_URL and PDIRECT_OTP_EMAIL_FROM',
+    );
   }
   if (live && sms === 'outbox') {
-    problems.push('PDIRECT_OTP_SMS=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_SMS=https with PDIRECT_SMS_URL');
+    problems.push(
+      'PDIRECT_OTP_SMS=outbox is the sandbox outbox (codes readable through a test endpoint) and is refused in live mode: set PDIRECT_OTP_SMS=https with PDIRECT_SMS_URL',
+    );
   }
 
   let smtp: SmtpSettings | undefined;
@@ -323,7 +347,9 @@ function otpSettings(read: (name: string) => string | undefined, mode: Mode, pro
       parsed = undefined;
     }
     if (!parsed || !['smtp:', 'smtps:'].includes(parsed.protocol) || !parsed.hostname) {
-      problems.push('PDIRECT_SMTP_URL is required for PDIRECT_OTP_EMAIL=smtp: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (user and password URL-encoded)');
+      problems.push(
+        'PDIRECT_SMTP_URL is required for PDIRECT_OTP_EMAIL=smtp: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (user and password URL-encoded)',
+      );
     }
     if (!from || !/^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(from)) {
       problems.push('PDIRECT_OTP_EMAIL_FROM is required for PDIRECT_OTP_EMAIL=smtp: the sender address, e.g. "Shop payments <otp@shop.example>"');
@@ -341,10 +367,13 @@ function otpSettings(read: (name: string) => string | undefined, mode: Mode, pro
   if (sms === 'https') {
     const url = read('PDIRECT_SMS_URL');
     if (!url || !isHttpUrl(url) || (live && !url.startsWith('https://'))) {
-      problems.push(`PDIRECT_SMS_URL is required for PDIRECT_OTP_SMS=https: the SMS provider's ${live ? 'https://' : 'http(s)://'} endpoint that accepts the templated POST`);
+      problems.push(
+        `PDIRECT_SMS_URL is required for PDIRECT_OTP_SMS=https: the SMS provider's ${live ? 'https://' : 'http(s)://'} endpoint that accepts the templated POST`,
+      );
     }
     const authHeader = read('PDIRECT_SMS_AUTH_HEADER');
-    if (authHeader && /[\r\n]/.test(authHeader)) problems.push('PDIRECT_SMS_AUTH_HEADER must be one line: "Name: value", or the value of Authorization (e.g. "Bearer ...")');
+    if (authHeader && /[\r\n]/.test(authHeader))
+      problems.push('PDIRECT_SMS_AUTH_HEADER must be one line: "Name: value", or the value of Authorization (e.g. "Bearer ...")');
     const bodyTemplate = read('PDIRECT_SMS_BODY_TEMPLATE') ?? '{"to":"{{to}}","message":"{{message}}"}';
     if (!isSmsTemplate(bodyTemplate)) {
       problems.push('PDIRECT_SMS_BODY_TEMPLATE must be JSON with {{to}} and {{message}} inside string values, e.g. {"to":"{{to}}","text":"{{message}}"}');

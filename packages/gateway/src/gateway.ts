@@ -110,7 +110,13 @@ export async function createServices(config: Config, options: ServiceOptions = {
     cardDefence: config.cardDefence,
   });
   const paymentRepository = new PaymentRepository(storage.db);
-  const risk = new RiskService({ repository: new RiskRepository(storage.db), payments: paymentRepository, identityKey: riskIdentityKey(keys.auditFingerprintKey), clock, logger });
+  const risk = new RiskService({
+    repository: new RiskRepository(storage.db),
+    payments: paymentRepository,
+    identityKey: riskIdentityKey(keys.auditFingerprintKey),
+    clock,
+    logger,
+  });
   const payments = new PaymentService({
     storage,
     payments: paymentRepository,
@@ -133,7 +139,16 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     sandbox: config.mode === 'sandbox',
   });
-  const webhooks = createWebhookService({ storage, clock, logger, gatewayKeys: keys, settings: config.webhooks, mode: config.mode, databaseUrl: config.databaseUrl, merchants });
+  const webhooks = createWebhookService({
+    storage,
+    clock,
+    logger,
+    gatewayKeys: keys,
+    settings: config.webhooks,
+    mode: config.mode,
+    databaseUrl: config.databaseUrl,
+    merchants,
+  });
   return {
     storage,
     clock,

@@ -7,11 +7,7 @@ import { invalidCredentials, wrongMerchant } from './errors.js';
  * credentials."; valid credentials of one merchant used on another
  * merchant's path is 401 "Authenticated entity not authorised …".
  */
-export function authenticateMerchant(
-  authorization: string | undefined,
-  pathMerchantId: string,
-  merchants: ReadonlyMap<string, string>,
-): void {
+export function authenticateMerchant(authorization: string | undefined, pathMerchantId: string, merchants: ReadonlyMap<string, string>): void {
   const credentials = parseBasic(authorization);
   if (!credentials || !credentials.user.startsWith('merchant.')) throw invalidCredentials();
   const merchantId = credentials.user.slice('merchant.'.length);

@@ -69,11 +69,7 @@ export function wrongMerchant(): MpgsError {
 
 /** "Generic Error Response" of the 3DS test cards that fail INITIATE / AUTHENTICATE_PAYER. */
 export function threeDsSystemError(operation: string): MpgsError {
-  return new MpgsError(
-    400,
-    'REQUEST_REJECTED',
-    `${operation} could not be completed: the 3-D Secure directory server returned an error`,
-  );
+  return new MpgsError(400, 'REQUEST_REJECTED', `${operation} could not be completed: the 3-D Secure directory server returned an error`);
 }
 
 export function serverFailed(): MpgsError {

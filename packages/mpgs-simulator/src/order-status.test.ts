@@ -20,7 +20,18 @@ function order(partial: Partial<OrderRecord>): OrderRecord {
 
 let events = 0;
 function txn(type: TransactionRecord['type'], result: TransactionRecord['result']): TransactionRecord {
-  return { id: type, type, amountMinor: 100, currency: 'USD', result, gatewayCode: 'X', timeOfRecord: 0, timeOfLastUpdate: 0, lastEvent: ++events, exchanges: {} };
+  return {
+    id: type,
+    type,
+    amountMinor: 100,
+    currency: 'USD',
+    result,
+    gatewayCode: 'X',
+    timeOfRecord: 0,
+    timeOfLastUpdate: 0,
+    lastEvent: ++events,
+    exchanges: {},
+  };
 }
 
 describe('deriveOrderStatus', () => {

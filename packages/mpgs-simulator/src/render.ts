@@ -40,12 +40,7 @@ export function renderOrderSummary(order: OrderRecord): Record<string, unknown> 
 }
 
 /** The answer of a transaction PUT, and of GET …/order/{id}/transaction/{id}. */
-export function renderTransaction(
-  merchantId: string,
-  apiVersion: string,
-  order: OrderRecord,
-  txn: TransactionRecord,
-): Record<string, unknown> {
+export function renderTransaction(merchantId: string, apiVersion: string, order: OrderRecord, txn: TransactionRecord): Record<string, unknown> {
   const financial = txn.type !== 'AUTHENTICATION';
   const approved = txn.gatewayCode === 'APPROVED';
   const acquirerDate = isoTime(txn.timeOfRecord).slice(0, 10);
@@ -142,7 +137,10 @@ function renderAuthentication(order: OrderRecord, txn: TransactionRecord): Recor
   if (txn.authenticationTransactionId) {
     const auth = order.transactions.find((t) => t.id === txn.authenticationTransactionId)?.threeDs;
     return {
-      '3ds': auth?.eci || auth?.authenticationToken ? { acsEci: auth.eci, authenticationToken: auth.authenticationToken, transactionId: auth.dsTransactionId } : undefined,
+      '3ds':
+        auth?.eci || auth?.authenticationToken
+          ? { acsEci: auth.eci, authenticationToken: auth.authenticationToken, transactionId: auth.dsTransactionId }
+          : undefined,
       '3ds2': auth?.transactionStatus ? { protocolVersion: '2.2.0', transactionStatus: auth.transactionStatus } : undefined,
       transactionId: txn.authenticationTransactionId,
       version: auth && auth.orderStatus !== 'AUTHENTICATION_NOT_NEEDED' ? '3DS2' : 'NONE',

@@ -49,9 +49,7 @@ function forgetExpiredSessions(ctx: SimulatorContext, now: number): void {
   }
 }
 
-export type SessionLookup =
-  | { ok: true; session: SessionRecord }
-  | { ok: false; reason: 'not_found' | 'expired' | 'wrong_version' };
+export type SessionLookup = { ok: true; session: SessionRecord } | { ok: false; reason: 'not_found' | 'expired' | 'wrong_version' };
 
 /** Finds a live session of this merchant; expired sessions are forgotten on sight. */
 export function lookupSession(ctx: SimulatorContext, merchantId: string, sessionId: string, apiVersion: string): SessionLookup {
@@ -72,7 +70,10 @@ export function requireSession(ctx: SimulatorContext, merchantId: string, sessio
   const found = lookupSession(ctx, merchantId, sessionId, apiVersion);
   if (found.ok) return found.session;
   if (found.reason === 'wrong_version') {
-    throw invalidField('session.id', `Session was created with API version ${ctx.store.sessions.get(sessionId)?.apiVersion}; use that version for every request on it`);
+    throw invalidField(
+      'session.id',
+      `Session was created with API version ${ctx.store.sessions.get(sessionId)?.apiVersion}; use that version for every request on it`,
+    );
   }
   throw invalidField('session.id', `Session '${sessionId}' not found or expired`);
 }
@@ -108,9 +109,7 @@ export function updateSession(ctx: SimulatorContext, session: SessionRecord, bod
     if (!validation.ok) {
       const [key, problem] = Object.entries(validation.errors)[0] as [CardFieldKey, 'invalid' | 'missing'];
       const field = CARD_FIELD_PATHS[key];
-      throw problem === 'missing'
-        ? invalidField(field, `Missing parameter value for '${field}'`)
-        : invalidField(field, `Value for '${field}' is invalid`);
+      throw problem === 'missing' ? invalidField(field, `Missing parameter value for '${field}'`) : invalidField(field, `Value for '${field}' is invalid`);
     }
     card = validation.card;
     const sourceOfFunds = { ...(patch.sourceOfFunds as Record<string, unknown>) };

@@ -27,15 +27,7 @@ export interface SessionRecord {
 }
 
 export type TransactionType =
-  | 'AUTHENTICATION'
-  | 'PAYMENT'
-  | 'AUTHORIZATION'
-  | 'CAPTURE'
-  | 'REFUND'
-  | 'VOID_AUTHORIZATION'
-  | 'VOID_CAPTURE'
-  | 'VOID_PAYMENT'
-  | 'VOID_REFUND';
+  'AUTHENTICATION' | 'PAYMENT' | 'AUTHORIZATION' | 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION' | 'VOID_CAPTURE' | 'VOID_PAYMENT' | 'VOID_REFUND';
 
 export type TransactionResult = 'SUCCESS' | 'FAILURE' | 'PENDING' | 'UNKNOWN';
 

@@ -19,14 +19,7 @@ export const PLAIN_TEST_CARDS: ReadonlyArray<{ number: string; brand: Brand }> =
 
 // ---------------------------------------------------------------- payment outcome by expiry
 
-export type PaymentGatewayCode =
-  | 'APPROVED'
-  | 'DECLINED'
-  | 'EXPIRED_CARD'
-  | 'TIMED_OUT'
-  | 'ACQUIRER_SYSTEM_ERROR'
-  | 'UNSPECIFIED_FAILURE'
-  | 'UNKNOWN';
+export type PaymentGatewayCode = 'APPROVED' | 'DECLINED' | 'EXPIRED_CARD' | 'TIMED_OUT' | 'ACQUIRER_SYSTEM_ERROR' | 'UNSPECIFIED_FAILURE' | 'UNKNOWN';
 
 /** Expiry month/year (2-digit year) → gatewayCode of PAY / AUTHORIZE. */
 export const EXPIRY_OUTCOMES: ReadonlyArray<{ month: number; year: number; gatewayCode: PaymentGatewayCode }> = [
@@ -95,14 +88,7 @@ export function cscResultFor(securityCode: string, brand: Brand): { gatewayCode:
 // ---------------------------------------------------------------- 3-D Secure (browser channel)
 
 export type ThreeDsBehaviour =
-  | 'CHALLENGE'
-  | 'FRICTIONLESS'
-  | 'ATTEMPTED'
-  | 'REJECTED'
-  | 'ERROR_ON_INITIATE'
-  | 'ERROR_ON_AUTHENTICATE'
-  | 'UNAVAILABLE_ON_AUTHENTICATE'
-  | 'NOT_ENROLLED';
+  'CHALLENGE' | 'FRICTIONLESS' | 'ATTEMPTED' | 'REJECTED' | 'ERROR_ON_INITIATE' | 'ERROR_ON_AUTHENTICATE' | 'UNAVAILABLE_ON_AUTHENTICATE' | 'NOT_ENROLLED';
 
 export interface ThreeDsCard {
   behaviour: ThreeDsBehaviour;

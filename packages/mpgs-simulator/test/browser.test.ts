@@ -182,9 +182,9 @@ describe.skipIf(!HAVE_CHROMIUM)('session.js and 3-D Secure in Chromium', () => {
     await t.api.updateSession(sessionId, { order: { amount: '12.50', currency: 'USD' } });
     const page = await openCheckout(sessionId);
 
-    const frames = await page.locator('iframe[data-mpgs-field]').evaluateAll((elements) =>
-      elements.map((element) => ({ src: (element as HTMLIFrameElement).src, title: (element as HTMLIFrameElement).title })),
-    );
+    const frames = await page
+      .locator('iframe[data-mpgs-field]')
+      .evaluateAll((elements) => elements.map((element) => ({ src: (element as HTMLIFrameElement).src, title: (element as HTMLIFrameElement).title })));
     expect(frames).toHaveLength(5);
     for (const frame of frames) expect(new URL(frame.src).origin).toBe(t.sim.url);
     expect(frames.map((f) => f.title)).toEqual(['Card number', 'Expiry month', 'Expiry year', 'Security code', 'Name on card']);
@@ -218,10 +218,16 @@ describe.skipIf(!HAVE_CHROMIUM)('session.js and 3-D Secure in Chromium', () => {
     const orderId = uniqueId('order');
     const initiate = await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
     expect(initiate.body.transaction.authenticationStatus).toBe('AUTHENTICATION_AVAILABLE');
-    await page.evaluate((html) => (window as unknown as { insertRedirectHtml(h: string): void }).insertRedirectHtml(html), initiate.body.authentication.redirect.html as string);
+    await page.evaluate(
+      (html) => (window as unknown as { insertRedirectHtml(h: string): void }).insertRedirectHtml(html),
+      initiate.body.authentication.redirect.html as string,
+    );
     const payer = await t.api.put(orderId, 'auth-1', authenticatePayerBody(sessionId, `${shop.origin}/3ds/return`));
     expect(payer.body.result).toBe('PENDING');
-    await page.evaluate((html) => (window as unknown as { insertRedirectHtml(h: string): void }).insertRedirectHtml(html), payer.body.authentication.redirect.html as string);
+    await page.evaluate(
+      (html) => (window as unknown as { insertRedirectHtml(h: string): void }).insertRedirectHtml(html),
+      payer.body.authentication.redirect.html as string,
+    );
 
     const acs = page.frameLocator('#challengeFrame');
     const successful = acs.getByRole('button', { name: 'Successful (Y)' });

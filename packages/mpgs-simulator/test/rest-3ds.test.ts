@@ -50,7 +50,13 @@ describe('INITIATE_AUTHENTICATION', () => {
       response: { gatewayCode: 'AUTHENTICATION_IN_PROGRESS', gatewayRecommendation: 'PROCEED' },
       order: { id: orderId, status: 'AUTHENTICATION_INITIATED', authenticationStatus: 'AUTHENTICATION_AVAILABLE', totalCapturedAmount: 0 },
       transaction: { id: 'auth-1', type: 'AUTHENTICATION', authenticationStatus: 'AUTHENTICATION_AVAILABLE', amount: 0, currency: 'USD' },
-      authentication: { version: '3DS2', channel: 'PAYER_BROWSER', purpose: 'PAYMENT_TRANSACTION', acceptVersions: '3DS2', '3ds2': { methodSupported: 'SUPPORTED' } },
+      authentication: {
+        version: '3DS2',
+        channel: 'PAYER_BROWSER',
+        purpose: 'PAYMENT_TRANSACTION',
+        acceptVersions: '3DS2',
+        '3ds2': { methodSupported: 'SUPPORTED' },
+      },
       sourceOfFunds: { provided: { card: { number: '512345xxxxxx0008' } } },
     });
     const html = initiate.body.authentication.redirect.html as string;
@@ -82,7 +88,11 @@ describe('INITIATE_AUTHENTICATION', () => {
     const body = initiateBody(sessionId);
     (body.authentication as Record<string, string>).acceptVersions = '3DS1';
     const initiate = await t.api.put(uniqueId('order'), 'auth-1', body);
-    expect(initiate.body).toMatchObject({ result: 'SUCCESS', transaction: { authenticationStatus: 'AUTHENTICATION_NOT_SUPPORTED' }, response: { gatewayRecommendation: 'PROCEED' } });
+    expect(initiate.body).toMatchObject({
+      result: 'SUCCESS',
+      transaction: { authenticationStatus: 'AUTHENTICATION_NOT_SUPPORTED' },
+      response: { gatewayRecommendation: 'PROCEED' },
+    });
   });
 
   it('answers the generic error for the error-on-INITIATE card and records nothing', async () => {

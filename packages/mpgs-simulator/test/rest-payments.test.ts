@@ -195,7 +195,11 @@ describe('refund, capture and void', () => {
     const sessionId = await t.api.sessionWithCard({ number: '5111111111111118' }, { amount: '20.00', currency: 'USD' });
     const orderId = uniqueId('order');
     const auth = await t.api.put(orderId, 'auth-1', { apiOperation: 'AUTHORIZE', session: { id: sessionId }, order: { amount: '20.00', currency: 'USD' } });
-    expect(auth.body).toMatchObject({ result: 'SUCCESS', transaction: { type: 'AUTHORIZATION' }, order: { status: 'AUTHORIZED', totalAuthorizedAmount: 20, totalCapturedAmount: 0 } });
+    expect(auth.body).toMatchObject({
+      result: 'SUCCESS',
+      transaction: { type: 'AUTHORIZATION' },
+      order: { status: 'AUTHORIZED', totalAuthorizedAmount: 20, totalCapturedAmount: 0 },
+    });
     const cap1 = await t.api.put(orderId, 'cap-1', { apiOperation: 'CAPTURE', transaction: { amount: '15.00', currency: 'USD' } });
     expect(cap1.body.order).toMatchObject({ status: 'PARTIALLY_CAPTURED', totalCapturedAmount: 15 });
     const over = await t.api.put(orderId, 'cap-2', { apiOperation: 'CAPTURE', transaction: { amount: '5.01', currency: 'USD' } });
@@ -204,7 +208,11 @@ describe('refund, capture and void', () => {
     const voidAuth = await t.api.put(orderId, 'void-auth', { apiOperation: 'VOID', transaction: { targetTransactionId: 'auth-1' } });
     expect(voidAuth.status).toBe(400); // captured authorizations are voided via their captures
     const voidCap = await t.api.put(orderId, 'void-cap', { apiOperation: 'VOID', transaction: { targetTransactionId: 'cap-1' } });
-    expect(voidCap.body).toMatchObject({ result: 'SUCCESS', transaction: { type: 'VOID_CAPTURE', targetTransactionId: 'cap-1', amount: 15 }, order: { status: 'AUTHORIZED', totalCapturedAmount: 0 } });
+    expect(voidCap.body).toMatchObject({
+      result: 'SUCCESS',
+      transaction: { type: 'VOID_CAPTURE', targetTransactionId: 'cap-1', amount: 15 },
+      order: { status: 'AUTHORIZED', totalCapturedAmount: 0 },
+    });
     const voidAuth2 = await t.api.put(orderId, 'void-auth-2', { apiOperation: 'VOID', transaction: { targetTransactionId: 'auth-1' } });
     expect(voidAuth2.body).toMatchObject({ transaction: { type: 'VOID_AUTHORIZATION' }, order: { status: 'CANCELLED', totalAuthorizedAmount: 0 } });
   });

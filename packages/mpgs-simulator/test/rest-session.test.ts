@@ -59,7 +59,9 @@ describe('session', () => {
     const id = (await t.api.createSession()).body.session.id as string;
     const first = await t.api.updateSession(id, {
       order: { amount: '12.50', currency: 'USD' },
-      sourceOfFunds: { provided: { card: { number: '5123450000000008', expiry: { month: '01', year: '39' }, securityCode: '100', nameOnCard: 'Ada Lovelace' } } },
+      sourceOfFunds: {
+        provided: { card: { number: '5123450000000008', expiry: { month: '01', year: '39' }, securityCode: '100', nameOnCard: 'Ada Lovelace' } },
+      },
     });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
@@ -112,7 +114,9 @@ describe('session', () => {
       expect(response.status, number).toBe(400);
       expect(response.body.error).toMatchObject({ cause: 'INVALID_REQUEST', field: 'sourceOfFunds.provided.card.number', validationType: 'INVALID' });
     }
-    const badYear = await t.api.updateSession(id, { sourceOfFunds: { provided: { card: { number: '5123450000000008', expiry: { month: '1', year: '2039' } } } } });
+    const badYear = await t.api.updateSession(id, {
+      sourceOfFunds: { provided: { card: { number: '5123450000000008', expiry: { month: '1', year: '2039' } } } },
+    });
     expect(badYear.body.error.field).toBe('sourceOfFunds.provided.card.expiry.year');
   });
 

@@ -119,8 +119,17 @@ let instances = 0;
           <form novalidate (submit)="verifyOtp($event, otpInput.value)">
             <div class="pdirect-field" [class.pdirect-invalid]="otpError()">
               <label [for]="ids.otp">6-digit code</label>
-              <input #otpInput [id]="ids.otp" class="pdirect-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6"
-                [attr.aria-invalid]="otpError() ? 'true' : null" [attr.aria-describedby]="ids.otp + '-error'" />
+              <input
+                #otpInput
+                [id]="ids.otp"
+                class="pdirect-code"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="6"
+                [attr.aria-invalid]="otpError() ? 'true' : null"
+                [attr.aria-describedby]="ids.otp + '-error'"
+              />
               <p class="pdirect-field-error" [id]="ids.otp + '-error'" [hidden]="!otpError()">{{ otpError() }}</p>
             </div>
             <button type="submit" class="pdirect-pay" [disabled]="busy() || otpLocked()">Verify code</button>
@@ -138,40 +147,159 @@ let instances = 0;
     }
   `,
   styles: `
-    .pdirect-card-form { display: block; font: inherit; color: inherit; max-width: 30rem; }
-    .pdirect-card-form .pdirect-summary { margin-block-end: 1rem; }
-    .pdirect-card-form .pdirect-merchant, .pdirect-card-form .pdirect-order { margin: 0; color: #4b5563; font-size: .95rem; }
-    .pdirect-card-form .pdirect-amount { margin: .25rem 0; font-size: 2rem; font-weight: 700; }
-    .pdirect-card-form .pdirect-row { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: .75rem; }
-    .pdirect-card-form .pdirect-field { margin-block-end: .9rem; }
-    .pdirect-card-form label { display: block; font-weight: 600; font-size: .9rem; margin-block-end: .3rem; }
-    .pdirect-card-form .pdirect-hosted, .pdirect-card-form .pdirect-field iframe {
-      display: block; box-sizing: border-box; inline-size: 100%; block-size: 44px; border: 1px solid #9ca3af; border-radius: 8px; background: #fff;
+    .pdirect-card-form {
+      display: block;
+      font: inherit;
+      color: inherit;
+      max-width: 30rem;
     }
-    .pdirect-card-form .pdirect-invalid iframe, .pdirect-card-form .pdirect-invalid .pdirect-code { border-color: #b91c1c; }
+    .pdirect-card-form .pdirect-summary {
+      margin-block-end: 1rem;
+    }
+    .pdirect-card-form .pdirect-merchant,
+    .pdirect-card-form .pdirect-order {
+      margin: 0;
+      color: #4b5563;
+      font-size: 0.95rem;
+    }
+    .pdirect-card-form .pdirect-amount {
+      margin: 0.25rem 0;
+      font-size: 2rem;
+      font-weight: 700;
+    }
+    .pdirect-card-form .pdirect-row {
+      display: grid;
+      grid-template-columns: repeat(3, minmax(0, 1fr));
+      gap: 0.75rem;
+    }
+    .pdirect-card-form .pdirect-field {
+      margin-block-end: 0.9rem;
+    }
+    .pdirect-card-form label {
+      display: block;
+      font-weight: 600;
+      font-size: 0.9rem;
+      margin-block-end: 0.3rem;
+    }
+    .pdirect-card-form .pdirect-hosted,
+    .pdirect-card-form .pdirect-field iframe {
+      display: block;
+      box-sizing: border-box;
+      inline-size: 100%;
+      block-size: 44px;
+      border: 1px solid #9ca3af;
+      border-radius: 8px;
+      background: #fff;
+    }
+    .pdirect-card-form .pdirect-invalid iframe,
+    .pdirect-card-form .pdirect-invalid .pdirect-code {
+      border-color: #b91c1c;
+    }
     .pdirect-card-form .pdirect-code {
-      display: block; box-sizing: border-box; inline-size: 12rem; max-inline-size: 100%; block-size: 44px; padding-inline: .75rem;
-      border: 1px solid #6b7280; border-radius: 8px; font: inherit; font-size: 1.2rem; letter-spacing: .3em;
+      display: block;
+      box-sizing: border-box;
+      inline-size: 12rem;
+      max-inline-size: 100%;
+      block-size: 44px;
+      padding-inline: 0.75rem;
+      border: 1px solid #6b7280;
+      border-radius: 8px;
+      font: inherit;
+      font-size: 1.2rem;
+      letter-spacing: 0.3em;
     }
-    .pdirect-card-form .pdirect-code:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
-    .pdirect-card-form .pdirect-field-error { color: #b91c1c; font-size: .85rem; margin: .3rem 0 0; }
+    .pdirect-card-form .pdirect-code:focus-visible {
+      outline: 3px solid #f59e0b;
+      outline-offset: 2px;
+    }
+    .pdirect-card-form .pdirect-field-error {
+      color: #b91c1c;
+      font-size: 0.85rem;
+      margin: 0.3rem 0 0;
+    }
     .pdirect-card-form .pdirect-pay {
-      inline-size: 100%; min-block-size: 48px; border: 0; border-radius: 8px; background: #1d4ed8; color: #fff; font: inherit; font-weight: 600; cursor: pointer;
+      inline-size: 100%;
+      min-block-size: 48px;
+      border: 0;
+      border-radius: 8px;
+      background: #1d4ed8;
+      color: #fff;
+      font: inherit;
+      font-weight: 600;
+      cursor: pointer;
     }
-    .pdirect-card-form .pdirect-pay:disabled { background: #93a3c9; cursor: progress; }
-    .pdirect-card-form .pdirect-pay:focus-visible, .pdirect-card-form .pdirect-secondary:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
-    .pdirect-card-form .pdirect-secondary { margin-block-start: .75rem; background: none; border: 1px solid #1d4ed8; color: #1d4ed8; border-radius: 8px; min-block-size: 44px; padding-inline: 1rem; font: inherit; cursor: pointer; }
-    .pdirect-card-form .pdirect-alert { border: 1px solid #b91c1c; background: #fef2f2; color: #7f1d1d; border-radius: 8px; padding: .75rem 1rem; margin-block-end: 1rem; }
-    .pdirect-card-form .pdirect-status { margin: 0 0 .75rem; color: #374151; font-size: .95rem; }
-    .pdirect-card-form .pdirect-status:empty { margin: 0; }
-    .pdirect-card-form .pdirect-note { font-size: .85rem; color: #4b5563; }
-    .pdirect-card-form .pdirect-challenge-frame iframe { display: block; inline-size: 100%; block-size: 600px; max-block-size: 75vh; border: 1px solid #d1d5db; border-radius: 8px; }
-    .pdirect-card-form .pdirect-challenge-frame iframe[name="methodFrame"] { display: none; }
-    .pdirect-card-form .pdirect-final { padding: .25rem 0; }
-    .pdirect-card-form .pdirect-final-title { margin: 0 0 .5rem; font-size: 1.3rem; }
-    .pdirect-card-form .pdirect-final p { margin: 0; }
-    .pdirect-card-form [hidden] { display: none !important; }
-    .pdirect-card-form .pdirect-visually-hidden { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .pdirect-card-form .pdirect-pay:disabled {
+      background: #93a3c9;
+      cursor: progress;
+    }
+    .pdirect-card-form .pdirect-pay:focus-visible,
+    .pdirect-card-form .pdirect-secondary:focus-visible {
+      outline: 3px solid #f59e0b;
+      outline-offset: 2px;
+    }
+    .pdirect-card-form .pdirect-secondary {
+      margin-block-start: 0.75rem;
+      background: none;
+      border: 1px solid #1d4ed8;
+      color: #1d4ed8;
+      border-radius: 8px;
+      min-block-size: 44px;
+      padding-inline: 1rem;
+      font: inherit;
+      cursor: pointer;
+    }
+    .pdirect-card-form .pdirect-alert {
+      border: 1px solid #b91c1c;
+      background: #fef2f2;
+      color: #7f1d1d;
+      border-radius: 8px;
+      padding: 0.75rem 1rem;
+      margin-block-end: 1rem;
+    }
+    .pdirect-card-form .pdirect-status {
+      margin: 0 0 0.75rem;
+      color: #374151;
+      font-size: 0.95rem;
+    }
+    .pdirect-card-form .pdirect-status:empty {
+      margin: 0;
+    }
+    .pdirect-card-form .pdirect-note {
+      font-size: 0.85rem;
+      color: #4b5563;
+    }
+    .pdirect-card-form .pdirect-challenge-frame iframe {
+      display: block;
+      inline-size: 100%;
+      block-size: 600px;
+      max-block-size: 75vh;
+      border: 1px solid #d1d5db;
+      border-radius: 8px;
+    }
+    .pdirect-card-form .pdirect-challenge-frame iframe[name='methodFrame'] {
+      display: none;
+    }
+    .pdirect-card-form .pdirect-final {
+      padding: 0.25rem 0;
+    }
+    .pdirect-card-form .pdirect-final-title {
+      margin: 0 0 0.5rem;
+      font-size: 1.3rem;
+    }
+    .pdirect-card-form .pdirect-final p {
+      margin: 0;
+    }
+    .pdirect-card-form [hidden] {
+      display: none !important;
+    }
+    .pdirect-card-form .pdirect-visually-hidden {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
   `,
 })
 export class PdirectCardFormComponent {
@@ -290,7 +418,9 @@ export class PdirectCardFormComponent {
         frameEmbeddingMitigation: ['javascript'],
         callbacks: {
           initialized: (result: { status?: string; message?: string } | undefined) =>
-            result?.status === 'ok' ? resolve() : reject(new PdirectError({ status: 0, code: 'card_form', message: result?.message || 'The secure card form could not be loaded.' })),
+            result?.status === 'ok'
+              ? resolve()
+              : reject(new PdirectError({ status: 0, code: 'card_form', message: result?.message || 'The secure card form could not be loaded.' })),
           formSessionUpdate: (update: FormSessionUpdate) => {
             const waiting = this.#onUpdate;
             this.#onUpdate = null;
@@ -335,7 +465,11 @@ export class PdirectCardFormComponent {
         this.phase.set('challenge');
         this.#service.showChallenge(this.challengeBox().nativeElement, payment.next_action.html);
       } else if (payment.status === 'pending' || payment.status === 'processing') {
-        this.#finish('pending', 'We are confirming your payment', 'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order.');
+        this.#finish(
+          'pending',
+          'We are confirming your payment',
+          'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order.',
+        );
       } else {
         this.#showAlert('Your payment did not go through and no money was taken. Please try another card.');
         await this.#openCardForm();
@@ -428,7 +562,10 @@ export class PdirectCardFormComponent {
   }
 
   async #paymentError(error: unknown): Promise<void> {
-    if (error instanceof PdirectError && (error.code === '1601' || error.code === '1602' || (error.code === '1010' && /hosted_session_id/.test(error.message)))) {
+    if (
+      error instanceof PdirectError &&
+      (error.code === '1601' || error.code === '1602' || (error.code === '1010' && /hosted_session_id/.test(error.message)))
+    ) {
       if (error.code === '1601') this.#showAlert('Your bank declined the card. No money was taken. Try another card or contact your bank.');
       else if (error.code === '1602') this.#showAlert('This payment could not be accepted. Try another card, or contact the merchant.');
       else this.#showAlert('The card form expired. Please enter your card details again.');
@@ -488,7 +625,8 @@ export class PdirectCardFormComponent {
     else if (code === '1005') message = 'This checkout is already paid or cancelled. There is nothing more to pay.';
     else if (code === '1006') message = 'This checkout was opened on another device. Finish it there, or go back to the merchant to start again.';
     else if (code === 'connection_error') message = pd!.message;
-    else message = `${sentence(error instanceof Error && error.message ? error.message : 'Something went wrong')}${requestId ? ` (reference ${requestId})` : ''}`;
+    else
+      message = `${sentence(error instanceof Error && error.message ? error.message : 'Something went wrong')}${requestId ? ` (reference ${requestId})` : ''}`;
     this.#finish('closed', 'The payment cannot go on', message);
     this.failed.emit({ code, message, requestId });
   }

@@ -155,7 +155,11 @@ async function startHarness(db: TestDatabase): Promise<Harness> {
       page.on('request', (request) => {
         if (!request.url().startsWith(gw.url) || request.method() === 'OPTIONS') return;
         void request.allHeaders().then((headers) => {
-          watched.toGateway.push({ line: `${request.method()} ${new URL(request.url()).pathname}`, fingerprint: headers['x-device-fingerprint'], authorization: headers['authorization'] });
+          watched.toGateway.push({
+            line: `${request.method()} ${new URL(request.url()).pathname}`,
+            fingerprint: headers['x-device-fingerprint'],
+            authorization: headers['authorization'],
+          });
         });
       });
       page.on('console', (message) => {
@@ -192,86 +196,95 @@ const mint = (h: Harness, merchantSecret: string, overrides: Record<string, unkn
 
 const databases: TestDatabaseFactory[] = testDatabases();
 
-describe.skipIf(!HAVE_CHROMIUM).each(databases.map((factory) => [factory.name, factory] as const))('@pdirect/angular demo pays in the sandbox (%s)', (name, factory) => {
-  let db: TestDatabase;
-  let h: Harness;
-  let secret: string;
+describe.skipIf(!HAVE_CHROMIUM).each(databases.map((factory) => [factory.name, factory] as const))(
+  '@pdirect/angular demo pays in the sandbox (%s)',
+  (name, factory) => {
+    let db: TestDatabase;
+    let h: Harness;
+    let secret: string;
 
-  beforeAll(async () => {
-    ensureDemoBuilt();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    db = await factory.create();
-    h = await startHarness(db);
-    // warn: a missing or different fingerprint would pass but be written into the audit record.
-    secret = (await h.gw.services.merchants.create({ name: 'Angular Shop', redirectHosts: ['127.0.0.1'], fingerprintMode: 'warn' })).merchantSecret.reveal();
-  }, 240_000);
+    beforeAll(async () => {
+      ensureDemoBuilt();
+      mkdirSync(ARTIFACTS, { recursive: true });
+      db = await factory.create();
+      h = await startHarness(db);
+      // warn: a missing or different fingerprint would pass but be written into the audit record.
+      secret = (await h.gw.services.merchants.create({ name: 'Angular Shop', redirectHosts: ['127.0.0.1'], fingerprintMode: 'warn' })).merchantSecret.reveal();
+    }, 240_000);
 
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
-  });
+    afterAll(async () => {
+      await h?.close();
+      await db?.drop();
+    });
 
-  it('the card form pays with 5123456789012346; every request carried the fingerprint, which the gateway locked and the audit shows matching', async () => {
-    const { sessionId, token, response } = await mint(h, secret, { amount: '12.50' });
-    const watched = await h.newPage();
-    const { page } = watched;
-    await page.goto(`${h.site.origin}/#${token}`);
-    await page.locator('.pdirect-pay:enabled').waitFor();
-    // The token left the address bar as soon as the demo read it.
-    expect(page.url()).toBe(`${h.site.origin}/`);
-    expect(await page.locator('.pdirect-amount').textContent()).toBe('Amount to pay: $12.50');
-    expect(await page.locator('.pdirect-merchant').textContent()).toBe('Angular Shop');
-    expect(await page.locator('.pdirect-order').textContent()).toBe(`Order ${response.body.order_id}`);
+    it('the card form pays with 5123456789012346; every request carried the fingerprint, which the gateway locked and the audit shows matching', async () => {
+      const { sessionId, token, response } = await mint(h, secret, { amount: '12.50' });
+      const watched = await h.newPage();
+      const { page } = watched;
+      await page.goto(`${h.site.origin}/#${token}`);
+      await page.locator('.pdirect-pay:enabled').waitFor();
+      // The token left the address bar as soon as the demo read it.
+      expect(page.url()).toBe(`${h.site.origin}/`);
+      expect(await page.locator('.pdirect-amount').textContent()).toBe('Amount to pay: $12.50');
+      expect(await page.locator('.pdirect-merchant').textContent()).toBe('Angular Shop');
+      expect(await page.locator('.pdirect-order').textContent()).toBe(`Order ${response.body.order_id}`);
 
-    // The fingerprint is locked by the first request; a request with another device's value is flagged in the audit.
-    const expected = await documentedFingerprint(page);
-    expect(await lockedFingerprint(h.gw, sessionId)).toBe(expected);
-    const intruder = await http(`${h.gw.url}/v1/checkout`, { headers: sdk(token, DEVICE_B) });
-    expect(intruder.status).toBe(200); // warn mode: allowed, but recorded
+      // The fingerprint is locked by the first request; a request with another device's value is flagged in the audit.
+      const expected = await documentedFingerprint(page);
+      expect(await lockedFingerprint(h.gw, sessionId)).toBe(expected);
+      const intruder = await http(`${h.gw.url}/v1/checkout`, { headers: sdk(token, DEVICE_B) });
+      expect(intruder.status).toBe(200); // warn mode: allowed, but recorded
 
-    await typeCard(page, FRICTIONLESS);
-    if (name === 'sqlite') await page.screenshot({ path: `${ARTIFACTS}desktop-card-entered.png`, fullPage: true });
-    await page.getByRole('button', { name: 'Pay $12.50' }).click();
-    await page.locator('#outcome').waitFor();
-    const paymentId = (await page.locator('#payment-id').textContent())!;
-    expect(paymentId).toMatch(/^pay_[a-z2-7]{20}$/);
-    expect(await page.locator('pdirect-card-form').getAttribute('data-phase')).toBe('paid');
-    expect(await page.locator('.pdirect-final-title').textContent()).toBe('Payment successful');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('pdirect-final-title');
-    if (name === 'sqlite') await page.screenshot({ path: `${ARTIFACTS}desktop-paid.png`, fullPage: true });
+      await typeCard(page, FRICTIONLESS);
+      if (name === 'sqlite') await page.screenshot({ path: `${ARTIFACTS}desktop-card-entered.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Pay $12.50' }).click();
+      await page.locator('#outcome').waitFor();
+      const paymentId = (await page.locator('#payment-id').textContent())!;
+      expect(paymentId).toMatch(/^pay_[a-z2-7]{20}$/);
+      expect(await page.locator('pdirect-card-form').getAttribute('data-phase')).toBe('paid');
+      expect(await page.locator('.pdirect-final-title').textContent()).toBe('Payment successful');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toContain('pdirect-final-title');
+      if (name === 'sqlite') await page.screenshot({ path: `${ARTIFACTS}desktop-paid.png`, fullPage: true });
 
-    const payment = await http(`${h.gw.url}/v1/payments/${paymentId}`, { headers: bearer(secret) });
-    expect(payment.body).toMatchObject({ id: paymentId, session_id: sessionId, status: 'succeeded', amount: '12.50', card: { masked_number: '512345xxxxxx2346' } });
-    const session = await http(`${h.gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) });
-    expect(session.body.status).toBe('paid');
+      const payment = await http(`${h.gw.url}/v1/payments/${paymentId}`, { headers: bearer(secret) });
+      expect(payment.body).toMatchObject({
+        id: paymentId,
+        session_id: sessionId,
+        status: 'succeeded',
+        amount: '12.50',
+        card: { masked_number: '512345xxxxxx2346' },
+      });
+      const session = await http(`${h.gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) });
+      expect(session.body.status).toBe('paid');
 
-    // Every request of the page carried the same fingerprint: the one the documented rules give for this browser.
-    const calls = watched.toGateway.map((call) => call.line);
-    expect(calls).toEqual(expect.arrayContaining(['GET /v1/checkout', 'POST /v1/card/sessions', 'POST /v1/payments/collect']));
-    for (const call of watched.toGateway) {
-      expect(call.fingerprint, call.line).toBe(expected);
-      expect(call.authorization, call.line).toBe(`Bearer ${token}`);
-    }
+      // Every request of the page carried the same fingerprint: the one the documented rules give for this browser.
+      const calls = watched.toGateway.map((call) => call.line);
+      expect(calls).toEqual(expect.arrayContaining(['GET /v1/checkout', 'POST /v1/card/sessions', 'POST /v1/payments/collect']));
+      for (const call of watched.toGateway) {
+        expect(call.fingerprint, call.line).toBe(expected);
+        expect(call.authorization, call.line).toBe(`Bearer ${token}`);
+      }
 
-    // The audit: the page's requests all succeeded with no fingerprint warning; only the intruder's request is flagged.
-    const audit = await auditOf(h.gw, sessionId);
-    const flagged = audit.filter((record) => record.warnings.length > 0);
-    expect(flagged).toEqual([{ requestId: intruder.headers['x-request-id'], line: 'GET /v1/checkout', status: 200, warnings: ['fingerprint_mismatch'] }]);
-    const page_ = audit.filter((record) => record.requestId !== intruder.headers['x-request-id']);
-    expect(page_.map((record) => record.line)).toEqual(expect.arrayContaining(['GET /v1/checkout', 'POST /v1/card/sessions', 'POST /v1/payments/collect']));
-    expect(page_.length).toBe(watched.toGateway.length);
-    for (const record of page_) expect(record, record.line).toMatchObject({ status: expect.any(Number), warnings: [] });
-    expect(page_.every((record) => record.status < 400)).toBe(true);
-    expect(await lockedFingerprint(h.gw, sessionId)).toBe(expected);
+      // The audit: the page's requests all succeeded with no fingerprint warning; only the intruder's request is flagged.
+      const audit = await auditOf(h.gw, sessionId);
+      const flagged = audit.filter((record) => record.warnings.length > 0);
+      expect(flagged).toEqual([{ requestId: intruder.headers['x-request-id'], line: 'GET /v1/checkout', status: 200, warnings: ['fingerprint_mismatch'] }]);
+      const page_ = audit.filter((record) => record.requestId !== intruder.headers['x-request-id']);
+      expect(page_.map((record) => record.line)).toEqual(expect.arrayContaining(['GET /v1/checkout', 'POST /v1/card/sessions', 'POST /v1/payments/collect']));
+      expect(page_.length).toBe(watched.toGateway.length);
+      for (const record of page_) expect(record, record.line).toMatchObject({ status: expect.any(Number), warnings: [] });
+      expect(page_.every((record) => record.status < 400)).toBe(true);
+      expect(await lockedFingerprint(h.gw, sessionId)).toBe(expected);
 
-    // The card number stayed in the network's frames: not in the page, not in anything sent to the gateway.
-    expect(await page.content()).not.toContain(FRICTIONLESS.number);
-    expect(h.gw.logs()).not.toContain(token);
-    expect(watched.violations).toEqual([]);
-    expect(watched.errors).toEqual([]);
-    await page.close();
-  });
-});
+      // The card number stayed in the network's frames: not in the page, not in anything sent to the gateway.
+      expect(await page.content()).not.toContain(FRICTIONLESS.number);
+      expect(h.gw.logs()).not.toContain(token);
+      expect(watched.violations).toEqual([]);
+      expect(watched.errors).toEqual([]);
+      await page.close();
+    });
+  },
+);
 
 describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
   let db: TestDatabase;
@@ -285,7 +298,9 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
     db = await testDatabases()[0]!.create();
     h = await startHarness(db);
     secret = (await h.gw.services.merchants.create({ name: 'Angular Shop', redirectHosts: ['127.0.0.1'], fingerprintMode: 'warn' })).merchantSecret.reveal();
-    enforcing = (await h.gw.services.merchants.create({ name: 'Strict Shop', redirectHosts: ['127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
+    enforcing = (
+      await h.gw.services.merchants.create({ name: 'Strict Shop', redirectHosts: ['127.0.0.1'], fingerprintMode: 'enforce' })
+    ).merchantSecret.reveal();
   }, 240_000);
 
   afterAll(async () => {
@@ -305,7 +320,11 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
       await page.locator('.pdirect-pay:enabled').waitFor();
       expect(await page.locator('.pdirect-pay').textContent()).toBe('Pay €49.99');
       const frames = await page.locator('iframe[data-mpgs-field]').evaluateAll((elements) =>
-        elements.map((element) => ({ src: (element as HTMLIFrameElement).src, title: (element as HTMLIFrameElement).title, width: element.getBoundingClientRect().width })),
+        elements.map((element) => ({
+          src: (element as HTMLIFrameElement).src,
+          title: (element as HTMLIFrameElement).title,
+          width: element.getBoundingClientRect().width,
+        })),
       );
       expect(frames.map((f) => f.title)).toEqual(['Card number', 'Expiry month', 'Expiry year', 'Security code', 'Name on card']);
       for (const frame of frames) {
@@ -419,7 +438,9 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
     expect((await http(`${h.gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) })).body.status).toBe('paid');
 
     const expected = await documentedFingerprint(page);
-    expect(watched.toGateway.map((call) => call.line)).toEqual(expect.arrayContaining(['POST /v1/otp/send', 'POST /v1/otp/verify', 'POST /v1/payments/collect']));
+    expect(watched.toGateway.map((call) => call.line)).toEqual(
+      expect.arrayContaining(['POST /v1/otp/send', 'POST /v1/otp/verify', 'POST /v1/payments/collect']),
+    );
     for (const call of watched.toGateway) expect(call.fingerprint, call.line).toBe(expected);
     const audit = await auditOf(h.gw, sessionId);
     expect(audit.filter((record) => record.warnings.length > 0)).toEqual([]);

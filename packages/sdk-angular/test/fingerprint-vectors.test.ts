@@ -33,7 +33,12 @@ const vectors: Vector[] = block ? JSON.parse(block) : [];
 /** Puts the vector's attributes where the browser SDK reads them; `null` = the platform does not report it. */
 function device(a: Vector['attributes']): void {
   const given = <T>(value: T | null) => (value === null ? undefined : value);
-  vi.stubGlobal('navigator', { userAgent: given(a.userAgent), language: given(a.language), platform: given(a.platform), hardwareConcurrency: given(a.hardwareConcurrency) });
+  vi.stubGlobal('navigator', {
+    userAgent: given(a.userAgent),
+    language: given(a.language),
+    platform: given(a.platform),
+    hardwareConcurrency: given(a.hardwareConcurrency),
+  });
   vi.stubGlobal('screen', { width: given(a.screenWidth), height: given(a.screenHeight), colorDepth: given(a.colorDepth) });
   vi.spyOn(Intl, 'DateTimeFormat').mockImplementation(() => ({ resolvedOptions: () => ({ timeZone: given(a.timeZone) }) }) as unknown as Intl.DateTimeFormat);
   vi.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(a.timezoneOffset);
@@ -71,7 +76,14 @@ describe('device fingerprint test vectors (docs/device-fingerprint.md)', () => {
     const landscape = vectors.find((v) => v.name.includes('landscape'))!;
     expect(landscape.sha256).toBe(portrait.sha256);
     expect(landscape.attributes.screenWidth).toBe(portrait.attributes.screenHeight);
-    const changes: Array<Partial<Vector['attributes']>> = [{ language: 'en-US' }, { platform: 'iPad' }, { colorDepth: 30 }, { timeZone: 'Asia/Makassar' }, { hardwareConcurrency: 6 }, { screenWidth: 393 }];
+    const changes: Array<Partial<Vector['attributes']>> = [
+      { language: 'en-US' },
+      { platform: 'iPad' },
+      { colorDepth: 30 },
+      { timeZone: 'Asia/Makassar' },
+      { hardwareConcurrency: 6 },
+      { screenWidth: 393 },
+    ];
     for (const change of changes) {
       device({ ...portrait.attributes, ...change });
       expect(await deviceFingerprint(), JSON.stringify(change)).not.toBe(portrait.sha256);

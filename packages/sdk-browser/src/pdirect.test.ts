@@ -95,7 +95,15 @@ describe('@pdirect/browser', () => {
     expect(sent[0]!.body).toEqual({
       payment_method: 'card',
       hosted_session_id: 'SESSION0002816562472I0271878F98',
-      browser: { challengeWindowSize: '500_X_600', colorDepth: 24, javaEnabled: false, language: 'en-GB', screenHeight: 800, screenWidth: 1280, timeZone: new Date().getTimezoneOffset() },
+      browser: {
+        challengeWindowSize: '500_X_600',
+        colorDepth: 24,
+        javaEnabled: false,
+        language: 'en-GB',
+        screenHeight: 800,
+        screenWidth: 1280,
+        timeZone: new Date().getTimezoneOffset(),
+      },
     });
     await pdirect.collect({ hostedSessionId: 'SESSION0002816562472I0271878F98' });
     const keys = sent.map((r) => r.headers['Idempotency-Key']);
@@ -128,14 +136,20 @@ describe('@pdirect/browser', () => {
 
   it('turns the error envelope into a PdirectError, with Retry-After', async () => {
     stubFetch(() => json(429, { error: { status: 429, error_code: '1402', message: 'too many codes', request_id: 'req_abc' } }, { 'retry-after': '120' }));
-    const error = await createPdirect({ baseUrl: BASE, sessionToken: TOKEN }).resendOtp().catch((e: unknown) => e);
+    const error = await createPdirect({ baseUrl: BASE, sessionToken: TOKEN })
+      .resendOtp()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PdirectError);
     expect(error).toMatchObject({ name: 'PdirectError', status: 429, code: '1402', message: 'too many codes', requestId: 'req_abc', retryAfter: 120 });
   });
 
   it('a non-JSON error (a proxy page) still gives a PdirectError with the request id header', async () => {
     stubFetch(() => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'x-request-id': 'req_proxy' } }));
-    await expect(createPdirect({ baseUrl: BASE, sessionToken: TOKEN }).getCheckout()).rejects.toMatchObject({ status: 502, code: 'invalid_response', requestId: 'req_proxy' });
+    await expect(createPdirect({ baseUrl: BASE, sessionToken: TOKEN }).getCheckout()).rejects.toMatchObject({
+      status: 502,
+      code: 'invalid_response',
+      requestId: 'req_proxy',
+    });
   });
 
   it('verifyOtp sends the code as JSON and refuses anything but 6 digits', async () => {
@@ -166,7 +180,9 @@ describe('mountCardFields', () => {
     await expect(mountCardFields({ object: 'card_session', network: 'othernet', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(
       'no adapter for card network "othernet"',
     );
-    await expect(mountCardFields({ object: 'card_session', network: 'constructor', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(TypeError);
+    await expect(mountCardFields({ object: 'card_session', network: 'constructor', hosted_session_id: 'x', session_js_url: '' }, { fields })).rejects.toThrow(
+      TypeError,
+    );
   });
 
   it('the hosted checkout page goes through the adapter, never a network script directly', () => {

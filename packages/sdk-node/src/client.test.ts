@@ -33,10 +33,13 @@ describe('Pdirect client', () => {
         if (req.method === 'POST' && req.url === '/v1/sessions') {
           return send(201, { session_id: 'cs_1', session_token: 'pd_st_x', expires_at: '2026-01-01T00:30:00.000Z', checkout_url: 'http://gw/checkout/cs_1' });
         }
-        if (req.method === 'GET' && req.url === '/v1/sessions/cs_1') return send(200, { object: 'checkout_session', id: 'cs_1', status: 'open', expires_at: '2026-01-01T00:30:00.000Z' });
+        if (req.method === 'GET' && req.url === '/v1/sessions/cs_1')
+          return send(200, { object: 'checkout_session', id: 'cs_1', status: 'open', expires_at: '2026-01-01T00:30:00.000Z' });
         if (req.method === 'GET' && req.url === '/v1/payments/pay_1') return send(200, { id: 'pay_1', status: 'succeeded' });
-        if (req.method === 'GET' && req.url?.startsWith('/v1/payments?')) return send(200, { object: 'list', data: [{ id: 'pay_1', status: 'succeeded' }], has_more: false });
-        if (req.method === 'POST' && req.url === '/v1/payments/pay_1/refunds') return send(201, { id: 're_1', status: 'succeeded', amount: JSON.parse(body).amount });
+        if (req.method === 'GET' && req.url?.startsWith('/v1/payments?'))
+          return send(200, { object: 'list', data: [{ id: 'pay_1', status: 'succeeded' }], has_more: false });
+        if (req.method === 'POST' && req.url === '/v1/payments/pay_1/refunds')
+          return send(201, { id: 're_1', status: 'succeeded', amount: JSON.parse(body).amount });
         if (req.url === '/v1/payments/pay_teapot') {
           res.writeHead(502, { 'x-request-id': 'req_proxy' });
           return res.end('<html>bad gateway</html>');

@@ -197,10 +197,16 @@ export class Pdirect {
       return parsed as T;
     }
     const error = (parsed as { error?: ErrorEnvelope } | undefined)?.error;
-    throw new PdirectError(error?.status ?? res.status, error?.error_code ?? 'invalid_response', error?.message ?? `HTTP ${res.status}`, error?.request_id ?? requestId, {
-      ...(typeof error?.param === 'string' ? { param: error.param } : {}),
-      ...(Array.isArray(error?.errors) ? { errors: error.errors.filter(isFieldError) } : {}),
-    });
+    throw new PdirectError(
+      error?.status ?? res.status,
+      error?.error_code ?? 'invalid_response',
+      error?.message ?? `HTTP ${res.status}`,
+      error?.request_id ?? requestId,
+      {
+        ...(typeof error?.param === 'string' ? { param: error.param } : {}),
+        ...(Array.isArray(error?.errors) ? { errors: error.errors.filter(isFieldError) } : {}),
+      },
+    );
   }
 }
 

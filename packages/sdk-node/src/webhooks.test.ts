@@ -8,7 +8,12 @@ const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
 const now = () => NOW;
 const ts = Math.floor(NOW / 1000);
 const id = 'evt_abcdefghijklmnopqrst';
-const body = JSON.stringify({ id, type: 'payment.succeeded', timestamp: new Date(NOW).toISOString(), data: { object: { status: 'succeeded', amount: '12.50' } } });
+const body = JSON.stringify({
+  id,
+  type: 'payment.succeeded',
+  timestamp: new Date(NOW).toISOString(),
+  data: { object: { status: 'succeeded', amount: '12.50' } },
+});
 
 /** Signs like the gateway does, but independently: through the standardwebhooks package. */
 function signed(secret: string, options: { timestamp?: number; payload?: string; msgId?: string } = {}) {
@@ -83,13 +88,17 @@ describe('verifyWebhook', () => {
     expect(verifyWebhook(body, headers, older, { now }).id).toBe(id);
     // The receiver may hold several secrets too.
     expect(verifyWebhook(body, signed(older), [secret, older], { now }).id).toBe(id);
-    expect(rejection(() => verifyWebhook(body, { ...headers, 'webhook-signature': 'v1a,' + signed(secret)['webhook-signature'].slice(3) }, secret, { now }))).toBe('no_matching_signature');
+    expect(
+      rejection(() => verifyWebhook(body, { ...headers, 'webhook-signature': 'v1a,' + signed(secret)['webhook-signature'].slice(3) }, secret, { now })),
+    ).toBe('no_matching_signature');
   });
 
   it('accepts a truncated or padded signature only if it is exactly the HMAC', () => {
     const sig = signed(secret)['webhook-signature'];
     expect(rejection(() => verifyWebhook(body, { ...signed(secret), 'webhook-signature': sig.slice(0, -4) }, secret, { now }))).toBe('no_matching_signature');
-    const raw = createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(`${id}.${ts}.${body}`).digest();
+    const raw = createHmac('sha256', Buffer.from(secret.slice(6), 'base64'))
+      .update(`${id}.${ts}.${body}`)
+      .digest();
     const longer = `v1,${Buffer.concat([raw, Buffer.from([0])]).toString('base64')}`;
     expect(rejection(() => verifyWebhook(body, { ...signed(secret), 'webhook-signature': longer }, secret, { now }))).toBe('no_matching_signature');
   });

@@ -25,13 +25,7 @@ export interface WebhookEvent<T extends Record<string, unknown> = Record<string,
 }
 
 export type WebhookVerificationFailure =
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'no_matching_signature'
-  | 'invalid_payload'
-  | 'replayed';
+  'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'no_matching_signature' | 'invalid_payload' | 'replayed';
 
 /** The webhook is not authentic (or not fresh): answer 400 and do not act on it. */
 export class WebhookVerificationError extends Error {
@@ -66,13 +60,19 @@ const SECRET_PREFIX = 'whsec_';
  * the given secrets (pass several while you rotate), or — with a replay
  * guard — the same message was already accepted.
  */
-export function verifyWebhook(rawBody: string | Buffer, headers: WebhookHeaders, secret: string | readonly string[], options: VerifyOptions = {}): WebhookEvent {
+export function verifyWebhook(
+  rawBody: string | Buffer,
+  headers: WebhookHeaders,
+  secret: string | readonly string[],
+  options: VerifyOptions = {},
+): WebhookEvent {
   const keys = (typeof secret === 'string' ? [secret] : secret).map(signingKey);
   if (keys.length === 0) throw new TypeError('verifyWebhook: no secret given');
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError('missing_headers', 'missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError('missing_headers', 'missing webhook-id, webhook-timestamp or webhook-signature header');
 
   if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookVerificationError('invalid_timestamp', 'webhook-timestamp is not unix seconds');
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
@@ -103,7 +103,8 @@ export function verifyWebhook(rawBody: string | Buffer, headers: WebhookHeaders,
   } catch {
     throw new WebhookVerificationError('invalid_payload', 'webhook body is not JSON');
   }
-  if (!event || typeof event !== 'object' || event.id !== id) throw new WebhookVerificationError('invalid_payload', 'webhook body does not carry the webhook-id');
+  if (!event || typeof event !== 'object' || event.id !== id)
+    throw new WebhookVerificationError('invalid_payload', 'webhook body does not carry the webhook-id');
   if (options.replayGuard && !options.replayGuard.firstSighting(id, sentAt, sentAt + tolerance)) {
     throw new WebhookVerificationError('replayed', 'this webhook message was already accepted');
   }

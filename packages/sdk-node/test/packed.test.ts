@@ -16,7 +16,12 @@ const SDK_DIR = path.resolve(import.meta.dirname, '..');
  */
 async function node(project: string, script: string, env: Record<string, string>): Promise<any> {
   fs.writeFileSync(path.join(project, 'script.mjs'), script);
-  const { stdout } = await promisify(execFile)(process.execPath, ['script.mjs'], { cwd: project, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['script.mjs'], {
+    cwd: project,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(stdout);
 }
 
@@ -31,10 +36,15 @@ describe.each(testDatabases())('@pdirect/node from its npm tarball ($name)', (fa
   let rx: Receiver;
 
   beforeAll(async () => {
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: SDK_DIR, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: SDK_DIR, encoding: 'utf8' })) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     tarball = path.join(tmp, packed[0]!.filename);
     const files = packed[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/client.js', 'dist/webhooks.js']));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/client.js', 'dist/webhooks.js']),
+    );
     expect(files.filter((f) => /\.test\.|tsbuildinfo|^src\//.test(f))).toEqual([]);
 
     fs.mkdirSync(project);

@@ -18,7 +18,10 @@ const WORK = path.resolve(import.meta.dirname, '../../../test-artifacts/readme-e
  * become assertions, so an example that stops telling the truth fails here.
  */
 function commentsToAssertions(code: string): string {
-  return code.replace(/^(\s*)([\w.]+);\s*\/\/\s*("[^"…]*"|\d+)(?=\s|$).*$/gm, (_line, indent: string, expr: string, value: string) => `${indent}__check(${JSON.stringify(expr)}, ${expr}, ${value});`);
+  return code.replace(
+    /^(\s*)([\w.]+);\s*\/\/\s*("[^"…]*"|\d+)(?=\s|$).*$/gm,
+    (_line, indent: string, expr: string, value: string) => `${indent}__check(${JSON.stringify(expr)}, ${expr}, ${value});`,
+  );
 }
 
 /** Runs README code (TypeScript, top-level await) with plain node; `emit` names the variables to print as JSON. */
@@ -62,16 +65,34 @@ describe.each(testDatabases())('the @pdirect/node README examples run ($name)', 
 
   it('mint and retrieve; after a payment, list, retrieve and refund; the error example answers as its comments say', async () => {
     const first = await runExample(BLOCKS[0]!, ['session', 'state'], env);
-    expect(first.session).toMatchObject({ session_id: expect.stringMatching(/^cs_/), session_token: expect.stringMatching(/^pd_st_/), checkout_url: expect.stringContaining('/checkout/') });
+    expect(first.session).toMatchObject({
+      session_id: expect.stringMatching(/^cs_/),
+      session_token: expect.stringMatching(/^pd_st_/),
+      checkout_url: expect.stringContaining('/checkout/'),
+    });
     expect(first.state).toMatchObject({ object: 'checkout_session', id: first.session.session_id, status: 'open', order_id: 'order_1001' });
 
     // The customer pays (the card fields are the network's; see the browser tests for the real page).
     const token = first.session.session_token as string;
-    const paid = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, { number: '5111111111111118', expiry: '01/39' }), amount: '12.50', currency: 'usd', customer_reference: 'cust_42' }, {}, 'a1'.repeat(32));
+    const paid = await collect(
+      gw,
+      token,
+      {
+        hosted_session_id: await cardSession(gw, token, { number: '5111111111111118', expiry: '01/39' }),
+        amount: '12.50',
+        currency: 'usd',
+        customer_reference: 'cust_42',
+      },
+      {},
+      'a1'.repeat(32),
+    );
     expect(paid.body.status).toBe('succeeded');
 
     // The later blocks use the client the first one built.
-    const client = BLOCKS[0]!.split('\n').filter((line) => line.startsWith('import ') || line.startsWith('const pdirect ')).join('\n');
+    const client = BLOCKS[0]!
+      .split('\n')
+      .filter((line) => line.startsWith('import ') || line.startsWith('const pdirect '))
+      .join('\n');
     const second = await runExample(`${client}\n${BLOCKS[1]}\n${commentsToAssertions(BLOCKS[2]!)}`, ['payment', 'refund'], env);
     expect(second.payment).toMatchObject({ object: 'payment', status: 'succeeded', order_id: 'order_1001' });
     expect(second.refund).toMatchObject({ object: 'refund', amount: '2.50' });

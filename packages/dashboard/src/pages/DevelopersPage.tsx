@@ -22,7 +22,14 @@ interface Key {
 
 // IPv4 or IPv6 address, optionally with a prefix length; the server validates it again exactly.
 const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$/;
-const cidrText = z.string().refine((text) => text.split(/[\s,]+/).filter(Boolean).every((c) => CIDR.test(c)), 'Each entry must be an IP address or CIDR range, such as 203.0.113.0/24 or 2001:db8::/32.');
+const cidrText = z.string().refine(
+  (text) =>
+    text
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .every((c) => CIDR.test(c)),
+  'Each entry must be an IP address or CIDR range, such as 203.0.113.0/24 or 2001:db8::/32.',
+);
 const toList = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 export function DevelopersPage() {
@@ -57,10 +64,21 @@ function KeysSection() {
       <div className="table-wrap">
         <table>
           <thead>
-            <tr><th scope="col">Key id</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col">Allowed source addresses</th><th scope="col">Rotation</th><th scope="col">Actions</th></tr>
+            <tr>
+              <th scope="col">Key id</th>
+              <th scope="col">State</th>
+              <th scope="col">Created</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Allowed source addresses</th>
+              <th scope="col">Rotation</th>
+              <th scope="col">Actions</th>
+            </tr>
           </thead>
           <tbody>
-            {keys.data?.data.map((k) => <KeyRow key={k.key_id} k={k} canManage={canManage} />)}
+            {keys.data?.data.map((k) => (
+              <KeyRow key={k.key_id} k={k} canManage={canManage} />
+            ))}
           </tbody>
         </table>
       </div>
@@ -70,15 +88,26 @@ function KeysSection() {
           <form className="inline-form" onSubmit={form.handleSubmit((v) => create.mutate(v.ip))} noValidate>
             <label>
               Allowed source addresses (optional)
-              <input placeholder="203.0.113.0/24, 2001:db8::/32" aria-describedby="new-ip-help" aria-invalid={form.formState.errors.ip ? true : undefined} {...form.register('ip')} />
-              <small aria-hidden="true" id="new-ip-help">{form.formState.errors.ip?.message ?? 'Empty: the key works from any address.'}</small>
+              <input
+                placeholder="203.0.113.0/24, 2001:db8::/32"
+                aria-describedby="new-ip-help"
+                aria-invalid={form.formState.errors.ip ? true : undefined}
+                {...form.register('ip')}
+              />
+              <small aria-hidden="true" id="new-ip-help">
+                {form.formState.errors.ip?.message ?? 'Empty: the key works from any address.'}
+              </small>
             </label>
-            <button type="submit" aria-busy={create.isPending}>Create key</button>
+            <button type="submit" aria-busy={create.isPending}>
+              Create key
+            </button>
           </form>
           <ErrorNotice error={create.error} />
           {create.data ? (
             <SecretOnce label="Merchant secret" value={create.data.merchant_secret}>
-              <p>Key id: <code>{create.data.key_id}</code>. Use it as <code>Authorization: Bearer &lt;merchant secret&gt;</code>.</p>
+              <p>
+                Key id: <code>{create.data.key_id}</code>. Use it as <code>Authorization: Bearer &lt;merchant secret&gt;</code>.
+              </p>
             </SecretOnce>
           ) : null}
         </>
@@ -104,7 +133,9 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
   const state = k.revoked_at ? 'revoked' : k.active ? (k.expires_at ? 'active, expiry scheduled' : 'active') : 'expired';
   return (
     <tr>
-      <td><code>{k.key_id}</code></td>
+      <td>
+        <code>{k.key_id}</code>
+      </td>
       <td data-testid={`key-state-${k.key_id}`}>{state}</td>
       <td>{formatDate(k.created_at)}</td>
       <td>{k.last_used_at ? formatDate(k.last_used_at) : 'never'}</td>
@@ -115,20 +146,36 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
             <label>
               Allowed source addresses for {k.key_id}
               <input aria-describedby={`ip-help-${k.key_id}`} aria-invalid={form.formState.errors.ip ? true : undefined} {...form.register('ip')} />
-              <small aria-hidden="true" id={`ip-help-${k.key_id}`}>{form.formState.errors.ip?.message ?? 'Comma-separated; empty for any address.'}</small>
+              <small aria-hidden="true" id={`ip-help-${k.key_id}`}>
+                {form.formState.errors.ip?.message ?? 'Comma-separated; empty for any address.'}
+              </small>
             </label>
-            <button type="submit" className="inline">Save addresses</button>
-            <button type="button" className="inline secondary outline" onClick={() => setEditing(false)}>Cancel</button>
+            <button type="submit" className="inline">
+              Save addresses
+            </button>
+            <button type="button" className="inline secondary outline" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
             <ErrorNotice error={save.error} />
           </form>
-        ) : k.ip_allowlist.length ? k.ip_allowlist.join(', ') : 'any address'}
+        ) : k.ip_allowlist.length ? (
+          k.ip_allowlist.join(', ')
+        ) : (
+          'any address'
+        )}
       </td>
       <td>{k.rotation_due ? <strong>rotation due</strong> : 'ok'}</td>
       <td>
         {canManage && k.active ? (
           <>
-            {!editing ? <button type="button" className="inline secondary" onClick={() => setEditing(true)}>Edit addresses of {k.key_id}</button> : null}
-            <button type="button" className="inline" onClick={() => revoke.mutate({})}>Revoke {k.key_id} now</button>
+            {!editing ? (
+              <button type="button" className="inline secondary" onClick={() => setEditing(true)}>
+                Edit addresses of {k.key_id}
+              </button>
+            ) : null}
+            <button type="button" className="inline" onClick={() => revoke.mutate({})}>
+              Revoke {k.key_id} now
+            </button>
             <label>
               Overlap before it stops working
               <select value={expiresIn} onChange={(e) => setExpiresIn(e.target.value)}>
@@ -137,7 +184,9 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
                 <option value="7d">7 days</option>
               </select>
             </label>
-            <button type="button" className="inline secondary" onClick={() => revoke.mutate({ expires_in: expiresIn })}>Schedule expiry of {k.key_id}</button>
+            <button type="button" className="inline secondary" onClick={() => revoke.mutate({ expires_in: expiresIn })}>
+              Schedule expiry of {k.key_id}
+            </button>
             <ErrorNotice error={revoke.error} />
           </>
         ) : null}
@@ -149,7 +198,9 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
 function WebhookSecretSection() {
   const canManage = useCan('manage_webhooks');
   const [overlap, setOverlap] = useState('24h');
-  const rotate = useMutation({ mutationFn: () => api<{ webhook_secret: string; previous_expires_at: string }>('/webhook-secret/rotate', { method: 'POST', body: { overlap } }) });
+  const rotate = useMutation({
+    mutationFn: () => api<{ webhook_secret: string; previous_expires_at: string }>('/webhook-secret/rotate', { method: 'POST', body: { overlap } }),
+  });
   return (
     <section aria-labelledby="whsec-h">
       <h2 id="whsec-h">Webhook signing secret</h2>
@@ -165,9 +216,13 @@ function WebhookSecretSection() {
               <option value="7d">7 days</option>
             </select>
           </label>
-          <button type="button" className="inline" onClick={() => rotate.mutate()} aria-busy={rotate.isPending}>Rotate webhook secret</button>
+          <button type="button" className="inline" onClick={() => rotate.mutate()} aria-busy={rotate.isPending}>
+            Rotate webhook secret
+          </button>
         </div>
-      ) : <p>Your role can view but not rotate the secret.</p>}
+      ) : (
+        <p>Your role can view but not rotate the secret.</p>
+      )}
       <ErrorNotice error={rotate.error} />
       {rotate.data ? (
         <SecretOnce label="Webhook secret" value={rotate.data.webhook_secret}>
@@ -188,7 +243,11 @@ function EventsSection() {
   const form = useForm({ values: filters });
   const events = useQuery({
     queryKey: ['events', filters, page],
-    queryFn: () => api<{ data: Array<{ id: string; type: string; created_at: string; notify_url: string; state: string | null; attempts: number }>; page_size: number }>('/events', { query: { ...filters, page: String(page) } }),
+    queryFn: () =>
+      api<{ data: Array<{ id: string; type: string; created_at: string; notify_url: string; state: string | null; attempts: number }>; page_size: number }>(
+        '/events',
+        { query: { ...filters, page: String(page) } },
+      ),
   });
   const queryClient = useQueryClient();
   const testForm = useForm<{ url: string }>({ defaultValues: { url: '' } });
@@ -196,7 +255,8 @@ function EventsSection() {
     mutationFn: (url: string) => api<{ event_id: string }>('/events/test', { method: 'POST', body: { notify_url: url } }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['events'] }),
   });
-  const apply = (values: typeof filters, nextPage = 1) => setParams(Object.fromEntries(Object.entries({ ...values, page: nextPage > 1 ? String(nextPage) : '' }).filter(([, v]) => v !== '')));
+  const apply = (values: typeof filters, nextPage = 1) =>
+    setParams(Object.fromEntries(Object.entries({ ...values, page: nextPage > 1 ? String(nextPage) : '' }).filter(([, v]) => v !== '')));
 
   return (
     <section aria-labelledby="events-list-h">
@@ -206,7 +266,11 @@ function EventsSection() {
           Event type
           <select {...form.register('type')}>
             <option value="">Any type</option>
-            {EVENT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
+            {EVENT_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -226,11 +290,22 @@ function EventsSection() {
       <ErrorNotice error={events.error} />
       <div className="table-wrap">
         <table>
-          <thead><tr><th scope="col">Event</th><th scope="col">Type</th><th scope="col">Created</th><th scope="col">Delivery</th><th scope="col">Attempts</th><th scope="col">Sent to</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Event</th>
+              <th scope="col">Type</th>
+              <th scope="col">Created</th>
+              <th scope="col">Delivery</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Sent to</th>
+            </tr>
+          </thead>
           <tbody>
             {events.data?.data.map((e) => (
               <tr key={e.id}>
-                <td><Link to={`/developers/events/${e.id}`}>View event {e.id}</Link></td>
+                <td>
+                  <Link to={`/developers/events/${e.id}`}>View event {e.id}</Link>
+                </td>
                 <td>{e.type}</td>
                 <td>{formatDate(e.created_at)}</td>
                 <td>{e.state ?? '—'}</td>
@@ -250,10 +325,16 @@ function EventsSection() {
               Webhook URL (its host must be on the allow-list)
               <input type="url" placeholder="https://shop.example/webhooks" {...testForm.register('url', { required: true })} />
             </label>
-            <button type="submit" aria-busy={sendTest.isPending}>Send test event</button>
+            <button type="submit" aria-busy={sendTest.isPending}>
+              Send test event
+            </button>
           </form>
           <ErrorNotice error={sendTest.error} />
-          {sendTest.data ? <p role="status">Test event <Link to={`/developers/events/${sendTest.data.event_id}`}>{sendTest.data.event_id}</Link> queued.</p> : null}
+          {sendTest.data ? (
+            <p role="status">
+              Test event <Link to={`/developers/events/${sendTest.data.event_id}`}>{sendTest.data.event_id}</Link> queued.
+            </p>
+          ) : null}
         </>
       ) : null}
     </section>

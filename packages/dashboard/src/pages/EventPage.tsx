@@ -10,12 +10,22 @@ export function AttemptsTable({ event }: { event: EventDetail }) {
     <div className="table-wrap">
       <table>
         <thead>
-          <tr><th scope="col">Attempt</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">HTTP status</th><th scope="col">Error</th><th scope="col">Duration</th><th scope="col">Next attempt</th></tr>
+          <tr>
+            <th scope="col">Attempt</th>
+            <th scope="col">Started</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">HTTP status</th>
+            <th scope="col">Error</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Next attempt</th>
+          </tr>
         </thead>
         <tbody>
           {event.attempts.map((a) => (
             <tr key={`${a.delivery_id}-${a.attempt}`}>
-              <td>{a.delivery_id}.{a.attempt}</td>
+              <td>
+                {a.delivery_id}.{a.attempt}
+              </td>
               <td>{formatDate(a.started_at)}</td>
               <td>{a.outcome}</td>
               <td>{a.response_status ?? '—'}</td>
@@ -44,7 +54,12 @@ export function RedeliverButton({ event, invalidate }: { event: EventDetail; inv
       <button type="button" className="inline" disabled={live} onClick={() => redeliver.mutate()} aria-describedby={live ? `live-${event.id}` : undefined}>
         Redeliver {event.type} event
       </button>
-      {live ? <small aria-hidden="true" id={`live-${event.id}`}> A delivery is still scheduled; redeliver once it has succeeded or given up.</small> : null}
+      {live ? (
+        <small aria-hidden="true" id={`live-${event.id}`}>
+          {' '}
+          A delivery is still scheduled; redeliver once it has succeeded or given up.
+        </small>
+      ) : null}
       {redeliver.isSuccess ? <p role="status">Redelivery scheduled.</p> : null}
       <ErrorNotice error={redeliver.error} />
     </>
@@ -59,19 +74,27 @@ export function EventPage() {
   const e = event.data;
   return (
     <>
-      <p><Link to="/developers">Back to Developers</Link></p>
+      <p>
+        <Link to="/developers">Back to Developers</Link>
+      </p>
       <h1>Event {e.id}</h1>
       <dl className="fields">
-        <dt>Type</dt><dd>{e.type}</dd>
-        <dt>Created</dt><dd>{formatDate(e.created_at)}</dd>
-        <dt>Sent to</dt><dd>{e.notify_url}</dd>
-        <dt>Delivery state</dt><dd>{e.deliveries.at(-1)?.state ?? '—'}</dd>
+        <dt>Type</dt>
+        <dd>{e.type}</dd>
+        <dt>Created</dt>
+        <dd>{formatDate(e.created_at)}</dd>
+        <dt>Sent to</dt>
+        <dd>{e.notify_url}</dd>
+        <dt>Delivery state</dt>
+        <dd>{e.deliveries.at(-1)?.state ?? '—'}</dd>
       </dl>
       <h2>Attempts</h2>
       <AttemptsTable event={e} />
       <RedeliverButton event={e} invalidate={['event', eventId]} />
       <h2>Payload (as signed and sent)</h2>
-      <pre><code>{JSON.stringify(e.payload, null, 2)}</code></pre>
+      <pre>
+        <code>{JSON.stringify(e.payload, null, 2)}</code>
+      </pre>
     </>
   );
 }

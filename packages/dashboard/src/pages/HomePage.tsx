@@ -14,7 +14,11 @@ interface Overview {
   webhooks: { attempts: Record<string, number>; deliveries: Record<string, number> };
 }
 
-const RANGES: Array<[Range, string]> = [['24h', 'Last 24 hours'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days']];
+const RANGES: Array<[Range, string]> = [
+  ['24h', 'Last 24 hours'],
+  ['7d', 'Last 7 days'],
+  ['30d', 'Last 30 days'],
+];
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)} %`);
 
 export function HomePage() {
@@ -22,7 +26,8 @@ export function HomePage() {
   const overview = useQuery({ queryKey: ['overview', range], queryFn: () => api<Overview>('/overview', { query: { range } }) });
   const data = overview.data;
   const label = (iso: string) => (range === '24h' ? iso.slice(11, 16) : iso.slice(5, 10));
-  const series = data?.series.map((b) => ({ ...b, label: label(b.start), approval: b.approval_rate === null ? null : Math.round(b.approval_rate * 1000) / 10 })) ?? [];
+  const series =
+    data?.series.map((b) => ({ ...b, label: label(b.start), approval: b.approval_rate === null ? null : Math.round(b.approval_rate * 1000) / 10 })) ?? [];
   const attempts = data?.webhooks.attempts ?? {};
   const deliveries = data?.webhooks.deliveries ?? {};
 
@@ -31,7 +36,13 @@ export function HomePage() {
       <h1>Home</h1>
       <fieldset role="group" aria-label="Time range">
         {RANGES.map(([value, text]) => (
-          <button key={value} type="button" className={range === value ? '' : 'secondary outline'} aria-pressed={range === value} onClick={() => setRange(value)}>
+          <button
+            key={value}
+            type="button"
+            className={range === value ? '' : 'secondary outline'}
+            aria-pressed={range === value}
+            onClick={() => setRange(value)}
+          >
             {text}
           </button>
         ))}
@@ -41,15 +52,34 @@ export function HomePage() {
       {data ? (
         <>
           <section className="stats" aria-label="Figures">
-            <article><span className="stat-value" data-testid="volume">{data.totals.volume} {data.currency?.toUpperCase() ?? ''}</span>Volume (succeeded payments)</article>
-            <article><span className="stat-value">{percent(data.totals.approval_rate)}</span>Approval rate ({data.totals.succeeded} succeeded, {data.totals.failed} declined or failed)</article>
-            <article><span className="stat-value">{data.totals.payments}</span>Payment attempts</article>
-            <article><span className="stat-value">{attempts.succeeded ?? 0} / {(attempts.succeeded ?? 0) + (attempts.failed ?? 0)}</span>Webhook attempts that succeeded</article>
+            <article>
+              <span className="stat-value" data-testid="volume">
+                {data.totals.volume} {data.currency?.toUpperCase() ?? ''}
+              </span>
+              Volume (succeeded payments)
+            </article>
+            <article>
+              <span className="stat-value">{percent(data.totals.approval_rate)}</span>Approval rate ({data.totals.succeeded} succeeded, {data.totals.failed}{' '}
+              declined or failed)
+            </article>
+            <article>
+              <span className="stat-value">{data.totals.payments}</span>Payment attempts
+            </article>
+            <article>
+              <span className="stat-value">
+                {attempts.succeeded ?? 0} / {(attempts.succeeded ?? 0) + (attempts.failed ?? 0)}
+              </span>
+              Webhook attempts that succeeded
+            </article>
           </section>
 
           <section aria-labelledby="volume-h">
             <h2 id="volume-h">Volume{data.currency ? ` (${data.currency.toUpperCase()})` : ''}</h2>
-            <div className="chart" role="img" aria-label={`Bar chart of succeeded payment volume per ${range === '24h' ? 'hour' : 'day'}; total ${data.totals.volume}`}>
+            <div
+              className="chart"
+              role="img"
+              aria-label={`Bar chart of succeeded payment volume per ${range === '24h' ? 'hour' : 'day'}; total ${data.totals.volume}`}
+            >
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={series}>
                   <CartesianGrid strokeDasharray="3 3" />
@@ -61,7 +91,12 @@ export function HomePage() {
               </ResponsiveContainer>
             </div>
             {Object.keys(data.totals.volume_by_currency).length > 1 ? (
-              <p>By currency: {Object.entries(data.totals.volume_by_currency).map(([c, v]) => `${v} ${c.toUpperCase()}`).join(', ')}</p>
+              <p>
+                By currency:{' '}
+                {Object.entries(data.totals.volume_by_currency)
+                  .map(([c, v]) => `${v} ${c.toUpperCase()}`)
+                  .join(', ')}
+              </p>
             ) : null}
           </section>
 
@@ -87,8 +122,20 @@ export function HomePage() {
             ) : (
               <table>
                 <caption className="sr-only">Declined and failed payments by gateway code</caption>
-                <thead><tr><th scope="col">Reason (gateway code)</th><th scope="col">Payments</th></tr></thead>
-                <tbody>{data.decline_reasons.map((d) => <tr key={d.reason}><td>{d.reason}</td><td>{d.count}</td></tr>)}</tbody>
+                <thead>
+                  <tr>
+                    <th scope="col">Reason (gateway code)</th>
+                    <th scope="col">Payments</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.decline_reasons.map((d) => (
+                    <tr key={d.reason}>
+                      <td>{d.reason}</td>
+                      <td>{d.count}</td>
+                    </tr>
+                  ))}
+                </tbody>
               </table>
             )}
           </section>
@@ -96,12 +143,29 @@ export function HomePage() {
           <section aria-labelledby="webhooks-h">
             <h2 id="webhooks-h">Webhook health</h2>
             <table>
-              <thead><tr><th scope="col">Measure</th><th scope="col">Count</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Measure</th>
+                  <th scope="col">Count</th>
+                </tr>
+              </thead>
               <tbody>
-                <tr><td>Attempts that succeeded</td><td>{attempts.succeeded ?? 0}</td></tr>
-                <tr><td>Attempts that failed</td><td>{attempts.failed ?? 0}</td></tr>
-                <tr><td>Deliveries waiting for a retry</td><td>{(deliveries.pending ?? 0) + (deliveries.delivering ?? 0)}</td></tr>
-                <tr><td>Deliveries given up (dead)</td><td>{deliveries.dead ?? 0}</td></tr>
+                <tr>
+                  <td>Attempts that succeeded</td>
+                  <td>{attempts.succeeded ?? 0}</td>
+                </tr>
+                <tr>
+                  <td>Attempts that failed</td>
+                  <td>{attempts.failed ?? 0}</td>
+                </tr>
+                <tr>
+                  <td>Deliveries waiting for a retry</td>
+                  <td>{(deliveries.pending ?? 0) + (deliveries.delivering ?? 0)}</td>
+                </tr>
+                <tr>
+                  <td>Deliveries given up (dead)</td>
+                  <td>{deliveries.dead ?? 0}</td>
+                </tr>
               </tbody>
             </table>
           </section>

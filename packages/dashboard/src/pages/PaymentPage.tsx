@@ -10,7 +10,20 @@ import { AttemptsTable, RedeliverButton } from './EventPage';
 
 interface PaymentDetail {
   payment: Payment;
-  session: { id: string; status: string; order_id: string; customer_reference: string; amount: string; currency: string; created_at: string; expires_at: string; customer: { email?: string; phone?: string } | null; metadata: Record<string, string>; require_otp: boolean; otp_verified: boolean };
+  session: {
+    id: string;
+    status: string;
+    order_id: string;
+    customer_reference: string;
+    amount: string;
+    currency: string;
+    created_at: string;
+    expires_at: string;
+    customer: { email?: string; phone?: string } | null;
+    metadata: Record<string, string>;
+    require_otp: boolean;
+    otp_verified: boolean;
+  };
   history: Array<{ from: string | null; to: string; cause: string; at: string }>;
   refunds: Array<{ id: string; amount: string; currency: string; status: string; gateway_code: string | null; created_at: string }>;
   events: EventDetail[];
@@ -38,33 +51,60 @@ export function PaymentPage() {
 
   return (
     <>
-      <p><Link to="/payments">Back to payments</Link></p>
+      <p>
+        <Link to="/payments">Back to payments</Link>
+      </p>
       <h1>Payment {payment.id}</h1>
       <dl className="fields">
-        <dt>Status</dt><dd><StatusBadge status={payment.status} /></dd>
-        <dt>Amount</dt><dd>{payment.amount} {payment.currency.toUpperCase()} (refunded {payment.amount_refunded})</dd>
-        <dt>Order id</dt><dd data-testid="detail-order-id">{payment.order_id}</dd>
-        <dt>Customer reference</dt><dd data-testid="detail-customer-reference">{payment.customer_reference}</dd>
-        <dt>Card</dt><dd>{payment.card ? `${payment.card.brand ?? ''} ${payment.card.masked_number} (expires ${payment.card.expiry ?? '—'})` : '—'}</dd>
-        <dt>3-D Secure outcome</dt><dd>{payment.three_d_secure?.authentication_status ?? 'not authenticated'}</dd>
-        <dt>Gateway code</dt><dd>{payment.gateway_code ?? '—'}</dd>
-        <dt>Failure reason</dt><dd>{payment.failure_reason ?? '—'}</dd>
-        <dt>Created</dt><dd>{formatDate(payment.created_at)}</dd>
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={payment.status} />
+        </dd>
+        <dt>Amount</dt>
+        <dd>
+          {payment.amount} {payment.currency.toUpperCase()} (refunded {payment.amount_refunded})
+        </dd>
+        <dt>Order id</dt>
+        <dd data-testid="detail-order-id">{payment.order_id}</dd>
+        <dt>Customer reference</dt>
+        <dd data-testid="detail-customer-reference">{payment.customer_reference}</dd>
+        <dt>Card</dt>
+        <dd>{payment.card ? `${payment.card.brand ?? ''} ${payment.card.masked_number} (expires ${payment.card.expiry ?? '—'})` : '—'}</dd>
+        <dt>3-D Secure outcome</dt>
+        <dd>{payment.three_d_secure?.authentication_status ?? 'not authenticated'}</dd>
+        <dt>Gateway code</dt>
+        <dd>{payment.gateway_code ?? '—'}</dd>
+        <dt>Failure reason</dt>
+        <dd>{payment.failure_reason ?? '—'}</dd>
+        <dt>Created</dt>
+        <dd>{formatDate(payment.created_at)}</dd>
       </dl>
 
       <section aria-labelledby="session-h">
         <h2 id="session-h">Checkout session {session.id}</h2>
         <dl className="fields">
-          <dt>Session status</dt><dd>{session.status}</dd>
-          <dt>Created</dt><dd>{formatDate(session.created_at)}</dd>
-          <dt>Expires</dt><dd>{formatDate(session.expires_at)}</dd>
-          <dt>Customer</dt><dd>{session.customer ? [session.customer.email, session.customer.phone].filter(Boolean).join(', ') : '—'}</dd>
-          <dt>One-time code</dt><dd>{session.require_otp ? (session.otp_verified ? 'required, verified' : 'required, not verified') : 'not required'}</dd>
+          <dt>Session status</dt>
+          <dd>{session.status}</dd>
+          <dt>Created</dt>
+          <dd>{formatDate(session.created_at)}</dd>
+          <dt>Expires</dt>
+          <dd>{formatDate(session.expires_at)}</dd>
+          <dt>Customer</dt>
+          <dd>{session.customer ? [session.customer.email, session.customer.phone].filter(Boolean).join(', ') : '—'}</dd>
+          <dt>One-time code</dt>
+          <dd>{session.require_otp ? (session.otp_verified ? 'required, verified' : 'required, not verified') : 'not required'}</dd>
           <dt>Metadata</dt>
           <dd>
-            {Object.keys(session.metadata).length === 0 ? '—' : (
+            {Object.keys(session.metadata).length === 0 ? (
+              '—'
+            ) : (
               <dl className="fields" data-testid="metadata">
-                {Object.entries(session.metadata).map(([k, v]) => (<div key={k}><dt>{k}</dt><dd>{v}</dd></div>))}
+                {Object.entries(session.metadata).map(([k, v]) => (
+                  <div key={k}>
+                    <dt>{k}</dt>
+                    <dd>{v}</dd>
+                  </div>
+                ))}
               </dl>
             )}
           </dd>
@@ -74,17 +114,55 @@ export function PaymentPage() {
       <section aria-labelledby="history-h">
         <h2 id="history-h">Payment history</h2>
         <table>
-          <thead><tr><th scope="col">When</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Why</th></tr></thead>
-          <tbody>{detail.data.history.map((h, i) => <tr key={i}><td>{formatDate(h.at)}</td><td>{h.from ?? '—'}</td><td>{h.to}</td><td>{h.cause}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">From</th>
+              <th scope="col">To</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {detail.data.history.map((h, i) => (
+              <tr key={i}>
+                <td>{formatDate(h.at)}</td>
+                <td>{h.from ?? '—'}</td>
+                <td>{h.to}</td>
+                <td>{h.cause}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </section>
 
       <section aria-labelledby="refunds-h">
         <h2 id="refunds-h">Refunds</h2>
-        {detail.data.refunds.length === 0 ? <p>No refunds.</p> : (
+        {detail.data.refunds.length === 0 ? (
+          <p>No refunds.</p>
+        ) : (
           <table>
-            <thead><tr><th scope="col">Refund</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
-            <tbody>{detail.data.refunds.map((r) => <tr key={r.id}><td>{r.id}</td><td>{r.amount} {r.currency.toUpperCase()}</td><td><StatusBadge status={r.status} /></td><td>{formatDate(r.created_at)}</td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Refund</th>
+                <th scope="col">Amount</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {detail.data.refunds.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.id}</td>
+                  <td>
+                    {r.amount} {r.currency.toUpperCase()}
+                  </td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td>{formatDate(r.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         )}
         {canRefund && payment.status === 'succeeded' ? (
@@ -92,9 +170,13 @@ export function PaymentPage() {
             <label>
               Refund amount ({payment.currency.toUpperCase()})
               <input inputMode="decimal" aria-describedby="refund-help" {...form.register('amount')} />
-              <small aria-hidden="true" id="refund-help">{form.formState.errors.amount?.message ?? 'Leave empty to refund everything not yet refunded.'}</small>
+              <small aria-hidden="true" id="refund-help">
+                {form.formState.errors.amount?.message ?? 'Leave empty to refund everything not yet refunded.'}
+              </small>
             </label>
-            <button type="submit" aria-busy={refund.isPending}>Refund</button>
+            <button type="submit" aria-busy={refund.isPending}>
+              Refund
+            </button>
           </form>
         ) : null}
         <ErrorNotice error={refund.error} />
@@ -103,15 +185,22 @@ export function PaymentPage() {
 
       <section aria-labelledby="events-h">
         <h2 id="events-h">Webhook events</h2>
-        {detail.data.events.length === 0 ? <p>No events for this payment.</p> : detail.data.events.map((e) => (
-          <article key={e.id}>
-            <header>
-              <Link to={`/developers/events/${e.id}`}>{e.type} — {e.id}</Link> · {formatDate(e.created_at)} · {e.deliveries.at(-1)?.state ?? '—'}
-            </header>
-            <AttemptsTable event={e} />
-            <RedeliverButton event={e} invalidate={['payment', paymentId]} />
-          </article>
-        ))}
+        {detail.data.events.length === 0 ? (
+          <p>No events for this payment.</p>
+        ) : (
+          detail.data.events.map((e) => (
+            <article key={e.id}>
+              <header>
+                <Link to={`/developers/events/${e.id}`}>
+                  {e.type} — {e.id}
+                </Link>{' '}
+                · {formatDate(e.created_at)} · {e.deliveries.at(-1)?.state ?? '—'}
+              </header>
+              <AttemptsTable event={e} />
+              <RedeliverButton event={e} invalidate={['payment', paymentId]} />
+            </article>
+          ))
+        )}
       </section>
 
       <section aria-labelledby="audit-h">
@@ -128,16 +217,29 @@ export function AuditTable({ records }: { records: AuditEntry[] }) {
     <div className="table-wrap">
       <table>
         <thead>
-          <tr><th scope="col">When</th><th scope="col">Request id</th><th scope="col">Method and path</th><th scope="col">Status</th><th scope="col">Credential</th><th scope="col">Source IP</th></tr>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Request id</th>
+            <th scope="col">Method and path</th>
+            <th scope="col">Status</th>
+            <th scope="col">Credential</th>
+            <th scope="col">Source IP</th>
+          </tr>
         </thead>
         <tbody>
           {records.map((r) => (
             <tr key={`${r.request_id}-${r.at}`}>
               <td>{formatDate(r.at)}</td>
-              <td><Link to={`/audit?request_id=${encodeURIComponent(r.request_id)}`}>{r.request_id}</Link></td>
-              <td>{r.method} {r.path}</td>
+              <td>
+                <Link to={`/audit?request_id=${encodeURIComponent(r.request_id)}`}>{r.request_id}</Link>
+              </td>
+              <td>
+                {r.method} {r.path}
+              </td>
               <td>{r.status}</td>
-              <td>{r.credential_type} {r.credential_id ?? ''}</td>
+              <td>
+                {r.credential_type} {r.credential_id ?? ''}
+              </td>
               <td>{r.source_ip}</td>
             </tr>
           ))}

@@ -11,8 +11,12 @@ export function PaymentsPage() {
   const filters = { q: params.get('q') ?? '', status: params.get('status') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
   const page = Number(params.get('page') ?? '1');
   const form = useForm({ values: filters });
-  const result = useQuery({ queryKey: ['payments', filters, page], queryFn: () => api<{ data: Payment[]; total: number; page_size: number }>('/payments', { query: { ...filters, page: String(page) } }) });
-  const apply = (values: typeof filters, nextPage = 1) => setParams(Object.fromEntries(Object.entries({ ...values, page: nextPage > 1 ? String(nextPage) : '' }).filter(([, v]) => v !== '')));
+  const result = useQuery({
+    queryKey: ['payments', filters, page],
+    queryFn: () => api<{ data: Payment[]; total: number; page_size: number }>('/payments', { query: { ...filters, page: String(page) } }),
+  });
+  const apply = (values: typeof filters, nextPage = 1) =>
+    setParams(Object.fromEntries(Object.entries({ ...values, page: nextPage > 1 ? String(nextPage) : '' }).filter(([, v]) => v !== '')));
 
   return (
     <>
@@ -26,7 +30,11 @@ export function PaymentsPage() {
           Status
           <select {...form.register('status')}>
             <option value="">Any status</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -46,16 +54,30 @@ export function PaymentsPage() {
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">Payment</th><th scope="col">Order id</th><th scope="col">Customer reference</th><th scope="col">Status</th><th scope="col">Amount</th><th scope="col">Refunded</th><th scope="col">Created</th></tr>
+                <tr>
+                  <th scope="col">Payment</th>
+                  <th scope="col">Order id</th>
+                  <th scope="col">Customer reference</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Refunded</th>
+                  <th scope="col">Created</th>
+                </tr>
               </thead>
               <tbody>
                 {result.data.data.map((p) => (
                   <tr key={p.id}>
-                    <td><Link to={`/payments/${p.id}`}>View payment {p.id}</Link></td>
+                    <td>
+                      <Link to={`/payments/${p.id}`}>View payment {p.id}</Link>
+                    </td>
                     <td data-testid="order-id">{p.order_id}</td>
                     <td>{p.customer_reference}</td>
-                    <td><StatusBadge status={p.status} /></td>
-                    <td>{p.amount} {p.currency.toUpperCase()}</td>
+                    <td>
+                      <StatusBadge status={p.status} />
+                    </td>
+                    <td>
+                      {p.amount} {p.currency.toUpperCase()}
+                    </td>
                     <td>{p.amount_refunded}</td>
                     <td>{formatDate(p.created_at)}</td>
                   </tr>

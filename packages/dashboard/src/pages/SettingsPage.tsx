@@ -8,14 +8,26 @@ import { useCan, useSession } from '../session';
 
 interface Settings {
   redirect_hosts: string[];
-  fingerprint: { configured: 'off' | 'warn' | 'enforce' | null; effective: 'off' | 'warn' | 'enforce'; default_warn_days: number; default_enforce_from: string };
+  fingerprint: {
+    configured: 'off' | 'warn' | 'enforce' | null;
+    effective: 'off' | 'warn' | 'enforce';
+    default_warn_days: number;
+    default_enforce_from: string;
+  };
   otp_channels: { email: string; sms: string };
   mode: string;
 }
 
 const HOST = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
 const hostsSchema = z.object({
-  hosts: z.string().refine((text) => text.split(/[\s,]+/).filter(Boolean).every((h) => HOST.test(h)), 'Give bare host names such as shop.example — no scheme, path or port.'),
+  hosts: z.string().refine(
+    (text) =>
+      text
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .every((h) => HOST.test(h)),
+    'Give bare host names such as shop.example — no scheme, path or port.',
+  ),
 });
 
 export function SettingsPage() {
@@ -30,10 +42,15 @@ export function SettingsPage() {
           <FingerprintSection settings={settings.data} />
           <section aria-labelledby="otp-h">
             <h2 id="otp-h">Customer one-time code (OTP) channels</h2>
-            <p>Set for the whole gateway by its operator (PDIRECT_OTP_EMAIL, PDIRECT_OTP_SMS). A session that requires a code is refused when no channel can reach its customer.</p>
+            <p>
+              Set for the whole gateway by its operator (PDIRECT_OTP_EMAIL, PDIRECT_OTP_SMS). A session that requires a code is refused when no channel can
+              reach its customer.
+            </p>
             <dl className="fields">
-              <dt>E-mail</dt><dd>{settings.data.otp_channels.email === 'off' ? 'off' : `on (${settings.data.otp_channels.email})`}</dd>
-              <dt>SMS</dt><dd>{settings.data.otp_channels.sms === 'off' ? 'off' : `on (${settings.data.otp_channels.sms})`}</dd>
+              <dt>E-mail</dt>
+              <dd>{settings.data.otp_channels.email === 'off' ? 'off' : `on (${settings.data.otp_channels.email})`}</dd>
+              <dt>SMS</dt>
+              <dd>{settings.data.otp_channels.sms === 'off' ? 'off' : `on (${settings.data.otp_channels.sms})`}</dd>
             </dl>
           </section>
           <TeamSection />
@@ -56,18 +73,28 @@ function AllowListSection({ settings }: { settings: Settings }) {
       <h2 id="hosts-h">Redirect and notify host allow-list</h2>
       <p>Every checkout session's notify_url, success_redirect_url and fail_redirect_url must be on one of these hosts (any port, https only in live mode).</p>
       {settings.redirect_hosts.length === 0 ? (
-        <p className="notice warning" role="alert" data-testid="empty-allowlist">The allow-list is empty: every checkout session will be refused (error 1201) until you add your shop's host.</p>
+        <p className="notice warning" role="alert" data-testid="empty-allowlist">
+          The allow-list is empty: every checkout session will be refused (error 1201) until you add your shop's host.
+        </p>
       ) : (
-        <ul data-testid="allowlist">{settings.redirect_hosts.map((h) => <li key={h}>{h}</li>)}</ul>
+        <ul data-testid="allowlist">
+          {settings.redirect_hosts.map((h) => (
+            <li key={h}>{h}</li>
+          ))}
+        </ul>
       )}
       {canEdit ? (
         <form onSubmit={form.handleSubmit((v) => save.mutate(v.hosts))} noValidate>
           <label>
             Allowed hosts (one per line)
             <textarea rows={4} aria-describedby="hosts-help" aria-invalid={form.formState.errors.hosts ? true : undefined} {...form.register('hosts')} />
-            <small aria-hidden="true" id="hosts-help">{form.formState.errors.hosts?.message ?? 'For example shop.example. An empty list refuses every checkout.'}</small>
+            <small aria-hidden="true" id="hosts-help">
+              {form.formState.errors.hosts?.message ?? 'For example shop.example. An empty list refuses every checkout.'}
+            </small>
           </label>
-          <button type="submit" className="inline" aria-busy={save.isPending}>Save allow-list</button>
+          <button type="submit" className="inline" aria-busy={save.isPending}>
+            Save allow-list
+          </button>
           <ErrorNotice error={save.error} />
           {save.isSuccess ? <p role="status">Allow-list saved.</p> : null}
         </form>
@@ -89,8 +116,8 @@ function FingerprintSection({ settings }: { settings: Settings }) {
     <section aria-labelledby="fp-h">
       <h2 id="fp-h">Device fingerprint binding</h2>
       <p>
-        The first browser request of a checkout locks the device fingerprint on the session; later requests from another device are
-        refused (enforce), recorded in the audit log (warn), or ignored (off).
+        The first browser request of a checkout locks the device fingerprint on the session; later requests from another device are refused (enforce), recorded
+        in the audit log (warn), or ignored (off).
       </p>
       <p data-testid="fingerprint-effective">
         In effect now: <strong>{f.effective}</strong>
@@ -109,7 +136,9 @@ function FingerprintSection({ settings }: { settings: Settings }) {
               <option value="off">Off</option>
             </select>
           </label>
-          <button type="submit" aria-busy={save.isPending}>Save fingerprint mode</button>
+          <button type="submit" aria-busy={save.isPending}>
+            Save fingerprint mode
+          </button>
           <ErrorNotice error={save.error} />
         </form>
       ) : null}
@@ -117,7 +146,13 @@ function FingerprintSection({ settings }: { settings: Settings }) {
   );
 }
 
-interface Member { id: string; email: string; role: Role; status: string; created_at: string }
+interface Member {
+  id: string;
+  email: string;
+  role: Role;
+  status: string;
+  created_at: string;
+}
 
 function TeamSection() {
   const session = useSession();
@@ -129,8 +164,17 @@ function TeamSection() {
     resolver: zodResolver(z.object({ email: z.string().email('Enter an e-mail address.'), role: z.enum(['owner', 'developer', 'viewer']) })),
     defaultValues: { email: '', role: 'viewer' },
   });
-  const invite = useMutation({ mutationFn: (v: { email: string; role: Role }) => api<{ setup_url: string; expires_at: string }>('/team', { method: 'POST', body: v }), onSuccess: () => { inviteForm.reset(); refresh(); } });
-  const changeRole = useMutation({ mutationFn: (v: { id: string; role: Role }) => api(`/team/${v.id}`, { method: 'PUT', body: { role: v.role } }), onSuccess: refresh });
+  const invite = useMutation({
+    mutationFn: (v: { email: string; role: Role }) => api<{ setup_url: string; expires_at: string }>('/team', { method: 'POST', body: v }),
+    onSuccess: () => {
+      inviteForm.reset();
+      refresh();
+    },
+  });
+  const changeRole = useMutation({
+    mutationFn: (v: { id: string; role: Role }) => api(`/team/${v.id}`, { method: 'PUT', body: { role: v.role } }),
+    onSuccess: refresh,
+  });
   const remove = useMutation({ mutationFn: (id: string) => api(`/team/${id}/remove`, { method: 'POST' }), onSuccess: refresh });
 
   return (
@@ -139,7 +183,15 @@ function TeamSection() {
       <p>Owners manage the team, settings and refunds; developers manage keys and webhooks; viewers can read everything and change nothing.</p>
       <ErrorNotice error={team.error} />
       <table>
-        <thead><tr><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Added</th>{canManage ? <th scope="col">Actions</th> : null}</tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">E-mail</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Added</th>
+            {canManage ? <th scope="col">Actions</th> : null}
+          </tr>
+        </thead>
         <tbody>
           {team.data?.data.map((m) => (
             <tr key={m.id}>
@@ -154,12 +206,20 @@ function TeamSection() {
                       <option value="viewer">viewer</option>
                     </select>
                   </label>
-                ) : m.role}
+                ) : (
+                  m.role
+                )}
               </td>
               <td>{m.status}</td>
               <td>{formatDate(m.created_at)}</td>
               {canManage ? (
-                <td>{m.status !== 'disabled' && m.id !== session.user.id ? <button type="button" className="inline secondary" onClick={() => remove.mutate(m.id)}>Remove {m.email}</button> : null}</td>
+                <td>
+                  {m.status !== 'disabled' && m.id !== session.user.id ? (
+                    <button type="button" className="inline secondary" onClick={() => remove.mutate(m.id)}>
+                      Remove {m.email}
+                    </button>
+                  ) : null}
+                </td>
               ) : null}
             </tr>
           ))}
@@ -173,7 +233,9 @@ function TeamSection() {
             <label>
               Email
               <input type="email" aria-describedby="invite-help" {...inviteForm.register('email')} />
-              <small aria-hidden="true" id="invite-help">{inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}</small>
+              <small aria-hidden="true" id="invite-help">
+                {inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}
+              </small>
             </label>
             <label>
               Role
@@ -183,7 +245,9 @@ function TeamSection() {
                 <option value="owner">owner</option>
               </select>
             </label>
-            <button type="submit" aria-busy={invite.isPending}>Invite member</button>
+            <button type="submit" aria-busy={invite.isPending}>
+              Invite member
+            </button>
           </form>
           <ErrorNotice error={invite.error} />
           {invite.data ? (

@@ -28,10 +28,16 @@ type Form = z.infer<typeof schema>;
 /** The one-time setup link: the token is in the fragment, so it never reaches a server log or a Referer. */
 export function SetupPage() {
   const [token] = useState(() => window.location.hash.slice(1));
-  const info = useQuery({ queryKey: ['setup', token], queryFn: () => api<SetupInfo>('/setup/describe', { method: 'POST', body: { token } }), enabled: token.length > 0, staleTime: Infinity });
+  const info = useQuery({
+    queryKey: ['setup', token],
+    queryFn: () => api<SetupInfo>('/setup/describe', { method: 'POST', body: { token } }),
+    enabled: token.length > 0,
+    staleTime: Infinity,
+  });
   const form = useForm<Form>({ resolver: zodResolver(schema), defaultValues: { password: '', confirm: '', code: '' } });
   const complete = useMutation({
-    mutationFn: (values: Form) => api<{ recovery_codes: string[] }>('/setup/complete', { method: 'POST', body: { token, password: values.password, code: values.code } }),
+    mutationFn: (values: Form) =>
+      api<{ recovery_codes: string[] }>('/setup/complete', { method: 'POST', body: { token, password: values.password, code: values.code } }),
     onSuccess: () => history.replaceState(null, '', window.location.pathname),
   });
 
@@ -44,11 +50,17 @@ export function SetupPage() {
           <p>Each code signs you in once if you lose your authenticator app. Store them somewhere safe, apart from your password.</p>
           <ul data-testid="recovery-codes">
             {complete.data.recovery_codes.map((c) => (
-              <li key={c}><code>{c}</code></li>
+              <li key={c}>
+                <code>{c}</code>
+              </li>
             ))}
           </ul>
         </article>
-        <p><Link to="/sign-in" role="button">Continue to sign in</Link></p>
+        <p>
+          <Link to="/sign-in" role="button">
+            Continue to sign in
+          </Link>
+        </p>
       </main>
     );
   }
@@ -65,20 +77,40 @@ export function SetupPage() {
             Account <strong>{info.data.email}</strong> ({info.data.role}) for <strong>{info.data.merchant_name}</strong>.
           </p>
           <fieldset>
-            <legend><h2>1. Choose a password</h2></legend>
+            <legend>
+              <h2>1. Choose a password</h2>
+            </legend>
             <label>
               Password
-              <input type="password" autoComplete="new-password" aria-invalid={form.formState.errors.password ? true : undefined} aria-describedby="password-help" {...form.register('password')} />
-              <small aria-hidden="true" id="password-help">At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}</small>
+              <input
+                type="password"
+                autoComplete="new-password"
+                aria-invalid={form.formState.errors.password ? true : undefined}
+                aria-describedby="password-help"
+                {...form.register('password')}
+              />
+              <small aria-hidden="true" id="password-help">
+                At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}
+              </small>
             </label>
             <label>
               Repeat the password
-              <input type="password" autoComplete="new-password" aria-invalid={form.formState.errors.confirm ? true : undefined} aria-describedby="confirm-help" {...form.register('confirm')} />
-              <small aria-hidden="true" id="confirm-help">{form.formState.errors.confirm?.message ?? 'Type it again to be sure.'}</small>
+              <input
+                type="password"
+                autoComplete="new-password"
+                aria-invalid={form.formState.errors.confirm ? true : undefined}
+                aria-describedby="confirm-help"
+                {...form.register('confirm')}
+              />
+              <small aria-hidden="true" id="confirm-help">
+                {form.formState.errors.confirm?.message ?? 'Type it again to be sure.'}
+              </small>
             </label>
           </fieldset>
           <fieldset>
-            <legend><h2>2. Add Pdirect to your authenticator app</h2></legend>
+            <legend>
+              <h2>2. Add Pdirect to your authenticator app</h2>
+            </legend>
             <p>Scan this QR code with an authenticator app (such as Google Authenticator, 1Password or Aegis), or type the secret below into it.</p>
             <div className="qr">
               <QRCodeSVG value={info.data.otpauth_uri} size={180} title="QR code of the authenticator secret" />
@@ -88,12 +120,22 @@ export function SetupPage() {
             </p>
             <label>
               Authentication code
-              <input inputMode="numeric" autoComplete="one-time-code" aria-invalid={form.formState.errors.code ? true : undefined} aria-describedby="code-help" {...form.register('code')} />
-              <small aria-hidden="true" id="code-help">{form.formState.errors.code?.message ?? 'The 6 digits the app shows now.'}</small>
+              <input
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                aria-invalid={form.formState.errors.code ? true : undefined}
+                aria-describedby="code-help"
+                {...form.register('code')}
+              />
+              <small aria-hidden="true" id="code-help">
+                {form.formState.errors.code?.message ?? 'The 6 digits the app shows now.'}
+              </small>
             </label>
           </fieldset>
           <ErrorNotice error={complete.error} />
-          <button type="submit" aria-busy={complete.isPending}>Set password and enable two-factor sign-in</button>
+          <button type="submit" aria-busy={complete.isPending}>
+            Set password and enable two-factor sign-in
+          </button>
         </form>
       ) : null}
     </main>

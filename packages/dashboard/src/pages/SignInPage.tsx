@@ -8,7 +8,9 @@ import { api } from '../api';
 import { ErrorNotice } from '../components';
 
 const passwordSchema = z.object({ email: z.string().min(1, 'Enter your e-mail address.'), password: z.string().min(1, 'Enter your password.') });
-const codeSchema = z.object({ code: z.string().regex(/^([0-9]{6}|[a-zA-Z2-7]{5}-?[a-zA-Z2-7]{5})$/, 'Enter the 6-digit code, or a recovery code such as abcde-fghij.') });
+const codeSchema = z.object({
+  code: z.string().regex(/^([0-9]{6}|[a-zA-Z2-7]{5}-?[a-zA-Z2-7]{5})$/, 'Enter the 6-digit code, or a recovery code such as abcde-fghij.'),
+});
 
 export function SignInPage() {
   const [step, setStep] = useState<'password' | 'code'>('password');
@@ -38,15 +40,21 @@ export function SignInPage() {
           <label>
             Email
             <input type="email" autoComplete="username" {...passwordForm.register('email')} aria-describedby="email-help" />
-            <small aria-hidden="true" id="email-help">{passwordForm.formState.errors.email?.message ?? 'The address your account was created with.'}</small>
+            <small aria-hidden="true" id="email-help">
+              {passwordForm.formState.errors.email?.message ?? 'The address your account was created with.'}
+            </small>
           </label>
           <label>
             Password
             <input type="password" autoComplete="current-password" {...passwordForm.register('password')} aria-describedby="pw-help" />
-            <small aria-hidden="true" id="pw-help">{passwordForm.formState.errors.password?.message ?? ' '}</small>
+            <small aria-hidden="true" id="pw-help">
+              {passwordForm.formState.errors.password?.message ?? ' '}
+            </small>
           </label>
           <ErrorNotice error={password.error} />
-          <button type="submit" aria-busy={password.isPending}>Sign in</button>
+          <button type="submit" aria-busy={password.isPending}>
+            Sign in
+          </button>
         </form>
       ) : (
         <form onSubmit={codeForm.handleSubmit((v) => code.mutate(v))} noValidate>
@@ -54,11 +62,25 @@ export function SignInPage() {
           <label>
             Authentication code
             <input inputMode="numeric" autoComplete="one-time-code" autoFocus {...codeForm.register('code')} aria-describedby="code-help" />
-            <small aria-hidden="true" id="code-help">{codeForm.formState.errors.code?.message ?? '6 digits, or one of your recovery codes.'}</small>
+            <small aria-hidden="true" id="code-help">
+              {codeForm.formState.errors.code?.message ?? '6 digits, or one of your recovery codes.'}
+            </small>
           </label>
           <ErrorNotice error={code.error} />
-          <button type="submit" aria-busy={code.isPending}>Verify code and sign in</button>
-          <button type="button" className="secondary outline" onClick={() => { setStep('password'); code.reset(); password.reset(); }}>Start again</button>
+          <button type="submit" aria-busy={code.isPending}>
+            Verify code and sign in
+          </button>
+          <button
+            type="button"
+            className="secondary outline"
+            onClick={() => {
+              setStep('password');
+              code.reset();
+              password.reset();
+            }}
+          >
+            Start again
+          </button>
         </form>
       )}
     </main>

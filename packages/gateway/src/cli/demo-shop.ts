@@ -52,11 +52,16 @@ export async function startDemoShop(options: {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', shopUrl);
     if (req.method === 'GET' && url.pathname === '/') {
-      return page(res, 200, 'Demo shop', `
+      return page(
+        res,
+        200,
+        'Demo shop',
+        `
         <p class="muted">This is a pretend merchant running beside your sandbox gateway.</p>
         <div class="product"><div><strong>${PRODUCT.name}</strong><br><span class="muted">Order #${Date.now().toString(36)}</span></div><div class="price">$${PRODUCT.amount}</div></div>
         <form method="post" action="/buy"><button type="submit">Buy with Pdirect</button></form>
-        <p class="muted small">Test cards: 5123456789012346 (frictionless), 5123450000000008 (3-D Secure challenge), expiry 01/39, CSC 100. Expiry 05/39 is declined.</p>`);
+        <p class="muted small">Test cards: 5123456789012346 (frictionless), 5123450000000008 (3-D Secure challenge), expiry 01/39, CSC 100. Expiry 05/39 is declined.</p>`,
+      );
     }
     if (req.method === 'POST' && url.pathname === '/buy') {
       const minted = await api('POST', '/v1/sessions', {
@@ -77,10 +82,15 @@ export async function startDemoShop(options: {
       // Never trust the redirect: ask the gateway.
       const status = /^pay_[a-z2-7]{20}$/.test(paymentId) ? await api('GET', `/v1/payments/${paymentId}`) : undefined;
       const paid = status?.body.status === 'succeeded';
-      return page(res, 200, paid ? 'Thank you — paid' : 'Payment not completed', `
+      return page(
+        res,
+        200,
+        paid ? 'Thank you — paid' : 'Payment not completed',
+        `
         <p>The status API says: <strong>${escape(String(status?.body.status ?? 'unknown'))}</strong>${status?.body.card ? ` (${escape(String(status.body.card.brand))} ${escape(String(status.body.card.masked_number))})` : ''}.</p>
         <p class="muted">A merchant ships only after <code>GET /v1/payments/{id}</code> says <code>succeeded</code> (or a signed <code>payment.succeeded</code> webhook arrives).</p>
-        <p><a href="/">Back to the shop</a></p>`);
+        <p><a href="/">Back to the shop</a></p>`,
+      );
     }
     if (req.method === 'POST' && url.pathname === '/webhooks') {
       // The demo only acknowledges; a real receiver verifies webhook-signature with its whsec_ secret (see @pdirect/node).
@@ -108,12 +118,11 @@ function escape(text: string): string {
 }
 
 function page(res: http.ServerResponse, status: number, title: string, body: string): void {
-  res
-    .writeHead(status, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://localhost:* http://127.0.0.1:*",
-      'referrer-policy': 'no-referrer',
-    })
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://localhost:* http://127.0.0.1:*",
+    'referrer-policy': 'no-referrer',
+  })
     .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;background:#f4f5f7;color:#1b1f2a;margin:0;padding:40px 16px}main{max-width:440px;margin:auto;background:#fff;border-radius:12px;padding:28px;box-shadow:0 4px 24px #0001}
 h1{font-size:1.3rem;margin:0 0 12px}.muted{color:#5b6270}.small{font-size:.85rem}.product{display:flex;justify-content:space-between;align-items:center;border:1px solid #e3e5ea;border-radius:8px;padding:14px;margin:16px 0}

@@ -11,12 +11,7 @@ function checkSizes(key: Buffer, iv: Buffer): void {
 }
 
 /** One GCM encryption, no framing. The caller owns IV uniqueness. */
-export function aes256GcmEncryptRaw(
-  key: Buffer,
-  iv: Buffer,
-  plaintext: Buffer,
-  aad: Buffer = Buffer.alloc(0),
-): { ciphertext: Buffer; tag: Buffer } {
+export function aes256GcmEncryptRaw(key: Buffer, iv: Buffer, plaintext: Buffer, aad: Buffer = Buffer.alloc(0)): { ciphertext: Buffer; tag: Buffer } {
   checkSizes(key, iv);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_BYTES });
   cipher.setAAD(aad);
@@ -29,13 +24,7 @@ export function aes256GcmEncryptRaw(
  * pinned because Node otherwise accepts truncated tags (down to 4 bytes),
  * which would let a forger guess a short tag instead of a 128-bit one.
  */
-export function aes256GcmDecryptRaw(
-  key: Buffer,
-  iv: Buffer,
-  ciphertext: Buffer,
-  tag: Buffer,
-  aad: Buffer = Buffer.alloc(0),
-): Buffer {
+export function aes256GcmDecryptRaw(key: Buffer, iv: Buffer, ciphertext: Buffer, tag: Buffer, aad: Buffer = Buffer.alloc(0)): Buffer {
   checkSizes(key, iv);
   if (tag.length !== GCM_TAG_BYTES) throw new RangeError('AES-256-GCM tag must be 16 bytes');
   const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_BYTES });

@@ -10,9 +10,27 @@ function fixture<T>(name: string): T[] {
 }
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
 
-interface GenerateCase { token: string; now: string; iv: number[]; src: string; secret: string }
-interface VerifyCase { token: string; now: string; ttl_sec: number; src: string; secret: string }
-interface InvalidCase { desc: string; token: string; now: string; ttl_sec: number; secret: string }
+interface GenerateCase {
+  token: string;
+  now: string;
+  iv: number[];
+  src: string;
+  secret: string;
+}
+interface VerifyCase {
+  token: string;
+  now: string;
+  ttl_sec: number;
+  src: string;
+  secret: string;
+}
+interface InvalidCase {
+  desc: string;
+  token: string;
+  now: string;
+  ttl_sec: number;
+  secret: string;
+}
 
 function rejection(run: () => unknown): FernetRejection | 'accepted' {
   try {

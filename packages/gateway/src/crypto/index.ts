@@ -8,15 +8,7 @@ export { constantTimeEqual } from './compare.js';
 export { type BinaryLike, hmacSha256, hmacSha256Base64, hmacSha256Hex, sha256Hex } from './hash.js';
 export { deriveSubkey, hkdfSha256 } from './kdf.js';
 export { BASE32_LOWER_ALPHABET, randomBase32Lower, randomBase64Url, randomDigits } from './random.js';
-export {
-  ARGON2ID_PARAMS,
-  ARGON2ID_VERIFY_LIMITS,
-  getDummyPhc,
-  hashSecret,
-  needsRehash,
-  verifyAgainstDummy,
-  verifySecret,
-} from './password.js';
+export { ARGON2ID_PARAMS, ARGON2ID_VERIFY_LIMITS, getDummyPhc, hashSecret, needsRehash, verifyAgainstDummy, verifySecret } from './password.js';
 export {
   deriveFernetKey,
   Fernet,

@@ -56,7 +56,13 @@ describe('Keyring', () => {
   });
 
   it('binds the version: relabelling a value as another version fails', () => {
-    const ring = new Keyring([{ version: 1, key: k1 }, { version: 2, key: k1 }], 1);
+    const ring = new Keyring(
+      [
+        { version: 1, key: k1 },
+        { version: 2, key: k1 },
+      ],
+      1,
+    );
     const relabelled = ring.encrypt('x').replace(/^pdk1:1:/, 'pdk1:2:');
     expect(failure(() => ring.decrypt(relabelled))).toBe('auth_failed');
   });
@@ -66,7 +72,14 @@ describe('Keyring', () => {
     const v2 = new Keyring([{ version: 2, key: k2 }]).encrypt('secret-email@example.com');
     expect(failure(() => ring.decrypt(v2))).toBe('unknown_version');
     expect(() => ring.decrypt(v2)).toThrow(/version 2/);
-    for (const bad of ['', 'plain@example.com', 'pdk1:1:abc:def', 'pdk2:1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA', `${v2}=`, v2.replace('pdk1:2:', 'pdk1:02:')]) {
+    for (const bad of [
+      '',
+      'plain@example.com',
+      'pdk1:1:abc:def',
+      'pdk2:1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA',
+      `${v2}=`,
+      v2.replace('pdk1:2:', 'pdk1:02:'),
+    ]) {
       expect(failure(() => ring.decrypt(bad))).toBe('malformed');
       try {
         ring.decrypt(bad);
@@ -80,7 +93,10 @@ describe('Keyring', () => {
     const before = new Keyring([{ version: 1, key: k1 }]);
     const old = before.encrypt('+628123456789', 'customer.phone:cus_1');
 
-    const after = new Keyring([{ version: 1, key: k1 }, { version: 2, key: new Secret(k2) }]);
+    const after = new Keyring([
+      { version: 1, key: k1 },
+      { version: 2, key: new Secret(k2) },
+    ]);
     expect(after.activeVersion).toBe(2);
     expect(after.versions).toEqual([2, 1]);
     expect(after.decrypt(old, 'customer.phone:cus_1')).toBe('+628123456789');
@@ -98,7 +114,13 @@ describe('Keyring', () => {
   it('validates its keys and never prints them', () => {
     expect(() => new Keyring([])).toThrow(RangeError);
     expect(() => new Keyring([{ version: 1, key: Buffer.alloc(16) }])).toThrow(/32 bytes/);
-    expect(() => new Keyring([{ version: 1, key: k1 }, { version: 1, key: k2 }])).toThrow(/twice/);
+    expect(
+      () =>
+        new Keyring([
+          { version: 1, key: k1 },
+          { version: 1, key: k2 },
+        ]),
+    ).toThrow(/twice/);
     expect(() => new Keyring([{ version: 0, key: k1 }])).toThrow(RangeError);
     expect(() => new Keyring([{ version: 1, key: k1 }], 3)).toThrow(/active version 3/);
     const ring = new Keyring([{ version: 1, key: k1 }]);

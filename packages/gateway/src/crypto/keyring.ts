@@ -107,12 +107,7 @@ export class Keyring {
 
   encrypt(plaintext: string, aad?: string): string {
     const iv = randomBytes(GCM_IV_BYTES); // random 96-bit IVs: safe well past any realistic row count per key
-    const { ciphertext, tag } = aes256GcmEncryptRaw(
-      this.#keys.get(this.#active)!,
-      iv,
-      Buffer.from(plaintext, 'utf8'),
-      additionalData(this.#active, aad),
-    );
+    const { ciphertext, tag } = aes256GcmEncryptRaw(this.#keys.get(this.#active)!, iv, Buffer.from(plaintext, 'utf8'), additionalData(this.#active, aad));
     return `${PREFIX}:${this.#active}:${iv.toString('base64url')}:${Buffer.concat([ciphertext, tag]).toString('base64url')}`;
   }
 

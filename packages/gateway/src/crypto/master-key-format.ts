@@ -91,9 +91,7 @@ export function parseMasterKey(value: string | Secret<string>): MasterKeyMateria
     seen.add(version);
   }
 
-  const versions = parsed
-    .sort((a, b) => b.version - a.version)
-    .map(({ version, key }) => Object.freeze({ version, key: new Secret(key) }));
+  const versions = parsed.sort((a, b) => b.version - a.version).map(({ version, key }) => Object.freeze({ version, key: new Secret(key) }));
   return Object.freeze({ versions: Object.freeze(versions), activeVersion: versions[0]!.version });
 }
 

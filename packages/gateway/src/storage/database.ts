@@ -226,7 +226,10 @@ export async function prepareStorage(
     await close();
   };
   const attempt = async (): Promise<void> => {
-    logger.error({ reason: storage.health.bootError, retry_in_ms: delayMs }, `database not ready at boot (${storage.health.bootError}); serving 503 and retrying`);
+    logger.error(
+      { reason: storage.health.bootError, retry_in_ms: delayMs },
+      `database not ready at boot (${storage.health.bootError}); serving 503 and retrying`,
+    );
     await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
     if (closed) return;
     try {

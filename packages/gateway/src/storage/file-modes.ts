@@ -42,7 +42,9 @@ export function prepareSqliteFiles(file: string, options: { live: boolean }): vo
     if ((stat.mode & 0o077) === 0) continue;
     const mode = (stat.mode & 0o777).toString(8).padStart(3, '0');
     if (options.live && (stat.mode & 0o004) !== 0) {
-      throw new DatabaseFileModeError(`database file ${candidate} is readable by every user (mode ${mode}); live mode refuses to start on it. Run: chmod 600 ${resolved}*`);
+      throw new DatabaseFileModeError(
+        `database file ${candidate} is readable by every user (mode ${mode}); live mode refuses to start on it. Run: chmod 600 ${resolved}*`,
+      );
     }
     fs.chmodSync(candidate, PRIVATE_FILE);
   }

@@ -32,9 +32,7 @@ async function migrateUnlocked(storage: Storage): Promise<MigrationReport> {
   // Kysely looks its bookkeeping tables up across every schema; on PostgreSQL
   // name the one in use, or another schema's tables would be taken for ours.
   const schema =
-    storage.dialect === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema
-      : undefined;
+    storage.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(storage.db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     db: storage.db,
     ...(schema ? { migrationTableSchema: schema } : {}),

@@ -9,7 +9,10 @@ const MARK = '\u0000pdirect-param:';
  * receives `param(name)` to put where a value goes; the SQL text is then
  * fixed, so the statement caches (SQLite, PostgreSQL named statements) hit.
  */
-export function precompiled<R>(database: () => Kysely<any>, build: (param: (name: string) => string) => { compile(): CompiledQuery<R> }): (values: Record<string, unknown>) => Promise<R[]> {
+export function precompiled<R>(
+  database: () => Kysely<any>,
+  build: (param: (name: string) => string) => { compile(): CompiledQuery<R> },
+): (values: Record<string, unknown>) => Promise<R[]> {
   let compiled: CompiledQuery<R> | undefined;
   let slots: Array<string | undefined> = [];
   return async (values) => {

@@ -30,7 +30,11 @@ describe('the SQLite dialect with a statement cache', () => {
 
   it('prepares a statement once and reuses it with new values', async () => {
     const { db, prepares } = await setup();
-    for (let i = 1; i <= 50; i++) await db.insertInto('items').values({ id: i, name: `n${i}` }).execute();
+    for (let i = 1; i <= 50; i++)
+      await db
+        .insertInto('items')
+        .values({ id: i, name: `n${i}` })
+        .execute();
     for (let i = 1; i <= 50; i++) expect(await db.selectFrom('items').select('name').where('id', '=', i).executeTakeFirst()).toEqual({ name: `n${i}` });
     expect(prepares).toHaveLength(2);
   });
@@ -83,9 +87,18 @@ describe('the SQLite dialect with a statement cache', () => {
 
   it('precompiled queries build once and bind new values each call', async () => {
     const { db, prepares } = await setup();
-    await db.insertInto('items').values([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]).execute();
+    await db
+      .insertInto('items')
+      .values([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ])
+      .execute();
     let builds = 0;
-    const byName = precompiled(() => db, (param) => (builds++, db.selectFrom('items').select('id').where('name', '=', param('name'))));
+    const byName = precompiled(
+      () => db,
+      (param) => (builds++, db.selectFrom('items').select('id').where('name', '=', param('name'))),
+    );
     expect(await byName({ name: 'a' })).toEqual([{ id: 1 }]);
     expect(await byName({ name: 'b' })).toEqual([{ id: 2 }]);
     expect(await byName({ name: 'zz' })).toEqual([]);

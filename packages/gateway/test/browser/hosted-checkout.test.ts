@@ -147,7 +147,11 @@ describe('hosted checkout and /sdk/pdirect.js over HTTP', () => {
   it('answers CORS for the SDK boundary only, never for merchant-key routes', async () => {
     const preflight = await http(`${gw.url}/v1/payments/collect`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key, x-device-fingerprint' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key, x-device-fingerprint',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST' });
@@ -160,7 +164,10 @@ describe('hosted checkout and /sdk/pdirect.js over HTTP', () => {
     expect(checkout.headers['access-control-allow-origin']).toBe('*');
     expect(checkout.headers['access-control-expose-headers']).toContain('X-Request-Id');
 
-    const merchantPreflight = await http(`${gw.url}/v1/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    const merchantPreflight = await http(`${gw.url}/v1/sessions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
     expect(merchantPreflight.headers['access-control-allow-origin']).toBeUndefined();
     const merchantCall = await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: { ...bearer(secret), origin: 'https://shop.example' }, body: {} });
     expect(merchantCall.headers['access-control-allow-origin']).toBeUndefined();
@@ -179,7 +186,9 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     db = await testDatabases()[0]!.create();
     gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
     // enforce: every SDK request of the page must carry the same device fingerprint.
-    secret = (await gw.services.merchants.create({ name: 'Hosted Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Hosted Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
+    ).merchantSecret.reveal();
     shop = await startMerchantSite(gw.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
@@ -275,9 +284,9 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     expect(await page.locator('#order').textContent()).toBe(`Order ${response.body.order_id}`);
     expect(await page.locator('#pay').textContent()).toBe('Pay $12.50');
 
-    const frames = await page.locator('iframe[data-mpgs-field]').evaluateAll((elements) =>
-      elements.map((element) => ({ src: (element as HTMLIFrameElement).src, title: (element as HTMLIFrameElement).title })),
-    );
+    const frames = await page
+      .locator('iframe[data-mpgs-field]')
+      .evaluateAll((elements) => elements.map((element) => ({ src: (element as HTMLIFrameElement).src, title: (element as HTMLIFrameElement).title })));
     expect(frames.map((f) => f.title)).toEqual(['Card number', 'Expiry month', 'Expiry year', 'Security code', 'Name on card']);
     for (const frame of frames) expect(new URL(frame.src).origin).toBe(gw.simulator!.url);
     await page.screenshot({ path: `${ARTIFACTS}checkout-ready.png`, fullPage: true });
@@ -324,7 +333,11 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     await successful.click();
 
     const paymentId = await landedOnThanks(watched, sessionId);
-    expect(await paymentStatus(paymentId)).toMatchObject({ status: 'succeeded', amount: '49.99', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' } });
+    expect(await paymentStatus(paymentId)).toMatchObject({
+      status: 'succeeded',
+      amount: '49.99',
+      three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' },
+    });
     await expectPanOnlyInNetworkFrames(watched, CHALLENGE.number);
     expect(watched.violations).toEqual([]);
     expect(watched.errors).toEqual([]);
@@ -344,14 +357,14 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     expect(await page.locator('#alert').textContent()).toContain('Please check your card details');
     await page.screenshot({ path: `${ARTIFACTS}phone-fields-in-error.png`, fullPage: true });
 
-    const firstHostedSession = new URL(await page.locator('iframe[data-mpgs-field="number"]').getAttribute('src') as string).searchParams.get('session');
+    const firstHostedSession = new URL((await page.locator('iframe[data-mpgs-field="number"]').getAttribute('src')) as string).searchParams.get('session');
     await typeCard(page, DECLINED);
     await page.getByRole('button', { name: 'Pay $12.50' }).click();
     await page.locator('#alert').getByText('Your card was declined (DECLINED). No money was taken. Please try another card.').waitFor();
     expect(await page.locator('#card-number-error').isHidden()).toBe(true);
     // A fresh hosted session (empty fields) for the next card.
     await page.locator('#pay:enabled').waitFor();
-    const secondHostedSession = new URL(await page.locator('iframe[data-mpgs-field="number"]').getAttribute('src') as string).searchParams.get('session');
+    const secondHostedSession = new URL((await page.locator('iframe[data-mpgs-field="number"]').getAttribute('src')) as string).searchParams.get('session');
     expect(secondHostedSession).not.toBe(firstHostedSession);
     expect(await field(page, 'number').inputValue()).toBe('');
     await page.screenshot({ path: `${ARTIFACTS}phone-declined.png`, fullPage: true });
@@ -447,7 +460,10 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
 
     const embedded = await newPage();
     await embedded.page.goto(`${shop.otherSiteOrigin}/embed#${token}`);
-    await embedded.page.locator('#out').getByText(/^(ok|error) /).waitFor();
+    await embedded.page
+      .locator('#out')
+      .getByText(/^(ok|error) /)
+      .waitFor();
     expect(await embedded.page.locator('#out').textContent()).toBe('ok Hosted Shop 5.00 usd');
     expect(embedded.errors).toEqual([]);
     await embedded.page.close();

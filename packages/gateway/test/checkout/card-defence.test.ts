@@ -23,7 +23,10 @@ async function networkPayments(simulatorUrl: string, orderId: string): Promise<n
 }
 
 describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
-  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Defended Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' } });
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true },
+    merchant: { name: 'Defended Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' },
+  });
   let gw: TestGateway;
   let secret: string;
 
@@ -36,9 +39,12 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
   // Each story starts a minute later, so the per-device/IP minute cap counts only its own card sessions.
   beforeEach(() => gw.clock.advance(61_000));
 
-  const sessionPayments = (sessionId: string) => gw.services.storage.db.selectFrom('payments').select(['id', 'status']).where('session_id', '=', sessionId).execute();
-  const events = (type: 'session.expired' | 'session.locked' | 'payment.failed') => gw.services.storage.db.selectFrom('webhook_events').select(['type', 'payload']).where('type', '=', type).execute();
-  const eventsFor = async (type: Parameters<typeof events>[0], sessionId: string) => (await events(type)).filter((e) => JSON.parse(e.payload).data.object.id === sessionId || JSON.parse(e.payload).data.object.session_id === sessionId);
+  const sessionPayments = (sessionId: string) =>
+    gw.services.storage.db.selectFrom('payments').select(['id', 'status']).where('session_id', '=', sessionId).execute();
+  const events = (type: 'session.expired' | 'session.locked' | 'payment.failed') =>
+    gw.services.storage.db.selectFrom('webhook_events').select(['type', 'payload']).where('type', '=', type).execute();
+  const eventsFor = async (type: Parameters<typeof events>[0], sessionId: string) =>
+    (await events(type)).filter((e) => JSON.parse(e.payload).data.object.id === sessionId || JSON.parse(e.payload).data.object.session_id === sessionId);
 
   describe('a hosted card session is a credential of its checkout session', () => {
     it('reuse on another checkout of the same merchant, at another amount, is 403 1104 and charges nothing', async () => {
@@ -58,7 +64,9 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
     it("reuse on another merchant's checkout is 403 1104", async () => {
       const a = await mintSession(gw, secret);
       const stolen = await cardSession(gw, a.token, APPROVED);
-      const other = (await gw.services.merchants.create({ name: 'Other Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })).merchantSecret.reveal();
+      const other = (
+        await gw.services.merchants.create({ name: 'Other Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
+      ).merchantSecret.reveal();
       const b = await mintSession(gw, other, { amount: '999.00' });
       const res = await collect(gw, b.token, { hosted_session_id: stolen });
       expect(res.status).toBe(403);
@@ -166,7 +174,10 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
       const sixth = await http(`${gw.url}/v1/card/sessions`, { method: 'POST', headers: sdk(a.token) });
       expect(sixth.status).toBe(403);
       expect(sixth.body.error.error_code).toBe('1602');
-      for (const res of [await http(`${gw.url}/v1/checkout`, { headers: sdk(a.token) }), await collect(gw, a.token, { hosted_session_id: 'SESSION000200000000000000000001' })]) {
+      for (const res of [
+        await http(`${gw.url}/v1/checkout`, { headers: sdk(a.token) }),
+        await collect(gw, a.token, { hosted_session_id: 'SESSION000200000000000000000001' }),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.body.error.error_code).toBe('1602');
       }
@@ -202,7 +213,9 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     return (await http(`${gw.url}/v1/payments/${session.body.payment_id}`, { headers: bearer(secret) })).body;
   };
   const webhookFor = async (gw: TestGateway, type: 'payment.failed' | 'payment.succeeded', paymentId: string) =>
-    (await gw.services.storage.db.selectFrom('webhook_events').select('payload').where('type', '=', type).execute()).map((e) => JSON.parse(e.payload).data.object).find((p) => p.id === paymentId);
+    (await gw.services.storage.db.selectFrom('webhook_events').select('payload').where('type', '=', type).execute())
+      .map((e) => JSON.parse(e.payload).data.object)
+      .find((p) => p.id === paymentId);
 
   it('every payment carries its screening: score, level, action, reasons — on the object and in payment.succeeded', async () => {
     const { gw } = fixture;
@@ -213,7 +226,12 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     expect(res.body.risk).toMatchObject({ score: expect.any(Number), level: 'normal', action: 'allow', reasons: expect.any(Array) });
     expect((await webhookFor(gw, 'payment.succeeded', res.body.id)).risk).toEqual(res.body.risk);
     await gw.services.audit.flush();
-    const audit = await gw.services.storage.db.selectFrom('audit_log').select('warnings').where('path', '=', '/v1/payments/collect').where('status', '=', 200).execute();
+    const audit = await gw.services.storage.db
+      .selectFrom('audit_log')
+      .select('warnings')
+      .where('path', '=', '/v1/payments/collect')
+      .where('status', '=', 200)
+      .execute();
     const screened = audit.flatMap((r) => JSON.parse(r.warnings) as string[]).filter((w) => w.startsWith('risk '));
     expect(screened.map((w) => JSON.parse(w.slice('risk '.length)))).toContainEqual(res.body.risk);
   });
@@ -246,7 +264,11 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     expect(await networkPayments(gw.simulator!.url, payment.id)).toBe(0);
     const paid = await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, FRICTIONLESS) });
     expect(paid.status).toBe(200);
-    expect(paid.body).toMatchObject({ status: 'succeeded', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' }, risk: { action: 'request_3ds' } });
+    expect(paid.body).toMatchObject({
+      status: 'succeeded',
+      three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' },
+      risk: { action: 'request_3ds' },
+    });
   });
 
   it('card testing across sessions from one device: the velocity counters make the risk engine block', async () => {
@@ -276,7 +298,13 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     const { secret, merchantId } = await shop();
     // The risk module's own table (migration 0010), read as the operator would.
     const declines = async () =>
-      Number((await sql<{ n: string | number }>`select count(*) as n from risk_velocity_events where merchant_id = ${merchantId} and declined = 1`.execute(gw.services.storage.db)).rows[0]!.n);
+      Number(
+        (
+          await sql<{ n: string | number }>`select count(*) as n from risk_velocity_events where merchant_id = ${merchantId} and declined = 1`.execute(
+            gw.services.storage.db,
+          )
+        ).rows[0]!.n,
+      );
     const a = await mintSession(gw, secret);
     expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, DECLINED) })).status).toBe(402);
     const afterCollect = await declines();
@@ -302,12 +330,16 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
 });
 
 describe.each(testDatabases())('card sessions per device and IP a minute ($name)', (factory) => {
-  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true, env: { PDIRECT_CARD_SESSIONS_PER_MINUTE: '3' } }, merchant: { fingerprintMode: 'off' } });
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true, env: { PDIRECT_CARD_SESSIONS_PER_MINUTE: '3' } },
+    merchant: { fingerprintMode: 'off' },
+  });
 
   it('the 4th card session in a minute from one device/IP, on any checkout, is 429 1603; a minute later it opens', async () => {
     const { gw, secret } = fixture;
     const opened = [];
-    for (let i = 0; i < 3; i++) opened.push(await http(`${gw.url}/v1/card/sessions`, { method: 'POST', headers: sdk((await mintSession(gw, secret)).token, DEVICE_A) }));
+    for (let i = 0; i < 3; i++)
+      opened.push(await http(`${gw.url}/v1/card/sessions`, { method: 'POST', headers: sdk((await mintSession(gw, secret)).token, DEVICE_A) }));
     expect(opened.map((r) => r.status)).toEqual([201, 201, 201]);
     const fresh = await mintSession(gw, secret);
     // Another fingerprint from the same address does not escape the IP cap.
@@ -342,7 +374,9 @@ describe.runIf(postgres)('card-entry defence across two gateway processes on Pos
       PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
       PDIRECT_MPGS_API_PASSWORD: 'sandbox',
     });
-    secret = (await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
+    ).merchantSecret.reveal();
   }, 60_000);
   afterAll(async () => {
     await other?.stop();
@@ -368,7 +402,9 @@ describe.runIf(postgres)('card-entry defence across two gateway processes on Pos
 
   it('one card-session id collected through both processes at once: one charge', async () => {
     // A shop of its own: the declines above made this address risky for the first one.
-    const fresh = (await gw.services.merchants.create({ name: 'Second Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })).merchantSecret.reveal();
+    const fresh = (
+      await gw.services.merchants.create({ name: 'Second Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
+    ).merchantSecret.reveal();
     const { sessionId, token } = await mintSession(gw, fresh);
     const id = await cardSession(gw, token, APPROVED);
     const answers = await Promise.all([collect(gw, token, { hosted_session_id: id }), collect({ ...gw, url: other.url }, token, { hosted_session_id: id })]);

@@ -20,7 +20,9 @@ describe.each(testDatabases())('device fingerprint binding ($name)', (factory) =
   });
 
   const merchant = async (fingerprintMode?: 'off' | 'warn' | 'enforce') =>
-    (await gw.services.merchants.create({ name: `FP ${fingerprintMode ?? 'default'}`, redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode })).merchantSecret.reveal();
+    (
+      await gw.services.merchants.create({ name: `FP ${fingerprintMode ?? 'default'}`, redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode })
+    ).merchantSecret.reveal();
   const checkout = (token: string, fingerprint: string | null) => http(`${gw.url}/v1/checkout`, { headers: sdk(token, fingerprint) });
   const auditOf = async (requestId: string) => {
     await gw.services.audit.flush();

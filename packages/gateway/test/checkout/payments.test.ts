@@ -13,7 +13,10 @@ const REJECTED = { number: '5506900140100503', expiry: '01/39' };
 const ERROR_ON_INITIATE = { number: '5210760000000004', expiry: '01/39' };
 
 describe.each(testDatabases())('card payments end to end ($name)', (factory) => {
-  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' } });
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true },
+    merchant: { name: 'Card Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' },
+  });
   let gw: TestGateway;
   let secret: string;
 
@@ -28,14 +31,19 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const res = await fetch(`${gw.simulator!.url}/api/rest/version/100/merchant/TESTPDIRECT/order/${orderId}`, {
       headers: { authorization: `Basic ${Buffer.from('merchant.TESTPDIRECT:sandbox').toString('base64')}` },
     });
-    return res.status === 404 ? null : ((await res.json()) as { totalCapturedAmount?: number; totalRefundedAmount?: number; transaction: Array<{ transaction: { type: string } }> });
+    return res.status === 404
+      ? null
+      : ((await res.json()) as { totalCapturedAmount?: number; totalRefundedAmount?: number; transaction: Array<{ transaction: { type: string } }> });
   };
   const payments = (o: Awaited<ReturnType<typeof order>>) => (o?.transaction ?? []).filter((t) => t.transaction.type === 'PAYMENT');
 
   it('frictionless 3-D Secure: collect pays, the status API agrees, the token is spent', async () => {
     const { sessionId, token, response } = await mintSession(gw, secret);
     const hosted = await cardSession(gw, token, FRICTIONLESS);
-    const res = await collect(gw, token, { hosted_session_id: hosted, browser: { language: 'en-GB', screenWidth: 1280, screenHeight: 800, colorDepth: 24, timeZone: 0 } });
+    const res = await collect(gw, token, {
+      hosted_session_id: hosted,
+      browser: { language: 'en-GB', screenWidth: 1280, screenHeight: 800, colorDepth: 24, timeZone: 0 },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       object: 'payment',
@@ -97,7 +105,10 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'requires_action', next_action: { type: 'three_d_secure_challenge', html: expect.stringContaining('challengeFrame') } });
+    expect(res.body).toMatchObject({
+      status: 'requires_action',
+      next_action: { type: 'three_d_secure_challenge', html: expect.stringContaining('challengeFrame') },
+    });
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
     expect(back.status).toBe(303);
     const location = new URL(back.headers.location!);
@@ -130,7 +141,10 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
     expect(back.status).toBe(303);
     expect(back.headers.location).toMatch(/\/sorry\?/);
-    expect((await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) })).body).toMatchObject({ status: 'failed', gateway_code: 'DECLINED' });
+    expect((await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) })).body).toMatchObject({
+      status: 'failed',
+      gateway_code: 'DECLINED',
+    });
   });
 
   it('the charge happened but its answer was lost: reconciled as one successful charge', async () => {
@@ -178,18 +192,50 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const hostedNeverSent = await cardSession(gw, neverSent.token, PLAIN_APPROVED);
     const db = gw.services.storage.db;
     const now = gw.clock.now();
-    for (const [s, hosted, id] of [[charged, hostedCharged, `pay_${'c'.repeat(20)}`], [neverSent, hostedNeverSent, `pay_${'d'.repeat(20)}`]] as const) {
-      const row = (await db.selectFrom('checkout_sessions').selectAll().where('id', '=', s.sessionId).executeTakeFirstOrThrow());
-      await db.insertInto('payments').values({
-        id, session_id: row.id, merchant_id: row.merchant_id, order_id: row.order_id, amount: row.amount, amount_minor: row.amount_minor, currency: row.currency,
-        customer_reference: row.customer_reference, status: 'processing', hosted_session_id: hosted, network: 'mpgs', network_order_ref: id, auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
-        authentication_status: null, card_brand: null, card_masked: null, card_expiry: null, gateway_code: null, failure_reason: null,
-        amount_refunded_minor: 0, reconcile_after: null, created_at: now, updated_at: now,
-      }).execute();
+    for (const [s, hosted, id] of [
+      [charged, hostedCharged, `pay_${'c'.repeat(20)}`],
+      [neverSent, hostedNeverSent, `pay_${'d'.repeat(20)}`],
+    ] as const) {
+      const row = await db.selectFrom('checkout_sessions').selectAll().where('id', '=', s.sessionId).executeTakeFirstOrThrow();
+      await db
+        .insertInto('payments')
+        .values({
+          id,
+          session_id: row.id,
+          merchant_id: row.merchant_id,
+          order_id: row.order_id,
+          amount: row.amount,
+          amount_minor: row.amount_minor,
+          currency: row.currency,
+          customer_reference: row.customer_reference,
+          status: 'processing',
+          hosted_session_id: hosted,
+          network: 'mpgs',
+          network_order_ref: id,
+          auth_txn_id: 'auth-1',
+          pay_txn_id: 'pay-1',
+          authentication_status: null,
+          card_brand: null,
+          card_masked: null,
+          card_expiry: null,
+          gateway_code: null,
+          failure_reason: null,
+          amount_refunded_minor: 0,
+          reconcile_after: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       await db.updateTable('checkout_sessions').set({ status: 'processing', current_payment_id: id }).where('id', '=', row.id).execute();
     }
     // The first one's PAY reached the network before the crash.
-    await gw.services.network!.pay({ orderId: `pay_${'c'.repeat(20)}`, payTransactionId: 'pay-1', hostedSessionId: hostedCharged, amount: '12.50', currency: 'USD' });
+    await gw.services.network!.pay({
+      orderId: `pay_${'c'.repeat(20)}`,
+      payTransactionId: 'pay-1',
+      hostedSessionId: hostedCharged,
+      amount: '12.50',
+      currency: 'USD',
+    });
 
     gw.clock.advance(121_000);
     expect(await gw.services.payments.reconcileDue()).toBe(2);
@@ -323,13 +369,15 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const { token } = await mintSession(gw, secret, { amount: '10.00' });
     const paid = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, PLAIN_APPROVED) });
     const answers = await Promise.all(
-      Array.from({ length: 4 }, () => http(`${gw.url}/v1/payments/${paid.body.id}/refunds`, { method: 'POST', headers: bearer(secret), body: { amount: '4.00' } })),
+      Array.from({ length: 4 }, () =>
+        http(`${gw.url}/v1/payments/${paid.body.id}/refunds`, { method: 'POST', headers: bearer(secret), body: { amount: '4.00' } }),
+      ),
     );
     expect(answers.filter((r) => r.status === 201)).toHaveLength(2);
     expect((await order(paid.body.id))?.totalRefundedAmount).toBe(8);
   });
 
-  it('refunding a payment that did not succeed, or another merchant\'s, is refused', async () => {
+  it("refunding a payment that did not succeed, or another merchant's, is refused", async () => {
     const { token, sessionId } = await mintSession(gw, secret);
     await collect(gw, token, { hosted_session_id: await cardSession(gw, token, PLAIN_DECLINED) });
     const paymentId = (await http(`${gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) })).body.payment_id;

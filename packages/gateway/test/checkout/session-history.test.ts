@@ -11,7 +11,10 @@ const APPROVED = { number: '5111111111111118', expiry: '01/39' };
 
 /** Every change of a session's state is a checked transition with a history row. */
 describe.each(testDatabases())('checkout session state machine ($name)', (factory) => {
-  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'History Shop', redirectHosts: ['localhost', '127.0.0.1'] } });
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true },
+    merchant: { name: 'History Shop', redirectHosts: ['localhost', '127.0.0.1'] },
+  });
   let gw: TestGateway;
   let secret: string;
 

@@ -20,7 +20,8 @@ describe.each(testDatabases())('POST /v1/sessions ($name)', (factory) => {
     await db?.drop();
   });
 
-  const mint = (overrides: Record<string, unknown>, key = secret) => http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(key), body: sessionBody(overrides) });
+  const mint = (overrides: Record<string, unknown>, key = secret) =>
+    http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(key), body: sessionBody(overrides) });
   const expectError = (res: Awaited<ReturnType<typeof http>>, status: number, code: string, words?: string) => {
     expect(res.status).toBe(status);
     expect(res.body.error.error_code).toBe(code);
@@ -51,7 +52,11 @@ describe.each(testDatabases())('POST /v1/sessions ($name)', (factory) => {
   });
 
   it('keeps the token only as its SHA-256 and personal data only encrypted', async () => {
-    const res = await mint({ ttl_seconds: 60, customer: { email: 'secret.person@example.org', phone: '+15555550123' }, metadata: { note: 'very-private-note' } });
+    const res = await mint({
+      ttl_seconds: 60,
+      customer: { email: 'secret.person@example.org', phone: '+15555550123' },
+      metadata: { note: 'very-private-note' },
+    });
     // Expire it too, so the session.expired event in the outbox is part of what is searched.
     gw.clock.advance(61_000);
     expect(await gw.services.sessions.expireDue()).toBeGreaterThanOrEqual(1);

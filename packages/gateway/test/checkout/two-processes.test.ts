@@ -29,7 +29,9 @@ describe.runIf(postgres)('two gateway processes on PostgreSQL', () => {
       PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
       PDIRECT_MPGS_API_PASSWORD: 'sandbox',
     });
-    secret = (await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
+    ).merchantSecret.reveal();
   }, 60_000);
   afterAll(async () => {
     await other?.stop();

@@ -8,12 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { startSimulator } from '@pdirect/mpgs-simulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMpgsClient,
-  createMpgsConnector,
-  type MpgsClient,
-  type MpgsConnector,
-} from '../../src/connectors/mpgs/index.js';
+import { createMpgsClient, createMpgsConnector, type MpgsClient, type MpgsConnector } from '../../src/connectors/mpgs/index.js';
 import { fillSessionCard } from '../../src/connectors/mpgs/testing.js';
 import type { WireOrderAnswer } from '../../src/connectors/mpgs/wire.js';
 import { secret } from '../../src/crypto/secret.js';
@@ -168,9 +163,10 @@ describe('faults on REFUND and on authentication', () => {
     await expect(connector.pay(input)).resolves.toMatchObject({ status: 'succeeded' });
     const refundTransactionId = `ref-${input.orderId}`;
     sim.faults.add({ apiOperation: 'REFUND', pathIncludes: input.orderId, kind: 'lost_answer' });
-    await expect(
-      connector.refund({ orderId: input.orderId, refundTransactionId, amount: '5.00', currency: 'USD' }),
-    ).resolves.toMatchObject({ status: 'succeeded', transactionId: refundTransactionId });
+    await expect(connector.refund({ orderId: input.orderId, refundTransactionId, amount: '5.00', currency: 'USD' })).resolves.toMatchObject({
+      status: 'succeeded',
+      transactionId: refundTransactionId,
+    });
     const order = await retrieveOrder(input.orderId);
     expect(Number(order.totalRefundedAmount)).toBe(5);
     expect((order.transaction ?? []).filter((t) => t.transaction?.type === 'REFUND')).toHaveLength(1);

@@ -8,14 +8,7 @@ import { Writable } from 'node:stream';
 import { startSimulator } from '@pdirect/mpgs-simulator';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MpgsError,
-  createMpgsClient,
-  createMpgsConnector,
-  type MpgsClient,
-  type MpgsConfig,
-  type MpgsConnector,
-} from '../../src/connectors/mpgs/index.js';
+import { MpgsError, createMpgsClient, createMpgsConnector, type MpgsClient, type MpgsConfig, type MpgsConnector } from '../../src/connectors/mpgs/index.js';
 import { fillSessionCard } from '../../src/connectors/mpgs/testing.js';
 import type { WireOrderAnswer } from '../../src/connectors/mpgs/wire.js';
 import { secret } from '../../src/crypto/secret.js';
@@ -315,9 +308,9 @@ describe('refund and void', () => {
 
   it('rejects a refund above the captured amount', async () => {
     const { ids } = await payPlain('01', '39', '5.00');
-    await expect(
-      connector.refund({ orderId: ids.orderId, refundTransactionId: `ref-${ids.orderId}`, amount: '5.01', currency: 'USD' }),
-    ).rejects.toBeInstanceOf(MpgsError);
+    await expect(connector.refund({ orderId: ids.orderId, refundTransactionId: `ref-${ids.orderId}`, amount: '5.01', currency: 'USD' })).rejects.toBeInstanceOf(
+      MpgsError,
+    );
   });
 
   it('voids a payment', async () => {

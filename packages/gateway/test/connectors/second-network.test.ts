@@ -26,7 +26,12 @@ describe.each(testDatabases())('a second card network runs the payment stories (
   const cardFields = async (token: string, card: string) => {
     const opened = await http(`${gw.url}/v1/card/sessions`, { method: 'POST', headers: sdk(token) });
     expect(opened.status).toBe(201);
-    expect(opened.body).toEqual({ object: 'card_session', network: 'fakenet', hosted_session_id: expect.stringMatching(/^fk_/), fields_url: expect.stringMatching(/^fake:/) });
+    expect(opened.body).toEqual({
+      object: 'card_session',
+      network: 'fakenet',
+      hosted_session_id: expect.stringMatching(/^fk_/),
+      fields_url: expect.stringMatching(/^fake:/),
+    });
     fake.fill(opened.body.hosted_session_id, card);
     return opened.body.hosted_session_id as string;
   };
@@ -37,11 +42,19 @@ describe.each(testDatabases())('a second card network runs the payment stories (
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardFields(token, FAKE_CARDS.approved) });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'succeeded', card: { brand: 'FAKECARD', masked_number: '424242xxxxxx4242' }, three_d_secure: { authentication_status: 'FAKE_AUTHENTICATED' } });
+    expect(res.body).toMatchObject({
+      status: 'succeeded',
+      card: { brand: 'FAKECARD', masked_number: '424242xxxxxx4242' },
+      three_d_secure: { authentication_status: 'FAKE_AUTHENTICATED' },
+    });
     expect(res.body.redirect_url).toMatch(/^http:\/\/localhost:3000\/thanks\?/);
     expect(await session(sessionId)).toMatchObject({ status: 'paid', payment_id: res.body.id });
     expect(fake.captured(res.body.id)).toBe(12.5);
-    const row = await gw.services.storage.db.selectFrom('payments').select(['network', 'network_order_ref']).where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    const row = await gw.services.storage.db
+      .selectFrom('payments')
+      .select(['network', 'network_order_ref'])
+      .where('id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ network: 'fakenet', network_order_ref: res.body.id });
   });
 
@@ -55,7 +68,7 @@ describe.each(testDatabases())('a second card network runs the payment stories (
     expect(paid.body.status).toBe('succeeded');
   });
 
-  it('collect: the edge checks hosted-field ids against this network, and the network\'s rejection of unknown fields is a 1010 naming them', async () => {
+  it("collect: the edge checks hosted-field ids against this network, and the network's rejection of unknown fields is a 1010 naming them", async () => {
     const { token } = await mintSession(gw, secret);
     const wrongShape = await collect(gw, token, { hosted_session_id: 'SESSION0002000000000000000000000' });
     expect(wrongShape.body.error).toMatchObject({ error_code: '1010', param: 'hosted_session_id' });
@@ -67,7 +80,10 @@ describe.each(testDatabases())('a second card network runs the payment stories (
   it('3-D Secure challenge passed: requires_action, the return re-reads the network, PAYs and redirects to success', async () => {
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardFields(token, FAKE_CARDS.challenge) });
-    expect(res.body).toMatchObject({ status: 'requires_action', next_action: { type: 'three_d_secure_challenge', html: expect.stringContaining('challengeFrame') } });
+    expect(res.body).toMatchObject({
+      status: 'requires_action',
+      next_action: { type: 'three_d_secure_challenge', html: expect.stringContaining('challengeFrame') },
+    });
     // A forged return before the issuer answered changes nothing.
     expect((await postForm(`${gw.url}/v1/3ds/return/${res.body.id}`, { result: 'SUCCESS' })).body.error.error_code).toBe('1010');
     fake.answerChallenge(res.body.id, true);
@@ -92,7 +108,8 @@ describe.each(testDatabases())('a second card network runs the payment stories (
   it('refund: partial, then the rest; never above what was captured', async () => {
     const { token } = await mintSession(gw, secret);
     const paid = await collect(gw, token, { hosted_session_id: await cardFields(token, FAKE_CARDS.approved) });
-    const refund = (amount?: string) => http(`${gw.url}/v1/payments/${paid.body.id}/refunds`, { method: 'POST', headers: bearer(secret), body: amount ? { amount } : {} });
+    const refund = (amount?: string) =>
+      http(`${gw.url}/v1/payments/${paid.body.id}/refunds`, { method: 'POST', headers: bearer(secret), body: amount ? { amount } : {} });
     expect((await refund('5.00')).body).toMatchObject({ object: 'refund', status: 'succeeded', amount: '5.00' });
     const tooMuch = await refund('8.00');
     expect(tooMuch.body.error).toMatchObject({ error_code: '1010', param: 'amount', message: expect.stringContaining('7.50') });
@@ -100,7 +117,7 @@ describe.each(testDatabases())('a second card network runs the payment stories (
     expect((await payment(paid.body.id)).amount_refunded).toBe('12.50');
   });
 
-  it('an answer lost after the charge: the core\'s settle loop looks it up by our ids — one charge', async () => {
+  it("an answer lost after the charge: the core's settle loop looks it up by our ids — one charge", async () => {
     const { token } = await mintSession(gw, secret);
     const hosted = await cardFields(token, FAKE_CARDS.approved);
     fake.loseAnswers = 1;

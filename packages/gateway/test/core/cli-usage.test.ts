@@ -26,7 +26,9 @@ describe('pdirect CLI usage', () => {
 
   it('every command and every option has help text', async () => {
     const commands = allCommands(buildProgram({ env: {}, stdout: sink, stderr: sink }));
-    expect(commands.map((c) => c.name())).toEqual(expect.arrayContaining(['serve', 'start', 'migrate', 'create', 'update', 'revoke', 'list', 'worker', 'rotate', 'redeliver', 'show', 'audit']));
+    expect(commands.map((c) => c.name())).toEqual(
+      expect.arrayContaining(['serve', 'start', 'migrate', 'create', 'update', 'revoke', 'list', 'worker', 'rotate', 'redeliver', 'show', 'audit']),
+    );
     for (const command of commands) {
       expect(command.description(), `command ${command.name()}`).not.toBe('');
       for (const option of command.options) expect(option.description, `${command.name()} ${option.flags}`).not.toBe('');
@@ -40,7 +42,11 @@ describe('pdirect CLI usage', () => {
   it('refuses to create a fresh data directory from an operator command, naming where it looked', async () => {
     const dataDir = path.join(tmp, 'nowhere', 'data');
     const env = { PDIRECT_DATA_DIR: dataDir, PDIRECT_MASTER_KEY: '' };
-    for (const args of [['key', 'list', '--merchant', 'mch_aaaaaaaaaaaaaaaaaaaa'], ['merchant', 'create', '--name', 'Lost'], ['audit', '--request-id', 'req_aaaaaaaaaaaaaaaaaaaaaaaa']]) {
+    for (const args of [
+      ['key', 'list', '--merchant', 'mch_aaaaaaaaaaaaaaaaaaaa'],
+      ['merchant', 'create', '--name', 'Lost'],
+      ['audit', '--request-id', 'req_aaaaaaaaaaaaaaaaaaaaaaaa'],
+    ]) {
       const res = await runCli(args, env);
       expect(res.code, args.join(' ')).toBe(2);
       expect(res.stderr).toContain(`no gateway data in ${dataDir}`);

@@ -23,7 +23,19 @@ describe.each(testDatabases())('pdirect CLI ($name)', (factory) => {
 
   it('merchant create → key create → key revoke, with secrets printed once to stdout', async () => {
     const created = await runCli(
-      ['merchant', 'create', '--name', 'CLI Shop', '--redirect-host', 'Shop.Example.', '--redirect-host', 'localhost', '--fingerprint-mode', 'enforce', '--json'],
+      [
+        'merchant',
+        'create',
+        '--name',
+        'CLI Shop',
+        '--redirect-host',
+        'Shop.Example.',
+        '--redirect-host',
+        'localhost',
+        '--fingerprint-mode',
+        'enforce',
+        '--json',
+      ],
       env,
     );
     expect(created.code).toBe(0);

@@ -23,7 +23,10 @@ describe.each(testDatabases())('error envelope ($name)', (factory) => {
             config: { auth: 'merchant' },
             schema: {
               body: Type.Object(
-                { amount: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' }), customer: Type.Optional(Type.Object({ email: Type.String({ format: 'email' }) }, { additionalProperties: false })) },
+                {
+                  amount: Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$' }),
+                  customer: Type.Optional(Type.Object({ email: Type.String({ format: 'email' }) }, { additionalProperties: false })),
+                },
                 { additionalProperties: false },
               ),
             },

@@ -28,7 +28,15 @@ describe.each(testDatabases())('errors that name every field ($name)', (factory)
   });
 
   it('every kind of problem at once, in plain words (no validator wording)', async () => {
-    const res = await mint({ ...sessionBody(), currency: 'dollars', customer_reference: '', ttl_seconds: 5, require_otp: 'yes', capture_mode: 'MAGIC', colour: 'red' });
+    const res = await mint({
+      ...sessionBody(),
+      currency: 'dollars',
+      customer_reference: '',
+      ttl_seconds: 5,
+      require_otp: 'yes',
+      capture_mode: 'MAGIC',
+      colour: 'red',
+    });
     expect(res.status).toBe(400);
     const byParam = Object.fromEntries(res.body.error.errors.map((e: { param: string; message: string }) => [e.param, e.message]));
     expect(byParam).toEqual({

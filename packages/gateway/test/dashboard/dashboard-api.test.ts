@@ -58,7 +58,11 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
     expect(errorCode(await client.post('/setup/describe', { token }))).toBe('1706');
 
     // Stored: an Argon2id hash and a sealed secret, never the password or the secret.
-    const row = await gw.services.storage.db.selectFrom('dashboard_users').selectAll().where('email', '=', 'setup.person@shop.example').executeTakeFirstOrThrow();
+    const row = await gw.services.storage.db
+      .selectFrom('dashboard_users')
+      .selectAll()
+      .where('email', '=', 'setup.person@shop.example')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.totp_secret_enc).not.toContain(described.body.totp_secret);
     const links = await gw.services.storage.db.selectFrom('dashboard_setup_links').select('token_hash').execute();
@@ -112,7 +116,10 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
   it('a recovery code signs in once', async () => {
     const { client, email, recoveryCodes } = await userWithRole(gw, merchantId, 'viewer');
     expect(client.csrf).toBeDefined();
-    for (const [attempt, expected] of [[0, 200], [1, 401]] as const) {
+    for (const [attempt, expected] of [
+      [0, 200],
+      [1, 401],
+    ] as const) {
       const c = new DashboardClient(gw);
       await c.post('/sign-in', { email, password: PASSWORD });
       expect((await c.post('/sign-in/code', { code: recoveryCodes[0]! })).status, `use ${attempt}`).toBe(expected);
@@ -136,7 +143,9 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
     expect((await client.post('/keys', {})).status).toBe(201);
     expect((await client.get('/keys')).body.data.length).toBe(before + 1);
     // Sign-in itself (no session yet) is held to the Origin check: no login CSRF.
-    expect(errorCode(await new DashboardClient(gw).call('POST', '/sign-in', { email: 'x@shop.example', password: 'y' }, { origin: 'http://evil.example' }))).toBe('1704');
+    expect(
+      errorCode(await new DashboardClient(gw).call('POST', '/sign-in', { email: 'x@shop.example', password: 'y' }, { origin: 'http://evil.example' })),
+    ).toBe('1704');
   });
 
   it('roles: every route checked on the server, for every role', async () => {
@@ -172,7 +181,11 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
       ['GET', '/audit', undefined, ['owner', 'developer', 'viewer']],
     ];
     for (const [method, path, body, allowed] of routes) {
-      for (const [role, who] of [['viewer', viewer], ['developer', developer], ['owner', owner]] as const) {
+      for (const [role, who] of [
+        ['viewer', viewer],
+        ['developer', developer],
+        ['owner', owner],
+      ] as const) {
         const res = await who.client.call(method, path, body);
         if (allowed.includes(role)) expect([res.status, path, role]).not.toEqual([403, path, role]);
         else expect([res.status, errorCode(res), path, role]).toEqual([403, '1703', path, role]);
@@ -252,7 +265,8 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
   it('brute force: the account locks after 5 failures, for known and unknown addresses alike, with backoff', async () => {
     const { email } = await userWithRole(gw, merchantId, 'viewer');
     for (const address of [email, 'nobody-brute@shop.example']) {
-      for (let i = 0; i < 5; i++) expect((await new DashboardClient(gw).post('/sign-in', { email: address, password: `wrong-${i}-password` })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await new DashboardClient(gw).post('/sign-in', { email: address, password: `wrong-${i}-password` })).status).toBe(401);
       const locked = await new DashboardClient(gw).post('/sign-in', { email: address, password: PASSWORD });
       expect(locked.status).toBe(429);
       expect(errorCode(locked)).toBe('1702');
@@ -306,7 +320,15 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
     await gw.services.audit.flush();
     const record = await client.get(`/audit?request_id=${revoke.headers['x-request-id']}`);
     expect(record.body.data).toEqual([
-      expect.objectContaining({ request_id: revoke.headers['x-request-id'], credential_type: 'dashboard_user', credential_id: userId, merchant_id: merchantId, method: 'POST', path: `/dashboard/api/keys/${created.body.key_id}/revoke`, status: 200 }),
+      expect.objectContaining({
+        request_id: revoke.headers['x-request-id'],
+        credential_type: 'dashboard_user',
+        credential_id: userId,
+        merchant_id: merchantId,
+        method: 'POST',
+        path: `/dashboard/api/keys/${created.body.key_id}/revoke`,
+        status: 200,
+      }),
     ]);
     const byUser = await client.get(`/audit?user_id=${userId}&path=/ip-allowlist`);
     expect(byUser.body.data.length).toBe(3);
@@ -348,7 +370,19 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
     const shop = await gw.services.merchants.create({ name: 'Settings Shop', redirectHosts: ['localhost'] });
     const { client } = await userWithRole(gw, shop.merchant.id, 'owner');
     expect((await client.put('/settings', { redirect_hosts: [] })).body.redirect_hosts).toEqual([]);
-    const refused = await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(shop.merchantSecret.reveal()), body: { amount: '1.00', currency: 'usd', customer_reference: 'c', order_id: 'o-1', notify_url: 'http://localhost/n', success_redirect_url: 'http://localhost/s', fail_redirect_url: 'http://localhost/f' } });
+    const refused = await http(`${gw.url}/v1/sessions`, {
+      method: 'POST',
+      headers: bearer(shop.merchantSecret.reveal()),
+      body: {
+        amount: '1.00',
+        currency: 'usd',
+        customer_reference: 'c',
+        order_id: 'o-1',
+        notify_url: 'http://localhost/n',
+        success_redirect_url: 'http://localhost/s',
+        fail_redirect_url: 'http://localhost/f',
+      },
+    });
     expect(errorCode(refused)).toBe('1201');
     expect(errorCode(await client.put('/settings', { redirect_hosts: ['https://bad.example/path'] }))).toBe('1010');
     expect((await client.put('/settings', { redirect_hosts: ['localhost', 'Shop.Example'] })).body.redirect_hosts).toEqual(['localhost', 'shop.example']);

@@ -44,7 +44,9 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (an inline <script> would be refused).
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> }> } }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -78,7 +80,10 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     const created = await gw.services.merchants.create({ name: 'Browser Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
     merchantSecret = created.merchantSecret.reveal();
     email = `owner-${factory.name}@shop.example`;
-    setupUrl = (await gw.services.users.create({ merchantId: created.merchant.id, email, role: 'owner' })).setupUrl.replace('http://localhost:', 'http://127.0.0.1:');
+    setupUrl = (await gw.services.users.create({ merchantId: created.merchant.id, email, role: 'owner' })).setupUrl.replace(
+      'http://localhost:',
+      'http://127.0.0.1:',
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -162,7 +167,11 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     const hostile = await mintSession(gw, merchantSecret, { order_id: XSS.order_id, notify_url: receiver.url });
     const declined = await collect(gw, hostile.token, { hosted_session_id: await cardSession(gw, hostile.token, FRICTIONLESS) });
     expect(declined.body.error.error_code).toBe('1601');
-    const { token, response } = await mintSession(gw, merchantSecret, { customer_reference: XSS.customer_reference, metadata: XSS.metadata, notify_url: receiver.url });
+    const { token, response } = await mintSession(gw, merchantSecret, {
+      customer_reference: XSS.customer_reference,
+      metadata: XSS.metadata,
+      notify_url: receiver.url,
+    });
     const paid = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, FRICTIONLESS) });
     expect(paid.body).toMatchObject({ status: 'succeeded' });
     (globalThis as unknown as { paymentId: string }).paymentId = paid.body.id;
@@ -258,9 +267,15 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     const rotated = page.locator('article.secret-once', { hasText: 'Webhook secret — shown only now' }).getByTestId('secret-value');
     await rotated.waitFor();
     expect(await rotated.textContent()).toMatch(/^whsec_/);
-    await page.getByRole('link', { name: /^View event evt_/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /^View event evt_/ })
+      .first()
+      .waitFor();
     await check('12-developers');
-    await page.getByRole('link', { name: /^View event evt_/ }).first().click();
+    await page
+      .getByRole('link', { name: /^View event evt_/ })
+      .first()
+      .click();
     await page.getByRole('heading', { name: 'Attempts' }).waitFor();
     await check('13-event');
   });
@@ -268,7 +283,10 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
   it('Settings: emptying the allow-list says every checkout will be refused (and it is); restoring it works', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Redirect and notify host allow-list' }).waitFor();
-    await page.getByTestId('fingerprint-effective').getByText(/set explicitly to off/).waitFor();
+    await page
+      .getByTestId('fingerprint-effective')
+      .getByText(/set explicitly to off/)
+      .waitFor();
     await page.getByLabel('Fingerprint mode').selectOption('default');
     await page.getByRole('button', { name: 'Save fingerprint mode' }).click();
     await page.getByText(/warn for the first 14 days after the merchant was created, then enforce/).waitFor();
@@ -276,7 +294,19 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('button', { name: 'Save allow-list' }).click();
     await page.getByTestId('empty-allowlist').waitFor();
     await check('14-settings-empty-allowlist');
-    const refused = await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(merchantSecret), body: { amount: '1.00', currency: 'usd', customer_reference: 'c', order_id: `o-${Date.now()}`, notify_url: 'http://localhost/n', success_redirect_url: 'http://localhost/s', fail_redirect_url: 'http://localhost/f' } });
+    const refused = await http(`${gw.url}/v1/sessions`, {
+      method: 'POST',
+      headers: bearer(merchantSecret),
+      body: {
+        amount: '1.00',
+        currency: 'usd',
+        customer_reference: 'c',
+        order_id: `o-${Date.now()}`,
+        notify_url: 'http://localhost/n',
+        success_redirect_url: 'http://localhost/s',
+        fail_redirect_url: 'http://localhost/f',
+      },
+    });
     expect(refused.body.error.error_code).toBe('1201');
     await page.getByLabel('Allowed hosts (one per line)').fill('localhost\n127.0.0.1');
     await page.getByRole('button', { name: 'Save allow-list' }).click();

@@ -18,7 +18,12 @@ export class DashboardClient {
     return [...this.cookies.entries()].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async call(method: string, path: string, body?: object, extra: { headers?: Record<string, string>; csrf?: boolean; origin?: string | null } = {}): Promise<HttpResponse> {
+  async call(
+    method: string,
+    path: string,
+    body?: object,
+    extra: { headers?: Record<string, string>; csrf?: boolean; origin?: string | null } = {},
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...extra.headers };
     if (this.cookies.size) headers.cookie = this.cookieHeader();
     const origin = extra.origin === undefined ? this.origin : extra.origin;
@@ -76,7 +81,12 @@ export async function signIn(gw: TestGateway, email: string, secret: string, pas
 }
 
 /** A user of `role` for the merchant, set up and signed in. */
-export async function userWithRole(gw: TestGateway, merchantId: string, role: 'owner' | 'developer' | 'viewer', email = `${role}-${Math.random().toString(36).slice(2, 8)}@shop.example`) {
+export async function userWithRole(
+  gw: TestGateway,
+  merchantId: string,
+  role: 'owner' | 'developer' | 'viewer',
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@shop.example`,
+) {
   const created = await gw.services.users.create({ merchantId, email, role });
   const { secret, recoveryCodes } = await completeSetup(gw, created.setupUrl);
   const client = await signIn(gw, email, secret);

@@ -12,7 +12,10 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('/docs in Chromium', () => {
   it('renders the API reference from /openapi.json under its CSP, loading nothing from another origin', async () => {
     const db = await testDatabases()[0]!.create();
     const gw = await startTestGateway({ databaseUrl: db.url });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const violations: string[] = [];

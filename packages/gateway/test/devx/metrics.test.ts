@@ -9,7 +9,11 @@ import { bearer, http } from '../support/http.js';
 const PLAIN_DECLINED = { number: '5111111111111118', expiry: '05/39' };
 const PLAIN_APPROVED = { number: '5111111111111118', expiry: '01/39' };
 
-type Family = { name: string; type: string; metrics: Array<{ labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string }> };
+type Family = {
+  name: string;
+  type: string;
+  metrics: Array<{ labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string }>;
+};
 
 async function scrape(url: string): Promise<Family[]> {
   const res = await http(`${url}/metrics`);
@@ -33,7 +37,9 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
   beforeAll(async () => {
     db = await factory.create();
     gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'Metrics Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Metrics Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
+    ).merchantSecret.reveal();
   });
   afterAll(async () => {
     await gw?.close();
@@ -83,7 +89,12 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
     expect(delta('pdirect_http_requests_total', { ...route, status: '401', error_code: '1001' })).toBe(1);
     expect(delta('pdirect_http_requests_total', { ...route, status: '200', error_code: '' })).toBe(2);
     // (The parser drops histogram labels: read the latency count line itself.)
-    const latencyCount = async () => Number(/^pdirect_http_request_duration_seconds_count\{[^}]*method="GET",route="\/v1\/merchant"[^}]*\} (\d+)$/m.exec((await http(`${gw.url}/metrics`)).text)?.[1]);
+    const latencyCount = async () =>
+      Number(
+        /^pdirect_http_request_duration_seconds_count\{[^}]*method="GET",route="\/v1\/merchant"[^}]*\} (\d+)$/m.exec(
+          (await http(`${gw.url}/metrics`)).text,
+        )?.[1],
+      );
     const countBefore = await latencyCount();
     await http(`${gw.url}/v1/merchant`, { headers: bearer(secret) });
     expect((await latencyCount()) - countBefore).toBe(1);
@@ -100,7 +111,10 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
     for (let i = 0; i < 50 && attempts === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const now = await scrape(gw.url);
-      attempts = ['succeeded', 'retry', 'dead'].reduce((sum, result) => sum + value(now, 'pdirect_webhook_attempts_total', { result }) - value(before, 'pdirect_webhook_attempts_total', { result }), 0);
+      attempts = ['succeeded', 'retry', 'dead'].reduce(
+        (sum, result) => sum + value(now, 'pdirect_webhook_attempts_total', { result }) - value(before, 'pdirect_webhook_attempts_total', { result }),
+        0,
+      );
     }
     expect(attempts).toBeGreaterThan(0);
   });

@@ -50,7 +50,9 @@ describe.each(testDatabases())('OpenAPI document ($name)', (factory) => {
   });
 
   it('documents every route the gateway serves, with a summary, a success response and the error envelope', () => {
-    const documented = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const served = servedRoutes(gw);
     expect(served.length).toBeGreaterThan(15);
     for (const route of documented) expect(served, route).toContain(route);
@@ -63,7 +65,10 @@ describe.each(testDatabases())('OpenAPI document ($name)', (factory) => {
         expect(op.summary, where).toBeTruthy();
         expect(op.tags, where).toHaveLength(1);
         const statuses = Object.keys(op.responses);
-        expect(statuses.some((s) => s.startsWith('2') || s.startsWith('3')), where).toBe(true);
+        expect(
+          statuses.some((s) => s.startsWith('2') || s.startsWith('3')),
+          where,
+        ).toBe(true);
         expect(op.responses['500']?.content['application/json'].schema.$ref, where).toBe('#/components/schemas/ErrorEnvelope');
       }
     }
@@ -88,7 +93,9 @@ describe.each(testDatabases())('OpenAPI document ($name)', (factory) => {
     expect(mint.responses['401'].content['application/json'].example.error.error_code).toMatch(/^100\d$/);
 
     const payment = doc.paths['/v1/payments/{payment_id}'].get;
-    expect(payment.parameters).toEqual([expect.objectContaining({ name: 'payment_id', in: 'path', required: true, schema: expect.objectContaining({ pattern: '^pay_[a-z2-7]{20}$' }) })]);
+    expect(payment.parameters).toEqual([
+      expect.objectContaining({ name: 'payment_id', in: 'path', required: true, schema: expect.objectContaining({ pattern: '^pay_[a-z2-7]{20}$' }) }),
+    ]);
     expect(doc.paths['/v1/checkout'].get.security).toEqual([{ sessionToken: [] }]);
     expect(doc.paths['/healthz'].get.security).toEqual([]);
 

@@ -56,14 +56,31 @@ describe('Dockerfile (static check: images cannot be pulled here)', () => {
     const users = all('USER');
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)!.args).not.toMatch(/^(root|0)(:|$)/);
-    expect(all('VOLUME').map((i) => i.args).join(' ')).toContain('/data');
-    expect(all('ENV').map((i) => i.args).join(' ')).toMatch(/PDIRECT_DATA_DIR=\/data\b/);
-    expect(all('ENV').map((i) => i.args).join(' ')).toMatch(/PDIRECT_HOST=0\.0\.0\.0/);
+    expect(
+      all('VOLUME')
+        .map((i) => i.args)
+        .join(' '),
+    ).toContain('/data');
+    expect(
+      all('ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/PDIRECT_DATA_DIR=\/data\b/);
+    expect(
+      all('ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/PDIRECT_HOST=0\.0\.0\.0/);
     expect(JSON.parse(all('ENTRYPOINT')[0]!.args)).toEqual(['node', 'packages/gateway/bin/pdirect.js']);
   });
 
   it('keeps the source of the browser SDK (the gateway serves it) and ignores local state in the build context', () => {
-    expect(stages[0]!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ')).not.toMatch(/rm -rf[^&]*src/);
+    expect(
+      stages[0]!.instructions
+        .filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args)
+        .join(' '),
+    ).not.toMatch(/rm -rf[^&]*src/);
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['**/node_modules', 'data', '.git', '**/dist']) expect(ignored).toContain(entry);
   });
@@ -131,7 +148,8 @@ describe('repository packaging', () => {
     expect(license).toContain('TERMS AND CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION');
     expect(license).toContain('END OF TERMS AND CONDITIONS');
     expect(license.split('\n').length).toBeGreaterThan(190);
-    for (const pkg of ['package.json', 'packages/sdk-node/package.json', 'packages/sdk-browser/package.json']) expect(JSON.parse(read(pkg)).license).toBe('Apache-2.0');
+    for (const pkg of ['package.json', 'packages/sdk-node/package.json', 'packages/sdk-browser/package.json'])
+      expect(JSON.parse(read(pkg)).license).toBe('Apache-2.0');
     expect(read('packages/sdk-node/LICENSE')).toBe(license);
   });
 
@@ -152,7 +170,16 @@ describe('repository packaging', () => {
   });
 
   it('no document in the repository points outside it', () => {
-    const docs = ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', 'docs/api.md', 'docs/card-network.md', 'packages/sdk-node/README.md', 'packages/sdk-browser/README.md', 'packages/mpgs-simulator/README.md'];
+    const docs = [
+      'README.md',
+      'CONTRIBUTING.md',
+      'CHANGELOG.md',
+      'docs/api.md',
+      'docs/card-network.md',
+      'packages/sdk-node/README.md',
+      'packages/sdk-browser/README.md',
+      'packages/mpgs-simulator/README.md',
+    ];
     for (const doc of docs) {
       const text = read(doc);
       expect(text, doc).not.toMatch(/(SPEC|MPGS|STYLE)\.md|SPEC ?\u00a7|\.\.\/shared\//);
@@ -170,7 +197,11 @@ describe('the SDK packages as a consumer resolves them (exports maps, no source 
   it('a bundler bundles @pdirect/browser for the browser', async () => {
     const { build } = await import('esbuild');
     const result = await build({
-      stdin: { contents: "import { createPdirect, deviceFingerprint } from '@pdirect/browser'; globalThis.x = [createPdirect, deviceFingerprint];", resolveDir: work, loader: 'js' },
+      stdin: {
+        contents: "import { createPdirect, deviceFingerprint } from '@pdirect/browser'; globalThis.x = [createPdirect, deviceFingerprint];",
+        resolveDir: work,
+        loader: 'js',
+      },
       bundle: true,
       platform: 'browser',
       format: 'esm',
@@ -193,10 +224,27 @@ export { client, status, options, verifyWebhook, createPdirect };
 `,
     );
     const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-    for (const [module, resolution] of [['NodeNext', 'NodeNext'], ['ESNext', 'Bundler']]) {
+    for (const [module, resolution] of [
+      ['NodeNext', 'NodeNext'],
+      ['ESNext', 'Bundler'],
+    ]) {
       const run = await promisify(execFile)(
         process.execPath,
-        [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--lib', 'ES2023,DOM', '--module', module!, '--moduleResolution', resolution!, path.join(work, 'index.ts')],
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--types',
+          'node',
+          '--lib',
+          'ES2023,DOM',
+          '--module',
+          module!,
+          '--moduleResolution',
+          resolution!,
+          path.join(work, 'index.ts'),
+        ],
         { cwd: work },
       ).then(
         () => '',

@@ -49,7 +49,8 @@ describe.each(testDatabases())('merchant authentication under attack ($name)', (
 
   it('sheds a flood of bogus keys beyond the verification queue with 503 1901 and Retry-After, then serves a real key', async () => {
     const real = (await gw.services.merchants.create({ name: 'Flooded Shop' })).merchantSecret.reveal();
-    const bogus = (i: number) => `pd_test_sk_${'f'.repeat(14)}${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghijklmnopqrstuvwxyz'[Math.floor(i / 26)]}_${'A'.repeat(43)}`;
+    const bogus = (i: number) =>
+      `pd_test_sk_${'f'.repeat(14)}${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abcdefghijklmnopqrstuvwxyz'[Math.floor(i / 26)]}_${'A'.repeat(43)}`;
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => http(`${gw.url}/v1/merchant`, { headers: bearer(bogus(i)) })));
     const shed = answers.filter((r) => r.status === 503);
     expect(shed.length).toBeGreaterThan(0);

@@ -29,7 +29,12 @@ describe.each(testDatabases())('HTTP edge ($name)', (factory) => {
     db = await factory.create();
     gw = await startTestGateway({
       databaseUrl: db.url,
-      env: { PDIRECT_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), PDIRECT_HEADERS_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), PDIRECT_MAX_CONNECTIONS_PER_IP: '4', PDIRECT_KEEPALIVE_TIMEOUT_MS: '1000' },
+      env: {
+        PDIRECT_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        PDIRECT_HEADERS_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+        PDIRECT_MAX_CONNECTIONS_PER_IP: '4',
+        PDIRECT_KEEPALIVE_TIMEOUT_MS: '1000',
+      },
     });
     secret = (await gw.services.merchants.create({ name: 'Edge Shop' })).merchantSecret.reveal();
   });
@@ -135,7 +140,11 @@ describe.each(testDatabases())('HTTP edge ($name)', (factory) => {
     const idle = await rawExchange(gw.url, `GET /healthz HTTP/1.1\r\n${host()}\r\n`, { waitMs: 5_000 });
     expect(idle.status).toBe(200);
     expect(idle.closedAfterMs, 'keep-alive connection still open').toBeDefined();
-    const slowHeaders = await rawExchange(gw.url, `GET /healthz HTTP/1.1\r\n${host()}`, { trickle: Array.from({ length: 60 }, () => 'X-A: b\r\n'), everyMs: 100, waitMs: 8_000 });
+    const slowHeaders = await rawExchange(gw.url, `GET /healthz HTTP/1.1\r\n${host()}`, {
+      trickle: Array.from({ length: 60 }, () => 'X-A: b\r\n'),
+      everyMs: 100,
+      waitMs: 8_000,
+    });
     expect(slowHeaders.closedAfterMs, 'slow-headers connection still open').toBeDefined();
     expect(slowHeaders.closedAfterMs!).toBeLessThan(REQUEST_TIMEOUT_MS + 1_500);
   });
@@ -170,10 +179,11 @@ describe.each(testDatabases())('draining for shutdown ($name)', (factory) => {
     const gate = new Promise<void>((r) => (release = r));
     const gw = await startTestGateway({
       databaseUrl: db.url,
-      extraRoutes: (app) => app.get('/test/slow', async () => {
-        await gate;
-        return { ok: true };
-      }),
+      extraRoutes: (app) =>
+        app.get('/test/slow', async () => {
+          await gate;
+          return { ok: true };
+        }),
     });
     const host = `Host: ${new URL(gw.url).host}\r\n`;
     try {

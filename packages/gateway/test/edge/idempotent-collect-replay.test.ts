@@ -15,7 +15,9 @@ describe.each(testDatabases())('retrying a successful collect ($name)', (factory
   beforeAll(async () => {
     db = await factory.create();
     gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (await gw.services.merchants.create({ name: 'Retry Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Retry Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
+    ).merchantSecret.reveal();
   });
   afterAll(async () => {
     await gw?.close();

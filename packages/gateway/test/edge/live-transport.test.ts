@@ -50,7 +50,10 @@ describe.each(testDatabases())('live mode behind a proxy ($name)', (factory) => 
 
   it('refuses the proxy unless it says the request arrived over HTTPS', async () => {
     for (const proto of [undefined, 'http', 'https, http']) {
-      const res = await http(`${gw.url}/v1/merchant`, { headers: { ...bearer(secret), ...(proto ? { 'x-forwarded-proto': proto } : {}) }, localAddress: PROXY });
+      const res = await http(`${gw.url}/v1/merchant`, {
+        headers: { ...bearer(secret), ...(proto ? { 'x-forwarded-proto': proto } : {}) },
+        localAddress: PROXY,
+      });
       expect(res.status, `${proto}: ${res.text}`).toBe(403);
       expect(res.body.error.error_code).toBe('1018');
       expect(res.headers['strict-transport-security']).toBeUndefined();

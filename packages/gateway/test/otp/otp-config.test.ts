@@ -50,7 +50,12 @@ describe('OTP configuration', () => {
     expect(otp.smtp).toMatchObject({ from: 'Pay Example <otp@pay.example>', requireTls: true, timeoutMs: 10_000 });
     expect(otp.smtp!.url.reveal()).toBe(LIVE.PDIRECT_SMTP_URL);
     expect(String(otp.smtp!.url)).toBe('[redacted]');
-    expect(otp.httpsSms).toMatchObject({ url: 'https://sms.example/v1/messages', timeoutMs: 5000, retries: 2, bodyTemplate: '{"to":"{{to}}","message":"{{message}}"}' });
+    expect(otp.httpsSms).toMatchObject({
+      url: 'https://sms.example/v1/messages',
+      timeoutMs: 5000,
+      retries: 2,
+      bodyTemplate: '{"to":"{{to}}","message":"{{message}}"}',
+    });
     // A loopback relay may be plain SMTP.
     expect(loadConfig({ ...LIVE, PDIRECT_SMTP_URL: 'smtp://127.0.0.1:25' }).otp.smtp!.requireTls).toBe(false);
   });
@@ -128,12 +133,19 @@ describe('the sandbox outbox endpoint exists only in sandbox mode', () => {
     expect(live.services.otp.outbox).toBeUndefined();
     for (const method of ['GET', 'POST'] as const) {
       // As the trusted TLS proxy sends it: live mode answers no one else.
-      const res = await live.app.inject({ method, url: `/v1/_sandbox/otp-outbox?session_id=${sessionId}`, remoteAddress: '10.0.0.1', headers: { authorization: 'Bearer pd_live_sk_x', 'x-forwarded-proto': 'https' } });
+      const res = await live.app.inject({
+        method,
+        url: `/v1/_sandbox/otp-outbox?session_id=${sessionId}`,
+        remoteAddress: '10.0.0.1',
+        headers: { authorization: 'Bearer pd_live_sk_x', 'x-forwarded-proto': 'https' },
+      });
       expect(res.statusCode).toBe(404);
       expect(res.json().error.error_code).toBe('1011');
     }
     // The OTP routes themselves are there.
-    expect((await live.app.inject({ method: 'POST', url: '/v1/otp/send', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-proto': 'https' } })).statusCode).toBe(401);
+    expect(
+      (await live.app.inject({ method: 'POST', url: '/v1/otp/send', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-proto': 'https' } })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -153,13 +165,17 @@ describe.each(testDatabases().slice(0, 1))('OTP channels that are off ($name)', 
     const { sessionBody } = await import('../support/checkout.js');
     const { bearer, http } = await import('../support/http.js');
     const secret = (await gw.services.merchants.create({ name: 'No SMS', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
-    const mint = (customer: object) => http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody({ require_otp: true, customer }) });
+    const mint = (customer: object) =>
+      http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody({ require_otp: true, customer }) });
     const refused = await mint({ phone: '+447700900123' });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ error_code: '1010', message: expect.stringContaining('PDIRECT_OTP_SMS') });
     const both = await mint({ phone: '+447700900123', email: 'ana@example.com' });
     expect(both.status).toBe(201);
-    const sent = await http(`${gw.url}/v1/otp/send`, { method: 'POST', headers: { ...bearer(both.body.session_token), 'x-device-fingerprint': 'a1'.repeat(32) } });
+    const sent = await http(`${gw.url}/v1/otp/send`, {
+      method: 'POST',
+      headers: { ...bearer(both.body.session_token), 'x-device-fingerprint': 'a1'.repeat(32) },
+    });
     expect(sent.status).toBe(200);
     expect(sent.body.channel).toBe('email');
   });

@@ -10,7 +10,10 @@ const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
 const FIVE_MINUTES = 5 * 60_000;
 
 describe.each(testDatabases())('customer OTP: send, resend, verify ($name)', (factory) => {
-  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'OTP Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' } });
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true },
+    merchant: { name: 'OTP Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' },
+  });
   let gw: TestGateway;
   let secret: string;
 
@@ -28,7 +31,12 @@ describe.each(testDatabases())('customer OTP: send, resend, verify ($name)', (fa
 
     const sent = await otpSend(gw, token);
     expect(sent.status).toBe(200);
-    expect(sent.body).toEqual({ object: 'otp_challenge', channel: 'sms', sent_to: '+44•••••0123', expires_at: new Date(gw.clock.now() + FIVE_MINUTES).toISOString() });
+    expect(sent.body).toEqual({
+      object: 'otp_challenge',
+      channel: 'sms',
+      sent_to: '+44•••••0123',
+      expires_at: new Date(gw.clock.now() + FIVE_MINUTES).toISOString(),
+    });
     expect(sent.text).not.toContain('900123');
 
     const [message] = await outbox(gw, secret, sessionId);
@@ -157,7 +165,10 @@ describe.each(testDatabases())('customer OTP: send, resend, verify ($name)', (fa
     answers.push(await otpVerify(gw, sms.token, smsCode));
 
     const [first, ...rest] = answers.map(withoutRequestId);
-    expect(first).toEqual({ status: 400, error: { status: 400, error_code: '1401', message: 'the code is wrong or has expired; check it, or request a new code', request_id: undefined } });
+    expect(first).toEqual({
+      status: 400,
+      error: { status: 400, error_code: '1401', message: 'the code is wrong or has expired; check it, or request a new code', request_id: undefined },
+    });
     for (const other of rest) expect(other).toEqual(first);
     for (const res of answers) expect(res.headers['retry-after']).toBeUndefined();
   });

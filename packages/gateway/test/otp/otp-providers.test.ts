@@ -86,7 +86,13 @@ describe('HTTPS SMS provider', () => {
     expect(req!.headers['content-type']).toBe('application/json');
     const body = JSON.parse(req!.body);
     expect(body).toEqual({
-      messages: [{ destination: '+447700900123', text: expect.stringMatching(/^\[042917 is your verification code for Shop "Quotes" \\ and more\.\nIt expires in 5 minutes\. Never share it\.\]$/), tag: 'otp' }],
+      messages: [
+        {
+          destination: '+447700900123',
+          text: expect.stringMatching(/^\[042917 is your verification code for Shop "Quotes" \\ and more\.\nIt expires in 5 minutes\. Never share it\.\]$/),
+          tag: 'otp',
+        },
+      ],
       sender: 'Shop',
     });
   });
@@ -138,7 +144,9 @@ describe('HTTPS SMS provider', () => {
 
   it('a refused connection is a network failure, retried', async () => {
     const s = sender({ url: 'http://127.0.0.1:9/sms', retries: 1 });
-    await expect(s.send('+447700900123', new Secret('666666'), DELIVERY)).rejects.toMatchObject({ reason: 'sms provider: connection refused (after 2 attempts)' });
+    await expect(s.send('+447700900123', new Secret('666666'), DELIVERY)).rejects.toMatchObject({
+      reason: 'sms provider: connection refused (after 2 attempts)',
+    });
     await s.close();
   });
 });
@@ -159,7 +167,12 @@ describe('SMTP provider (against a local SMTP server process)', () => {
     expect((refused as OtpDeliveryError).reason).toBe('smtp: EENVELOPE reply 550');
     await s.close();
 
-    const badLogin = new SmtpSender({ url: new Secret(`smtp://${smtp.user}:not-the-password@127.0.0.1:${smtp.port}`), from: 'otp@pdirect.test', requireTls: false, timeoutMs: 5000 });
+    const badLogin = new SmtpSender({
+      url: new Secret(`smtp://${smtp.user}:not-the-password@127.0.0.1:${smtp.port}`),
+      from: 'otp@pdirect.test',
+      requireTls: false,
+      timeoutMs: 5000,
+    });
     const denied = await badLogin.send('direct@example.com', new Secret('071205'), { ...DELIVERY, channel: 'email' }).catch((e: unknown) => e);
     expect((denied as OtpDeliveryError).reason).toBe('smtp: EAUTH reply 535');
     expect(String((denied as Error).message)).not.toContain('not-the-password');
@@ -167,7 +180,12 @@ describe('SMTP provider (against a local SMTP server process)', () => {
   });
 
   it('refuses an address that would smuggle in further recipients', async () => {
-    const s = new SmtpSender({ url: new Secret(`smtp://${smtp.user}:${smtp.pass}@127.0.0.1:${smtp.port}`), from: 'otp@pdirect.test', requireTls: false, timeoutMs: 5000 });
+    const s = new SmtpSender({
+      url: new Secret(`smtp://${smtp.user}:${smtp.pass}@127.0.0.1:${smtp.port}`),
+      from: 'otp@pdirect.test',
+      requireTls: false,
+      timeoutMs: 5000,
+    });
     await expect(s.send('a@example.com,evil@example.net', new Secret('000000'), { ...DELIVERY, channel: 'email' })).rejects.toBeInstanceOf(OtpDeliveryError);
     await s.close();
   });

@@ -22,7 +22,9 @@ describe.runIf(postgres)('OTP limits across two gateway processes on PostgreSQL'
     db = await postgres!.create();
     gw = await startTestGateway({ databaseUrl: db.url });
     other = await spawnGatewayProcess(db.url, 30_000);
-    secret = (await gw.services.merchants.create({ name: 'Two Process OTP', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })).merchantSecret.reveal();
+    secret = (
+      await gw.services.merchants.create({ name: 'Two Process OTP', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
+    ).merchantSecret.reveal();
   }, 60_000);
   afterAll(async () => {
     await other?.stop();
@@ -67,9 +69,7 @@ describe.runIf(postgres)('OTP limits across two gateway processes on PostgreSQL'
 
   it('the per-destination limit counts codes sent by both processes', async () => {
     const { phone } = freshContact();
-    const sends = await Promise.all(
-      Array.from({ length: 12 }, async (_, i) => otpSend(processes()[i % 2]!, (await otpSession({ phone })).token)),
-    );
+    const sends = await Promise.all(Array.from({ length: 12 }, async (_, i) => otpSend(processes()[i % 2]!, (await otpSession({ phone })).token)));
     expect(sends.filter((r) => r.status === 200)).toHaveLength(10);
     expect(sends.filter((r) => r.status === 429)).toHaveLength(2);
   });

@@ -55,9 +55,10 @@ describe.runIf(postgres)('PostgreSQL faults', () => {
     const admin = new pg.Client({ connectionString: process.env.PDIRECT_TEST_POSTGRES_URL });
     await admin.connect();
     try {
-      const { rows } = await admin.query<{ n: string }>('select count(pg_terminate_backend(pid))::text as n from pg_stat_activity where application_name = $1', [
-        applicationName,
-      ]);
+      const { rows } = await admin.query<{ n: string }>(
+        'select count(pg_terminate_backend(pid))::text as n from pg_stat_activity where application_name = $1',
+        [applicationName],
+      );
       return Number(rows[0]!.n);
     } finally {
       await admin.end();

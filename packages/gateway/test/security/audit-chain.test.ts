@@ -48,7 +48,11 @@ describe.each(testDatabases())('audit hash chain ($name)', (factory) => {
     const exported = await runCli(['audit', 'export', '--since', '1h', '--output', file], env());
     expect(exported.code).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.request_id)).toEqual(expect.arrayContaining(ids));
     expect(lines[0]).toMatchObject({ credential_type: 'merchant_key', method: 'GET', path: '/v1/merchant', status: 200, chain_seq: 1 });
     const stdout = await runCli(['audit', 'export', '--since', new Date(Date.now() + 3_600_000).toISOString()], env());
@@ -73,7 +77,11 @@ describe.each(testDatabases())('audit hash chain ($name)', (factory) => {
 
   it('recomputing a plain hash does not help without the master key', async () => {
     const victim = (await rows())[3]!;
-    await gw.services.storage.db.updateTable('audit_log').set({ status: 200, chain_hash: 'f'.repeat(64) }).where('id', '=', victim.id).execute();
+    await gw.services.storage.db
+      .updateTable('audit_log')
+      .set({ status: 200, chain_hash: 'f'.repeat(64) })
+      .where('id', '=', victim.id)
+      .execute();
     expect((await verify()).json.first_break).toMatchObject({ seq: 4 });
     await gw.services.storage.db.updateTable('audit_log').set({ status: victim.status, chain_hash: victim.chain_hash }).where('id', '=', victim.id).execute();
     expect((await verify()).json.ok).toBe(true);
@@ -87,7 +95,10 @@ describe.each(testDatabases())('audit hash chain ($name)', (factory) => {
     let res = await verify();
     expect(res.json.first_break).toMatchObject({ seq: 10 });
     expect(res.json.first_break.reason).toContain('missing');
-    await gw.services.storage.db.insertInto('audit_log').values({ ...middle, id: undefined } as never).execute();
+    await gw.services.storage.db
+      .insertInto('audit_log')
+      .values({ ...middle, id: undefined } as never)
+      .execute();
     expect((await verify()).json.ok).toBe(true);
 
     all = await rows();
@@ -96,11 +107,17 @@ describe.each(testDatabases())('audit hash chain ($name)', (factory) => {
     res = await verify();
     expect(res.json.first_break).toMatchObject({ seq: Number(last.chain_seq) });
     expect(res.json.first_break.reason).toContain('missing from the end');
-    await gw.services.storage.db.insertInto('audit_log').values({ ...last, id: undefined } as never).execute();
+    await gw.services.storage.db
+      .insertInto('audit_log')
+      .values({ ...last, id: undefined } as never)
+      .execute();
     expect((await verify()).json.ok).toBe(true);
 
     const { id: _id, ...forged } = all[0]!;
-    await gw.services.storage.db.insertInto('audit_log').values({ ...forged, request_id: 'req_forgedforgedforgedforged', chain_seq: null, chain_hash: null, chain_key_version: null }).execute();
+    await gw.services.storage.db
+      .insertInto('audit_log')
+      .values({ ...forged, request_id: 'req_forgedforgedforgedforged', chain_seq: null, chain_hash: null, chain_key_version: null })
+      .execute();
     res = await verify();
     expect(res.code).toBe(3);
     expect(res.json.first_break.request_id).toBe('req_forgedforgedforgedforged');

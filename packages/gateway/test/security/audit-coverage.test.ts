@@ -45,7 +45,13 @@ describe.each(testDatabases())('audit coverage ($name)', (factory) => {
   it('a 405 on a merchant route is recorded, with the key id claimed', async () => {
     const withKey = await http(`${gw.url}/v1/sessions`, { method: 'DELETE', headers: bearer(secret) });
     expect(withKey.status).toBe(405);
-    expect(await recordOf(withKey.headers['x-request-id']!)).toMatchObject({ credentialType: 'merchant_key', credentialId: keyId, merchantId: null, status: 405, method: 'DELETE' });
+    expect(await recordOf(withKey.headers['x-request-id']!)).toMatchObject({
+      credentialType: 'merchant_key',
+      credentialId: keyId,
+      merchantId: null,
+      status: 405,
+      method: 'DELETE',
+    });
     const anonymous = await http(`${gw.url}/v1/payments`, { method: 'PUT' });
     expect(anonymous.status).toBe(405);
     expect(await recordOf(anonymous.headers['x-request-id']!)).toMatchObject({ credentialType: 'public', status: 405, path: '/v1/payments' });

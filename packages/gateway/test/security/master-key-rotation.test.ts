@@ -38,7 +38,8 @@ async function versions(gw: TestGateway): Promise<Record<string, number>> {
     if (v) counts[v.split(':')[1]!] = (counts[v.split(':')[1]!] ?? 0) + 1;
   };
   for (const r of await db.selectFrom('checkout_sessions').select(['customer_enc', 'metadata_enc']).execute()) [r.customer_enc, r.metadata_enc].forEach(add);
-  for (const r of await db.selectFrom('idempotency_keys').select(['request_fingerprint', 'response']).execute()) [r.request_fingerprint, r.response].forEach(add);
+  for (const r of await db.selectFrom('idempotency_keys').select(['request_fingerprint', 'response']).execute())
+    [r.request_fingerprint, r.response].forEach(add);
   for (const r of await db.selectFrom('otp_outbox').select('sealed').execute()) add(r.sealed);
   return counts;
 }
@@ -85,7 +86,11 @@ describe.each(testDatabases())('master-key rotation ($name)', (factory) => {
         try {
           minted.push(await mint(gw, secret));
           const old = minted[i % 120]!;
-          const replay = await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: { ...bearer(secret), 'idempotency-key': old.idempotencyKey }, body: old.body });
+          const replay = await http(`${gw.url}/v1/sessions`, {
+            method: 'POST',
+            headers: { ...bearer(secret), 'idempotency-key': old.idempotencyKey },
+            body: old.body,
+          });
           if (replay.status !== 201 || replay.headers['idempotent-replayed'] !== 'true') trafficErrors++;
         } catch {
           trafficErrors++;

@@ -36,21 +36,68 @@ describe.each(testDatabases())('migration 0006: network-neutral storage ($name)'
 
     const old = storage.db as unknown as Kysely<any>;
     const t = 1_700_000_000_000;
-    await old.insertInto('merchants').values({ id: 'mch_old', name: 'Old', mode: 'test', redirect_hosts: '[]', fingerprint_mode: null, created_at: t, updated_at: t }).execute();
-    await old.insertInto('checkout_sessions').values({
-      id: 'cs_old', merchant_id: 'mch_old', token_hash: 'h'.repeat(64), amount: '1.00', amount_minor: 100, currency: 'usd', customer_reference: 'c', order_id: 'o',
-      notify_url: 'https://x.example/n', success_redirect_url: 'https://x.example/s', fail_redirect_url: 'https://x.example/f', capture_mode: 'HOSTED_SESSION',
-      require_otp: 0, status: 'paid', expires_at: t, created_at: t, updated_at: t,
-    }).execute();
-    await old.insertInto('payments').values({
-      id: 'pay_old', session_id: 'cs_old', merchant_id: 'mch_old', order_id: 'o', amount: '1.00', amount_minor: 100, currency: 'usd', customer_reference: 'c',
-      status: 'succeeded', hosted_session_id: 'SESSION0001', mpgs_order_id: 'pay_old_at_network', auth_txn_id: 'auth-1', pay_txn_id: 'pay-1',
-      amount_refunded_minor: 100, created_at: t, updated_at: t,
-    }).execute();
-    await old.insertInto('refunds').values({
-      id: 're_old', payment_id: 'pay_old', merchant_id: 'mch_old', amount: '1.00', amount_minor: 100, currency: 'usd', status: 'succeeded', mpgs_txn_id: 're_old_at_network',
-      created_at: t, updated_at: t,
-    }).execute();
+    await old
+      .insertInto('merchants')
+      .values({ id: 'mch_old', name: 'Old', mode: 'test', redirect_hosts: '[]', fingerprint_mode: null, created_at: t, updated_at: t })
+      .execute();
+    await old
+      .insertInto('checkout_sessions')
+      .values({
+        id: 'cs_old',
+        merchant_id: 'mch_old',
+        token_hash: 'h'.repeat(64),
+        amount: '1.00',
+        amount_minor: 100,
+        currency: 'usd',
+        customer_reference: 'c',
+        order_id: 'o',
+        notify_url: 'https://x.example/n',
+        success_redirect_url: 'https://x.example/s',
+        fail_redirect_url: 'https://x.example/f',
+        capture_mode: 'HOSTED_SESSION',
+        require_otp: 0,
+        status: 'paid',
+        expires_at: t,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
+    await old
+      .insertInto('payments')
+      .values({
+        id: 'pay_old',
+        session_id: 'cs_old',
+        merchant_id: 'mch_old',
+        order_id: 'o',
+        amount: '1.00',
+        amount_minor: 100,
+        currency: 'usd',
+        customer_reference: 'c',
+        status: 'succeeded',
+        hosted_session_id: 'SESSION0001',
+        mpgs_order_id: 'pay_old_at_network',
+        auth_txn_id: 'auth-1',
+        pay_txn_id: 'pay-1',
+        amount_refunded_minor: 100,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
+    await old
+      .insertInto('refunds')
+      .values({
+        id: 're_old',
+        payment_id: 'pay_old',
+        merchant_id: 'mch_old',
+        amount: '1.00',
+        amount_minor: 100,
+        currency: 'usd',
+        status: 'succeeded',
+        mpgs_txn_id: 're_old_at_network',
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
 
     expect((await migrateToLatest(storage)).applied).toContain('0006_network_neutral');
 

@@ -44,7 +44,12 @@ export const sdk = (token: string, fingerprint: string | null = DEVICE_A) => ({
  * server-side, as MPGS allows PCI-compliant callers (and as a merchant's own
  * automated tests do) — the browser path is covered by the Chromium tests.
  */
-export async function cardSession(gw: TestGateway, token: string, card: { number: string; expiry: string; csc?: string }, fingerprint: string = DEVICE_A): Promise<string> {
+export async function cardSession(
+  gw: TestGateway,
+  token: string,
+  card: { number: string; expiry: string; csc?: string },
+  fingerprint: string = DEVICE_A,
+): Promise<string> {
   const opened = await http(`${gw.url}/v1/card/sessions`, { method: 'POST', headers: sdk(token, fingerprint) });
   if (opened.status !== 201) throw new Error(`card session failed: ${opened.status} ${opened.text}`);
   const id = opened.body.hosted_session_id as string;
@@ -59,7 +64,11 @@ export async function cardSession(gw: TestGateway, token: string, card: { number
 }
 
 export function collect(gw: TestGateway, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}, fingerprint: string = DEVICE_A) {
-  return http(`${gw.url}/v1/payments/collect`, { method: 'POST', headers: { ...sdk(token, fingerprint), ...headers }, body: { payment_method: 'card', ...body } });
+  return http(`${gw.url}/v1/payments/collect`, {
+    method: 'POST',
+    headers: { ...sdk(token, fingerprint), ...headers },
+    body: { payment_method: 'card', ...body },
+  });
 }
 
 /**

@@ -24,7 +24,12 @@ const config = loadConfig({
   PDIRECT_DATA_DIR: dataDir,
   PDIRECT_LOG_LEVEL: 'warn',
   // Card network and public URL, when the test points this process at its simulator.
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('PDIRECT_MPGS_') || k.startsWith('PDIRECT_AUTH_') || k.startsWith('PDIRECT_DB_') || k === 'PDIRECT_PUBLIC_URL' || k === 'PDIRECT_PORT')),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) =>
+        k.startsWith('PDIRECT_MPGS_') || k.startsWith('PDIRECT_AUTH_') || k.startsWith('PDIRECT_DB_') || k === 'PDIRECT_PUBLIC_URL' || k === 'PDIRECT_PORT',
+    ),
+  ),
 });
 const probe = createProbe();
 const gateway = await createGateway(config, { logger: createLogger('warn', process.stderr), extraRoutes: (app) => registerProbeRoutes(app, probe) });

@@ -95,12 +95,22 @@ describe.each(testDatabases())('webhook CLI ($name)', (factory) => {
     const shop = (await gw.services.merchants.create({ name: 'CLI List Shop', redirectHosts: ['127.0.0.1'] })).merchant.id;
     const down = 'http://127.0.0.1:1/hooks';
     for (let i = 0; i < 3; i++) {
-      await gw.services.storage.db.transaction().execute((trx) => enqueueWebhookEvent(trx, { merchantId: shop, type: 'payment.succeeded', notifyUrl: down, data: { object: { order_id: `o-${i}` } }, at: gw.clock.now() }));
+      await gw.services.storage.db.transaction().execute((trx) =>
+        enqueueWebhookEvent(trx, {
+          merchantId: shop,
+          type: 'payment.succeeded',
+          notifyUrl: down,
+          data: { object: { order_id: `o-${i}` } },
+          at: gw.clock.now(),
+        }),
+      );
     }
     await gw.services.webhooks.worker.runDue();
     const failing = await runCli(['webhook', 'list', '--json'], env);
     expect(failing.code).toBe(0);
-    expect(failing.json.endpoints).toContainEqual(expect.objectContaining({ endpoint: 'http://127.0.0.1:1', state: 'failing', backlog: 3, consecutive_failures: 3, last_error: 'connection_refused' }));
+    expect(failing.json.endpoints).toContainEqual(
+      expect.objectContaining({ endpoint: 'http://127.0.0.1:1', state: 'failing', backlog: 3, consecutive_failures: 3, last_error: 'connection_refused' }),
+    );
     const text = await runCli(['webhook', 'list', '--merchant', shop], env);
     expect(text.stdout).toMatch(/http:\/\/127\.0\.0\.1:1\s+failing\s+backlog 3/);
     expect(text.stdout.match(/payment\.succeeded/g)).toHaveLength(3);

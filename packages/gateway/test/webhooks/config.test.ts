@@ -25,7 +25,14 @@ describe('webhook settings', () => {
       },
       '/tmp',
     ).webhooks;
-    expect(settings).toEqual({ workerInServe: false, timeoutMs: 5000, retryScheduleMs: [1000, 60_000, 7_200_000], retryJitter: 0, pollIntervalMs: 250, concurrency: 4 });
+    expect(settings).toEqual({
+      workerInServe: false,
+      timeoutMs: 5000,
+      retryScheduleMs: [1000, 60_000, 7_200_000],
+      retryJitter: 0,
+      pollIntervalMs: 250,
+      concurrency: 4,
+    });
   });
 
   it('fail fast naming every bad value', () => {
@@ -47,7 +54,10 @@ describe('webhook settings', () => {
       problems = (err as ConfigError).problems;
     }
     for (const name of ['WORKER', 'TIMEOUT_SECONDS', 'RETRY_SCHEDULE', 'RETRY_JITTER_PERCENT', 'POLL_MS', 'CONCURRENCY']) {
-      expect(problems.some((p) => p.startsWith(`PDIRECT_WEBHOOK_${name} `)), name).toBe(true);
+      expect(
+        problems.some((p) => p.startsWith(`PDIRECT_WEBHOOK_${name} `)),
+        name,
+      ).toBe(true);
     }
     expect(() => loadConfig({ PDIRECT_WEBHOOK_RETRY_SCHEDULE: '2d' }, '/tmp')).toThrow(/at most 1d/);
   });

@@ -72,11 +72,8 @@ describe.each(testDatabases())('webhook delivery ($name)', (factory) => {
       merchantId,
       secret,
       enqueue: async (url, type = 'payment.succeeded', data = { object: { id: 'pay_x', status: 'succeeded', amount: '12.50' } }) =>
-        (
-          await gw.services.storage.db
-            .transaction()
-            .execute((trx) => enqueueWebhookEvent(trx, { merchantId, type, notifyUrl: url, data, at: gw.clock.now() }))
-        ).eventId,
+        (await gw.services.storage.db.transaction().execute((trx) => enqueueWebhookEvent(trx, { merchantId, type, notifyUrl: url, data, at: gw.clock.now() })))
+          .eventId,
       event: (id) => gw.services.webhooks.describeEvent(id),
       verify: (receipt, s = secret) => verifyWebhook(receipt.body, receipt.headers, s, { now: () => gw.clock.now() }),
     };

@@ -62,7 +62,11 @@ describe.each(testDatabases())('events API ($name)', (factory) => {
     const events: string[] = [];
     for (let i = 0; i < 5; i++) {
       gw.clock.advance(1000);
-      const res = await http(`${gw.url}/v1/events/test`, { method: 'POST', headers: bearer(shop.secret), body: { type: i % 2 ? 'payment.failed' : 'payment.succeeded', url: rx.url } });
+      const res = await http(`${gw.url}/v1/events/test`, {
+        method: 'POST',
+        headers: bearer(shop.secret),
+        body: { type: i % 2 ? 'payment.failed' : 'payment.succeeded', url: rx.url },
+      });
       expect(res.status).toBe(201);
       events.push(res.body.id);
     }
@@ -98,10 +102,19 @@ describe.each(testDatabases())('events API ($name)', (factory) => {
     // The gateway signed at its (manual) clock; verify at that instant.
     const wh = new Webhook(shop.webhookSecret);
     const now = Math.floor(gw.clock.now() / 1000);
-    const verified = wh.verify(receipt!.body, { 'webhook-id': receipt!.id, 'webhook-timestamp': String(now), 'webhook-signature': receipt!.signature }) as { type: string; data: { test: boolean } };
+    const verified = wh.verify(receipt!.body, { 'webhook-id': receipt!.id, 'webhook-timestamp': String(now), 'webhook-signature': receipt!.signature }) as {
+      type: string;
+      data: { test: boolean };
+    };
     expect(receipt!.timestamp).toBe(String(now));
     expect(verified).toMatchObject({ type: 'refund.succeeded', data: { test: true } });
-    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 9).toString('base64')}`).verify(receipt!.body, { 'webhook-id': receipt!.id, 'webhook-timestamp': receipt!.timestamp, 'webhook-signature': receipt!.signature })).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.alloc(32, 9).toString('base64')}`).verify(receipt!.body, {
+        'webhook-id': receipt!.id,
+        'webhook-timestamp': receipt!.timestamp,
+        'webhook-signature': receipt!.signature,
+      }),
+    ).toThrow();
   });
 
   it('a test event goes only to a URL on the merchant allow-list, of a known type', async () => {

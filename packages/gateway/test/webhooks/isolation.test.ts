@@ -41,7 +41,17 @@ describe.each(testDatabases())('webhook isolation ($name)', (factory) => {
     for (let i = 0; i < count; i += 100) {
       await gw.services.storage.db.transaction().execute(async (trx) => {
         for (let j = i; j < Math.min(count, i + 100); j++) {
-          ids.push((await enqueueWebhookEvent(trx, { merchantId, type: 'payment.succeeded', notifyUrl: url, data: { object: { id: `pay_${j}` } }, at: gw.clock.now() })).eventId);
+          ids.push(
+            (
+              await enqueueWebhookEvent(trx, {
+                merchantId,
+                type: 'payment.succeeded',
+                notifyUrl: url,
+                data: { object: { id: `pay_${j}` } },
+                at: gw.clock.now(),
+              })
+            ).eventId,
+          );
         }
       });
     }
@@ -83,7 +93,10 @@ describe.each(testDatabases())('webhook isolation ($name)', (factory) => {
   it('the worker attempts a healthy endpoint while a hanging endpoint holds its slots', async () => {
     const hanging = await startReceiver(() => ({ status: 200, delayMs: 1500 }));
     const healthy = await startReceiver();
-    cleanups.push(() => hanging.close(), () => healthy.close());
+    cleanups.push(
+      () => hanging.close(),
+      () => healthy.close(),
+    );
     await enqueue(hanging.url, 12);
     const [fresh] = await enqueue(healthy.url);
     const worker = gw.services.webhooks.worker;
@@ -105,7 +118,11 @@ describe.each(testDatabases())('webhook isolation ($name)', (factory) => {
     await enqueue(url, DEFAULT_BREAKER.failureThreshold);
     expect(await worker.runDue()).toBe(DEFAULT_BREAKER.failureThreshold);
     const opened = await health();
-    expect(opened).toMatchObject({ consecutiveFailures: DEFAULT_BREAKER.failureThreshold, lastError: 'connection_refused', pausedUntil: gw.clock.now() + DEFAULT_BREAKER.pauseMs });
+    expect(opened).toMatchObject({
+      consecutiveFailures: DEFAULT_BREAKER.failureThreshold,
+      lastError: 'connection_refused',
+      pausedUntil: gw.clock.now() + DEFAULT_BREAKER.pauseMs,
+    });
     expect(opened!.failingSince).not.toBeNull();
 
     // Open: a backlog builds up and is kept, nothing is attempted (not even what is due by the retry schedule).
@@ -146,25 +163,31 @@ describe.each(testDatabases())('webhook isolation ($name)', (factory) => {
     cleanups.push(() => writer.close());
     const { eventId } = await writer.db
       .transaction()
-      .execute((trx) => enqueueWebhookEvent(trx, { merchantId, type: 'payment.succeeded', notifyUrl: rx.url, data: { object: { id: 'pay_w' } }, at: other.clock.now() }));
+      .execute((trx) =>
+        enqueueWebhookEvent(trx, { merchantId, type: 'payment.succeeded', notifyUrl: rx.url, data: { object: { id: 'pay_w' } }, at: other.clock.now() }),
+      );
     // Well before the 60 s poll would find it (the test's own timeout is 20 s).
     await rx.waitFor(1);
     expect(rx.receipts[0]!.id).toBe(eventId);
   }, 20_000);
 
-  it.runIf(factory.name === 'postgres')('concurrent claims by several workers never hand out a delivery twice', async () => {
-    const ids = await enqueue('http://127.0.0.1:9/x', 40);
-    for (let i = 0; i < 10; i++) await enqueue(`http://127.0.0.1:${20 + i}/x`, 8);
-    const storages = [0, 1, 2].map(() => openStorage(db.url));
-    cleanups.push(async () => void (await Promise.all(storages.map((s) => s.close()))));
-    const repos = storages.map((s) => new WebhookDeliveryRepository(s, { perEndpointConcurrency: 100, breaker: DEFAULT_BREAKER }));
-    const seen: number[] = [];
-    const now = gw.clock.now();
-    for (let round = 0; round < 40 && seen.length < ids.length + 80; round++) {
-      const claims = await Promise.all(repos.map((r, i) => r.claimDue({ now, limit: 7, owner: `w${i}`, leaseUntil: now + 60_000 })));
-      for (const c of claims) seen.push(...c.map((d) => d.deliveryId));
-    }
-    expect(seen.length).toBe(ids.length + 80);
-    expect(new Set(seen).size).toBe(seen.length);
-  }, 60_000);
+  it.runIf(factory.name === 'postgres')(
+    'concurrent claims by several workers never hand out a delivery twice',
+    async () => {
+      const ids = await enqueue('http://127.0.0.1:9/x', 40);
+      for (let i = 0; i < 10; i++) await enqueue(`http://127.0.0.1:${20 + i}/x`, 8);
+      const storages = [0, 1, 2].map(() => openStorage(db.url));
+      cleanups.push(async () => void (await Promise.all(storages.map((s) => s.close()))));
+      const repos = storages.map((s) => new WebhookDeliveryRepository(s, { perEndpointConcurrency: 100, breaker: DEFAULT_BREAKER }));
+      const seen: number[] = [];
+      const now = gw.clock.now();
+      for (let round = 0; round < 40 && seen.length < ids.length + 80; round++) {
+        const claims = await Promise.all(repos.map((r, i) => r.claimDue({ now, limit: 7, owner: `w${i}`, leaseUntil: now + 60_000 })));
+        for (const c of claims) seen.push(...c.map((d) => d.deliveryId));
+      }
+      expect(seen.length).toBe(ids.length + 80);
+      expect(new Set(seen).size).toBe(seen.length);
+    },
+    60_000,
+  );
 });

@@ -29,18 +29,34 @@ describe.each(testDatabases())('migration 0009 backfill ($name)', (factory) => {
   it('fills endpoint and order_id for existing rows', async () => {
     const db = await factory.create();
     const storage = openStorage(db.url);
-    cleanups.push(() => db.drop(), () => storage.close());
+    cleanups.push(
+      () => db.drop(),
+      () => storage.close(),
+    );
     await migrateBefore0009(storage);
     const k = storage.db as any;
     await k.insertInto('merchants').values({ id: 'mch_old', name: 'Old', mode: 'test', redirect_hosts: '[]', created_at: 1, updated_at: 1 }).execute();
-    const event = (id: string, url: string, data: unknown) => ({ id, merchant_id: 'mch_old', type: 'payment.succeeded', notify_url: url, payload: JSON.stringify({ id, type: 'payment.succeeded', timestamp: 'x', data }), created_at: 1 });
-    await k.insertInto('webhook_events').values([
-      event('evt_a', 'https://shop.example/hooks?x=1', { object: { order_id: 'order-a' } }),
-      event('evt_b', 'https://shop.example:8443/other', { object: { id: 'rfd_1' } }),
-      event('evt_c', 'http://127.0.0.1:9/h', { object: { order_id: 42 } }),
-    ]).execute();
+    const event = (id: string, url: string, data: unknown) => ({
+      id,
+      merchant_id: 'mch_old',
+      type: 'payment.succeeded',
+      notify_url: url,
+      payload: JSON.stringify({ id, type: 'payment.succeeded', timestamp: 'x', data }),
+      created_at: 1,
+    });
+    await k
+      .insertInto('webhook_events')
+      .values([
+        event('evt_a', 'https://shop.example/hooks?x=1', { object: { order_id: 'order-a' } }),
+        event('evt_b', 'https://shop.example:8443/other', { object: { id: 'rfd_1' } }),
+        event('evt_c', 'http://127.0.0.1:9/h', { object: { order_id: 42 } }),
+      ])
+      .execute();
     for (const id of ['evt_a', 'evt_b', 'evt_c']) {
-      await k.insertInto('webhook_deliveries').values({ event_id: id, state: 'pending', attempt_count: 0, next_attempt_at: 1, created_at: 1, updated_at: 1 }).execute();
+      await k
+        .insertInto('webhook_deliveries')
+        .values({ event_id: id, state: 'pending', attempt_count: 0, next_attempt_at: 1, created_at: 1, updated_at: 1 })
+        .execute();
     }
     await migrateToLatest(storage);
     const deliveries = await storage.db.selectFrom('webhook_deliveries').select(['event_id', 'endpoint']).orderBy('event_id').execute();

@@ -35,7 +35,14 @@ describe.skipIf(!postgres)('webhook delivery by several processes on PostgreSQL'
 
   function spawnWorker(): Promise<ChildProcess> {
     const child = spawn(process.execPath, [PDIRECT_BIN, 'worker', '--json'], {
-      env: { PATH: process.env.PATH, PDIRECT_DATABASE_URL: db.url, PDIRECT_MASTER_KEY: TEST_MASTER_KEY, PDIRECT_DATA_DIR: dataDir, PDIRECT_LOG_LEVEL: 'warn', ...WORKER_ENV },
+      env: {
+        PATH: process.env.PATH,
+        PDIRECT_DATABASE_URL: db.url,
+        PDIRECT_MASTER_KEY: TEST_MASTER_KEY,
+        PDIRECT_DATA_DIR: dataDir,
+        PDIRECT_LOG_LEVEL: 'warn',
+        ...WORKER_ENV,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
@@ -77,7 +84,13 @@ describe.skipIf(!postgres)('webhook delivery by several processes on PostgreSQL'
       await gw.services.storage.db.transaction().execute(async (trx) => {
         for (let i = 0; i < 30; i++) {
           const n = batch * 30 + i;
-          const { eventId } = await enqueueWebhookEvent(trx, { merchantId: created.merchant.id, type: 'payment.succeeded', notifyUrl: rx.url, data: { n }, at: Date.now() });
+          const { eventId } = await enqueueWebhookEvent(trx, {
+            merchantId: created.merchant.id,
+            type: 'payment.succeeded',
+            notifyUrl: rx.url,
+            data: { n },
+            at: Date.now(),
+          });
           expected.set(eventId, n % 5 === 0 ? 2 : 1);
         }
       });
@@ -87,7 +100,11 @@ describe.skipIf(!postgres)('webhook delivery by several processes on PostgreSQL'
     const deadline = Date.now() + 60_000;
     const db_ = gw.services.storage.db;
     for (;;) {
-      const { done } = await db_.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('done')).where('state', '=', 'succeeded').executeTakeFirstOrThrow();
+      const { done } = await db_
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll<number>().as('done'))
+        .where('state', '=', 'succeeded')
+        .executeTakeFirstOrThrow();
       if (Number(done) === EVENTS) break;
       if (Date.now() > deadline) throw new Error(`only ${done} of ${EVENTS} delivered within 60 s`);
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -64,7 +64,15 @@ describe.each(testDatabases())('the Node SDK against the gateway ($name)', (fact
     const bad = new Pdirect({ secret: 'pd_test_sk_aaaaaaaaaaaaaaaa_' + 'A'.repeat(43), baseUrl: gw.url });
     await expect(bad.payments.list({ order_id: 'x' })).rejects.toMatchObject({ status: 401, code: '1002' });
     await expect(
-      pdirect.sessions.create({ amount: '1.00', currency: 'usd', customer_reference: 'c', order_id: 'o-2', notify_url: 'https://evil.example/x', success_redirect_url: 'http://127.0.0.1/ok', fail_redirect_url: 'http://127.0.0.1/fail' }),
+      pdirect.sessions.create({
+        amount: '1.00',
+        currency: 'usd',
+        customer_reference: 'c',
+        order_id: 'o-2',
+        notify_url: 'https://evil.example/x',
+        success_redirect_url: 'http://127.0.0.1/ok',
+        fail_redirect_url: 'http://127.0.0.1/fail',
+      }),
     ).rejects.toMatchObject({ status: 400, code: '1201' });
   });
 });

@@ -24,7 +24,9 @@ describe.each(testDatabases())('webhook secrets stay secret ($name)', (factory) 
       for (const url of [rx.url, DOWN_URL]) {
         await gw.services.storage.db
           .transaction()
-          .execute((trx) => enqueueWebhookEvent(trx, { merchantId: created.merchant.id, type: 'payment.succeeded', notifyUrl: url, data: {}, at: gw.clock.now() }));
+          .execute((trx) =>
+            enqueueWebhookEvent(trx, { merchantId: created.merchant.id, type: 'payment.succeeded', notifyUrl: url, data: {}, at: gw.clock.now() }),
+          );
       }
     }
     await gw.services.webhooks.worker.runDue();

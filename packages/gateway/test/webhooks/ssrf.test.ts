@@ -23,7 +23,14 @@ describe.each(testDatabases())('webhook SSRF rule in live mode ($name)', (factor
     merchantId = (await gw.services.merchants.create({ name: 'Live Hook Shop' })).merchant.id;
     const config = (await import('../../src/config.js')).loadConfig({ PDIRECT_DATA_DIR: '/nonexistent' });
     // The same module, wired as a live gateway wires it.
-    live = createWebhookService({ storage: gw.services.storage, clock: gw.clock, logger: gw.gateway.logger, gatewayKeys: gw.services.keys, settings: { ...config.webhooks, timeoutMs: 2000 }, mode: 'live' });
+    live = createWebhookService({
+      storage: gw.services.storage,
+      clock: gw.clock,
+      logger: gw.gateway.logger,
+      gatewayKeys: gw.services.keys,
+      settings: { ...config.webhooks, timeoutMs: 2000 },
+      mode: 'live',
+    });
     server = net.createServer((socket) => {
       connections++;
       socket.destroy();

@@ -63,7 +63,12 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
 
   let authenticationStatus: string;
   let gatewayCode: string;
-  if (!acceptVersions.split(',').map((v) => v.trim()).includes('3DS2')) {
+  if (
+    !acceptVersions
+      .split(',')
+      .map((v) => v.trim())
+      .includes('3DS2')
+  ) {
     authenticationStatus = 'AUTHENTICATION_NOT_SUPPORTED';
     gatewayCode = 'NOT_SUPPORTED';
     threeDs.orderStatus = 'AUTHENTICATION_NOT_NEEDED';

@@ -64,7 +64,9 @@ export function cardFor(input: OperationInput, session: SessionRecord | undefine
 /** Order currency from the request (order.currency, else transaction.currency) or the session; must match an existing order. */
 export function currencyFor(input: OperationInput, session: SessionRecord | undefined, field: 'order.currency' | 'transaction.currency'): string {
   const requested =
-    getPath(input.body, field) ?? getPath(input.body, field === 'order.currency' ? 'transaction.currency' : 'order.currency') ?? getPath(session?.fields, 'order.currency');
+    getPath(input.body, field) ??
+    getPath(input.body, field === 'order.currency' ? 'transaction.currency' : 'order.currency') ??
+    getPath(session?.fields, 'order.currency');
   if (requested === undefined) {
     if (input.order) return input.order.currency;
     throw missingField(field);
@@ -77,12 +79,7 @@ export function currencyFor(input: OperationInput, session: SessionRecord | unde
 }
 
 /** A positive amount in minor units from `field` (falling back to the session's order.amount). */
-export function amountFor(
-  input: OperationInput,
-  session: SessionRecord | undefined,
-  currency: string,
-  field: 'order.amount' | 'transaction.amount',
-): number {
+export function amountFor(input: OperationInput, session: SessionRecord | undefined, currency: string, field: 'order.amount' | 'transaction.amount'): number {
   const raw = getPath(input.body, field) ?? (field === 'order.amount' ? getPath(session?.fields, 'order.amount') : undefined);
   if (raw === undefined) throw missingField(field);
   const minor = parseAmountToMinor(raw, currency);

@@ -69,9 +69,7 @@ export function performTransactionPut(ctx: SimulatorContext, put: TransactionPut
     const previous = existingStored.exchanges[operation];
     if (previous) {
       if (previous.request === request) return previous;
-      throw invalidRequest(
-        `Transaction '${put.transactionId}' on order '${put.orderId}' was already submitted with a different ${operation} request`,
-      );
+      throw invalidRequest(`Transaction '${put.transactionId}' on order '${put.orderId}' was already submitted with a different ${operation} request`);
     }
     if (!(operation === 'AUTHENTICATE_PAYER' && existingStored.type === 'AUTHENTICATION')) {
       throw invalidRequest(`Transaction '${put.transactionId}' already exists on order '${put.orderId}'`);

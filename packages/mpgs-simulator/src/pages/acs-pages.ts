@@ -47,10 +47,7 @@ ${script ? `<script nonce="${nonce}">${script}</script>` : ''}
 </html>`;
 }
 
-export function challengePage(
-  nonce: string,
-  details: { acsTransactionId: string; merchantId: string; amount: string; card: string },
-): string {
+export function challengePage(nonce: string, details: { acsTransactionId: string; merchantId: string; amount: string; card: string }): string {
   const buttons = CHALLENGE_CHOICES.map(
     (choice, index) =>
       `<button type="submit" name="outcome" value="${choice.value}"${index === 0 ? ' class="primary"' : ''}>${escapeHtml(choice.label)}</button>`,

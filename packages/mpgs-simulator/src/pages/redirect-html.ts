@@ -51,12 +51,7 @@ export function frictionlessRedirectHtml(redirectResponseUrl: string, fields: Re
 }
 
 /** The form fields the browser POSTs to redirectResponseUrl when authentication ends. */
-export function redirectResponseFields(
-  orderId: string,
-  transactionId: string,
-  result: string,
-  gatewayRecommendation: string,
-): Record<string, string> {
+export function redirectResponseFields(orderId: string, transactionId: string, result: string, gatewayRecommendation: string): Record<string, string> {
   return {
     'order.id': orderId,
     'transaction.id': transactionId,

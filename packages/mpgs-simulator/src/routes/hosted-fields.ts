@@ -42,9 +42,7 @@ export function registerHostedFieldRoutes(app: FastifyInstance, ctx: SimulatorCo
     }
     const nonce = newNonce();
     const submitUrl = `${ctx.publicOrigin()}/form/version/${apiVersion}/merchant/${encodeURIComponent(merchantId)}/session/${sessionId}`;
-    return securePage(reply, nonce).send(
-      hostedFieldPage(nonce, { field, channel, parentOrigin, submitUrl, timeoutMs: FIELD_SUBMIT_TIMEOUT_MS }),
-    );
+    return securePage(reply, nonce).send(hostedFieldPage(nonce, { field, channel, parentOrigin, submitUrl, timeoutMs: FIELD_SUBMIT_TIMEOUT_MS }));
   });
 
   app.post(`${FORM_PREFIX}/session/:sessionId`, { config: { operation: 'UPDATE_SESSION_FROM_FORM' } }, async (request, reply) => {
@@ -57,7 +55,10 @@ export function registerHostedFieldRoutes(app: FastifyInstance, ctx: SimulatorCo
     if (!found.ok) {
       return found.reason === 'expired'
         ? reply.send({ status: 'request_timeout', errors: { message: 'The session has expired' } })
-        : reply.send({ status: 'system_error', errors: { message: found.reason === 'wrong_version' ? 'Session belongs to another API version' : 'Unknown session' } });
+        : reply.send({
+            status: 'system_error',
+            errors: { message: found.reason === 'wrong_version' ? 'Session belongs to another API version' : 'Unknown session' },
+          });
     }
     const values = (request.body ?? {}) as Record<string, unknown>;
     const validation = validateCard(

@@ -19,13 +19,27 @@ function takeToken() {
   if (location.hash.length > 1) {
     value = location.hash.slice(1);
     history.replaceState(null, '', location.pathname);
-    try { sessionStorage.setItem(storageKey, value); } catch (e) { /* storage disabled: a reload will need the link again */ }
+    try {
+      sessionStorage.setItem(storageKey, value);
+    } catch (e) {
+      /* storage disabled: a reload will need the link again */
+    }
   } else {
-    try { value = sessionStorage.getItem(storageKey) || ''; } catch (e) { value = ''; }
+    try {
+      value = sessionStorage.getItem(storageKey) || '';
+    } catch (e) {
+      value = '';
+    }
   }
   return value;
 }
-function forgetToken() { try { sessionStorage.removeItem(storageKey); } catch (e) { /* nothing stored */ } }
+function forgetToken() {
+  try {
+    sessionStorage.removeItem(storageKey);
+  } catch (e) {
+    /* nothing stored */
+  }
+}
 
 /**
  * The page's own elements (all present in the markup).
@@ -43,7 +57,13 @@ try {
 }
 const { createPdirect, PdirectError } = sdk;
 const NONCE = /** @type {HTMLScriptElement} */ (document.querySelector('script[nonce]')).nonce;
-const FIELDS = { number: '#card-number', securityCode: '#security-code', expiryMonth: '#expiry-month', expiryYear: '#expiry-year', nameOnCard: '#name-on-card' };
+const FIELDS = {
+  number: '#card-number',
+  securityCode: '#security-code',
+  expiryMonth: '#expiry-month',
+  expiryYear: '#expiry-year',
+  nameOnCard: '#name-on-card',
+};
 /** Per hosted field: its element id, what to say when it is missing, when it is invalid. @type {Record<string, [string, string, string]>} */
 const FIELD_ERRORS = {
   number: ['card-number', 'Enter your card number', 'Check your card number'],
@@ -62,25 +82,50 @@ const client = () => /** @type {import('../pdirect.js').Pdirect} */ (state.pdire
 
 // -- small UI helpers --------------------------------------------------------
 /** @param {string} step */
-function show(step) { for (const s of document.querySelectorAll('section.step')) /** @type {HTMLElement} */ (s).hidden = s.id !== 'step-' + step; }
+function show(step) {
+  for (const s of document.querySelectorAll('section.step')) /** @type {HTMLElement} */ (s).hidden = s.id !== 'step-' + step;
+}
 /** @param {string} step */
-function focusHeading(step) { const h = /** @type {HTMLElement | null} */ (document.querySelector('#step-' + step + ' h2')); if (h) h.focus(); }
+function focusHeading(step) {
+  const h = /** @type {HTMLElement | null} */ (document.querySelector('#step-' + step + ' h2'));
+  if (h) h.focus();
+}
 /** @param {string} text @param {boolean} [working] */
 function say(text, working) {
   const status = $('status');
   status.textContent = '';
-  if (working) { const spin = document.createElement('span'); spin.className = 'spinner'; spin.setAttribute('aria-hidden', 'true'); status.append(spin); }
+  if (working) {
+    const spin = document.createElement('span');
+    spin.className = 'spinner';
+    spin.setAttribute('aria-hidden', 'true');
+    status.append(spin);
+  }
   status.append(text || '');
 }
 /** @param {string} text */
-function alertBox(text) { const a = $('alert'); a.textContent = text; a.hidden = false; a.focus(); }
-function clearAlert() { $('alert').hidden = true; $('alert').textContent = ''; }
+function alertBox(text) {
+  const a = $('alert');
+  a.textContent = text;
+  a.hidden = false;
+  a.focus();
+}
+function clearAlert() {
+  $('alert').hidden = true;
+  $('alert').textContent = '';
+}
 /** @param {unknown} value @returns {string} */
-function sentence(value) { const text = String(value || '').trim(); return text ? text.charAt(0).toUpperCase() + text.slice(1).replace(/[.!]?$/, '.') : ''; }
+function sentence(value) {
+  const text = String(value || '').trim();
+  return text ? text.charAt(0).toUpperCase() + text.slice(1).replace(/[.!]?$/, '.') : '';
+}
 /** @param {string} text @param {{ requestId?: string | null } | undefined} error */
-function withReference(text, error) { return error && error.requestId ? text + ' (Reference: ' + error.requestId + ')' : text; }
+function withReference(text, error) {
+  return error && error.requestId ? text + ' (Reference: ' + error.requestId + ')' : text;
+}
 /** @param {number} seconds */
-function inSeconds(seconds) { return seconds >= 90 ? Math.ceil(seconds / 60) + ' minutes' : seconds + ' seconds'; }
+function inSeconds(seconds) {
+  return seconds >= 90 ? Math.ceil(seconds / 60) + ' minutes' : seconds + ' seconds';
+}
 /** @param {string} id @param {string} text */
 function fieldError(id, text) {
   const message = $(id + '-error');
@@ -91,7 +136,10 @@ function fieldError(id, text) {
   if (input && !input.classList.contains('hosted')) input.setAttribute('aria-invalid', 'true');
 }
 function clearFieldErrors() {
-  for (const message of document.querySelectorAll('p.field-error')) { /** @type {HTMLElement} */ (message).hidden = true; message.textContent = ''; }
+  for (const message of document.querySelectorAll('p.field-error')) {
+    /** @type {HTMLElement} */ (message).hidden = true;
+    message.textContent = '';
+  }
   for (const field of document.querySelectorAll('.field.invalid')) field.classList.remove('invalid');
   for (const input of document.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
 }
@@ -115,22 +163,30 @@ function finish(kind, title, text) {
 }
 /** @param {string} amount @param {string} currency */
 function formatAmount(amount, currency) {
-  try { return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(Number(amount)); }
-  catch (e) { return amount + ' ' + currency.toUpperCase(); }
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(Number(amount));
+  } catch (e) {
+    return amount + ' ' + currency.toUpperCase();
+  }
 }
 
 // -- errors that end the checkout, and the rest ------------------------------
 /** @param {import('../pdirect.js').PdirectError} error @returns {[string, string] | null} */
 function ending(error) {
   switch (error.code) {
-    case '1001': case '1002': return ['This payment link is not valid', 'Open the complete link the merchant gave you, or go back to the merchant and start again.'];
-    case '1004': return ['This checkout has expired', 'Nothing was charged. Go back to the merchant to start a new payment.'];
+    case '1001':
+    case '1002':
+      return ['This payment link is not valid', 'Open the complete link the merchant gave you, or go back to the merchant and start again.'];
+    case '1004':
+      return ['This checkout has expired', 'Nothing was charged. Go back to the merchant to start a new payment.'];
     case '1005':
       if (/paid/.test(error.message)) return ['This order is already paid', 'There is nothing more to pay. The merchant will confirm your order.'];
       if (/cancel/.test(error.message)) return ['This checkout was cancelled', 'Nothing was charged. Go back to the merchant to start again.'];
       return ['A payment is already in progress', 'Please wait a moment, and check with the merchant before paying again.'];
-    case '1006': return ['Please continue on your original device', 'For your security, this checkout only works on the device where it was first opened.'];
-    default: return null;
+    case '1006':
+      return ['Please continue on your original device', 'For your security, this checkout only works on the device where it was first opened.'];
+    default:
+      return null;
   }
 }
 /** @param {any} error an Error, a PdirectError, or whatever was thrown */
@@ -141,8 +197,15 @@ function handleError(error) {
     return;
   }
   const end = ending(error);
-  if (end) { forgetToken(); finish('error', end[0], end[1]); return; }
-  if (error.code === '1403') { startOtp(); return; }
+  if (end) {
+    forgetToken();
+    finish('error', end[0], end[1]);
+    return;
+  }
+  if (error.code === '1403') {
+    startOtp();
+    return;
+  }
   say('');
   if (error.code === 'connection_error') alertBox(error.message);
   else if (error.status >= 500) alertBox(withReference('Something went wrong on our side. Please try again.', error));
@@ -175,7 +238,11 @@ async function main() {
 }
 
 // -- one-time code -----------------------------------------------------------
-function startOtp() { show('otp'); say(''); focusHeading('otp'); }
+function startOtp() {
+  show('otp');
+  say('');
+  focusHeading('otp');
+}
 /** @param {'send' | 'resend'} kind */
 async function requestCode(kind) {
   if (state.busy) return;
@@ -189,17 +256,37 @@ async function requestCode(kind) {
     $('otp-form').hidden = false;
     say(to ? 'We sent a code to ' + to + '.' : 'We sent you a code. It may take a minute to arrive.');
     $('otp-code').focus();
-  } catch (error) { otpError(error); } finally { setBusy(false); }
+  } catch (error) {
+    otpError(error);
+  } finally {
+    setBusy(false);
+  }
 }
 /** @param {number | null} seconds */
 function lockOtp(seconds) {
   const buttons = [$('otp-send'), $('otp-verify'), $('otp-resend')];
-  for (const b of buttons) { b.dataset.locked = 'true'; b.disabled = true; }
-  setTimeout(() => { for (const b of buttons) { b.dataset.locked = ''; b.disabled = state.busy; } }, (seconds || 60) * 1000);
+  for (const b of buttons) {
+    b.dataset.locked = 'true';
+    b.disabled = true;
+  }
+  setTimeout(
+    () => {
+      for (const b of buttons) {
+        b.dataset.locked = '';
+        b.disabled = state.busy;
+      }
+    },
+    (seconds || 60) * 1000,
+  );
 }
 /** @param {unknown} error */
 function otpError(error) {
-  if (error instanceof PdirectError && error.code === '1401') { say(''); fieldError('otp-code', sentence(error.message)); $('otp-code').focus(); return; }
+  if (error instanceof PdirectError && error.code === '1401') {
+    say('');
+    fieldError('otp-code', sentence(error.message));
+    $('otp-code').focus();
+    return;
+  }
   if (error instanceof PdirectError && error.code === '1402') {
     say('');
     // The gateway's message may already name the wait in seconds; say it once, in words.
@@ -218,13 +305,21 @@ $('otp-form').addEventListener('submit', async (event) => {
   clearFieldErrors();
   clearAlert();
   const code = $('otp-code').value.replace(/\s+/g, '');
-  if (!/^[0-9]{6}$/.test(code)) { fieldError('otp-code', 'Enter the 6-digit code we sent you.'); $('otp-code').focus(); return; }
+  if (!/^[0-9]{6}$/.test(code)) {
+    fieldError('otp-code', 'Enter the 6-digit code we sent you.');
+    $('otp-code').focus();
+    return;
+  }
   setBusy(true);
   say('Checking the code…', true);
   try {
     await client().verifyOtp(code);
     await startCard(true);
-  } catch (error) { otpError(error); } finally { setBusy(false); }
+  } catch (error) {
+    otpError(error);
+  } finally {
+    setBusy(false);
+  }
 });
 
 // -- the card form: Mastercard Gateway hosted fields (session.js) ------------
@@ -267,9 +362,21 @@ $('card-form').addEventListener('submit', async (event) => {
   say('Checking your card details…', true);
   try {
     const update = await /** @type {import('../pdirect.js').CardFields} */ (state.fields).submit();
-    if (update.status === 'fields_in_error') { showFieldErrors(update.errors || {}); return; }
-    if (update.status === 'request_timeout') { say(''); alertBox('The card form timed out. Please enter your card details again.'); await openCardForm(); return; }
-    if (update.status !== 'ok') { say(''); alertBox(sentence((update.errors && update.errors.message) || 'Your card details could not be checked') + ' Please try again.'); return; }
+    if (update.status === 'fields_in_error') {
+      showFieldErrors(update.errors || {});
+      return;
+    }
+    if (update.status === 'request_timeout') {
+      say('');
+      alertBox('The card form timed out. Please enter your card details again.');
+      await openCardForm();
+      return;
+    }
+    if (update.status !== 'ok') {
+      say('');
+      alertBox(sentence((update.errors && update.errors.message) || 'Your card details could not be checked') + ' Please try again.');
+      return;
+    }
     await pay();
   } catch (error) {
     await paymentError(error);
@@ -280,11 +387,21 @@ $('card-form').addEventListener('submit', async (event) => {
 async function pay() {
   say('Processing your payment…', true);
   const payment = await client().collect({ hostedSessionId: /** @type {import('../pdirect.js').CardFields} */ (state.fields).hostedSessionId });
-  if (payment.status === 'succeeded') { leave(String(payment.redirect_url)); return; }
-  if (payment.status === 'requires_action' && payment.next_action) { challenge(payment.next_action.html); return; }
+  if (payment.status === 'succeeded') {
+    leave(String(payment.redirect_url));
+    return;
+  }
+  if (payment.status === 'requires_action' && payment.next_action) {
+    challenge(payment.next_action.html);
+    return;
+  }
   if (payment.status === 'pending' || payment.status === 'processing') {
     forgetToken();
-    finish('pending', 'We are confirming your payment', 'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order once the payment settles.');
+    finish(
+      'pending',
+      'We are confirming your payment',
+      'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order once the payment settles.',
+    );
     return;
   }
   say('');
@@ -299,7 +416,11 @@ async function paymentError(error) {
     if (error.code === '1601') alertBox('Your card was declined' + (why ? ' (' + why[1] + ')' : '') + '. No money was taken. Please try another card.');
     else if (error.code === '1602') alertBox('This payment could not be accepted. Please try another card, or contact the merchant.');
     else alertBox('The card form expired. Please enter your card details again.');
-    try { await openCardForm(); } catch (e) { handleError(e); }
+    try {
+      await openCardForm();
+    } catch (e) {
+      handleError(e);
+    }
     return;
   }
   handleError(error);
@@ -327,12 +448,23 @@ $('challenge-cancel').addEventListener('click', async () => {
   show('card');
   setBusy(true);
   say('Loading the secure card form…', true);
-  try { await openCardForm(); say(''); } catch (error) { handleError(error); } finally { setBusy(false); }
+  try {
+    await openCardForm();
+    say('');
+  } catch (error) {
+    handleError(error);
+  } finally {
+    setBusy(false);
+  }
   focusHeading('card');
 });
 
 setBusy(true);
-main().catch(handleError).finally(() => { if (!state.leaving) setBusy(false); });
+main()
+  .catch(handleError)
+  .finally(() => {
+    if (!state.leaving) setBusy(false);
+  });
 
 // A module script (top-level await); nothing is exported.
 export {};

@@ -31,7 +31,9 @@ export async function auditVerifyCommand(options: { json?: boolean }): Promise<v
       Boolean(options.json),
     );
     if (report.unverifiable > 0) {
-      note(`${report.unverifiable} records were chained under master-key version(s) ${report.missingKeyVersions.map((v) => `v${v}`).join(', ')}, no longer configured: linked but not authenticated`);
+      note(
+        `${report.unverifiable} records were chained under master-key version(s) ${report.missingKeyVersions.map((v) => `v${v}`).join(', ')}, no longer configured: linked but not authenticated`,
+      );
     }
     if (!report.ok) {
       note(`audit chain BROKEN at record #${report.firstBreak!.seq}: ${report.firstBreak!.reason}`);

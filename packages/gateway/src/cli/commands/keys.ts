@@ -11,7 +11,8 @@ export async function keyCreateCommand(options: { merchant: string; ip?: string[
       { merchant_id: options.merchant, key_id: issued.keyId, ip_allowlist: issued.ipAllowlist, merchant_secret: issued.merchantSecret.reveal() },
       Boolean(options.json),
     );
-    if (!options.json) note('\nmerchant_secret is shown only now. Once it is deployed, retire the old key: pdirect key revoke --key OLD_KEY_ID --expires-in 24h');
+    if (!options.json)
+      note('\nmerchant_secret is shown only now. Once it is deployed, retire the old key: pdirect key revoke --key OLD_KEY_ID --expires-in 24h');
   });
 }
 
@@ -31,6 +32,10 @@ export async function keyListCommand(options: { merchant: string; json?: boolean
     await merchants.get(options.merchant);
     const keys = await keyService.list(options.merchant);
     if (options.json) printResult({ merchant_id: options.merchant, keys }, true);
-    else for (const k of keys) out(`${k.key_id}  ${k.active ? 'active ' : 'retired'}  created ${k.created_at}${k.expires_at ? `  expires ${k.expires_at}` : ''}${k.rotation_due ? '  ROTATION DUE' : ''}  ip ${k.ip_allowlist.join(',') || 'any'}\n`);
+    else
+      for (const k of keys)
+        out(
+          `${k.key_id}  ${k.active ? 'active ' : 'retired'}  created ${k.created_at}${k.expires_at ? `  expires ${k.expires_at}` : ''}${k.rotation_due ? '  ROTATION DUE' : ''}  ip ${k.ip_allowlist.join(',') || 'any'}\n`,
+        );
   });
 }

@@ -28,7 +28,8 @@ export async function masterKeyRotateCommand(options: { batchSize?: string; paus
     const results = await reencryptAll(storage.db, keys, {
       batchSize,
       pauseMs,
-      onProgress: (p) => note(`progress ${p.table}.${p.column} reencrypted=${p.reencrypted} left=${p.remaining}${p.unreadable ? ` unreadable=${p.unreadable}` : ''}`),
+      onProgress: (p) =>
+        note(`progress ${p.table}.${p.column} reencrypted=${p.reencrypted} left=${p.remaining}${p.unreadable ? ` unreadable=${p.unreadable}` : ''}`),
     });
     const left = results.reduce((n, r) => n + r.remaining, 0);
     printResult(
@@ -47,7 +48,10 @@ export async function masterKeyRotateCommand(options: { batchSize?: string; paus
       Boolean(options.json),
     );
     if (left === 0) {
-      if (older.length > 0) note(`every sealed value is under v${active}: ${older.map((v) => `v${v}`).join(', ')} can now be removed from PDIRECT_MASTER_KEY (see docs/key-management.md)`);
+      if (older.length > 0)
+        note(
+          `every sealed value is under v${active}: ${older.map((v) => `v${v}`).join(', ')} can now be removed from PDIRECT_MASTER_KEY (see docs/key-management.md)`,
+        );
     } else {
       note(`${left} values are still not under v${active} (unreadable with every configured version): keep the old versions until they are resolved`);
       setExitCode(4);

@@ -1,7 +1,13 @@
 import { withServices } from './context.js';
 import { note, printResult } from '../output.js';
 
-export async function merchantCreateCommand(options: { name: string; redirectHost?: string[]; fingerprintMode?: string; ip?: string[]; json?: boolean }): Promise<void> {
+export async function merchantCreateCommand(options: {
+  name: string;
+  redirectHost?: string[];
+  fingerprintMode?: string;
+  ip?: string[];
+  json?: boolean;
+}): Promise<void> {
   await withServices(async ({ merchants }) => {
     const created = await merchants.create({
       name: options.name,
@@ -23,7 +29,8 @@ export async function merchantCreateCommand(options: { name: string; redirectHos
       Boolean(options.json),
     );
     if (!options.json) note('\nmerchant_secret and webhook_secret are shown only now: store them in your secret manager.');
-    if (created.merchant.redirectHosts.length === 0) note('No redirect hosts yet: every session will be refused (1201) until you add one with `pdirect merchant update --redirect-host`.');
+    if (created.merchant.redirectHosts.length === 0)
+      note('No redirect hosts yet: every session will be refused (1201) until you add one with `pdirect merchant update --redirect-host`.');
   });
 }
 

@@ -80,7 +80,12 @@ export function registerRiskCommands(program: Command): void {
     .requiredOption('--predicate <expression>', `e.g. ":card_country: in ('NG') and :amount: > 500"`)
     .addOption(json())
     .action(riskRuleAddCommand);
-  rule.command('list').description("a merchant's rules, in evaluation order").requiredOption('--merchant <id>', 'merchant id (mch_...)').addOption(json()).action(riskRuleListCommand);
+  rule
+    .command('list')
+    .description("a merchant's rules, in evaluation order")
+    .requiredOption('--merchant <id>', 'merchant id (mch_...)')
+    .addOption(json())
+    .action(riskRuleListCommand);
   rule
     .command('remove')
     .description('remove a rule')

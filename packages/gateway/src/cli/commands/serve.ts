@@ -95,8 +95,12 @@ export async function startCommand(options: { json?: boolean }): Promise<void> {
     note('');
     if (existing) note(`The demo secrets were printed when the sandbox was first started. Lost them? npx pdirect key create --merchant ${existing}`);
     else note('These secrets are shown once. Try:  curl -H "Authorization: Bearer <demo_merchant_secret>" ' + `${running.url}/v1/merchant`);
-    if (result.dashboard_setup_url) note(`Dashboard: open dashboard_setup_url to set the demo owner's password and authenticator app, then sign in at ${result.dashboard_url as string}.`);
-    else note(`Dashboard: sign in at ${result.dashboard_url as string} as ${DEMO_OWNER_EMAIL}. More users: npx pdirect user create --merchant ${demoMerchantId} --email E --role owner|developer|viewer`);
+    if (result.dashboard_setup_url)
+      note(`Dashboard: open dashboard_setup_url to set the demo owner's password and authenticator app, then sign in at ${result.dashboard_url as string}.`);
+    else
+      note(
+        `Dashboard: sign in at ${result.dashboard_url as string} as ${DEMO_OWNER_EMAIL}. More users: npx pdirect user create --merchant ${demoMerchantId} --email E --role owner|developer|viewer`,
+      );
     note('Stop with Ctrl-C.');
   }
 }

@@ -56,7 +56,10 @@ export async function webhookRedeliverCommand(options: { event: string; json?: b
   if (!/^evt_[a-z2-7]{20}$/.test(options.event)) throw new ApiError('1010', 'event: looks like evt_ followed by 20 characters');
   await withServices(async ({ webhooks }) => {
     const result = await webhooks.redeliver(options.event);
-    printResult({ event_id: result.eventId, delivery_id: result.deliveryId, state: 'pending', next_attempt_at: new Date(result.nextAttemptAt).toISOString() }, Boolean(options.json));
+    printResult(
+      { event_id: result.eventId, delivery_id: result.deliveryId, state: 'pending', next_attempt_at: new Date(result.nextAttemptAt).toISOString() },
+      Boolean(options.json),
+    );
   });
 }
 
@@ -66,9 +69,22 @@ export async function webhookShowCommand(options: { event: string; json?: boolea
     const view = await webhooks.describeEvent(options.event);
     if (options.json) return printResult({ ...view }, true);
     const last = view.deliveries.at(-1);
-    printResult({ event_id: view.id, type: view.type, merchant_id: view.merchant_id, created_at: view.created_at, notify_url: view.notify_url, state: last?.state ?? null, next_attempt_at: last?.next_attempt_at ?? null }, false);
+    printResult(
+      {
+        event_id: view.id,
+        type: view.type,
+        merchant_id: view.merchant_id,
+        created_at: view.created_at,
+        notify_url: view.notify_url,
+        state: last?.state ?? null,
+        next_attempt_at: last?.next_attempt_at ?? null,
+      },
+      false,
+    );
     for (const a of view.attempts) {
-      out(`  #${a.attempt} ${a.started_at}  ${a.outcome.padEnd(9)} ${a.response_status ?? a.error ?? ''}${a.response_status && a.error ? ` (${a.error})` : ''}  ${a.duration_ms} ms\n`);
+      out(
+        `  #${a.attempt} ${a.started_at}  ${a.outcome.padEnd(9)} ${a.response_status ?? a.error ?? ''}${a.response_status && a.error ? ` (${a.error})` : ''}  ${a.duration_ms} ms\n`,
+      );
     }
   });
 }
@@ -137,6 +153,7 @@ export async function webhookTriggerCommand(type: string, options: { url: string
       },
       Boolean(options.json),
     );
-    if (!first && !options.json) note('not attempted yet: is a gateway (`pdirect serve`) or `pdirect worker` running on this database? See `pdirect webhook show --event ID`.');
+    if (!first && !options.json)
+      note('not attempted yet: is a gateway (`pdirect serve`) or `pdirect worker` running on this database? See `pdirect webhook show --event ID`.');
   });
 }

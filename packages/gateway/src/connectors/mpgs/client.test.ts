@@ -185,9 +185,7 @@ describe('retry policy', () => {
     const { fetch, calls } = scriptedFetch([connectionReset(), connectionReset()]);
     const { sleep } = fakeSleep();
     const client = createMpgsClient(baseConfig, { fetch, sleep });
-    await expect(client.send({ method: 'PUT', path: '/session/SESSION0001', body: {}, operation: 'UPDATE_SESSION' })).rejects.toThrow(
-      MpgsTransportError,
-    );
+    await expect(client.send({ method: 'PUT', path: '/session/SESSION0001', body: {}, operation: 'UPDATE_SESSION' })).rejects.toThrow(MpgsTransportError);
     await expect(client.send({ ...put(), retry: false })).rejects.toThrow(MpgsTransportError);
     expect(calls).toHaveLength(2);
   });
@@ -214,7 +212,10 @@ describe('logging and configuration', () => {
     await client.send(put({ apiOperation: 'PAY', session: { id: 'SESSION0002816562472I0271878F98' } }));
 
     const out = lines();
-    const entries = out.trim().split('\n').map((l) => JSON.parse(l) as { mpgs: Record<string, unknown>; connector: string });
+    const entries = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { mpgs: Record<string, unknown>; connector: string });
     expect(entries[1]).toMatchObject({
       connector: 'mpgs',
       mpgs: { operation: 'PAY', orderId: 'ord-1', transactionId: 'pay-1', httpStatus: 201, result: 'SUCCESS', gatewayCode: 'APPROVED' },

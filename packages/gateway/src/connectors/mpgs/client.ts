@@ -166,7 +166,10 @@ export async function closeMpgsPools(): Promise<void> {
   await Promise.allSettled(all.map((p) => p.close()));
 }
 
-async function pooledCall(url: string, init: { method: HttpMethod; headers: Record<string, string>; body?: string; signal: AbortSignal }): Promise<{ status: number; text: string }> {
+async function pooledCall(
+  url: string,
+  init: { method: HttpMethod; headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   const response = await poolFor(target.origin).request({
     path: `${target.pathname}${target.search}`,
@@ -272,7 +275,12 @@ export class MpgsClient {
     try {
       const signal = AbortSignal.timeout(timeoutMs);
       if (this.#fetch) {
-        const response = await this.#fetch(this.url(request.path, request.scope), { method: request.method, headers, ...(body !== undefined && { body }), signal });
+        const response = await this.#fetch(this.url(request.path, request.scope), {
+          method: request.method,
+          headers,
+          ...(body !== undefined && { body }),
+          signal,
+        });
         status = response.status;
         text = await response.text();
       } else {

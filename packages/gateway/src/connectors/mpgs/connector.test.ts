@@ -34,8 +34,7 @@ function answer(result: string, gatewayCode: string, extra: Partial<WireTransact
 const approved = () => json(201, answer('SUCCESS', 'APPROVED'));
 const unknown = () => json(201, answer('UNKNOWN', 'UNKNOWN'));
 const notFound404 = () => json(404, { result: 'ERROR', error: { cause: 'INVALID_REQUEST', explanation: 'Transaction not found' } });
-const notFound400 = () =>
-  json(400, { result: 'ERROR', error: { cause: 'INVALID_REQUEST', explanation: 'Unable to find order ord-1', field: 'orderId' } });
+const notFound400 = () => json(400, { result: 'ERROR', error: { cause: 'INVALID_REQUEST', explanation: 'Unable to find order ord-1', field: 'orderId' } });
 const serverFailed = () => json(500, { result: 'ERROR', error: { cause: 'SERVER_FAILED', explanation: 'oops' } });
 
 function setup(replies: Parameters<typeof scriptedFetch>[0], maxAttempts = 3) {
@@ -115,7 +114,10 @@ describe('pay', () => {
 
   it('returns pending with reconcile when the network never answers', async () => {
     // Round 1: PUT hangs, retrieve hangs ×3 (GET is retried). Round 2 and 3: retrieve hangs ×3 each.
-    const t = setup(Array.from({ length: 1 + 9 }, () => 'hang' as const), 3);
+    const t = setup(
+      Array.from({ length: 1 + 9 }, () => 'hang' as const),
+      3,
+    );
     const outcome = await t.connector.pay(payInput);
     expect(outcome).toMatchObject({ status: 'pending', reconcile: true, result: null, orderId: 'ord-1', transactionId: 'pay-1' });
     expect(t.puts()).toHaveLength(1);
@@ -146,7 +148,17 @@ describe('pay', () => {
 
   it('a rejection after an ambiguous attempt is pending when the network cannot say whether the first went through', async () => {
     const rejected = () => json(400, { result: 'ERROR', error: { cause: 'INVALID_REQUEST', explanation: 'Session expired' } });
-    const t = setup([connectionReset(), notFound404(), rejected(), serverFailed(), serverFailed(), serverFailed(), serverFailed(), serverFailed(), serverFailed()]);
+    const t = setup([
+      connectionReset(),
+      notFound404(),
+      rejected(),
+      serverFailed(),
+      serverFailed(),
+      serverFailed(),
+      serverFailed(),
+      serverFailed(),
+      serverFailed(),
+    ]);
     await expect(t.connector.pay(payInput)).resolves.toMatchObject({ status: 'pending', reconcile: true });
     expect(t.puts()).toHaveLength(2);
   });
@@ -160,9 +172,7 @@ describe('pay', () => {
   it('never takes another transaction under a reused id for this outcome', async () => {
     // A refund id equal to the payment id: after an ambiguous PUT, the retrieve finds the PAYMENT.
     const t = setup([connectionReset(), approved()]);
-    const error = await t.connector
-      .refund({ orderId: 'ord-1', refundTransactionId: 'pay-1', amount: '5.00', currency: 'USD' })
-      .catch((e: unknown) => e);
+    const error = await t.connector.refund({ orderId: 'ord-1', refundTransactionId: 'pay-1', amount: '5.00', currency: 'USD' }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'MpgsIdConflictError', existingType: 'PAYMENT' });
   });
 
@@ -176,9 +186,7 @@ describe('pay', () => {
 
 describe('refund and void', () => {
   it('refunds with the caller-supplied transaction id', async () => {
-    const t = setup([
-      json(201, answer('SUCCESS', 'APPROVED', { transaction: { id: 'ref-1', type: 'REFUND', amount: 5, currency: 'USD' } })),
-    ]);
+    const t = setup([json(201, answer('SUCCESS', 'APPROVED', { transaction: { id: 'ref-1', type: 'REFUND', amount: 5, currency: 'USD' } }))]);
     await expect(t.connector.refund({ orderId: 'ord-1', refundTransactionId: 'ref-1', amount: '5.00', currency: 'USD' })).resolves.toMatchObject({
       status: 'succeeded',
       transactionId: 'ref-1',
@@ -199,9 +207,7 @@ describe('refund and void', () => {
   });
 
   it('voids a target transaction', async () => {
-    const t = setup([
-      json(201, answer('SUCCESS', 'APPROVED', { transaction: { id: 'void-1', type: 'VOID_PAYMENT', targetTransactionId: 'pay-1' } })),
-    ]);
+    const t = setup([json(201, answer('SUCCESS', 'APPROVED', { transaction: { id: 'void-1', type: 'VOID_PAYMENT', targetTransactionId: 'pay-1' } }))]);
     await expect(t.connector.voidTransaction({ orderId: 'ord-1', voidTransactionId: 'void-1', targetTransactionId: 'pay-1' })).resolves.toMatchObject({
       status: 'succeeded',
       transactionType: 'VOID_PAYMENT',
@@ -226,7 +232,11 @@ describe('retrieve and reconcile', () => {
 describe('sessions, authentication and health', () => {
   it('opens a hosted session and never returns the aes256Key', async () => {
     const t = setup([
-      json(201, { merchant: 'TESTMID', result: 'SUCCESS', session: { id: SESSION, aes256Key: 'S0VZ', authenticationLimit: 5, updateStatus: 'NO_UPDATE', version: '4302083301' } }),
+      json(201, {
+        merchant: 'TESTMID',
+        result: 'SUCCESS',
+        session: { id: SESSION, aes256Key: 'S0VZ', authenticationLimit: 5, updateStatus: 'NO_UPDATE', version: '4302083301' },
+      }),
     ]);
     const session = await t.connector.openHostedSession();
     expect(session).toEqual({

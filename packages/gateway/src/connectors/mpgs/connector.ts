@@ -34,13 +34,7 @@ import {
   voidRequest,
 } from './transformers.js';
 import type { HostedSession } from './types.js';
-import type {
-  MpgsApiOperation,
-  WireInformationAnswer,
-  WireSessionAnswer,
-  WireTransactionAnswer,
-  WireTransactionRequest,
-} from './wire.js';
+import type { MpgsApiOperation, WireInformationAnswer, WireSessionAnswer, WireTransactionAnswer, WireTransactionRequest } from './wire.js';
 
 // ---------------------------------------------------------------------------
 // Mastercard Gateway implementation
@@ -71,9 +65,7 @@ function isTypeOf(operation: MpgsApiOperation, transactionType: string | null): 
 }
 
 function transactionPath(orderId: string, transactionId: string): string {
-  return `/order/${encodeURIComponent(mpgsId(orderId, 'orderId'))}/transaction/${encodeURIComponent(
-    mpgsId(transactionId, 'transactionId'),
-  )}`;
+  return `/order/${encodeURIComponent(mpgsId(orderId, 'orderId'))}/transaction/${encodeURIComponent(mpgsId(transactionId, 'transactionId'))}`;
 }
 
 export class MpgsConnector implements CardNetwork {
@@ -230,12 +222,7 @@ export class MpgsConnector implements CardNetwork {
    * (or when the PUT's outcome is unknown) retrieve it. Rounds are bounded by
    * maxAttempts, with backoff between them.
    */
-  async #settle(
-    operation: MpgsApiOperation,
-    orderId: string,
-    transactionId: string,
-    body: WireTransactionRequest,
-  ): Promise<PaymentOutcome> {
+  async #settle(operation: MpgsApiOperation, orderId: string, transactionId: string, body: WireTransactionRequest): Promise<PaymentOutcome> {
     const ids = { orderId, transactionId };
     const started = performance.now();
     const done = (outcome: PaymentOutcome, rounds: number): PaymentOutcome => {

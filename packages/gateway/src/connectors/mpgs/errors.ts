@@ -56,9 +56,7 @@ export class MpgsError extends NetworkRejected {
   get notFound(): boolean {
     if (this.httpStatus === 404) return true;
     if (this.cause !== 'INVALID_REQUEST') return false;
-    return /not found|unable to find|no (such )?(order|transaction)|does not exist|unknown (order|transaction)/i.test(
-      this.explanation ?? '',
-    );
+    return /not found|unable to find|no (such )?(order|transaction)|does not exist|unknown (order|transaction)/i.test(this.explanation ?? '');
   }
 }
 

@@ -10,15 +10,7 @@ import { startMpgsSandbox } from './sandbox.js';
 export { MpgsConnector } from './connector.js';
 export type { HostedSession } from './types.js';
 export { SANDBOX_MERCHANT, SANDBOX_PASSWORD } from './sandbox.js';
-export {
-  MPGS_DEFAULTS,
-  MpgsConfigError,
-  createMpgsClient,
-  createMpgsConnector,
-  resolveMpgsConfig,
-  type MpgsConfig,
-  type MpgsDeps,
-} from './config.js';
+export { MPGS_DEFAULTS, MpgsConfigError, createMpgsClient, createMpgsConnector, resolveMpgsConfig, type MpgsConfig, type MpgsDeps } from './config.js';
 export { MpgsClient, retryPolicy, type MpgsRequest } from './client.js';
 export { MpgsError, MpgsIdConflictError, MpgsTransportError, isOutcomeUnknown } from './errors.js';
 export { mapAuthenticationStatus, mapPaymentStatus } from './status.js';

@@ -52,15 +52,12 @@ describe('mapPaymentStatus', () => {
     }
   });
 
-  it.each([
-    ['APPROVED_AUTO'],
-    ['APPROVED_PENDING_SETTLEMENT'],
-    ['PARTIALLY_APPROVED'],
-    ['SUBMITTED'],
-    ['DEFERRED_TRANSACTION_RECEIVED'],
-  ])('near-approval %s is pending, never success', (gatewayCode) => {
-    expect(mapPaymentStatus({ result: 'SUCCESS', gatewayCode })).toBe('pending');
-  });
+  it.each([['APPROVED_AUTO'], ['APPROVED_PENDING_SETTLEMENT'], ['PARTIALLY_APPROVED'], ['SUBMITTED'], ['DEFERRED_TRANSACTION_RECEIVED']])(
+    'near-approval %s is pending, never success',
+    (gatewayCode) => {
+      expect(mapPaymentStatus({ result: 'SUCCESS', gatewayCode })).toBe('pending');
+    },
+  );
 
   it.each([
     [{ result: 'SUCCESS', gatewayCode: 'approved' }], // case matters
@@ -101,7 +98,11 @@ describe('classifyRecommendation', () => {
 describe('mapAuthenticationStatus', () => {
   const table: Array<[string, Parameters<typeof mapAuthenticationStatus>[0], AuthenticationStatus]> = [
     // INITIATE_AUTHENTICATION (docs/card-network.md step 1)
-    ['initiate: available', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_AVAILABLE', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_INITIATED' }, 'proceed'],
+    [
+      'initiate: available',
+      { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_AVAILABLE', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_INITIATED' },
+      'proceed',
+    ],
     ['initiate: unavailable', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'PROCEED' }, 'unavailable'],
     ['initiate: not supported', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_NOT_SUPPORTED', gatewayRecommendation: 'PROCEED' }, 'unavailable'],
     ['initiate: not in effect', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_NOT_IN_EFFECT' }, 'unavailable'],
@@ -112,23 +113,47 @@ describe('mapAuthenticationStatus', () => {
     ['attempted', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_ATTEMPTED', gatewayRecommendation: 'PROCEED' }, 'proceed'],
     ['exempt', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_EXEMPT', gatewayRecommendation: 'PROCEED' }, 'proceed'],
     ['PROCEED_* variant', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'PROCEED_WITH_PAYMENT' }, 'proceed'],
-    ['successful but DO_NOT_PROCEED', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'DO_NOT_PROCEED' }, 'failed'],
+    [
+      'successful but DO_NOT_PROCEED',
+      { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'DO_NOT_PROCEED' },
+      'failed',
+    ],
     ['successful, no recommendation', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL' }, 'pending'],
-    ['failed (docs/card-network.md example)', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_FAILED', gatewayRecommendation: 'DO_NOT_PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'failed'],
+    [
+      'failed (docs/card-network.md example)',
+      { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_FAILED', gatewayRecommendation: 'DO_NOT_PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' },
+      'failed',
+    ],
     ['rejected', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_REJECTED', gatewayRecommendation: 'DO_NOT_PROCEED' }, 'failed'],
     ['rejected, result SUCCESS', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_REJECTED' }, 'failed'],
     ['required', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_REQUIRED' }, 'failed'],
-    ['abandon order', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'DO_NOT_PROCEED_ABANDON_ORDER' }, 'failed'],
+    [
+      'abandon order',
+      { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'DO_NOT_PROCEED_ABANDON_ORDER' },
+      'failed',
+    ],
     ['resubmit', { result: 'SUCCESS', gatewayRecommendation: 'RESUBMIT_WITH_ALTERNATIVE_PAYMENT_DETAILS' }, 'failed'],
     ['order unsuccessful only', { result: 'SUCCESS', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'failed'],
     ['result FAILURE only', { result: 'FAILURE' }, 'failed'],
     // Unknowns
     ['no status', { result: 'SUCCESS', gatewayRecommendation: 'PROCEED' }, 'pending'],
     ['unknown status', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_BRAND_NEW', gatewayRecommendation: 'PROCEED' }, 'pending'],
-    ['unavailable at AUTHENTICATE_PAYER (recoverable)', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'unavailable'],
-    ['unavailable but DO_NOT_PROCEED', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'DO_NOT_PROCEED' }, 'failed'],
+    [
+      'unavailable at AUTHENTICATE_PAYER (recoverable)',
+      { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' },
+      'unavailable',
+    ],
+    [
+      'unavailable but DO_NOT_PROCEED',
+      { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_UNAVAILABLE', gatewayRecommendation: 'DO_NOT_PROCEED' },
+      'failed',
+    ],
     ['successful but result FAILURE', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'PROCEED' }, 'failed'],
-    ['successful but order unsuccessful', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' }, 'failed'],
+    [
+      'successful but order unsuccessful',
+      { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'PROCEED', orderStatus: 'AUTHENTICATION_UNSUCCESSFUL' },
+      'failed',
+    ],
     ['pending but result FAILURE', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_PENDING', gatewayRecommendation: 'PROCEED' }, 'failed'],
     ['unknown status, result FAILURE', { result: 'FAILURE', authenticationStatus: 'AUTHENTICATION_BRAND_NEW', gatewayRecommendation: 'PROCEED' }, 'failed'],
     ['unknown recommendation', { result: 'SUCCESS', authenticationStatus: 'AUTHENTICATION_SUCCESSFUL', gatewayRecommendation: 'MAYBE' }, 'pending'],

@@ -13,13 +13,7 @@
  */
 // The outcomes are the core's (connectors/card-network.ts); this file only maps onto them.
 import type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
-import type {
-  MpgsAuthenticationStatus,
-  MpgsGatewayCode,
-  MpgsGatewayRecommendation,
-  MpgsOrderStatus,
-  MpgsResult,
-} from './wire.js';
+import type { MpgsAuthenticationStatus, MpgsGatewayCode, MpgsGatewayRecommendation, MpgsOrderStatus, MpgsResult } from './wire.js';
 
 export type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
 
@@ -142,11 +136,7 @@ export function classifyRecommendation(recommendation: string | undefined): Reco
   }
 }
 
-function authenticationFromStatus(
-  status: string | undefined,
-  recommendation: RecommendationClass,
-  unsuccessful: boolean,
-): AuthenticationStatus {
+function authenticationFromStatus(status: string | undefined, recommendation: RecommendationClass, unsuccessful: boolean): AuthenticationStatus {
   if (status === undefined) return unsuccessful ? 'failed' : 'pending';
   const known = status as MpgsAuthenticationStatus;
   switch (known) {
@@ -204,7 +194,6 @@ export function mapAuthenticationStatus(answer: {
   const recommendation = classifyRecommendation(answer.gatewayRecommendation);
   if (recommendation === 'stop') return 'failed';
   const unsuccessful =
-    (answer.result as MpgsResult | undefined) === 'FAILURE' ||
-    (answer.orderStatus as MpgsOrderStatus | undefined) === 'AUTHENTICATION_UNSUCCESSFUL';
+    (answer.result as MpgsResult | undefined) === 'FAILURE' || (answer.orderStatus as MpgsOrderStatus | undefined) === 'AUTHENTICATION_UNSUCCESSFUL';
   return authenticationFromStatus(answer.authenticationStatus, recommendation, unsuccessful);
 }

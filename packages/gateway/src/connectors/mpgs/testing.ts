@@ -65,7 +65,6 @@ export const baseConfig: MpgsConfig = {
   timeoutMs: 50,
 };
 
-
 /**
  * Fill a hosted session with a test card server-side, as the simulator
  * allows (the browser's hosted fields do this in production). Test-only:

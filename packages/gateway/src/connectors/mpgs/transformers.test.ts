@@ -109,9 +109,7 @@ describe('request bodies are byte-identical to the docs/card-network.md examples
   });
 
   it('VOID', () => {
-    expect(JSON.stringify(voidRequest({ targetTransactionId: 'pay-1' }))).toBe(
-      '{"apiOperation":"VOID","transaction":{"targetTransactionId":"pay-1"}}',
-    );
+    expect(JSON.stringify(voidRequest({ targetTransactionId: 'pay-1' }))).toBe('{"apiOperation":"VOID","transaction":{"targetTransactionId":"pay-1"}}');
   });
 });
 

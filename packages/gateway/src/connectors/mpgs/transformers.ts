@@ -69,10 +69,7 @@ export function createSessionRequest(authenticationLimit: number): WireCreateSes
   return { session: { authenticationLimit } };
 }
 
-export function initiateAuthenticationRequest(i: {
-  hostedSessionId: string;
-  currency: string;
-}): WireInitiateAuthenticationRequest {
+export function initiateAuthenticationRequest(i: { hostedSessionId: string; currency: string }): WireInitiateAuthenticationRequest {
   return {
     apiOperation: 'INITIATE_AUTHENTICATION',
     authentication: { acceptVersions: '3DS2', channel: 'PAYER_BROWSER', purpose: 'PAYMENT_TRANSACTION' },
@@ -232,10 +229,7 @@ function amountText(value: WireAmount | undefined): string | null {
   return text(value);
 }
 
-export function toPaymentOutcome(
-  answer: WireTransactionAnswer,
-  ids: { orderId: string; transactionId: string },
-): PaymentOutcome {
+export function toPaymentOutcome(answer: WireTransactionAnswer, ids: { orderId: string; transactionId: string }): PaymentOutcome {
   const status = mapPaymentStatus({
     result: answer.result,
     ...(answer.response?.gatewayCode !== undefined && { gatewayCode: answer.response.gatewayCode }),
@@ -255,10 +249,7 @@ export function toPaymentOutcome(
   };
 }
 
-export function toAuthenticationOutcome(
-  answer: WireTransactionAnswer,
-  ids: { orderId: string; authTransactionId: string },
-): AuthenticationOutcome {
+export function toAuthenticationOutcome(answer: WireTransactionAnswer, ids: { orderId: string; authTransactionId: string }): AuthenticationOutcome {
   const authenticationStatus = text(answer.transaction?.authenticationStatus) ?? text(answer.order?.authenticationStatus);
   const gatewayRecommendation = text(answer.response?.gatewayRecommendation);
   const orderStatus = text(answer.order?.status);

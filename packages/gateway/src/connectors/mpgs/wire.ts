@@ -64,12 +64,7 @@ export const MPGS_GATEWAY_CODES = [
 ] as const;
 export type MpgsGatewayCode = (typeof MPGS_GATEWAY_CODES)[number];
 
-export const MPGS_GATEWAY_RECOMMENDATIONS = [
-  'PROCEED',
-  'DO_NOT_PROCEED',
-  'RESUBMIT_WITH_ALTERNATIVE_PAYMENT_DETAILS',
-  'DO_NOT_PROCEED_ABANDON_ORDER',
-] as const;
+export const MPGS_GATEWAY_RECOMMENDATIONS = ['PROCEED', 'DO_NOT_PROCEED', 'RESUBMIT_WITH_ALTERNATIVE_PAYMENT_DETAILS', 'DO_NOT_PROCEED_ABANDON_ORDER'] as const;
 export type MpgsGatewayRecommendation = (typeof MPGS_GATEWAY_RECOMMENDATIONS)[number];
 
 export const MPGS_AUTHENTICATION_STATUSES = [
@@ -114,12 +109,7 @@ export type MpgsErrorCause = (typeof MPGS_ERROR_CAUSES)[number];
 
 export type MpgsValidationType = 'INVALID' | 'MISSING' | 'UNSUPPORTED';
 
-export type MpgsApiOperation =
-  | 'INITIATE_AUTHENTICATION'
-  | 'AUTHENTICATE_PAYER'
-  | 'PAY'
-  | 'REFUND'
-  | 'VOID';
+export type MpgsApiOperation = 'INITIATE_AUTHENTICATION' | 'AUTHENTICATE_PAYER' | 'PAY' | 'REFUND' | 'VOID';
 
 export type MpgsTransactionType = Open<'AUTHENTICATION' | 'PAYMENT' | 'REFUND' | 'VOID_PAYMENT' | 'VOID_REFUND'>;
 
@@ -263,12 +253,7 @@ export interface WireVoidRequest {
   transaction: { targetTransactionId: string };
 }
 
-export type WireTransactionRequest =
-  | WireInitiateAuthenticationRequest
-  | WireAuthenticatePayerRequest
-  | WirePayRequest
-  | WireRefundRequest
-  | WireVoidRequest;
+export type WireTransactionRequest = WireInitiateAuthenticationRequest | WireAuthenticatePayerRequest | WirePayRequest | WireRefundRequest | WireVoidRequest;
 
 // ---------------------------------------------------------------------------
 // Transaction answer: the reply to every PUT above, and to

@@ -63,7 +63,8 @@ export function registerDashboardGuard(app: FastifyInstance, deps: { users: User
     request.credential = { type: 'dashboard_user', id: signedIn.user.id, merchantId: signedIn.user.merchant_id };
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || !constantTimeEqual(sent, deps.users.csrfToken(token!))) throw new ApiError('1704', 'the CSRF token is missing or wrong; reload the dashboard');
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, deps.users.csrfToken(token!)))
+        throw new ApiError('1704', 'the CSRF token is missing or wrong; reload the dashboard');
     }
     if (!can(signedIn.user.role, rule)) throw new ApiError('1703', `your role (${signedIn.user.role}) cannot do this`);
   });
@@ -74,7 +75,8 @@ function checkOrigin(request: FastifyRequest, allowed: string[]): void {
   if (site !== undefined && site !== 'same-origin') throw new ApiError('1704', 'cross-site request refused');
   const origin = request.headers.origin;
   const own = `${request.protocol}://${request.host}`;
-  if (typeof origin !== 'string' || !(origin === own || allowed.includes(origin))) throw new ApiError('1704', 'the request must come from the dashboard itself (Origin header)');
+  if (typeof origin !== 'string' || !(origin === own || allowed.includes(origin)))
+    throw new ApiError('1704', 'the request must come from the dashboard itself (Origin header)');
 }
 
 export function setCookie(reply: FastifyReply, name: string, value: string, cookies: CookieSettings, maxAgeSeconds: number): void {

@@ -35,12 +35,23 @@ export async function registerDashboardStatic(app: FastifyInstance, dist = DASHB
   const index = fs.existsSync(indexFile) ? fs.readFileSync(indexFile, 'utf8') : undefined;
   const assets = path.join(dist, 'assets');
   if (fs.existsSync(assets)) {
-    await app.register(fastifyStatic, { root: assets, prefix: '/dashboard/assets/', decorateReply: false, maxAge: '365d', immutable: true, index: false, wildcard: true });
+    await app.register(fastifyStatic, {
+      root: assets,
+      prefix: '/dashboard/assets/',
+      decorateReply: false,
+      maxAge: '365d',
+      immutable: true,
+      index: false,
+      wildcard: true,
+    });
   }
   const page = async (_request: unknown, reply: import('fastify').FastifyReply) => {
     reply.header('Content-Security-Policy', DASHBOARD_CSP).header('Cache-Control', 'no-store');
     if (!index) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard has not been built. Run: npm run build (npm ci does it through the prepare script).\n');
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The dashboard has not been built. Run: npm run build (npm ci does it through the prepare script).\n');
     }
     return reply.type('text/html; charset=utf-8').send(index);
   };

@@ -25,7 +25,11 @@ const RETRY_AFTER_SECONDS = '1';
  */
 export function edgeServerOptions(config: Config) {
   const { requestTimeoutMs, headersTimeoutMs, keepAliveTimeoutMs } = config.edge;
-  const serverTimeouts = { headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 4))) };
+  const serverTimeouts = {
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 4))),
+  };
   return {
     requestTimeout: requestTimeoutMs,
     keepAliveTimeout: keepAliveTimeoutMs,
@@ -83,7 +87,13 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket, tls: bool
   setTimeout(() => socket.destroy(), 2_000).unref();
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
+};
 
 /**
  * The edge rules every request passes first:
@@ -154,8 +164,12 @@ export function registerEdge(app: FastifyInstance, config: Config, deps: { ready
       app.log.warn({ address_connections: open - 1 }, 'connection refused: too many open connections from one address');
       // Nothing has been read yet; on plain HTTP say why, over TLS just close.
       if (!config.tls) {
-        const body = JSON.stringify({ error: { status: 503, error_code: '1901', message: 'too many open connections from this address', request_id: newId('req') } });
-        socket.end(`HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: ${RETRY_AFTER_SECONDS}\r\nConnection: close\r\n\r\n${body}`);
+        const body = JSON.stringify({
+          error: { status: 503, error_code: '1901', message: 'too many open connections from this address', request_id: newId('req') },
+        });
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: ${RETRY_AFTER_SECONDS}\r\nConnection: close\r\n\r\n${body}`,
+        );
       }
       socket.destroySoon();
       setTimeout(() => socket.destroy(), 1_000).unref();

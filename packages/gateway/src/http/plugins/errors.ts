@@ -36,7 +36,9 @@ function fromFastifyError(error: FastifyError): ApiError | undefined {
   if (error.validation) {
     // Every invalid field (the validator runs with allErrors), each in plain words.
     const errors = fieldErrors(error.validation as unknown as ValidationIssue[], error.validationContext ?? 'body');
-    return invalidFields(errors.length > 0 ? errors : [{ param: error.validationContext ?? 'body', code: 'invalid', message: `${error.validationContext ?? 'body'} is invalid` }]);
+    return invalidFields(
+      errors.length > 0 ? errors : [{ param: error.validationContext ?? 'body', code: 'invalid', message: `${error.validationContext ?? 'body'} is invalid` }],
+    );
   }
   const byCode: Record<string, [ErrorCode, string]> = {
     FST_ERR_CTP_INVALID_JSON_BODY: ['1010', 'request body is not valid JSON'],

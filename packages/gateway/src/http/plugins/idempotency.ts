@@ -45,7 +45,8 @@ export function registerIdempotency(app: FastifyInstance, deps: { idempotency: I
     if (header === undefined) return;
     const scope = idempotencyScope({ sessionId: request.sdkSession?.sessionId, merchantId: request.merchant?.merchantId });
     if (!scope) return;
-    if (!isValidIdempotencyKey(header)) throw request.deferredRefusal ?? new ApiError('1010', 'Idempotency-Key header must be 1 to 255 printable ASCII characters');
+    if (!isValidIdempotencyKey(header))
+      throw request.deferredRefusal ?? new ApiError('1010', 'Idempotency-Key header must be 1 to 255 printable ASCII characters');
 
     const path = request.url.split('?')[0] ?? request.url;
     const idempotent = {

@@ -81,6 +81,9 @@ export function registerMetrics(app: FastifyInstance, options: { config: Config;
         throw new ApiError('1002', 'metrics token not accepted');
       }
     }
-    return reply.type(metrics.contentType()).header('cache-control', 'no-store').send(await metrics.render());
+    return reply
+      .type(metrics.contentType())
+      .header('cache-control', 'no-store')
+      .send(await metrics.render());
   });
 }

@@ -66,7 +66,8 @@ const OPERATIONS: Record<string, Operation> = {
     description: 'For load balancers and container health checks. Answers 503 when the database cannot be reached.',
     success: [200, 'The gateway is up and its database answers', { status: 'ok', mode: 'sandbox' }],
   },
-  'GET /metrics': { media: 'text/plain',
+  'GET /metrics': {
+    media: 'text/plain',
     tag: 'Operations',
     summary: 'Prometheus metrics',
     description:
@@ -76,7 +77,12 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /openapi.json': { tag: 'Operations', summary: 'This OpenAPI document', success: [200, 'The OpenAPI 3.1 document'] },
   'GET /docs': { media: 'text/html', tag: 'Operations', summary: 'The rendered API reference', success: [200, 'An HTML page'] },
-  'GET /docs/redoc.standalone.js': { media: 'text/javascript', tag: 'Operations', summary: 'Script of the rendered API reference (Redoc, self-hosted)', success: [200, 'JavaScript'] },
+  'GET /docs/redoc.standalone.js': {
+    media: 'text/javascript',
+    tag: 'Operations',
+    summary: 'Script of the rendered API reference (Redoc, self-hosted)',
+    success: [200, 'JavaScript'],
+  },
   'GET /v1/merchant': {
     tag: 'Merchant',
     summary: "The calling merchant's profile and keys",
@@ -88,7 +94,11 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Mint a checkout session',
     description:
       'Creates a checkout session for one order and amount. The response carries the `session_token` (shown once) and the `checkout_url` to send the customer to. Send an `Idempotency-Key` header to make retries safe.',
-    success: [201, 'The new session, its single-use token and the hosted checkout URL', { ...sessionExample, session_id: SESSION_ID, session_token: 'pd_st_…', checkout_url: `https://pay.example/checkout/${SESSION_ID}#pd_st_…` }],
+    success: [
+      201,
+      'The new session, its single-use token and the hosted checkout URL',
+      { ...sessionExample, session_id: SESSION_ID, session_token: 'pd_st_…', checkout_url: `https://pay.example/checkout/${SESSION_ID}#pd_st_…` },
+    ],
     errors: ['1010', '1201', '1301', '1302', '1501'],
   },
   'GET /v1/sessions/{session_id}': {
@@ -114,7 +124,11 @@ const OPERATIONS: Record<string, Operation> = {
     tag: 'Payments',
     summary: 'Refund a payment, fully or partly',
     description: 'Without `amount` the remaining refundable amount is refunded. Send an `Idempotency-Key` header to make retries safe.',
-    success: [201, 'The refund', { object: 'refund', id: 're_abcdefghijklmnopqrst', payment_id: PAYMENT_ID, amount: '10.00', currency: 'EUR', status: 'succeeded', created_at: AT }],
+    success: [
+      201,
+      'The refund',
+      { object: 'refund', id: 're_abcdefghijklmnopqrst', payment_id: PAYMENT_ID, amount: '10.00', currency: 'EUR', status: 'succeeded', created_at: AT },
+    ],
     errors: ['1010', '1011', '1301', '1302'],
   },
   'GET /v1/checkout': {
@@ -126,8 +140,18 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'POST /v1/card/sessions': {
     tag: 'Checkout (browser SDK)',
-    summary: "Open a card network hosted session for the card fields",
-    success: [201, 'The hosted session for the card network hosted fields', { object: 'card_session', hosted_session_id: 'SESSION0002776555276E0786217G73', session_js_url: 'https://network.example/form/version/100/merchant/TESTPDIRECT/session.js', api_version: 100, merchant_id: 'TESTPDIRECT' }],
+    summary: 'Open a card network hosted session for the card fields',
+    success: [
+      201,
+      'The hosted session for the card network hosted fields',
+      {
+        object: 'card_session',
+        hosted_session_id: 'SESSION0002776555276E0786217G73',
+        session_js_url: 'https://network.example/form/version/100/merchant/TESTPDIRECT/session.js',
+        api_version: 100,
+        merchant_id: 'TESTPDIRECT',
+      },
+    ],
     errors: ['1004', '1005', '1006'],
   },
   'POST /v1/payments/collect': {
@@ -138,10 +162,12 @@ const OPERATIONS: Record<string, Operation> = {
     success: [200, 'The payment (202 when 3-D Secure is required)', { ...paymentExample, redirect_url: 'https://shop.example/paid?order=order_1001' }],
     errors: ['1004', '1005', '1006', '1010', '1101', '1102', '1103', '1403', '1601', '1602'],
   },
-  'POST /v1/3ds/return/{payment_id}': { media: null,
+  'POST /v1/3ds/return/{payment_id}': {
+    media: null,
     tag: 'Checkout (browser SDK)',
     summary: "Return from the card issuer's 3-D Secure challenge",
-    description: "The customer's browser lands here; the gateway re-reads the authentication from the network and redirects (303) to the merchant's success or fail URL.",
+    description:
+      "The customer's browser lands here; the gateway re-reads the authentication from the network and redirects (303) to the merchant's success or fail URL.",
     success: [303, 'Redirect to the success or fail URL'],
     errors: ['1011'],
   },
@@ -169,17 +195,14 @@ const OPERATIONS: Record<string, Operation> = {
     success: [200, 'The codes sent for the session', { object: 'list', data: [{ channel: 'email', to: 'jane@example.com', code: '123456', sent_at: AT }] }],
     errors: ['1010'],
   },
-  'GET /checkout/{session_id}': { media: 'text/html',
+  'GET /checkout/{session_id}': {
+    media: 'text/html',
     tag: 'Hosted checkout',
     summary: 'The hosted checkout page (HTML)',
     description: 'The page the customer is sent to (`checkout_url`); the session token travels in the URL fragment, never to the server.',
     success: [200, 'An HTML page'],
   },
-  'GET /sdk/pdirect.js': { media: 'text/javascript',
-    tag: 'Hosted checkout',
-    summary: 'The browser SDK as an ES module',
-    success: [200, 'JavaScript'],
-  },
+  'GET /sdk/pdirect.js': { media: 'text/javascript', tag: 'Hosted checkout', summary: 'The browser SDK as an ES module', success: [200, 'JavaScript'] },
 };
 
 const ERROR_ENVELOPE = {
@@ -231,7 +254,14 @@ function errorResponses(codes: string[]): Record<string, unknown> {
       content: {
         'application/json': {
           schema: { $ref: '#/components/schemas/ErrorEnvelope' },
-          example: { error: { status, error_code: first, message: ERROR_CATALOGUE[first as keyof typeof ERROR_CATALOGUE].title, request_id: 'req_abcdefghijklmnopqrstuvwx' } },
+          example: {
+            error: {
+              status,
+              error_code: first,
+              message: ERROR_CATALOGUE[first as keyof typeof ERROR_CATALOGUE].title,
+              request_id: 'req_abcdefghijklmnopqrstuvwx',
+            },
+          },
         },
       },
     };
@@ -250,7 +280,8 @@ function describe(route: RouteOptions & { schema?: Record<string, unknown> }, ur
   const schema = { ...(route.schema ?? {}) } as Record<string, unknown>;
   const config = (route.config ?? {}) as { auth?: Auth; methodNotAllowed?: boolean };
   // Not operations of the API: 405 catch-alls, HEAD twins, wildcards, and the dashboard's own browser endpoints (same-origin, cookie session).
-  if (method === 'HEAD' || config.methodNotAllowed || url.includes('*') || url === '/dashboard' || url.startsWith('/dashboard/')) return { ...schema, hide: true };
+  if (method === 'HEAD' || config.methodNotAllowed || url.includes('*') || url === '/dashboard' || url.startsWith('/dashboard/'))
+    return { ...schema, hide: true };
   const op = OPERATIONS[`${method} ${openApiPath(url)}`];
   const auth = config.auth;
   const [status, description, example] = op?.success ?? [200, 'Success'];
@@ -268,7 +299,11 @@ function describe(route: RouteOptions & { schema?: Record<string, unknown> }, ur
   Object.assign(responses, (schema.response as Record<string, unknown> | undefined) ?? {});
   return {
     ...schema,
-    operationId: `${method.toLowerCase()}${openApiPath(url).replace(/[{}]/g, '').split(/[/_.-]/).map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : '')).join('')}`,
+    operationId: `${method.toLowerCase()}${openApiPath(url)
+      .replace(/[{}]/g, '')
+      .split(/[/_.-]/)
+      .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : ''))
+      .join('')}`,
     summary: op?.summary ?? `${method} ${url}`,
     ...(op?.description ? { description: op.description } : {}),
     tags: [op?.tag ?? 'Other'],

@@ -10,7 +10,11 @@ const ANY_HOSTED_SESSION = '^[A-Za-z0-9._-]{1,64}$';
 
 /** SDK boundary (Bearer session_token): what the customer sees, the card form, paying. */
 export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionService; payments: PaymentService; network: CardNetwork | undefined }): void {
-  const network = () => deps.network ?? (() => { throw new ApiError('1900', 'the card network is not configured'); })();
+  const network = () =>
+    deps.network ??
+    (() => {
+      throw new ApiError('1900', 'the card network is not configured');
+    })();
   const body = collectBody(deps.network?.hostedSessionIdPattern ?? ANY_HOSTED_SESSION);
 
   app.get('/v1/checkout', { config: { auth: 'session' } }, async (request) => deps.sessions.checkoutView(request.checkoutSession!));

@@ -53,9 +53,13 @@ export function eventRoutes(app: FastifyInstance, deps: { webhooks: WebhookServi
     });
   });
 
-  app.get<{ Params: Static<typeof EventParams> }>('/v1/events/:event_id', { config: { auth: 'merchant' }, schema: { params: EventParams } }, async (request) => {
-    return deps.webhooks.describeEvent(request.params.event_id, { merchantId: request.merchant!.merchantId });
-  });
+  app.get<{ Params: Static<typeof EventParams> }>(
+    '/v1/events/:event_id',
+    { config: { auth: 'merchant' }, schema: { params: EventParams } },
+    async (request) => {
+      return deps.webhooks.describeEvent(request.params.event_id, { merchantId: request.merchant!.merchantId });
+    },
+  );
 
   app.post<{ Body: Static<typeof TestBody> }>('/v1/events/test', { config: { auth: 'merchant' }, schema: { body: TestBody } }, async (request, reply) => {
     const event = await deps.webhooks.sendTestEvent(request.merchant!.merchantId, request.body);

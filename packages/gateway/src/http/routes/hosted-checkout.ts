@@ -31,18 +31,20 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
   app.get<{ Params: { session_id: string } }>('/checkout/:session_id', async (request, reply) => {
     const nonce = randomBytes(18).toString('base64');
     const valid = SESSION_ID.test(request.params.session_id);
-    return reply
-      .code(valid ? 200 : 404)
-      .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigins: options.networkOrigins, mode: options.mode }))
-      .header('Cache-Control', 'no-store')
-      // The page must not leak its URL (the session id) to the network's frames, the ACS or the merchant.
-      .header('Referrer-Policy', 'no-referrer')
-      // A window that opened the checkout gets no handle on it.
-      .header('Cross-Origin-Opener-Policy', 'same-origin')
-      .header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=()')
-      .header('X-Robots-Tag', 'noindex, nofollow')
-      .type('text/html; charset=utf-8')
-      .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets }) : renderInvalidLinkPage({ nonce, assets }));
+    return (
+      reply
+        .code(valid ? 200 : 404)
+        .header('Content-Security-Policy', checkoutPagePolicy({ nonce, networkOrigins: options.networkOrigins, mode: options.mode }))
+        .header('Cache-Control', 'no-store')
+        // The page must not leak its URL (the session id) to the network's frames, the ACS or the merchant.
+        .header('Referrer-Policy', 'no-referrer')
+        // A window that opened the checkout gets no handle on it.
+        .header('Cross-Origin-Opener-Policy', 'same-origin')
+        .header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=()')
+        .header('X-Robots-Tag', 'noindex, nofollow')
+        .type('text/html; charset=utf-8')
+        .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets }) : renderInvalidLinkPage({ nonce, assets }))
+    );
   });
 
   app.get(

@@ -15,9 +15,13 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentSer
     history: (await deps.payments.transitionsOf(payment.id)).map((t) => ({ from: t.from, to: t.to, cause: t.cause, at: new Date(t.at).toISOString() })),
   });
 
-  app.get<{ Params: Static<typeof PaymentParams> }>('/v1/payments/:payment_id', { config: { auth: 'merchant' }, schema: { params: PaymentParams } }, async (request) => {
-    return detailed(await deps.payments.get(request.merchant!.merchantId, request.params.payment_id));
-  });
+  app.get<{ Params: Static<typeof PaymentParams> }>(
+    '/v1/payments/:payment_id',
+    { config: { auth: 'merchant' }, schema: { params: PaymentParams } },
+    async (request) => {
+      return detailed(await deps.payments.get(request.merchant!.merchantId, request.params.payment_id));
+    },
+  );
 
   app.get<{ Querystring: Static<typeof ListQuery> }>('/v1/payments', { config: { auth: 'merchant' }, schema: { querystring: ListQuery } }, async (request) => {
     const payments = await deps.payments.listByOrder(request.merchant!.merchantId, request.query.order_id);

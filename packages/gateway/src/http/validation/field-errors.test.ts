@@ -19,7 +19,11 @@ describe('fieldErrors', () => {
       { keyword: 'pattern', instancePath: '/customer/phone', params: { pattern: '^\\+' }, message: 'must match pattern "^\\+"' },
       { keyword: 'type', instancePath: '/ttl_seconds', params: { type: 'integer' }, message: 'must be integer' },
     ]);
-    expect(errors.map((e) => e.message)).toEqual(['currency must be at most 3 characters', 'customer.phone is not in the accepted format', 'ttl_seconds must be a whole number']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'currency must be at most 3 characters',
+      'customer.phone is not in the accepted format',
+      'ttl_seconds must be a whole number',
+    ]);
     expect(errors.map((e) => e.param)).toEqual(['currency', 'customer.phone', 'ttl_seconds']);
   });
 

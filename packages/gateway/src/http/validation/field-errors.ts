@@ -24,7 +24,12 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 function dotted(instancePath: string): string {
-  return instancePath.replace(/^\//, '').split('/').filter(Boolean).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  return instancePath
+    .replace(/^\//, '')
+    .split('/')
+    .filter(Boolean)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
 }
 
 function join(...parts: Array<string | undefined>): string {
@@ -64,7 +69,11 @@ function describe(issue: ValidationIssue, base: string, consts: unknown[]): { pa
     case 'anyOf': {
       const allowed = issue.keyword === 'enum' ? (p.allowedValues as unknown[]) : issue.keyword === 'const' ? [p.allowedValue] : consts;
       const list = allowed.map((v) => JSON.stringify(v)).join(', ');
-      return { param: base, code: 'invalid_value', problem: allowed.length > 1 ? `must be one of ${list}` : allowed.length === 1 ? `must be ${list}` : 'is not an accepted value' };
+      return {
+        param: base,
+        code: 'invalid_value',
+        problem: allowed.length > 1 ? `must be one of ${list}` : allowed.length === 1 ? `must be ${list}` : 'is not an accepted value',
+      };
     }
     default:
       return { param: base, code: 'invalid', problem: 'is invalid' };

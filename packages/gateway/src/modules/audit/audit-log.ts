@@ -89,7 +89,10 @@ export class AuditLog {
         await this.#write(batch.map((w) => w.record));
         for (const w of batch) w.resolve();
       } catch (err) {
-        this.#logger.error({ err, records: batch.length, request_ids: batch.map((w) => w.record.requestId) }, 'audit batch could not be written; its requests answer 503');
+        this.#logger.error(
+          { err, records: batch.length, request_ids: batch.map((w) => w.record.requestId) },
+          'audit batch could not be written; its requests answer 503',
+        );
         for (const w of batch) w.reject(err);
       }
     }

@@ -143,7 +143,16 @@ export class AuditRepository {
   /** Dashboard search within one merchant, newest first. `path` matches anywhere in the path. */
   async search(
     merchantId: string,
-    filters: { requestId?: string; credentialId?: string; credentialType?: CredentialType; path?: string; status?: number; from?: number; to?: number; credentialIds?: string[] },
+    filters: {
+      requestId?: string;
+      credentialId?: string;
+      credentialType?: CredentialType;
+      path?: string;
+      status?: number;
+      from?: number;
+      to?: number;
+      credentialIds?: string[];
+    },
     limit: number,
     offset: number,
   ): Promise<AuditRecord[]> {

@@ -58,7 +58,12 @@ export async function verifyAuditChain(
       const seq = Number(row.chain_seq);
       if (seq > head.seq) break;
       if (seq !== expected) {
-        return report({ seq: expected, id: null, requestId: null, reason: `record #${expected} is missing (deleted): the chain jumps to #${seq} (request ${row.request_id})` });
+        return report({
+          seq: expected,
+          id: null,
+          requestId: null,
+          reason: `record #${expected} is missing (deleted): the chain jumps to #${seq} (request ${row.request_id})`,
+        });
       }
       const key = row.chain_key_version === null ? undefined : keyByVersion.get(row.chain_key_version);
       if (!row.chain_hash || row.chain_key_version === null) return report(at(row, `record #${seq} has lost its chain hash`));
@@ -66,7 +71,9 @@ export async function verifyAuditChain(
         unverifiable += 1;
         missing.add(row.chain_key_version);
       } else if (!sameHash(chainHash(key, previous, seq, row), row.chain_hash)) {
-        return report(at(row, `record #${seq} (request ${row.request_id}) does not match its chain hash: it was altered, or its place was taken by another record`));
+        return report(
+          at(row, `record #${seq} (request ${row.request_id}) does not match its chain hash: it was altered, or its place was taken by another record`),
+        );
       }
       previous = row.chain_hash;
       expected += 1;
@@ -77,9 +84,20 @@ export async function verifyAuditChain(
     return report({ seq: expected, id: null, requestId: null, reason: `records #${expected} to #${head.seq} are missing from the end of the chain (deleted)` });
   }
   if (!sameHash(previous, head.hash)) {
-    return report({ seq: head.seq, id: null, requestId: null, reason: `the last record #${head.seq} does not match the chain head: records were replaced at the end` });
+    return report({
+      seq: head.seq,
+      id: null,
+      requestId: null,
+      reason: `the last record #${head.seq} does not match the chain head: records were replaced at the end`,
+    });
   }
   const stray = await repository.unchainedAfterChainStart();
-  if (stray) return report({ seq: head.seq + 1, id: Number(stray.id), requestId: stray.request_id, reason: `row ${stray.id} (request ${stray.request_id}) has no place in the chain: it was added behind the gateway's back` });
+  if (stray)
+    return report({
+      seq: head.seq + 1,
+      id: Number(stray.id),
+      requestId: stray.request_id,
+      reason: `row ${stray.id} (request ${stray.request_id}) has no place in the chain: it was added behind the gateway's back`,
+    });
   return report();
 }

@@ -40,7 +40,10 @@ export class AuthFailureLimiter {
       .execute();
     if (this.#sweptWindow !== windowStart) {
       this.#sweptWindow = windowStart;
-      await this.db.deleteFrom('auth_failures').where('window_start', '<', windowStart - WINDOW_MS).execute();
+      await this.db
+        .deleteFrom('auth_failures')
+        .where('window_start', '<', windowStart - WINDOW_MS)
+        .execute();
     }
   }
 }

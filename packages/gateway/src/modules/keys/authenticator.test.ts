@@ -18,7 +18,10 @@ describe('MerchantAuthenticator', () => {
   beforeEach(async () => {
     storage = openStorage('sqlite::memory:');
     await migrateToLatest(storage);
-    await storage.db.insertInto('merchants').values({ id: 'mch_test', name: 'T', mode: 'test', redirect_hosts: '[]', fingerprint_mode: null, created_at: 0, updated_at: 0 }).execute();
+    await storage.db
+      .insertInto('merchants')
+      .values({ id: 'mch_test', name: 'T', mode: 'test', redirect_hosts: '[]', fingerprint_mode: null, created_at: 0, updated_at: 0 })
+      .execute();
     clock = new ManualClock();
     calls = { verify: 0, dummy: 0 };
     const repo = new KeyRepository(storage.db);
@@ -108,7 +111,9 @@ describe('MerchantAuthenticator', () => {
         },
       },
     });
-    const attempts = Array.from({ length: 10 }, (_, i) => codeOf(slow.authenticate(`Bearer pd_test_sk_${'c'.repeat(15)}${'abcdefghij'[i]}_${'A'.repeat(43)}`, '::1')));
+    const attempts = Array.from({ length: 10 }, (_, i) =>
+      codeOf(slow.authenticate(`Bearer pd_test_sk_${'c'.repeat(15)}${'abcdefghij'[i]}_${'A'.repeat(43)}`, '::1')),
+    );
     expect(await Promise.all(attempts)).toEqual(Array(10).fill('1002'));
     expect(peak).toBe(2);
   });
@@ -127,7 +132,11 @@ describe('MerchantAuthenticator', () => {
 
     const other = await keys.issue('mch_test');
     await auth.authenticate(`Bearer ${other.merchantSecret.reveal()}`, '127.0.0.1');
-    await storage.db.updateTable('merchant_keys').set({ expires_at: clock.now() + 1_000 }).where('key_id', '=', other.keyId).execute();
+    await storage.db
+      .updateTable('merchant_keys')
+      .set({ expires_at: clock.now() + 1_000 })
+      .where('key_id', '=', other.keyId)
+      .execute();
     clock.advance(6_000);
     const mid = calls.dummy;
     expect(await codeOf(auth.authenticate(`Bearer ${other.merchantSecret.reveal()}`, '127.0.0.1'))).toBe('1002');

@@ -98,7 +98,7 @@ export class MerchantAuthenticator {
       await this.#opts.failures?.record(source, now);
       throw new ApiError('1002', 'unknown, revoked or expired merchant secret');
     }
-    if (!ipAllowed(clientIp, row.allowlist)) throw new ApiError('1003', 'source IP is not on this key\'s allow-list');
+    if (!ipAllowed(clientIp, row.allowlist)) throw new ApiError('1003', "source IP is not on this key's allow-list");
     return {
       keyId: key.keyId,
       merchantId: key.merchantId,
@@ -163,7 +163,10 @@ export function clientBucket(ip: string): string {
   try {
     const addr = ipaddr.process(ip);
     if (addr.kind() === 'ipv4') return addr.toString();
-    return `${(addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+    return `${(addr as ipaddr.IPv6).parts
+      .slice(0, 4)
+      .map((p) => p.toString(16))
+      .join(':')}::/64`;
   } catch {
     return ip.slice(0, 64);
   }

@@ -53,8 +53,14 @@ export class KeyRepository {
   }
 
   // Authentication and GET /v1/merchant run these on every request: built once (storage/precompiled.ts).
-  readonly #byId = precompiled(() => this.db, (param) => this.db.selectFrom('merchant_keys').selectAll().where('key_id', '=', param('keyId')));
-  readonly #byMerchant = precompiled(() => this.db, (param) => this.db.selectFrom('merchant_keys').selectAll().where('merchant_id', '=', param('merchantId')).orderBy('created_at'));
+  readonly #byId = precompiled(
+    () => this.db,
+    (param) => this.db.selectFrom('merchant_keys').selectAll().where('key_id', '=', param('keyId')),
+  );
+  readonly #byMerchant = precompiled(
+    () => this.db,
+    (param) => this.db.selectFrom('merchant_keys').selectAll().where('merchant_id', '=', param('merchantId')).orderBy('created_at'),
+  );
 
   async findById(keyId: string): Promise<MerchantKey | undefined> {
     const [row] = await this.#byId({ keyId });
@@ -77,6 +83,10 @@ export class KeyRepository {
   }
 
   async setIpAllowlist(keyId: string, ipAllowlist: string[]): Promise<void> {
-    await this.db.updateTable('merchant_keys').set({ ip_allowlist: JSON.stringify(ipAllowlist) }).where('key_id', '=', keyId).execute();
+    await this.db
+      .updateTable('merchant_keys')
+      .set({ ip_allowlist: JSON.stringify(ipAllowlist) })
+      .where('key_id', '=', keyId)
+      .execute();
   }
 }

@@ -26,7 +26,10 @@ export function startReencryptionJob(db: Kysely<Database>, keys: GatewayKeys, lo
       if (moved > 0) logger.info({ reencrypted: moved, left, active_version: keys.personalData.activeVersion }, 'master-key rotation: values re-encrypted');
       if (left === 0) {
         announcedDone = true;
-        logger.info({ active_version: keys.personalData.activeVersion }, 'master-key rotation: every sealed value is under the active version; older versions can be removed from PDIRECT_MASTER_KEY');
+        logger.info(
+          { active_version: keys.personalData.activeVersion },
+          'master-key rotation: every sealed value is under the active version; older versions can be removed from PDIRECT_MASTER_KEY',
+        );
       }
     },
     logger,

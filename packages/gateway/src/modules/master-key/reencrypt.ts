@@ -53,7 +53,15 @@ export async function reencryptAll(db: Kysely<Database>, keys: GatewayKeys, opti
 
 async function reencryptColumn(db: Kysely<Database>, keys: GatewayKeys, target: SealedColumn, options: RotationOptions): Promise<ColumnProgress> {
   const batchSize = options.batchSize ?? 200;
-  const progress: ColumnProgress = { table: target.table, column: target.column, label: target.label, reencrypted: 0, changedMeanwhile: 0, unreadable: 0, remaining: 0 };
+  const progress: ColumnProgress = {
+    table: target.table,
+    column: target.column,
+    label: target.label,
+    reencrypted: 0,
+    changedMeanwhile: 0,
+    unreadable: 0,
+    remaining: 0,
+  };
   // Counted once: a count per batch would scan the table once per batch.
   const before = await countStale(db, keys, target);
   let cursor: unknown[] | undefined;
@@ -73,7 +81,10 @@ async function reencryptColumn(db: Kysely<Database>, keys: GatewayKeys, target: 
         }
         if (fresh === undefined) continue;
         const updated = await sql`update ${sql.table(target.table)} set ${sql.ref(target.column)} = ${fresh}
-          where ${sql.join(target.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql` and `)} and ${sql.ref(target.column)} = ${old}`.execute(trx);
+          where ${sql.join(
+            target.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`),
+            sql` and `,
+          )} and ${sql.ref(target.column)} = ${old}`.execute(trx);
         if (Number(updated.numAffectedRows ?? 0n) === 1) progress.reencrypted += 1;
         else progress.changedMeanwhile += 1;
       }
@@ -105,9 +116,7 @@ function activePrefix(keyring: Keyring): string {
 async function selectBatch(db: Kysely<Database>, keyring: Keyring, target: SealedColumn, cursor: unknown[] | undefined, limit: number): Promise<Row[]> {
   const columns = [...new Set([...target.key, ...(target.extra ?? []), target.column])];
   const stale = target.kind === 'keyring' ? sql` and ${sql.ref(target.column)} not like ${activePrefix(keyring)}` : sql``;
-  const after = cursor
-    ? sql` and (${sql.join(target.key.map((k) => sql.ref(k)))}) > (${sql.join(cursor)})`
-    : sql``;
+  const after = cursor ? sql` and (${sql.join(target.key.map((k) => sql.ref(k)))}) > (${sql.join(cursor)})` : sql``;
   const result = await sql<Row>`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(target.table)}
     where ${sql.ref(target.column)} is not null${stale}${after}
     order by ${sql.join(target.key.map((k) => sql.ref(k)))} limit ${limit}`.execute(db);
@@ -150,8 +159,16 @@ export interface VersionCensus {
 export async function census(db: Kysely<Database>, keys: GatewayKeys): Promise<VersionCensus[]> {
   const out: VersionCensus[] = [];
   for (const target of SEALED_COLUMNS) {
-    const total = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(target.table)} where ${sql.ref(target.column)} is not null`.execute(db);
-    out.push({ table: target.table, column: target.column, label: target.label, total: Number(total.rows[0]?.n ?? 0), stale: await countStale(db, keys, target) });
+    const total = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(target.table)} where ${sql.ref(target.column)} is not null`.execute(
+      db,
+    );
+    out.push({
+      table: target.table,
+      column: target.column,
+      label: target.label,
+      total: Number(total.rows[0]?.n ?? 0),
+      stale: await countStale(db, keys, target),
+    });
   }
   return out;
 }

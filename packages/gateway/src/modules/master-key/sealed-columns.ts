@@ -45,7 +45,15 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     aad: (r) => `idempotency.response:${JSON.stringify([r.scope, r.idempotency_key])}`,
   },
   // modules/otp/providers/outbox.ts: `otp_outbox:<session id>`.
-  { label: 'sandbox OTP outbox', table: 'otp_outbox', column: 'sealed', key: ['id'], kind: 'keyring', extra: ['session_id'], aad: (r) => `otp_outbox:${String(r.session_id)}` },
+  {
+    label: 'sandbox OTP outbox',
+    table: 'otp_outbox',
+    column: 'sealed',
+    key: ['id'],
+    kind: 'keyring',
+    extra: ['session_id'],
+    aad: (r) => `otp_outbox:${String(r.session_id)}`,
+  },
   // modules/webhooks: Fernet tokens (no key id inside: each is tried newest key first).
   { label: 'webhook signing secrets', table: 'webhook_secrets', column: 'ciphertext', key: ['id'], kind: 'fernet' },
 ];

@@ -45,7 +45,10 @@ export class MerchantRepository {
   }
 
   /** On every authenticated request: built once (storage/precompiled.ts). */
-  readonly #byId = precompiled(() => this.db, (param) => this.db.selectFrom('merchants').selectAll().where('id', '=', param('id')));
+  readonly #byId = precompiled(
+    () => this.db,
+    (param) => this.db.selectFrom('merchants').selectAll().where('id', '=', param('id')),
+  );
 
   async findById(id: string): Promise<Merchant | undefined> {
     const [row] = await this.#byId({ id });
@@ -57,11 +60,7 @@ export class MerchantRepository {
     return row ? toMerchant(row) : undefined;
   }
 
-  async update(
-    id: string,
-    changes: { redirectHosts?: string[]; fingerprintMode?: FingerprintMode | null },
-    at: number,
-  ): Promise<Merchant | undefined> {
+  async update(id: string, changes: { redirectHosts?: string[]; fingerprintMode?: FingerprintMode | null }, at: number): Promise<Merchant | undefined> {
     await this.db
       .updateTable('merchants')
       .set({

@@ -59,7 +59,9 @@ export class MerchantService {
   async update(merchantId: string, input: { redirectHosts?: string[]; fingerprintMode?: string | null }): Promise<Merchant> {
     const changes = {
       ...(input.redirectHosts !== undefined ? { redirectHosts: canonicalHosts(input.redirectHosts) } : {}),
-      ...(input.fingerprintMode !== undefined ? { fingerprintMode: input.fingerprintMode === null ? null : fingerprintModeOrThrow(input.fingerprintMode) } : {}),
+      ...(input.fingerprintMode !== undefined
+        ? { fingerprintMode: input.fingerprintMode === null ? null : fingerprintModeOrThrow(input.fingerprintMode) }
+        : {}),
     };
     const merchant = await this.deps.merchants.update(merchantId, changes, this.deps.clock.now());
     if (!merchant) throw new ApiError('1011', `no merchant ${merchantId}`);

@@ -9,9 +9,7 @@ export interface BucketLimit extends WindowLimit {
   reason: string;
 }
 
-export type Admission =
-  | { admitted: true; at: number }
-  | { admitted: false; retryAfterSeconds: number; reason: string };
+export type Admission = { admitted: true; at: number } | { admitted: false; retryAfterSeconds: number; reason: string };
 
 /**
  * The pure rule of a sliding-window log: `hits` (ms) are what was counted;
@@ -98,5 +96,9 @@ async function lockBucket(trx: Transaction<Database>, bucket: string, now: numbe
 }
 
 async function saveBucket(trx: Transaction<Database>, bucket: string, hits: number[], expiresAt: number): Promise<void> {
-  await trx.updateTable('otp_rate_limits').set({ hits: JSON.stringify(hits), expires_at: expiresAt }).where('bucket', '=', bucket).execute();
+  await trx
+    .updateTable('otp_rate_limits')
+    .set({ hits: JSON.stringify(hits), expires_at: expiresAt })
+    .where('bucket', '=', bucket)
+    .execute();
 }

@@ -26,7 +26,12 @@ export interface CollectResult {
   nextAction?: { type: 'three_d_secure_challenge'; html: string };
 }
 
-export async function collect(deps: PaymentDeps, session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string; device?: string | undefined }): Promise<CollectResult> {
+export async function collect(
+  deps: PaymentDeps,
+  session: CheckoutSession,
+  input: CollectInput,
+  client: { ip: string; userAgent: string; device?: string | undefined },
+): Promise<CollectResult> {
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
@@ -53,7 +58,13 @@ export async function collect(deps: PaymentDeps, session: CheckoutSession, input
   }
 }
 
-async function authenticateAndPay(deps: PaymentDeps, payment: Payment, initiated: AuthenticationOutcome, input: CollectInput, client: { ip: string; userAgent: string }): Promise<CollectResult> {
+async function authenticateAndPay(
+  deps: PaymentDeps,
+  payment: Payment,
+  initiated: AuthenticationOutcome,
+  input: CollectInput,
+  client: { ip: string; userAgent: string },
+): Promise<CollectResult> {
   if (initiated.status !== 'proceed') return afterAuthentication(deps, payment, initiated);
   const authenticated = await authenticationStep(deps, payment, () =>
     deps.network.authenticatePayer({
@@ -129,7 +140,15 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
       await deps.sessions.spendCardSession(current, hostedSessionId, id, trx);
       if (current.status === 'processing' && current.current_payment_id) {
         // A challenge the customer walked away from may be replaced by a new attempt; anything else is in flight.
-        const abandoned = await deps.payments.transition(current.current_payment_id, 'requires_action', 'failed', 'superseded by a new attempt', now, { failure_reason: 'abandoned' }, trx);
+        const abandoned = await deps.payments.transition(
+          current.current_payment_id,
+          'requires_action',
+          'failed',
+          'superseded by a new attempt',
+          now,
+          { failure_reason: 'abandoned' },
+          trx,
+        );
         if (!abandoned) throw new NotClaimed();
       }
       if (!(await deps.sessions.claimForPayment(current, id, trx))) throw new NotClaimed();
@@ -171,7 +190,10 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
   const authenticated = { ...payment, authentication_status: auth.authenticationStatus };
   switch (auth.status) {
     case 'challenge': {
-      await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, { authentication_status: auth.authenticationStatus, risk: payment.risk });
+      await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, {
+        authentication_status: auth.authenticationStatus,
+        risk: payment.risk,
+      });
       return {
         payment: { ...authenticated, status: 'requires_action' },
         nextAction: { type: 'three_d_secure_challenge', html: auth.redirectHtml ?? '' },

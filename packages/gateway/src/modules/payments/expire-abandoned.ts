@@ -14,7 +14,9 @@ export async function expireAbandoned(deps: PaymentDeps, limit = 50): Promise<nu
     const payment = session.current_payment_id ? await deps.payments.findById(session.current_payment_id) : undefined;
     // A PAY in flight (processing, pending) is the reconciler's: it may have moved money.
     if (payment?.status !== 'requires_action') continue;
-    const after = await failPayment(deps, payment, 'requires_action', '3-D Secure challenge abandoned past the session time', 'ABANDONED', { failure_reason: 'abandoned' });
+    const after = await failPayment(deps, payment, 'requires_action', '3-D Secure challenge abandoned past the session time', 'ABANDONED', {
+      failure_reason: 'abandoned',
+    });
     if (after.status === 'failed') failed++;
   }
   return failed;

@@ -64,11 +64,15 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   };
   if (outcome.status === 'pending') {
     if (from === 'processing') {
-      await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card });
+      await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, {
+        reconcile_after: now + RECONCILE_BACKOFF_MS,
+        ...card,
+      });
     }
     return (await deps.payments.findById(payment.id))!;
   }
-  if (outcome.status === 'failed') return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
+  if (outcome.status === 'failed')
+    return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
   await deps.storage.db.transaction().execute(async (trx) => {
     const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
     if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return;
@@ -99,7 +103,13 @@ export async function failPayment(
 }
 
 /** Stores a refund's outcome: a failed refund gives its amount back; a succeeded one is announced. */
-export async function settleRefund(deps: PaymentDeps, payment: Payment, refund: Refund, status: PaymentOutcome['status'], gatewayCode: string | null): Promise<Refund> {
+export async function settleRefund(
+  deps: PaymentDeps,
+  payment: Payment,
+  refund: Refund,
+  status: PaymentOutcome['status'],
+  gatewayCode: string | null,
+): Promise<Refund> {
   if (status === 'pending') return refund;
   const now = deps.clock.now();
   await deps.storage.db.transaction().execute(async (trx) => {

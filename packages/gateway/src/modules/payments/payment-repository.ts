@@ -12,7 +12,10 @@ export class PaymentRepository {
 
   async insert(payment: Payment, cause: string, db: Kysely<Database> = this.db): Promise<void> {
     await db.insertInto('payments').values(payment).execute();
-    await db.insertInto('payment_transitions').values({ payment_id: payment.id, from_status: null, to_status: payment.status, cause, at: payment.created_at }).execute();
+    await db
+      .insertInto('payment_transitions')
+      .values({ payment_id: payment.id, from_status: null, to_status: payment.status, cause, at: payment.created_at })
+      .execute();
   }
 
   async findById(id: string, db: Kysely<Database> = this.db): Promise<Payment | undefined> {
@@ -21,12 +24,23 @@ export class PaymentRepository {
 
   /** How many attempts on this checkout session have failed (the card-testing lock counts them). */
   async countFailed(sessionId: string, db: Kysely<Database> = this.db): Promise<number> {
-    const row = await db.selectFrom('payments').select((eb) => eb.fn.countAll<string | number>().as('n')).where('session_id', '=', sessionId).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('payments')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('session_id', '=', sessionId)
+      .where('status', '=', 'failed')
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async listByOrderId(merchantId: string, orderId: string): Promise<Payment[]> {
-    return (await this.db.selectFrom('payments').selectAll().where('merchant_id', '=', merchantId).where('order_id', '=', orderId).orderBy('created_at', 'desc').execute()) as Payment[];
+    return (await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('order_id', '=', orderId)
+      .orderBy('created_at', 'desc')
+      .execute()) as Payment[];
   }
 
   /**
@@ -44,7 +58,12 @@ export class PaymentRepository {
     db: Kysely<Database> = this.db,
   ): Promise<boolean> {
     assertTransition(from, to);
-    const result = await db.updateTable('payments').set({ ...changes, status: to, updated_at: at }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+    const result = await db
+      .updateTable('payments')
+      .set({ ...changes, status: to, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', from)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     await db.insertInto('payment_transitions').values({ payment_id: id, from_status: from, to_status: to, cause, at }).execute();
     return true;
@@ -99,8 +118,19 @@ export class PaymentRepository {
     await db.insertInto('refunds').values(refund).execute();
   }
 
-  async settleRefund(id: string, to: Exclude<RefundStatus, 'pending'>, gatewayCode: string | null, at: number, db: Kysely<Database> = this.db): Promise<boolean> {
-    const result = await db.updateTable('refunds').set({ status: to, gateway_code: gatewayCode, updated_at: at }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  async settleRefund(
+    id: string,
+    to: Exclude<RefundStatus, 'pending'>,
+    gatewayCode: string | null,
+    at: number,
+    db: Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('refunds')
+      .set({ status: to, gateway_code: gatewayCode, updated_at: at })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -113,9 +143,15 @@ export class PaymentRepository {
   }
 
   /** Dashboard search, newest first: `text` matches a payment id, order id or customer reference exactly. */
-  async search(merchantId: string, filters: { text?: string; status?: string; from?: number; to?: number }, limit: number, offset: number): Promise<{ rows: Payment[]; total: number }> {
+  async search(
+    merchantId: string,
+    filters: { text?: string; status?: string; from?: number; to?: number },
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: Payment[]; total: number }> {
     let query = this.db.selectFrom('payments').where('merchant_id', '=', merchantId);
-    if (filters.text) query = query.where((eb) => eb.or([eb('id', '=', filters.text!), eb('order_id', '=', filters.text!), eb('customer_reference', '=', filters.text!)]));
+    if (filters.text)
+      query = query.where((eb) => eb.or([eb('id', '=', filters.text!), eb('order_id', '=', filters.text!), eb('customer_reference', '=', filters.text!)]));
     if (filters.status) query = query.where('status', '=', filters.status);
     if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from);
     if (filters.to !== undefined) query = query.where('created_at', '<', filters.to);
@@ -132,7 +168,13 @@ export class PaymentRepository {
     const bucket = sql<number | string>`(created_at - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
     const series = await this.db
       .selectFrom('payments')
-      .select([bucket.as('bucket'), 'status', 'currency', (eb) => eb.fn.countAll<number | string>().as('count'), (eb) => eb.fn.sum<number | string>('amount_minor').as('minor')])
+      .select([
+        bucket.as('bucket'),
+        'status',
+        'currency',
+        (eb) => eb.fn.countAll<number | string>().as('count'),
+        (eb) => eb.fn.sum<number | string>('amount_minor').as('minor'),
+      ])
       .where('merchant_id', '=', merchantId)
       .where('created_at', '>=', since)
       .groupBy([bucket, 'status', 'currency'])
@@ -146,7 +188,13 @@ export class PaymentRepository {
       .groupBy('gateway_code')
       .execute();
     return {
-      series: series.map((r) => ({ bucket: Math.floor(Number(r.bucket)), status: r.status, currency: r.currency, count: Number(r.count), minor: Number(r.minor ?? 0) })),
+      series: series.map((r) => ({
+        bucket: Math.floor(Number(r.bucket)),
+        status: r.status,
+        currency: r.currency,
+        count: Number(r.count),
+        minor: Number(r.minor ?? 0),
+      })),
       declines: declines.map((r) => ({ code: r.gateway_code, count: Number(r.count) })),
     };
   }

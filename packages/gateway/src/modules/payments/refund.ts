@@ -60,7 +60,12 @@ export async function refund(deps: PaymentDeps, payment: Payment, input: RefundI
 
   let outcome: PaymentOutcome;
   try {
-    outcome = await deps.network.refund({ orderId: payment.network_order_ref, refundTransactionId: pending.network_txn_ref, amount: pending.amount, currency: code });
+    outcome = await deps.network.refund({
+      orderId: payment.network_order_ref,
+      refundTransactionId: pending.network_txn_ref,
+      amount: pending.amount,
+      currency: code,
+    });
   } catch (err) {
     if (!(err instanceof NetworkRejected)) throw err; // transport trouble: the refund stays pending and is reconciled
     await settleRefund(deps, payment, pending, 'failed', err.reason);

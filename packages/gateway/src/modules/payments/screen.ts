@@ -25,7 +25,13 @@ export interface Screened {
   decision: RiskDecision;
 }
 
-export function riskContext(deps: PaymentDeps, session: CheckoutSession, payment: Payment, client: { ip: string | null; device?: string | undefined }, card: MaskedCard | null): RiskContext {
+export function riskContext(
+  deps: PaymentDeps,
+  session: CheckoutSession,
+  payment: Payment,
+  client: { ip: string | null; device?: string | undefined },
+  card: MaskedCard | null,
+): RiskContext {
   return {
     merchantId: payment.merchant_id,
     paymentId: payment.id,
@@ -40,13 +46,21 @@ export function riskContext(deps: PaymentDeps, session: CheckoutSession, payment
     },
     clientIp: client.ip,
     deviceFingerprint: session.device_fingerprint ?? client.device ?? null,
-    card: card ? { brand: card.brand, masked: card.maskedNumber, expiry: card.expiryMonth && card.expiryYear ? `${card.expiryMonth}/${card.expiryYear}` : null } : null,
+    card: card
+      ? { brand: card.brand, masked: card.maskedNumber, expiry: card.expiryMonth && card.expiryYear ? `${card.expiryMonth}/${card.expiryYear}` : null }
+      : null,
     threeDs: null,
   };
 }
 
 /** Scores the attempt; a block fails it (403 1602). Fails closed: no screening, no payment (1900). */
-export async function screen(deps: PaymentDeps, session: CheckoutSession, payment: Payment, client: { ip: string; device?: string | undefined }, card: MaskedCard | null): Promise<Screened> {
+export async function screen(
+  deps: PaymentDeps,
+  session: CheckoutSession,
+  payment: Payment,
+  client: { ip: string; device?: string | undefined },
+  card: MaskedCard | null,
+): Promise<Screened> {
   const context = riskContext(deps, session, payment, client, card);
   let decision: RiskDecision;
   try {
@@ -58,7 +72,9 @@ export async function screen(deps: PaymentDeps, session: CheckoutSession, paymen
   }
   const risk = JSON.stringify(riskView(decision));
   if (decision.action === 'block') {
-    await failPayment(deps, payment, 'processing', `refused by fraud screening${decision.ruleId ? ` (rule ${decision.ruleId})` : ''}`, 'RISK_BLOCKED', { risk });
+    await failPayment(deps, payment, 'processing', `refused by fraud screening${decision.ruleId ? ` (rule ${decision.ruleId})` : ''}`, 'RISK_BLOCKED', {
+      risk,
+    });
     await recordOutcome(deps, { context, decision, payment }, 'blocked');
     throw new ApiError('1602', 'payment refused by fraud screening');
   }
@@ -79,12 +95,21 @@ export function requiresThreeDs(payment: Pick<Payment, 'risk'>): boolean {
 }
 
 /** The card cannot authenticate, but the screening asked for 3-D Secure: the attempt fails (403 1602). */
-export async function refuseUnauthenticated(deps: PaymentDeps, payment: Payment, from: 'processing' | 'requires_action', changes: Record<string, string | null>): Promise<Payment> {
+export async function refuseUnauthenticated(
+  deps: PaymentDeps,
+  payment: Payment,
+  from: 'processing' | 'requires_action',
+  changes: Record<string, string | null>,
+): Promise<Payment> {
   return failPayment(deps, payment, from, 'fraud screening requires 3-D Secure and the card could not authenticate', 'RISK_3DS_REQUIRED', changes);
 }
 
 /** Feeds the outcome back into the risk engine; never fails the request (the outcome is already stored). */
-export async function recordOutcome(deps: PaymentDeps, screened: Pick<Screened, 'context' | 'decision'> & { payment: Pick<Payment, 'id'> }, outcome: AttemptOutcome): Promise<void> {
+export async function recordOutcome(
+  deps: PaymentDeps,
+  screened: Pick<Screened, 'context' | 'decision'> & { payment: Pick<Payment, 'id'> },
+  outcome: AttemptOutcome,
+): Promise<void> {
   try {
     await deps.risk.recordAttempt({ context: screened.context, decision: screened.decision, outcome, paymentId: screened.payment.id });
   } catch (err) {
@@ -101,7 +126,14 @@ export async function recordChallengeOutcome(deps: PaymentDeps, settled: Payment
   const outcome: AttemptOutcome | undefined = settled.status === 'succeeded' ? 'succeeded' : settled.status === 'failed' ? 'declined' : undefined;
   const session = outcome ? await deps.sessions.get(settled.session_id) : undefined;
   if (!outcome || !session) return;
-  const card = settled.card_masked ? { brand: settled.card_brand, maskedNumber: settled.card_masked, expiryMonth: settled.card_expiry?.split('/')[0] ?? null, expiryYear: settled.card_expiry?.split('/')[1] ?? null } : null;
+  const card = settled.card_masked
+    ? {
+        brand: settled.card_brand,
+        maskedNumber: settled.card_masked,
+        expiryMonth: settled.card_expiry?.split('/')[0] ?? null,
+        expiryYear: settled.card_expiry?.split('/')[1] ?? null,
+      }
+    : null;
   const context = { ...riskContext(deps, session, settled, { ip: null }, card), threeDs: settled.status === 'succeeded' ? ('authenticated' as const) : null };
   try {
     await deps.risk.recordAttempt({ context, outcome, paymentId: settled.id });

@@ -23,7 +23,11 @@ export class CardSessionRepository {
 
   /** How many card sessions this checkout session has been issued. */
   async countForSession(sessionId: string): Promise<number> {
-    const row = await this.db.selectFrom('card_sessions').select((eb) => eb.fn.countAll<string | number>().as('n')).where('session_id', '=', sessionId).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('card_sessions')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -33,7 +37,16 @@ export class CardSessionRepository {
       .selectFrom('card_sessions')
       .select((eb) => [
         eb.fn.sum<string | number | null>(eb.case().when('client_ip', '=', clientIp).then(1).else(0).end()).as('ip'),
-        eb.fn.sum<string | number | null>(eb.case().when('device_fingerprint', '=', device ?? '').then(1).else(0).end()).as('device'),
+        eb.fn
+          .sum<string | number | null>(
+            eb
+              .case()
+              .when('device_fingerprint', '=', device ?? '')
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('device'),
       ])
       .where('created_at', '>', since)
       .where((eb) => eb.or([eb('client_ip', '=', clientIp), ...(device ? [eb('device_fingerprint', '=', device)] : [])]))
@@ -44,7 +57,11 @@ export class CardSessionRepository {
   /** Records an issued id as number `seq` of its checkout session; false when another request took that number first. */
   async insert(row: CardSessionRow): Promise<boolean> {
     // A lost race is the unique (session_id, seq) pair; outside any transaction, so PostgreSQL has nothing to roll back.
-    const result = await this.db.insertInto('card_sessions').values(row).onConflict((oc) => oc.columns(['session_id', 'seq']).doNothing()).executeTakeFirst();
+    const result = await this.db
+      .insertInto('card_sessions')
+      .values(row)
+      .onConflict((oc) => oc.columns(['session_id', 'seq']).doNothing())
+      .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 

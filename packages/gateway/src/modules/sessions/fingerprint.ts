@@ -24,7 +24,8 @@ export type FingerprintDecision =
 export function decideFingerprint(mode: FingerprintMode, locked: string | null, presented: string | undefined): FingerprintDecision {
   if (mode === 'off') return { action: 'allow' };
   const value = presented?.trim().toLowerCase();
-  const problem = value === undefined || value === '' ? 'missing' : !FINGERPRINT.test(value) ? 'malformed' : locked !== null && locked !== value ? 'mismatch' : undefined;
+  const problem =
+    value === undefined || value === '' ? 'missing' : !FINGERPRINT.test(value) ? 'malformed' : locked !== null && locked !== value ? 'mismatch' : undefined;
   if (problem) return mode === 'enforce' ? { action: 'reject', reason: problem } : { action: 'warn', warning: `fingerprint_${problem}` };
   return locked === null ? { action: 'allow', lock: value } : { action: 'allow' };
 }

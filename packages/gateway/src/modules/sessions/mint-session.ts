@@ -47,7 +47,10 @@ export async function mintSession(deps: MintDeps, merchantId: string, input: Min
     throw invalidField('customer', 'require_otp needs customer.email or customer.phone to send the code to');
   }
   if (input.require_otp && !(input.customer?.email && deps.otpChannels.email) && !(input.customer?.phone && deps.otpChannels.sms)) {
-    throw invalidField('customer', 'this gateway cannot deliver a one-time code to the given contact (OTP by SMS / e-mail is off: PDIRECT_OTP_SMS, PDIRECT_OTP_EMAIL)');
+    throw invalidField(
+      'customer',
+      'this gateway cannot deliver a one-time code to the given contact (OTP by SMS / e-mail is off: PDIRECT_OTP_SMS, PDIRECT_OTP_EMAIL)',
+    );
   }
 
   const merchant = await deps.merchants.get(merchantId);

@@ -11,7 +11,10 @@ export class SessionRepository {
   async insert(row: CheckoutSession): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('checkout_sessions').values(row).execute();
-      await trx.insertInto('session_transitions').values({ session_id: row.id, from_status: null, to_status: row.status, cause: 'minted', at: row.created_at }).execute();
+      await trx
+        .insertInto('session_transitions')
+        .values({ session_id: row.id, from_status: null, to_status: row.status, cause: 'minted', at: row.created_at })
+        .execute();
     });
   }
 
@@ -66,7 +69,10 @@ export class SessionRepository {
       .where('status', '=', from)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
-    await db.insertInto('session_transitions').values({ session_id: id, from_status: from, to_status: to, cause: cause.slice(0, 255), at }).execute();
+    await db
+      .insertInto('session_transitions')
+      .values({ session_id: id, from_status: from, to_status: to, cause: cause.slice(0, 255), at })
+      .execute();
     return true;
   }
 

@@ -91,8 +91,10 @@ export class SessionService {
   /** Whether the session may still be used, and from this device: 1004 expired, 1005 used, 1006 fingerprint. */
   async admitSdk(session: CheckoutSession, fingerprint: string | undefined): Promise<SdkCaller> {
     const now = this.deps.clock.now();
-    if (session.status === 'expired' || (session.status === 'open' && session.expires_at <= now)) throw new ApiError('1004', 'the checkout session has expired');
-    if (session.status === 'paid' || session.status === 'cancelled') throw new ApiError('1005', `the checkout session is already ${session.status === 'paid' ? 'paid' : 'cancelled'}`);
+    if (session.status === 'expired' || (session.status === 'open' && session.expires_at <= now))
+      throw new ApiError('1004', 'the checkout session has expired');
+    if (session.status === 'paid' || session.status === 'cancelled')
+      throw new ApiError('1005', `the checkout session is already ${session.status === 'paid' ? 'paid' : 'cancelled'}`);
     if (session.status === 'locked') throw locked();
 
     const merchant = await this.deps.merchants.get(session.merchant_id);
@@ -129,7 +131,11 @@ export class SessionService {
    * records its id against this checkout session and merchant, within the
    * caps (per checkout session; per client IP and per device in any minute).
    */
-  async issueCardSession(session: CheckoutSession, client: { ip: string; device: string | undefined }, open: () => Promise<HostedFields>): Promise<HostedFields> {
+  async issueCardSession(
+    session: CheckoutSession,
+    client: { ip: string; device: string | undefined },
+    open: () => Promise<HostedFields>,
+  ): Promise<HostedFields> {
     this.assertAttemptAllowed(session);
     const { cardSessionsPerCheckout, cardSessionsPerMinute } = this.deps.cardDefence;
     const ip = client.ip.slice(0, 64);
@@ -143,7 +149,13 @@ export class SessionService {
     let issued = await this.#cards.countForSession(session.id);
     if (issued >= cardSessionsPerCheckout) throw tooMany();
     const fields = await open();
-    const row = { id_hash: hostedSessionHash(fields.hostedSessionId), session_id: session.id, merchant_id: session.merchant_id, client_ip: ip, device_fingerprint: device };
+    const row = {
+      id_hash: hostedSessionHash(fields.hostedSessionId),
+      session_id: session.id,
+      merchant_id: session.merchant_id,
+      client_ip: ip,
+      device_fingerprint: device,
+    };
     // Bounded: each lost race means another request took the next number; the cap is the unique (session, seq) pair.
     for (let attempt = 0; attempt < 3; attempt++) {
       if (await this.#cards.insert({ ...row, seq: issued + 1, created_at: now, spent_at: null, spent_by: null })) return fields;
@@ -169,7 +181,15 @@ export class SessionService {
    */
   async claimForPayment(session: CheckoutSession, paymentId: string, db?: Kysely<Database>): Promise<boolean> {
     if (!isPayable(session.status)) return false;
-    return this.deps.sessions.transition(session.id, session.status, 'processing', `claimed by ${paymentId}`, this.deps.clock.now(), { current_payment_id: paymentId }, db);
+    return this.deps.sessions.transition(
+      session.id,
+      session.status,
+      'processing',
+      `claimed by ${paymentId}`,
+      this.deps.clock.now(),
+      { current_payment_id: paymentId },
+      db,
+    );
   }
 
   /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertSessionTransition, canSessionTransition, IllegalSessionTransition, isPayable, SESSION_TRANSITIONS, type SessionStatus } from './state-machine.js';
+import {
+  assertSessionTransition,
+  canSessionTransition,
+  IllegalSessionTransition,
+  isPayable,
+  SESSION_TRANSITIONS,
+  type SessionStatus,
+} from './state-machine.js';
 
 const ALL: SessionStatus[] = ['open', 'processing', 'paid', 'expired', 'cancelled', 'locked'];
 
@@ -28,7 +35,14 @@ describe('session state machine', () => {
   });
 
   it('allows every transition the payment and expiry stories make', () => {
-    for (const [from, to] of [['open', 'processing'], ['processing', 'open'], ['processing', 'paid'], ['processing', 'processing'], ['open', 'expired'], ['open', 'cancelled']] as const) {
+    for (const [from, to] of [
+      ['open', 'processing'],
+      ['processing', 'open'],
+      ['processing', 'paid'],
+      ['processing', 'processing'],
+      ['open', 'expired'],
+      ['open', 'cancelled'],
+    ] as const) {
       expect(() => assertSessionTransition(from, to)).not.toThrow();
     }
   });

@@ -46,7 +46,12 @@ export class SignInThrottle {
       .returning('failures')
       .executeTakeFirstOrThrow();
     const lock = lockDuration(Number(row.failures), policy);
-    if (lock > 0) await this.db.updateTable('dashboard_sign_in_throttle').set({ locked_until: now + lock }).where('bucket', '=', bucket).execute();
+    if (lock > 0)
+      await this.db
+        .updateTable('dashboard_sign_in_throttle')
+        .set({ locked_until: now + lock })
+        .where('bucket', '=', bucket)
+        .execute();
   }
 
   /** Buckets with no failure for `forgetAfterMs` and no lock left say nothing any more. */

@@ -21,7 +21,11 @@ const VECTORS: Array<[number, string, string, string]> = [
 describe('TOTP (otplib) against the RFC 6238 test vectors', () => {
   for (const [time, sha1, sha256, sha512] of VECTORS) {
     it(`T = ${time}`, async () => {
-      for (const [algorithm, expected] of [['sha1', sha1], ['sha256', sha256], ['sha512', sha512]] as const) {
+      for (const [algorithm, expected] of [
+        ['sha1', sha1],
+        ['sha256', sha256],
+        ['sha512', sha512],
+      ] as const) {
         const secret = new TextEncoder().encode(SEEDS[algorithm]);
         expect(await generate({ secret, epoch: time, digits: 8, algorithm })).toBe(expected);
         expect((await verify({ secret, token: expected, epoch: time, digits: 8, algorithm })).valid).toBe(true);

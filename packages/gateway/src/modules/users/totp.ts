@@ -1,4 +1,3 @@
-
 /**
  * Time-based one-time passwords (RFC 6238) for dashboard sign-in, through
  * otplib: SHA-1, 6 digits, 30-second steps — what every authenticator app
@@ -28,7 +27,9 @@ export async function totpCode(secret: string, atMs: number): Promise<string> {
 export async function verifyTotp(secret: string, code: string, atMs: number, lastStep: number | null): Promise<number | undefined> {
   if (!/^[0-9]{6}$/.test(code)) return undefined;
   try {
-    const result = await (await otplib()).verify({
+    const result = await (
+      await otplib()
+    ).verify({
       secret,
       token: code,
       epoch: Math.floor(atMs / 1000),

@@ -36,8 +36,17 @@ export class UserRepository {
     return Number(row.n);
   }
 
-  async update(id: string, changes: Partial<Pick<DashboardUser, 'role' | 'status' | 'password_hash' | 'totp_secret_enc' | 'totp_last_step'>>, at: number, trx: Kysely<Database> = this.db): Promise<void> {
-    await trx.updateTable('dashboard_users').set({ ...changes, updated_at: at }).where('id', '=', id).execute();
+  async update(
+    id: string,
+    changes: Partial<Pick<DashboardUser, 'role' | 'status' | 'password_hash' | 'totp_secret_enc' | 'totp_last_step'>>,
+    at: number,
+    trx: Kysely<Database> = this.db,
+  ): Promise<void> {
+    await trx
+      .updateTable('dashboard_users')
+      .set({ ...changes, updated_at: at })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Compare-and-set on the last accepted TOTP step: two requests with the same code cannot both pass. */
@@ -61,12 +70,22 @@ export class UserRepository {
 
   /** Offers a TOTP secret on the link once; a second caller gets the first one's (reloading the page keeps the QR code). */
   async offerPendingTotp(tokenHash: string, sealed: string): Promise<void> {
-    await this.db.updateTable('dashboard_setup_links').set({ pending_totp_enc: sealed }).where('token_hash', '=', tokenHash).where('pending_totp_enc', 'is', null).execute();
+    await this.db
+      .updateTable('dashboard_setup_links')
+      .set({ pending_totp_enc: sealed })
+      .where('token_hash', '=', tokenHash)
+      .where('pending_totp_enc', 'is', null)
+      .execute();
   }
 
   /** Spends the link (compare-and-set): false when it was already used. */
   async useSetupLink(tokenHash: string, at: number, trx: Kysely<Database>): Promise<boolean> {
-    const result = await trx.updateTable('dashboard_setup_links').set({ used_at: at }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst();
+    const result = await trx
+      .updateTable('dashboard_setup_links')
+      .set({ used_at: at })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -77,7 +96,10 @@ export class UserRepository {
 
   async replaceRecoveryCodes(userId: string, hashes: string[], trx: Kysely<Database>): Promise<void> {
     await trx.deleteFrom('dashboard_recovery_codes').where('user_id', '=', userId).execute();
-    await trx.insertInto('dashboard_recovery_codes').values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null }))).execute();
+    await trx
+      .insertInto('dashboard_recovery_codes')
+      .values(hashes.map((code_hash) => ({ user_id: userId, code_hash, used_at: null })))
+      .execute();
   }
 
   async useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean> {

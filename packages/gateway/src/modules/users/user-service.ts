@@ -66,7 +66,12 @@ export class UserService {
   ) {}
 
   /** A user who has not set a password yet, and the one-time link that lets them (24 h). */
-  async create(input: { merchantId: string; email: string; role: string; createdBy?: string | null }): Promise<{ user: DashboardUser; setupUrl: string; expiresAt: number }> {
+  async create(input: {
+    merchantId: string;
+    email: string;
+    role: string;
+    createdBy?: string | null;
+  }): Promise<{ user: DashboardUser; setupUrl: string; expiresAt: number }> {
     const email = normaliseEmail(input.email);
     if (!EMAIL.test(email) || email.length > 254) throw new ApiError('1010', 'email: an e-mail address such as ada@shop.example');
     if (!isRole(input.role)) throw new ApiError('1010', 'role: one of owner, developer, viewer');
@@ -88,7 +93,10 @@ export class UserService {
     const token = randomBase64Url(32);
     await this.deps.storage.db.transaction().execute(async (trx) => {
       await this.deps.users.insert(user, trx);
-      await this.deps.users.insertSetupLink({ token_hash: sha256Hex(token), user_id: user.id, pending_totp_enc: null, expires_at: now + SETUP_LINK_TTL_MS, used_at: null, created_at: now }, trx);
+      await this.deps.users.insertSetupLink(
+        { token_hash: sha256Hex(token), user_id: user.id, pending_totp_enc: null, expires_at: now + SETUP_LINK_TTL_MS, used_at: null, created_at: now },
+        trx,
+      );
     });
     return { user, setupUrl: this.setupUrl(token), expiresAt: now + SETUP_LINK_TTL_MS };
   }
@@ -101,7 +109,10 @@ export class UserService {
     const token = randomBase64Url(32);
     await this.deps.storage.db.transaction().execute(async (trx) => {
       await this.deps.users.retireSetupLinks(userId, now, trx);
-      await this.deps.users.insertSetupLink({ token_hash: sha256Hex(token), user_id: userId, pending_totp_enc: null, expires_at: now + SETUP_LINK_TTL_MS, used_at: null, created_at: now }, trx);
+      await this.deps.users.insertSetupLink(
+        { token_hash: sha256Hex(token), user_id: userId, pending_totp_enc: null, expires_at: now + SETUP_LINK_TTL_MS, used_at: null, created_at: now },
+        trx,
+      );
     });
     return { setupUrl: this.setupUrl(token), expiresAt: now + SETUP_LINK_TTL_MS };
   }
@@ -137,8 +148,17 @@ export class UserService {
     });
     const spent = await this.deps.storage.db.transaction().execute(async (trx) => {
       if (!(await this.deps.users.useSetupLink(link.token_hash, now, trx))) return false;
-      await this.deps.users.update(user.id, { password_hash: passwordHash, totp_secret_enc: link.pending_totp_enc, totp_last_step: step, status: 'active' }, now, trx);
-      await this.deps.users.replaceRecoveryCodes(user.id, recoveryCodes.map((c) => this.#recoveryHash(user.id, c)), trx);
+      await this.deps.users.update(
+        user.id,
+        { password_hash: passwordHash, totp_secret_enc: link.pending_totp_enc, totp_last_step: step, status: 'active' },
+        now,
+        trx,
+      );
+      await this.deps.users.replaceRecoveryCodes(
+        user.id,
+        recoveryCodes.map((c) => this.#recoveryHash(user.id, c)),
+        trx,
+      );
       return true;
     });
     if (!spent) throw new ApiError('1706');
@@ -164,7 +184,14 @@ export class UserService {
     }
     const now = this.deps.clock.now();
     const token = randomBase64Url(32);
-    await this.deps.users.insertSession({ id_hash: sha256Hex(token), user_id: user.id, stage: 'code', created_at: now, last_seen_at: now, expires_at: now + CODE_STEP_TTL_MS });
+    await this.deps.users.insertSession({
+      id_hash: sha256Hex(token),
+      user_id: user.id,
+      stage: 'code',
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + CODE_STEP_TTL_MS,
+    });
     return { codeStepToken: token, user };
   }
 
@@ -194,7 +221,14 @@ export class UserService {
     if (!(await this.deps.users.deleteSession(step.id_hash))) throw new ApiError('1701', SIGN_IN_FAILED);
     await this.deps.throttle.clear(buckets.account);
     const sessionToken = randomBase64Url(32);
-    await this.deps.users.insertSession({ id_hash: sha256Hex(sessionToken), user_id: user.id, stage: 'active', created_at: now, last_seen_at: now, expires_at: now + SESSION_ABSOLUTE_MS });
+    await this.deps.users.insertSession({
+      id_hash: sha256Hex(sessionToken),
+      user_id: user.id,
+      stage: 'active',
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + SESSION_ABSOLUTE_MS,
+    });
     return { sessionToken, user };
   }
 
@@ -245,7 +279,8 @@ export class UserService {
   /** Removes a member: disabled (kept for the audit trail), signed out everywhere. */
   async remove(merchantId: string, userId: string): Promise<DashboardUser> {
     const user = await this.#member(merchantId, userId);
-    if (user.role === 'owner' && (await this.deps.users.countActiveOwners(merchantId)) <= 1) throw new ApiError('1010', 'user: the merchant would be left without an owner');
+    if (user.role === 'owner' && (await this.deps.users.countActiveOwners(merchantId)) <= 1)
+      throw new ApiError('1010', 'user: the merchant would be left without an owner');
     await this.deps.users.update(user.id, { status: 'disabled' }, this.deps.clock.now());
     await this.deps.users.deleteSessionsOf(user.id);
     await this.deps.users.retireSetupLinks(user.id, this.deps.clock.now());

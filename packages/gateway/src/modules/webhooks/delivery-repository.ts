@@ -1,6 +1,13 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
-import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookDeliveryState, WebhookEndpointsTable, WebhookEventsTable } from '../../storage/schema.js';
+import type {
+  Database,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookDeliveryState,
+  WebhookEndpointsTable,
+  WebhookEventsTable,
+} from '../../storage/schema.js';
 import { type BreakerPolicy, breakerPause, DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY, endpointOf } from './endpoints.js';
 
 /** A delivery a worker holds a lease on, with what it needs to send it. */
@@ -166,7 +173,11 @@ export class WebhookDeliveryRepository {
    * found by a loose index scan (one index seek per endpoint), so the cost
    * does not grow with a backlog's length.
    */
-  async #planClaim(trx: Kysely<Database>, now: number, limit: number): Promise<{ lapsed: number[]; quotas: Array<{ endpoint: string; quota: number }>; unwell: Set<string> }> {
+  async #planClaim(
+    trx: Kysely<Database>,
+    now: number,
+    limit: number,
+  ): Promise<{ lapsed: number[]; quotas: Array<{ endpoint: string; quota: number }>; unwell: Set<string> }> {
     const { perEndpointConcurrency, breaker } = this.scheduling;
     const endpoints = await sql<{ endpoint: string; oldest: number }>`
       with recursive eps(endpoint) as (
@@ -187,7 +198,11 @@ export class WebhookDeliveryRepository {
       .limit(limit)
       .$if(this.storage.dialect === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
-    const unwell = await trx.selectFrom('webhook_endpoints').select(['endpoint', 'consecutive_failures', 'paused_until']).where('consecutive_failures', '>', 0).execute();
+    const unwell = await trx
+      .selectFrom('webhook_endpoints')
+      .select(['endpoint', 'consecutive_failures', 'paused_until'])
+      .where('consecutive_failures', '>', 0)
+      .execute();
     const health = new Map(unwell.map((h) => [h.endpoint, h]));
     if (due.length === 0) return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [], unwell: new Set(health.keys()) };
     const busyRows = await trx
@@ -354,7 +369,11 @@ export class WebhookDeliveryRepository {
       .executeTakeFirstOrThrow();
     const pause = breakerPause(row.consecutive_failures, this.scheduling.breaker);
     if (pause !== undefined) {
-      await trx.updateTable('webhook_endpoints').set({ paused_until: a.finishedAt + pause }).where('endpoint', '=', endpoint).execute();
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ paused_until: a.finishedAt + pause })
+        .where('endpoint', '=', endpoint)
+        .execute();
     }
   }
 
@@ -370,19 +389,27 @@ export class WebhookDeliveryRepository {
     const byEndpoint = new Map<string, EndpointHealth>();
     const entry = (endpoint: string) => {
       let e = byEndpoint.get(endpoint);
-      if (!e) byEndpoint.set(endpoint, (e = { endpoint, backlog: 0, inFlight: 0, consecutiveFailures: 0, failingSince: null, pausedUntil: null, lastError: null }));
+      if (!e)
+        byEndpoint.set(endpoint, (e = { endpoint, backlog: 0, inFlight: 0, consecutiveFailures: 0, failingSince: null, pausedUntil: null, lastError: null }));
       return e;
     };
     for (const h of health as Array<Selectable<WebhookEndpointsTable>>) {
       if (h.consecutive_failures === 0) continue;
-      Object.assign(entry(h.endpoint), { consecutiveFailures: h.consecutive_failures, failingSince: h.failing_since, pausedUntil: h.paused_until, lastError: h.last_error });
+      Object.assign(entry(h.endpoint), {
+        consecutiveFailures: h.consecutive_failures,
+        failingSince: h.failing_since,
+        pausedUntil: h.paused_until,
+        lastError: h.last_error,
+      });
     }
     for (const b of backlog) {
       const e = entry(b.endpoint ?? '(unknown)');
       e.backlog += Number(b.n);
       if (b.state === 'delivering') e.inFlight += Number(b.n);
     }
-    return [...byEndpoint.values()].sort((x, y) => y.consecutiveFailures - x.consecutiveFailures || y.backlog - x.backlog || x.endpoint.localeCompare(y.endpoint));
+    return [...byEndpoint.values()].sort(
+      (x, y) => y.consecutiveFailures - x.consecutiveFailures || y.backlog - x.backlog || x.endpoint.localeCompare(y.endpoint),
+    );
   }
 
   /** A merchant's events, newest first, filtered; one more than `limit` is read to tell whether more follow. */
@@ -396,7 +423,11 @@ export class WebhookDeliveryRepository {
       const { createdAt, id } = q.after;
       query = query.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
     }
-    return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    return query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
   }
 
   /** Hands back whatever `owner` still holds (graceful stop): due again at once, for any worker. */
@@ -458,7 +489,12 @@ export class WebhookDeliveryRepository {
   }
 
   /** Dashboard list, newest first: by type, time range, and an id (payment, refund, session) the payload mentions. */
-  async listEvents(merchantId: string, filters: { type?: string; from?: number; to?: number; mentions?: string }, limit: number, offset: number): Promise<WebhookEventRow[]> {
+  async listEvents(
+    merchantId: string,
+    filters: { type?: string; from?: number; to?: number; mentions?: string },
+    limit: number,
+    offset: number,
+  ): Promise<WebhookEventRow[]> {
     let query = this.db.selectFrom('webhook_events').selectAll().where('merchant_id', '=', merchantId);
     if (filters.type) query = query.where('type', '=', filters.type as WebhookEventRow['type']);
     if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from);

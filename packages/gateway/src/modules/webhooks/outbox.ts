@@ -6,7 +6,14 @@ import { isHttpUrl } from '../../urls.js';
 
 export type { WebhookEventType } from '../../storage/schema.js';
 
-export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = ['payment.succeeded', 'payment.failed', 'refund.succeeded', 'session.expired', 'session.locked', 'webhook.test'];
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
+  'payment.succeeded',
+  'payment.failed',
+  'refund.succeeded',
+  'session.expired',
+  'session.locked',
+  'webhook.test',
+];
 
 export interface WebhookEventInput {
   merchantId: string;

@@ -36,7 +36,10 @@ export class WebhookSender {
   constructor(options: SenderOptions) {
     this.#options = options;
     this.#agent = new Agent({
-      connect: { timeout: Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs), ...(options.publicTargetsOnly ? { lookup: publicOnlyLookup } : {}) },
+      connect: {
+        timeout: Math.min(options.connectTimeoutMs ?? options.timeoutMs, options.timeoutMs),
+        ...(options.publicTargetsOnly ? { lookup: publicOnlyLookup } : {}),
+      },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -108,7 +111,9 @@ async function readPrefix(stream: AsyncIterable<Buffer> & { destroy(): unknown }
   }
   if (kept === 0) return null;
   // NUL cannot be stored in a PostgreSQL text column.
-  return Buffer.concat(chunks).toString('utf8').replace(/\u0000/g, '\uFFFD');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\u0000/g, '\uFFFD');
 }
 
 /** A short, stable class for a failed attempt: what the merchant sees, with nothing from the target echoed. */

@@ -8,7 +8,12 @@ import { generateWebhookSecret } from './webhook-secrets.js';
 
 // Our signer against the independent Standard Webhooks implementation
 // (standardwebhooks on npm) in both directions, and against our SDK.
-const body = JSON.stringify({ id: 'evt_abcdefghijklmnopqrst', type: 'payment.succeeded', timestamp: '2026-01-01T00:00:00.000Z', data: { amount: '12.50', note: 'ünïcødé ✓' } });
+const body = JSON.stringify({
+  id: 'evt_abcdefghijklmnopqrst',
+  type: 'payment.succeeded',
+  timestamp: '2026-01-01T00:00:00.000Z',
+  data: { amount: '12.50', note: 'ünïcødé ✓' },
+});
 const id = 'evt_abcdefghijklmnopqrst';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -32,7 +37,9 @@ describe('Standard Webhooks signatures', () => {
     const ts = nowSeconds();
     expect(verifyWebhook(body, { ...signWebhook(id, ts, body, [secret]) }, secret.reveal()).id).toBe(id);
     const peerSignature = new Webhook(secret.reveal()).sign(id, new Date(ts * 1000), body);
-    expect(verifyWebhook(Buffer.from(body), { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': peerSignature }, secret.reveal()).type).toBe('payment.succeeded');
+    expect(
+      verifyWebhook(Buffer.from(body), { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': peerSignature }, secret.reveal()).type,
+    ).toBe('payment.succeeded');
   });
 
   it('during rotation: one signature per active secret, either secret verifies (peer and SDK)', () => {

@@ -12,12 +12,12 @@ export function generateWebhookSecret(): Secret<string> {
 export class WebhookSecretRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(
-    row: { merchantId: string; ciphertext: string; createdAt: number },
-    trx: Kysely<Database> = this.db,
-  ): Promise<string> {
+  async insert(row: { merchantId: string; ciphertext: string; createdAt: number }, trx: Kysely<Database> = this.db): Promise<string> {
     const id = newId('whs');
-    await trx.insertInto('webhook_secrets').values({ id, merchant_id: row.merchantId, ciphertext: row.ciphertext, created_at: row.createdAt, expires_at: null }).execute();
+    await trx
+      .insertInto('webhook_secrets')
+      .values({ id, merchant_id: row.merchantId, ciphertext: row.ciphertext, created_at: row.createdAt, expires_at: null })
+      .execute();
     return id;
   }
 

@@ -155,7 +155,13 @@ export class WebhookService {
     const [deliveries, attempts] = await Promise.all([this.deps.deliveries.deliveriesOf(eventId), this.deps.deliveries.attemptsOf(eventId)]);
     return {
       ...summary(event),
-      deliveries: deliveries.map((d) => ({ id: d.id, state: d.state, attempts: d.attempt_count, next_attempt_at: iso(d.next_attempt_at), created_at: new Date(d.created_at).toISOString() })),
+      deliveries: deliveries.map((d) => ({
+        id: d.id,
+        state: d.state,
+        attempts: d.attempt_count,
+        next_attempt_at: iso(d.next_attempt_at),
+        created_at: new Date(d.created_at).toISOString(),
+      })),
       attempts: attempts.map((a) => ({
         delivery_id: a.delivery_id,
         attempt: a.attempt_number,
@@ -215,9 +221,9 @@ export class WebhookService {
       .where('order_id', '=', TEST_ORDER_ID)
       .executeTakeFirstOrThrow();
     if (Number(recent.n) >= TEST_EVENTS_PER_MINUTE) throw new ApiError('1010', `at most ${TEST_EVENTS_PER_MINUTE} test events a minute; try again shortly`);
-    const { eventId } = await storage.db.transaction().execute((trx) =>
-      enqueueWebhookEvent(trx, { merchantId, type, notifyUrl: verdict.url, data: { object: sampleObject(type, now), test: true }, at: now }),
-    );
+    const { eventId } = await storage.db
+      .transaction()
+      .execute((trx) => enqueueWebhookEvent(trx, { merchantId, type, notifyUrl: verdict.url, data: { object: sampleObject(type, now), test: true }, at: now }));
     this.deps.worker.wake();
     return this.describeEvent(eventId, { merchantId });
   }
@@ -233,9 +239,28 @@ export const TEST_ORDER_ID = 'pdirect_test_event';
 
 function sampleObject(type: WebhookEventType, now: number): Record<string, unknown> {
   const at = new Date(now).toISOString();
-  if (type.startsWith('refund.')) return { object: 'refund', id: 'rfd_test', payment_id: 'pay_test', order_id: TEST_ORDER_ID, amount: '1.00', currency: 'USD', status: 'succeeded', created_at: at };
+  if (type.startsWith('refund.'))
+    return {
+      object: 'refund',
+      id: 'rfd_test',
+      payment_id: 'pay_test',
+      order_id: TEST_ORDER_ID,
+      amount: '1.00',
+      currency: 'USD',
+      status: 'succeeded',
+      created_at: at,
+    };
   if (type.startsWith('session.')) return { object: 'checkout_session', id: 'cs_test', order_id: TEST_ORDER_ID, status: 'expired', created_at: at };
-  return { object: 'payment', id: 'pay_test', order_id: TEST_ORDER_ID, status: type.split('.')[1] ?? 'succeeded', amount: '1.00', currency: 'USD', created_at: at, updated_at: at };
+  return {
+    object: 'payment',
+    id: 'pay_test',
+    order_id: TEST_ORDER_ID,
+    status: type.split('.')[1] ?? 'succeeded',
+    amount: '1.00',
+    currency: 'USD',
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 /**
@@ -262,7 +287,12 @@ export function createWebhookService(deps: {
   const worker = new WebhookWorker({
     deliveries,
     sender: new WebhookSender({ timeoutMs: settings.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS, publicTargetsOnly: deps.mode === 'live' }),
-    subscribe: (wake) => (deps.storage.dialect === 'sqlite' ? subscribeSqlite(wake) : deps.databaseUrl ? listenPostgres(deps.databaseUrl, wake, logger, settings.pollIntervalMs) : Promise.resolve(async () => {})),
+    subscribe: (wake) =>
+      deps.storage.dialect === 'sqlite'
+        ? subscribeSqlite(wake)
+        : deps.databaseUrl
+          ? listenPostgres(deps.databaseUrl, wake, logger, settings.pollIntervalMs)
+          : Promise.resolve(async () => {}),
     signingSecrets: (merchantId, now) => service!.signingSecrets(merchantId, now),
     clock: deps.clock,
     logger,

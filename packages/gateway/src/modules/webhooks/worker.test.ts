@@ -53,7 +53,14 @@ function setup(replies: Array<Partial<SendResult>>) {
 describe('WebhookWorker', () => {
   it('decides each attempt: 2xx succeeded, 410 dead, else the next retry (Retry-After if longer), dead after the schedule', async () => {
     const t = setup([{ status: 204 }, { status: 410 }, { status: 500 }, { status: 503, retryAfter: '120' }, { status: null, error: 'timeout' }]);
-    for (const [n, count] of [[1, 0], [2, 0], [3, 0], [4, 0], [5, 2]] as const) t.add(n, count);
+    for (const [n, count] of [
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 0],
+      [5, 2],
+    ] as const)
+      t.add(n, count);
     expect(await t.worker.runDue()).toBe(5);
     const now = t.clock.now();
     expect(t.recorded.map((a) => [a.eventId, a.attemptNumber, a.outcome, a.nextState, a.nextAttemptAt && a.nextAttemptAt - now])).toEqual([

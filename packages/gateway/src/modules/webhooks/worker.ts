@@ -89,7 +89,7 @@ export class WebhookWorker {
         for (const d of claimed) {
           // A lane: the attempt, then (while this worker has spare slots) the same endpoint's next due delivery.
           const lane = async () => {
-            for (let next: ClaimedDelivery | undefined = d; next; ) {
+            for (let next: ClaimedDelivery | undefined = d; next;) {
               next = await this.#attempt(next, () => !this.#stopping && running.size < this.#o.batchSize);
               if (next) attempts++;
             }
@@ -132,10 +132,12 @@ export class WebhookWorker {
     if (this.#loop || this.#stopping) return;
     this.#o.logger.info({ worker: this.id, poll_ms: this.#o.pollIntervalMs }, 'webhook worker started');
     if (this.#o.subscribe) {
-      this.#unsubscribe = this.#o.subscribe(() => this.wake()).catch((err: unknown) => {
-        this.#o.logger.warn({ err, worker: this.id }, 'webhook worker cannot be woken on commit; it polls');
-        return undefined;
-      });
+      this.#unsubscribe = this.#o
+        .subscribe(() => this.wake())
+        .catch((err: unknown) => {
+          this.#o.logger.warn({ err, worker: this.id }, 'webhook worker cannot be woken on commit; it polls');
+          return undefined;
+        });
     }
     this.#loop = (async () => {
       while (!this.#stopping) {
@@ -166,7 +168,9 @@ export class WebhookWorker {
       this.#stopping = true;
       this.#pause.abort();
       await this.#loop;
-      await (await this.#unsubscribe)?.();
+      await (
+        await this.#unsubscribe
+      )?.();
       await Promise.allSettled([...this.#inFlight]);
       try {
         const released = await this.#o.deliveries.releaseLeases(this.id, this.#o.clock.now());
@@ -224,11 +228,19 @@ export class WebhookWorker {
     } else {
       held = await this.#o.deliveries.recordAttempt(record);
     }
-    const line = { event_id: d.eventId, merchant_id: d.merchantId, attempt: attemptNumber, status: result.status, error: result.error, duration_ms: durationMs };
+    const line = {
+      event_id: d.eventId,
+      merchant_id: d.merchantId,
+      attempt: attemptNumber,
+      status: result.status,
+      error: result.error,
+      duration_ms: durationMs,
+    };
     if (held) metrics.webhookAttempt(nextState);
     if (!held) this.#o.logger.warn({ ...line, worker: this.id }, 'webhook attempt finished after its lease lapsed; another worker owns the delivery now');
     else if (succeeded) this.#o.logger.info(line, 'webhook delivered');
-    else if (nextState === 'dead') this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
+    else if (nextState === 'dead')
+      this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
     return next;
   }

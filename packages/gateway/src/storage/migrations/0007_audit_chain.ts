@@ -21,7 +21,10 @@ export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
     .addColumn('hash', 'varchar(64)', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.insertInto('audit_chain').values({ id: 'main', seq: 0, hash: '0'.repeat(64), updated_at: 0 }).execute();
+  await db
+    .insertInto('audit_chain')
+    .values({ id: 'main', seq: 0, hash: '0'.repeat(64), updated_at: 0 })
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -3,7 +3,10 @@ import { authHeaderOf, renderSmsBody } from './https-sms.js';
 
 describe('SMS body template', () => {
   it('fills string values anywhere in the JSON, leaves keys and other values alone', () => {
-    const body = renderSmsBody('{"a":[{"to":"tel:{{to}}","n":1,"ok":true}],"text":"{{message}} / {{message}}","{{to}}":null}', { to: '+447700900123', message: 'hi' });
+    const body = renderSmsBody('{"a":[{"to":"tel:{{to}}","n":1,"ok":true}],"text":"{{message}} / {{message}}","{{to}}":null}', {
+      to: '+447700900123',
+      message: 'hi',
+    });
     expect(JSON.parse(body)).toEqual({ a: [{ to: 'tel:+447700900123', n: 1, ok: true }], text: 'hi / hi', '{{to}}': null });
   });
 
