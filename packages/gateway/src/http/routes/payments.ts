@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
 import { RefundBody } from '../../modules/payments/payment-schemas.js';
 import { paymentView, refundView, type PaymentService } from '../../modules/payments/payment-service.js';
 import { idPattern } from '../../ids.js';
@@ -32,7 +33,10 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentSer
     '/v1/payments/:payment_id/refunds',
     { config: { auth: 'merchant' }, schema: { params: PaymentParams, body: RefundBody } },
     async (request, reply) => {
-      const refund = await deps.payments.refund(request.merchant!.merchantId, request.params.payment_id, request.body ?? {});
+      const refund = await withMoneyRequestAudit(
+        request.moneyAudit(() => 201),
+        () => deps.payments.refund(request.merchant!.merchantId, request.params.payment_id, request.body ?? {}),
+      );
       return reply.code(201).send(refundView(refund));
     },
   );

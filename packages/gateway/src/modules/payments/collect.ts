@@ -16,7 +16,8 @@ import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { failPayment, payOrDecline } from './outcomes.js';
 import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
-import type { PaymentDeps } from './payment-deps.js';
+import { holdingLease, freshLease } from './lease.js';
+import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import type { CollectInput } from './payment-schemas.js';
 
@@ -36,7 +37,17 @@ export async function collect(
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
   const attempt = await startAttempt(deps, session, input.hosted_session_id);
+  // The reconciler leaves the attempt alone while this process lives (lease) and until its deadline.
+  return holdingLease(deps, attempt.id, () => runAttempt(deps, session, attempt, input, client));
+}
 
+async function runAttempt(
+  deps: PaymentDeps,
+  session: CheckoutSession,
+  attempt: Payment,
+  input: CollectInput,
+  client: { ip: string; userAgent: string; device?: string | undefined },
+): Promise<CollectResult> {
   const initiated = await authenticationStep(deps, attempt, () =>
     deps.network.initiateAuthentication({
       orderId: attempt.network_order_ref,
@@ -127,6 +138,8 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     reconcile_after: null,
     network_data: null,
     risk: null,
+    lease_expires_at: freshLease(deps),
+    attempt_deadline_at: attemptDeadline(deps, 'collect'),
     created_at: now,
     updated_at: now,
   };

@@ -6,7 +6,8 @@
  */
 import { ApiError } from '../../errors.js';
 import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
-import type { PaymentDeps } from './payment-deps.js';
+import { freshLease, holdingLease } from './lease.js';
+import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import { recordChallengeOutcome, refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
 export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ReturnResult | undefined> {
@@ -18,6 +19,8 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   if (auth.status === 'challenge' || auth.status === 'pending') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
   const now = deps.clock.now();
   const changes = { authentication_status: auth.authenticationStatus };
+  // Resuming starts a new in-flight phase: its own lease and deadline, before PAY.
+  const inFlight = { lease_expires_at: freshLease(deps), attempt_deadline_at: attemptDeadline(deps, 'challenge') };
 
   if (auth.status === 'unavailable' && requiresThreeDs(payment)) {
     const refused = await refuseUnauthenticated(deps, payment, 'requires_action', changes);
@@ -26,9 +29,10 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   }
   if (auth.status === 'proceed' || (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable)) {
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
-    const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, changes);
+    const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
-    const settled = await pay(deps, { ...payment, status: 'processing', ...changes }, auth.status === 'proceed');
+    const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
+    const settled = await holdingLease(deps, payment.id, () => pay(deps, resumedPayment, auth.status === 'proceed'));
     await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }
