@@ -66,10 +66,14 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
   app.addHook('onSend', async (request, reply, payload) => {
     const credential = auditedCredential(request, reply.statusCode);
     if (!credential) return payload;
-    // Already recorded, with this very status, in the transaction of the state change it caused.
-    // (A warning added after it, e.g. the fraud screening's decision, gets the answer-time record written too.)
-    if (request.moneyAuditScope?.recorded === reply.statusCode && request.moneyAuditScope.recordedWarnings === (request.auditWarnings ?? []).length)
+    // Already recorded in the transaction of the state change it caused: that is the request's one record.
+    const recorded = request.moneyAuditScope?.recorded;
+    if (recorded !== undefined) {
+      if (recorded !== reply.statusCode) {
+        request.log.warn({ recorded_status: recorded, status: reply.statusCode }, 'the answer differs from the status recorded with the state change');
+      }
       return payload;
+    }
     const durationMs = Math.round(reply.elapsedTime);
     try {
       await deps.audit.append({
@@ -89,8 +93,6 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
       });
       return payload;
     } catch (err) {
-      // Already recorded with its state change: this second record (warnings added later) is best effort.
-      if (request.moneyAuditScope?.recorded !== undefined) return payload;
       // Logged by the audit log with the request id. The answer must not leave unrecorded.
       const why = unavailableReason(err) === 'disk_full' ? ' (storage is full)' : '';
       reply.removeHeader('location');

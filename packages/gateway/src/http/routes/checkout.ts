@@ -36,8 +36,6 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown', device: Array.isArray(device) ? device[0] : device };
     const audit = request.moneyAudit((outcome) => (outcome === 'succeeded' ? 200 : outcome === 'pending' ? 202 : 402));
     const result = await withMoneyRequestAudit(audit, () => deps.payments.collect(request.checkoutSession!, request.body, client));
-    // The fraud screening's decision goes into the request's audit record.
-    if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
     const redirectTo = result.payment.status === 'succeeded' ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
     const redirect = redirectTo ? { redirect_url: redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };

@@ -10,7 +10,8 @@
  * The amount, currency and customer reference always come from the session.
  */
 import { NetworkRejected, type AuthenticationOutcome } from '../../connectors/card-network.js';
-import { ApiError, invalidField, mismatch } from '../../errors.js';
+import { ApiError, ERROR_CATALOGUE, invalidField, mismatch } from '../../errors.js';
+import { expectAnswer } from '../audit/state-change-audit.js';
 import { newId } from '../../ids.js';
 import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
@@ -188,6 +189,7 @@ async function authenticationStep(deps: PaymentDeps, payment: Payment, call: () 
   } catch (err) {
     const rejected = err instanceof NetworkRejected;
     const cause = rejected ? `card network rejected the request (${err.reason})` : 'card network unreachable';
+    expectAnswer('failed', ERROR_CATALOGUE[rejected ? (err.hostedSessionUnknown ? '1010' : '1601') : '1900'].status);
     await failPayment(deps, payment, 'processing', cause, rejected ? err.reason : 'SYSTEM_ERROR');
     if (rejected && err.hostedSessionUnknown) {
       throw invalidField('hosted_session_id', 'the card network does not know this hosted session (expired or never filled in)');
@@ -219,6 +221,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
     case 'pending': {
       if (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable) {
         if (requiresThreeDs(payment)) {
+          expectAnswer('failed', ERROR_CATALOGUE['1602'].status);
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }

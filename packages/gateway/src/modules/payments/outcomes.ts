@@ -8,7 +8,7 @@ import { NetworkRejected, type PaymentOutcome } from '../../connectors/card-netw
 import { ApiError } from '../../errors.js';
 import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
-import { recordWithStateChange } from '../audit/state-change-audit.js';
+import { inMoneyRequest, recordWithStateChange, stateChangeTransaction } from '../audit/state-change-audit.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -65,7 +65,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   };
   if (outcome.status === 'pending') {
     if (from === 'processing') {
-      await deps.storage.db.transaction().execute(async (trx) => {
+      await stateChangeTransaction(deps.storage.db, async (trx) => {
         const changes = { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card };
         if (!(await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, changes, trx))) return;
         await recordWithStateChange(deps.auditTrail, trx, 'pending', now);
@@ -75,7 +75,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   }
   if (outcome.status === 'failed')
     return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
-  const stored = await deps.storage.db.transaction().execute(async (trx) => {
+  const stored = await stateChangeTransaction(deps.storage.db, async (trx) => {
     const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
     if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return false;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
@@ -136,7 +136,7 @@ export async function failPayment(
   changes: Record<string, string | null> = {},
 ): Promise<Payment> {
   const now = deps.clock.now();
-  await deps.storage.db.transaction().execute(async (trx) => {
+  await stateChangeTransaction(deps.storage.db, async (trx) => {
     const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, risk: payment.risk, ...changes };
     if (!(await deps.payments.transition(payment.id, from, 'failed', cause, now, failed, trx))) return;
     // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
@@ -155,9 +155,13 @@ export async function settleRefund(
   status: PaymentOutcome['status'],
   gatewayCode: string | null,
 ): Promise<Refund> {
-  if (status === 'pending') return refund;
   const now = deps.clock.now();
-  await deps.storage.db.transaction().execute(async (trx) => {
+  if (status === 'pending') {
+    // Nothing changes (the reservation committed before the call): the request's record is written alone, as pending.
+    if (inMoneyRequest()) await stateChangeTransaction(deps.storage.db, (trx) => recordWithStateChange(deps.auditTrail, trx, 'pending', now));
+    return refund;
+  }
+  await stateChangeTransaction(deps.storage.db, async (trx) => {
     if (!(await deps.payments.settleRefund(refund.id, status, gatewayCode, now, trx))) return;
     if (status === 'failed') {
       await deps.payments.releaseRefund(payment.id, refund.amount_minor, trx);

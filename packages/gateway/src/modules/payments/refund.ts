@@ -9,7 +9,6 @@ import { NetworkRejected, type PaymentOutcome } from '../../connectors/card-netw
 import { ApiError, invalidField } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { currencyCode, formatMinor, parseAmount } from '../../money.js';
-import { recordWithStateChange } from '../audit/state-change-audit.js';
 import { settleRefund } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -52,8 +51,6 @@ export async function refund(deps: PaymentDeps, payment: Payment, input: RefundI
   const reserved = await deps.storage.db.transaction().execute(async (trx) => {
     if (minor <= 0 || !(await deps.payments.reserveRefund(payment.id, minor, trx))) return false;
     await deps.payments.insertRefund(pending, trx);
-    // The request's audit record commits with the reservation, before the network is called.
-    await recordWithStateChange(deps.auditTrail, trx, 'pending', deps.clock.now());
     return true;
   });
   if (!reserved) {
