@@ -191,4 +191,9 @@ export class NetworkRejected extends Error {
   get hostedSessionUnknown(): boolean {
     return false;
   }
+
+  /** The network failed or was busy: it decided nothing about the request (retry later, under new ids for authentication). */
+  get transient(): boolean {
+    return false;
+  }
 }

@@ -133,6 +133,10 @@ export interface PaymentsTable {
   network_data: string | null;
   /** JSON of the fraud screening's view ({ score, level, action, reasons, rule_id? }); null before screening. */
   risk: string | null;
+  /** What a `requires_action` payment waits for: 'method' (the browser runs the 3-D Secure method) or 'challenge'; null otherwise. */
+  three_ds_step: string | null;
+  /** Reconciliation rounds that got no final answer (bounded: past the limit the payment alerts and waits longer). */
+  reconcile_attempts: Generated<number>;
   created_at: number;
   updated_at: number;
 }

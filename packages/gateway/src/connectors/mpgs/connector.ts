@@ -123,15 +123,23 @@ export class MpgsConnector implements CardNetwork {
     };
   }
 
+  /*
+   * The two authentication steps are sent once. The gateway's documentation promises
+   * that a repeated request returns the first answer for payment operations only; an
+   * INITIATE or AUTHENTICATE_PAYER repeated with the same ids after a timeout may be
+   * refused or start a second authentication. A failure here escapes to the core,
+   * which ends the attempt without calling it a decline; the payer's next attempt
+   * runs under new ids.
+   */
   async initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome> {
     const body = initiateAuthenticationRequest(input);
-    const answer = await this.#put('INITIATE_AUTHENTICATION', input.orderId, input.authTransactionId, body, true);
+    const answer = await this.#put('INITIATE_AUTHENTICATION', input.orderId, input.authTransactionId, body, false);
     return toAuthenticationOutcome(answer, input);
   }
 
   async authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome> {
     const body = authenticatePayerRequest(input);
-    const answer = await this.#put('AUTHENTICATE_PAYER', input.orderId, input.authTransactionId, body, true);
+    const answer = await this.#put('AUTHENTICATE_PAYER', input.orderId, input.authTransactionId, body, false);
     return toAuthenticationOutcome(answer, input);
   }
 

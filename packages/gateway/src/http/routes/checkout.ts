@@ -1,8 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
-import { collectBody, type CollectInput } from '../../modules/payments/payment-schemas.js';
-import { paymentView, type PaymentService } from '../../modules/payments/payment-service.js';
+import { isId } from '../../ids.js';
+import { AuthenticateBody, collectBody, type AuthenticateInput, type CollectInput } from '../../modules/payments/payment-schemas.js';
+import { paymentView, type CollectResult, type PaymentService } from '../../modules/payments/payment-service.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
 
 /** Without a configured network the routes answer 1900; any short id passes the edge. */
@@ -29,15 +30,37 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });
 
-  app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
-    network();
+  const payerClient = (request: FastifyRequest) => {
     const device = request.headers['x-device-fingerprint'];
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown', device: Array.isArray(device) ? device[0] : device };
-    const result = await deps.payments.collect(request.checkoutSession!, request.body, client);
+    return {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? 'unknown',
+      accept: request.headers.accept,
+      device: Array.isArray(device) ? device[0] : device,
+    };
+  };
+  const answer = async (request: FastifyRequest, reply: FastifyReply, result: CollectResult) => {
     // The fraud screening's decision goes into the request's audit record.
     if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
     const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
-    const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
-    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
+    const body = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
+    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(body);
+  };
+
+  app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
+    network();
+    return answer(request, reply, await deps.payments.collect(request.checkoutSession!, request.body, payerClient(request)));
   });
+
+  // After next_action three_d_secure_method: the browser ran the issuer's method frame.
+  app.post<{ Params: { payment_id: string }; Body: AuthenticateInput }>(
+    '/v1/payments/:payment_id/authenticate',
+    { config: { auth: 'session' }, schema: { body: AuthenticateBody } },
+    async (request, reply) => {
+      network();
+      if (!isId('pay', request.params.payment_id)) throw new ApiError('1011', `no payment ${request.params.payment_id}`);
+      const result = await deps.payments.authenticate(request.checkoutSession!, request.params.payment_id, request.body ?? {}, payerClient(request));
+      return answer(request, reply, result);
+    },
+  );
 }

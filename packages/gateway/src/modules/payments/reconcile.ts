@@ -4,7 +4,9 @@
  * ids recorded before the call. Never by paying again.
  */
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
-import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { metrics } from '../../observability/metrics.js';
+import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, RECONCILE_MAX_ATTEMPTS, RECONCILE_SLOW_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import type { Payment } from './payment-repository.js';
 
 export async function reconcileDue(deps: PaymentDeps, limit = 50): Promise<number> {
   const now = deps.clock.now();
@@ -15,7 +17,7 @@ export async function reconcileDue(deps: PaymentDeps, limit = 50): Promise<numbe
       return undefined;
     });
     if (outcome === undefined || outcome?.status === 'pending') {
-      await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+      await requeue(deps, payment, now, outcome?.gatewayCode ?? null);
       continue;
     }
     settled++;
@@ -31,4 +33,22 @@ export async function reconcileDue(deps: PaymentDeps, limit = 50): Promise<numbe
     await settleRefund(deps, payment, refund, outcome === null ? 'failed' : outcome.status, outcome?.gatewayCode ?? 'NOT_RECEIVED');
   }
   return settled;
+}
+
+/**
+ * Bounded re-queue: RECONCILE_MAX_ATTEMPTS fast rounds, then one alert (error log and
+ * pdirect_reconcile_exhausted_total) and hourly rounds. The payment stays pending: an
+ * outcome the network has not decided is never turned into a failure here.
+ */
+async function requeue(deps: PaymentDeps, payment: Payment, now: number, gatewayCode: string | null): Promise<void> {
+  const attempts = payment.reconcile_attempts + 1;
+  if (attempts === RECONCILE_MAX_ATTEMPTS) {
+    metrics.reconcileExhausted();
+    deps.logger.error(
+      { payment_id: payment.id, network: payment.network, attempts, gateway_code: gatewayCode, alert: 'reconcile_exhausted' },
+      'payment outcome still undecided after the reconciliation rounds; check it with the card network',
+    );
+  }
+  const backoff = attempts >= RECONCILE_MAX_ATTEMPTS ? RECONCILE_SLOW_BACKOFF_MS : RECONCILE_BACKOFF_MS;
+  await deps.payments.requeue(payment.id, now + backoff, attempts);
 }
