@@ -71,7 +71,8 @@ async function startDemoSite(gatewayUrl: string, networkUrl: string): Promise<De
   app.get('/', async (_request, reply) => {
     const nonce = randomBytes(16).toString('base64');
     const html = template
-      .replace('<meta name="pdirect-base-url" content="">', `<meta name="pdirect-base-url" content="${gatewayUrl}">`)
+      // The builder may write the empty meta as `content="">` or `content=""/>`.
+      .replace(/<meta name="pdirect-base-url" content=""\s*\/?>/, `<meta name="pdirect-base-url" content="${gatewayUrl}">`)
       .replace('<pdirect-demo>', `<pdirect-demo ngCspNonce="${nonce}">`);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
