@@ -148,6 +148,13 @@ export interface VoidInput {
   targetTransactionId: string;
 }
 
+/** One finding of `pdirect network check`: what was asked, whether it looked right, and what was seen. */
+export interface NetworkCheckFinding {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
 /** The port the payments module calls. Stateless; every id is caller-supplied (see the contract above). */
 export interface CardNetwork {
   /** The registry name (`PDIRECT_CARD_NETWORK`), stored with every payment. */
@@ -157,6 +164,11 @@ export interface CardNetwork {
   /** What a hosted-fields session id of this network looks like (validated at the edge). */
   readonly hostedSessionIdPattern: string;
   health(): Promise<boolean>;
+  /**
+   * For `pdirect network check`: asks the configured network what it can without moving
+   * money (health, credentials, a hosted session) and reports each finding. Never throws.
+   */
+  check?(): Promise<NetworkCheckFinding[]>;
   openHostedFields(): Promise<HostedFields>;
   initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome>;
   authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome>;

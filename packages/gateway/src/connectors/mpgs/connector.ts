@@ -12,6 +12,7 @@ import type {
   CardNetwork,
   HostedFields,
   InitiateAuthenticationInput,
+  NetworkCheckFinding,
   PayInput,
   PaymentOutcome,
   RefundInput,
@@ -95,6 +96,48 @@ export class MpgsConnector implements CardNetwork {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * `pdirect network check`: GET /information (no credentials), then a session create
+   * (credentials, merchant, API version; no amount, nothing charged). The session is
+   * left to expire on its own.
+   */
+  async check(): Promise<NetworkCheckFinding[]> {
+    const findings: NetworkCheckFinding[] = [];
+    const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    try {
+      const answer = await this.#client.send<WireInformationAnswer & { gatewayVersion?: unknown }>({
+        method: 'GET',
+        path: '/information',
+        scope: 'version',
+        operation: 'INFORMATION',
+        authenticate: false,
+        retry: false,
+      });
+      findings.push({ check: 'information.status', ok: answer.status === 'OPERATING', detail: String(answer.status ?? 'missing') });
+      const version = typeof answer.gatewayVersion === 'string' ? answer.gatewayVersion : null;
+      findings.push({ check: 'information.gatewayVersion', ok: version !== null, detail: version ?? 'missing' });
+    } catch (err) {
+      findings.push({ check: 'information.status', ok: false, detail: describe(err) });
+    }
+    try {
+      const session = await this.openHostedSession();
+      findings.push({
+        check: 'session.create',
+        ok: true,
+        detail: `hosted session created (api version ${session.apiVersion}, merchant ${session.merchantId})`,
+      });
+      findings.push({ check: 'session.js', ok: true, detail: session.sessionJsUrl });
+    } catch (err) {
+      const rejected = err instanceof MpgsError;
+      findings.push({
+        check: 'session.create',
+        ok: false,
+        detail: rejected && err.httpStatus === 401 ? 'credentials refused (merchant id or API password)' : describe(err),
+      });
+    }
+    return findings;
   }
 
   /** MPGS's own answer (also what tests and the simulator speak). */
