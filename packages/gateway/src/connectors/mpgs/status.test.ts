@@ -80,7 +80,7 @@ describe('mapPaymentStatus', () => {
     for (const code of MPGS_GATEWAY_CODES) {
       expect(['approved', 'declined', 'indeterminate']).toContain(classifyGatewayCode(code));
     }
-    expect(MPGS_GATEWAY_CODES.filter((c) => classifyGatewayCode(c) === 'approved')).toEqual(['APPROVED']);
+    expect(MPGS_GATEWAY_CODES.filter((c) => classifyGatewayCode(c) === 'approved')).toEqual(['APPROVED', 'APPROVED_AUTO', 'APPROVED_PENDING_SETTLEMENT']);
   });
 });
 
