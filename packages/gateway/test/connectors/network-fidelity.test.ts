@@ -178,6 +178,26 @@ describe.each(testDatabases())('card-network fidelity ($name)', (factory) => {
     expect((await exhausted()) - before).toBe(1);
   });
 
+  it("not found is read only from the gateway's answer: a lookup that cannot decide leaves the payment pending, never failed", async () => {
+    const { token, hosted } = await start(UNKNOWN_OUTCOME);
+    const res = await collect(gw, token, { hosted_session_id: hosted });
+    expect(res.status).toBe(202);
+    // The network fails every lookup: the payment stays pending and is asked again.
+    gw.simulator!.faults.add({ kind: 'http_500', apiOperation: 'RETRIEVE_TRANSACTION', times: 50 });
+    try {
+      gw.clock.advance(31_000);
+      await gw.services.payments.reconcileDue();
+    } finally {
+      gw.simulator!.faults.clear();
+    }
+    const payment = await gw.services.payments.get(fixture.merchantId, res.body.id);
+    expect(payment).toMatchObject({ status: 'pending', reconcile_attempts: 1 });
+    // The simulator answers a missing order as the gateway does: 400 with an explanation, no 404.
+    const missing = await simTransaction(`never-${payment.id}`, 'pay-1');
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ cause: 'INVALID_REQUEST', explanation: expect.stringContaining('not found') });
+  });
+
   it('a challenge return that lands inside the challenge frame breaks out to the whole window', async () => {
     const { token, hosted } = await start(CHALLENGE);
     const res = await collect(gw, token, { hosted_session_id: hosted });
