@@ -49,12 +49,12 @@ export function invalidRequest(explanation: string): MpgsError {
 }
 
 /**
- * Inferred: retrieving an order or transaction that does not exist answers
- * 404 with cause INVALID_REQUEST, so a connector settling an unknown outcome
- * can tell "never performed" apart from every other failure.
+ * Retrieving an order or transaction that does not exist: the gateway
+ * answers HTTP 400 with cause INVALID_REQUEST and an explanation (no 404,
+ * no field). A connector can tell "never performed" only from that text.
  */
 export function notFound(explanation: string): MpgsError {
-  return new MpgsError(404, 'INVALID_REQUEST', explanation);
+  return new MpgsError(400, 'INVALID_REQUEST', explanation);
 }
 
 /** What real MPGS answers for a wrong API password or unknown merchant (HTTP 401). */

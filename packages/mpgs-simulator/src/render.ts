@@ -129,7 +129,7 @@ function renderAuthentication(order: OrderRecord, txn: TransactionRecord): Recor
       channel: s.channel,
       payerInteraction: s.payerInteraction,
       purpose: s.purpose,
-      redirect: s.redirectHtml ? { html: s.redirectHtml } : undefined,
+      redirect: s.redirectHtml ? { customizedHtml: s.customizedHtml ? { '3ds2': { ...s.customizedHtml } } : undefined, html: s.redirectHtml } : undefined,
       redirectResponseUrl: s.redirectResponseUrl,
       version: started ? '3DS2' : 'NONE',
     };

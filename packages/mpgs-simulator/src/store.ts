@@ -45,6 +45,8 @@ export interface ThreeDsState {
   redirectResponseUrl?: string;
   payerInteraction?: 'REQUIRED' | 'NOT_REQUIRED';
   redirectHtml?: string;
+  /** `authentication.redirect.customizedHtml.3ds2`: the parts of redirectHtml for clients that build their own page. */
+  customizedHtml?: { methodUrl?: string; methodPostData?: string; acsUrl?: string; cReq?: string };
   transactionStatus?: 'Y' | 'N' | 'U' | 'A' | 'R' | 'C';
   statusReasonCode?: string;
   challengeCancel?: string;
@@ -134,6 +136,7 @@ interface PersistedState {
   sessions: SessionRecord[];
   orders: OrderRecord[];
   challenges: Array<[string, ChallengeRef]>;
+  methods?: Array<[string, ChallengeRef]>;
 }
 
 export class SimulatorStore {
@@ -141,6 +144,8 @@ export class SimulatorStore {
   private readonly orders = new Map<string, OrderRecord>();
   /** acsTransactionId → the authentication transaction waiting for the payer. */
   readonly challenges = new Map<string, ChallengeRef>();
+  /** threeDSServerTransID → the authentication transaction whose 3DS method the browser may run. */
+  readonly methods = new Map<string, ChallengeRef>();
 
   private constructor(private readonly stateFile: string | undefined) {}
 
@@ -167,6 +172,7 @@ export class SimulatorStore {
       sessions: [...this.sessions.values()].map((session) => (session.card ? { ...session, card: withoutCsc(session.card) } : session)),
       orders: [...this.orders.values()],
       challenges: [...this.challenges.entries()],
+      methods: [...this.methods.entries()],
     };
     const temp = `${this.stateFile}.tmp-${process.pid}`;
     writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
@@ -188,6 +194,7 @@ export class SimulatorStore {
     for (const session of state.sessions) this.sessions.set(session.id, session);
     for (const order of state.orders) this.putOrder(order);
     for (const [id, ref] of state.challenges) this.challenges.set(id, ref);
+    for (const [id, ref] of state.methods ?? []) this.methods.set(id, ref);
   }
 }
 

@@ -31,7 +31,7 @@ describe('CLI', () => {
       });
       expect(url).toBe(`http://127.0.0.1:${port}`);
       const response = await fetch(`${url}/api/rest/version/100/information`);
-      expect(await response.json()).toEqual({ status: 'OPERATING' });
+      expect(await response.json()).toEqual({ gatewayVersion: '100.0.0', status: 'OPERATING' });
     } finally {
       child.kill('SIGTERM');
     }

@@ -25,7 +25,7 @@ describe('faults', () => {
     const failed = await t.api.put(orderId, 'pay-1', payBody(sessionId));
     expect(failed.status).toBe(500);
     expect(failed.body).toMatchObject({ result: 'ERROR', error: { cause: 'SERVER_FAILED' } });
-    expect((await t.api.getOrder(orderId)).status).toBe(404);
+    expect((await t.api.getOrder(orderId)).status).toBe(400);
     const retried = await t.api.put(orderId, 'pay-1', payBody(sessionId));
     expect(retried.body.result).toBe('SUCCESS');
   });
@@ -34,7 +34,7 @@ describe('faults', () => {
     const { orderId, sessionId } = await readyToPay();
     t.sim.faults.add({ kind: 'reset', apiOperation: 'PAY' });
     await expect(t.api.put(orderId, 'pay-1', payBody(sessionId))).rejects.toThrow();
-    expect((await t.api.getOrder(orderId)).status).toBe(404);
+    expect((await t.api.getOrder(orderId)).status).toBe(400);
   });
 
   it('lost_answer performs the PAY, drops the answer, and the retry gets the first answer without a second charge', async () => {
@@ -59,7 +59,7 @@ describe('faults', () => {
     const started = Date.now();
     await expect(t.api.put(orderId, 'pay-1', payBody(sessionId), { signal: AbortSignal.timeout(200) })).rejects.toThrow(/timeout|abort/i);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect((await t.api.getOrder(orderId)).status).toBe(404);
+    expect((await t.api.getOrder(orderId)).status).toBe(400);
   });
 
   it('delay answers normally after delayMs', async () => {

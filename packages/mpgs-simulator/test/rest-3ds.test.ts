@@ -22,10 +22,17 @@ afterAll(async () => {
 });
 
 /** INITIATE + AUTHENTICATE_PAYER on a fresh order for this card. */
-async function authenticate(number: string, expiry: { month?: string; year?: string } = {}) {
+async function authenticate(number: string, expiry: { month?: string; year?: string } = {}, options: { runMethod?: boolean } = {}) {
   const sessionId = await t.api.sessionWithCard({ number, csc: number.startsWith('3') ? '1000' : '100', ...expiry });
   const orderId = uniqueId('order');
   const initiate = await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
+  // As a browser does: the 3DS method form (when the ACS has one) is posted in a hidden frame first.
+  const methodHtml = initiate.body.authentication?.redirect?.html as string | undefined;
+  if (methodHtml && options.runMethod !== false) {
+    const action = /action="([^"]+)"/.exec(methodHtml)![1]!;
+    const data = /name="threeDSMethodData" value="([^"]+)"/.exec(methodHtml)![1]!;
+    expect((await postForm(action, { threeDSMethodData: data })).status).toBe(200);
+  }
   const payer = await t.api.put(orderId, 'auth-1', authenticatePayerBody(sessionId, REDIRECT_URL));
   return { sessionId, orderId, initiate, payer };
 }
@@ -101,7 +108,7 @@ describe('INITIATE_AUTHENTICATION', () => {
     const initiate = await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
     expect(initiate.status).toBe(400);
     expect(initiate.body).toMatchObject({ result: 'ERROR', error: { cause: 'REQUEST_REJECTED' } });
-    expect((await t.api.getOrder(orderId)).status).toBe(404);
+    expect((await t.api.getOrder(orderId)).status).toBe(400);
   });
 
   it('requires authentication.channel and a session with a card', async () => {
@@ -212,11 +219,69 @@ describe('challenge cards', () => {
 
   it('blocks a PAY that ignores an unfinished authentication on the order', async () => {
     const { sessionId, orderId } = await authenticate('5123450000000008');
-    const pay = await t.api.put(orderId, 'pay-1', payBody(sessionId));
+    const pay = await t.api.put(orderId, 'pay-1', payBody(sessionId, 'auth-1'));
     expect(pay.body.response.gatewayCode).toBe('AUTHENTICATION_FAILED');
+    // Not naming the authentication at all is refused outright.
+    const unnamed = await t.api.put(orderId, 'pay-3', payBody(sessionId));
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error).toMatchObject({ cause: 'INVALID_REQUEST', field: 'authentication.transactionId', validationType: 'MISSING' });
     const unknownAuth = await t.api.put(orderId, 'pay-2', payBody(sessionId, 'no-such-auth'));
     expect(unknownAuth.status).toBe(400);
     expect(unknownAuth.body.error.field).toBe('authentication.transactionId');
+  });
+});
+
+describe('the 3DS method and the browser data the gateway requires', () => {
+  it('a method-capable card gets its method html (and its parts in customizedHtml); skipped, the frictionless card is challenged', async () => {
+    const { initiate, payer, orderId } = await authenticate('5123456789012346', {}, { runMethod: false });
+    expect(initiate.body.authentication.redirect.html).toContain('threeDSMethodData');
+    expect(initiate.body.authentication.redirect.customizedHtml['3ds2']).toMatchObject({
+      methodUrl: `${t.sim.url}/acs/3ds-method`,
+      methodPostData: expect.any(String),
+    });
+    expect(initiate.body.authentication['3ds2']).toMatchObject({ methodSupported: 'SUPPORTED', methodCompleted: false });
+    expect(payer.body).toMatchObject({ result: 'PENDING', transaction: { authenticationStatus: 'AUTHENTICATION_PENDING' } });
+    expect(payer.body.authentication.redirect.customizedHtml['3ds2']).toMatchObject({ acsUrl: `${t.sim.url}/acs/challenge`, cReq: expect.any(String) });
+    expect((await t.api.getTransaction(orderId, 'auth-1')).body.authentication['3ds2'].methodCompleted).toBe(false);
+  });
+
+  it('run, the method is recorded (methodCompleted) and the card is frictionless', async () => {
+    const { payer } = await authenticate('5123456789012346');
+    expect(payer.body).toMatchObject({ result: 'SUCCESS', authentication: { '3ds2': { methodCompleted: true } } });
+  });
+
+  it('a card whose ACS has no method gets no method html', async () => {
+    const { initiate } = await authenticate('5555555555000018');
+    expect(initiate.body.authentication.redirect).toBeUndefined();
+    expect(initiate.body.authentication['3ds2']).toMatchObject({ methodSupported: 'NOT_SUPPORTED' });
+  });
+
+  it('AUTHENTICATE_PAYER without device.browserDetails.acceptHeaders is refused (400 MISSING)', async () => {
+    const sessionId = await t.api.sessionWithCard({ number: '5555555555000018' });
+    const orderId = uniqueId('order');
+    await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
+    const body = structuredClone(authenticatePayerBody(sessionId, REDIRECT_URL)) as { device: { browserDetails: Record<string, unknown> } };
+    delete body.device.browserDetails.acceptHeaders;
+    const refused = await t.api.put(orderId, 'auth-1', body as unknown as Record<string, unknown>);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ cause: 'INVALID_REQUEST', field: 'device.browserDetails.acceptHeaders', validationType: 'MISSING' });
+  });
+
+  it('PAY after "authentication unavailable" must still name the authentication transaction', async () => {
+    const { sessionId, orderId } = await authenticate('5123459999998221');
+    const unnamed = await t.api.put(orderId, 'pay-1', payBody(sessionId));
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error).toMatchObject({ field: 'authentication.transactionId', validationType: 'MISSING' });
+    const named = await t.api.put(orderId, 'pay-2', payBody(sessionId, 'auth-1'));
+    expect(named.body).toMatchObject({ result: 'SUCCESS', authentication: { transactionId: 'auth-1' } });
+  });
+
+  it('order.reference and transaction.reference longer than 40 characters are refused', async () => {
+    const sessionId = await t.api.sessionWithCard({ number: '5111111111111118' });
+    const body = { ...payBody(sessionId), order: { amount: '1.00', currency: 'USD', reference: 'r'.repeat(41) } };
+    const refused = await t.api.put(uniqueId('order'), 'pay-1', body);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe('order.reference');
   });
 });
 
@@ -296,7 +361,7 @@ describe('AUTHENTICATE_PAYER validation', () => {
 
   it('enforces the session authenticationLimit', async () => {
     const sessionId = (await t.api.createSession({ session: { authenticationLimit: 1 } })).body.session.id as string;
-    await t.api.updateSession(sessionId, { sourceOfFunds: { provided: { card: { number: '5123456789012346', expiry: { month: '1', year: '39' } } } } });
+    await t.api.updateSession(sessionId, { sourceOfFunds: { provided: { card: { number: '5555555555000018', expiry: { month: '1', year: '39' } } } } });
     const first = uniqueId('order');
     await t.api.put(first, 'auth-1', initiateBody(sessionId));
     expect((await t.api.put(first, 'auth-1', authenticatePayerBody(sessionId, REDIRECT_URL))).body.result).toBe('SUCCESS');

@@ -126,7 +126,7 @@ describe('idempotency', () => {
     const bad = await t.api.put(orderId, 'pay-1', { ...payBody(sessionId), order: { amount: '1.001', currency: 'USD' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('order.amount');
-    expect((await t.api.getOrder(orderId)).status).toBe(404);
+    expect((await t.api.getOrder(orderId)).status).toBe(400);
     expect((await t.api.put(orderId, 'pay-1', payBody(sessionId))).body.result).toBe('SUCCESS');
   });
 });
@@ -269,11 +269,12 @@ describe('retrieve', () => {
     ]);
   });
 
-  it('answers 404 for an unknown order or transaction', async () => {
+  it('answers 400 INVALID_REQUEST with an explanation for an unknown order or transaction, as the gateway does (no 404)', async () => {
     const { orderId } = await payWith({ number: '5111111111111118' });
     const noOrder = await t.api.getOrder(uniqueId('missing'));
-    expect(noOrder.status).toBe(404);
-    expect(noOrder.body).toMatchObject({ result: 'ERROR', error: { cause: 'INVALID_REQUEST' } });
-    expect((await t.api.getTransaction(orderId, 'nope')).status).toBe(404);
+    expect(noOrder.status).toBe(400);
+    expect(noOrder.body).toMatchObject({ result: 'ERROR', error: { cause: 'INVALID_REQUEST', explanation: expect.stringContaining('not found') } });
+    expect(noOrder.body.error.field).toBeUndefined();
+    expect((await t.api.getTransaction(orderId, 'nope')).status).toBe(400);
   });
 });

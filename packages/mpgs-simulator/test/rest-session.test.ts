@@ -16,7 +16,7 @@ describe('information and authentication', () => {
     for (const version of [100, 57, 1]) {
       const response = await fetch(`${t.sim.url}/api/rest/version/${version}/information`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'OPERATING' });
+      expect(await response.json()).toEqual({ gatewayVersion: '100.0.0', status: 'OPERATING' });
     }
     expect((await fetch(`${t.sim.url}/api/rest/version/101/information`)).status).toBe(400);
   });

@@ -415,7 +415,7 @@ export class PdirectCardFormComponent {
             nameOnCard: `#${this.ids.nameOnCard}`,
           },
         },
-        frameEmbeddingMitigation: ['javascript'],
+        frameEmbeddingMitigation: ['csp'],
         callbacks: {
           initialized: (result: { status?: string; message?: string } | undefined) =>
             result?.status === 'ok'

@@ -71,6 +71,7 @@ async function startDemoSite(gatewayUrl: string, networkUrl: string): Promise<De
   app.get('/', async (_request, reply) => {
     const nonce = randomBytes(16).toString('base64');
     const html = template
+      // The builder may write the empty meta as `content="">` or `content=""/>`.
       .replace(/<meta name="pdirect-base-url" content=""\s*\/?>/, `<meta name="pdirect-base-url" content="${gatewayUrl}">`)
       .replace('<pdirect-demo>', `<pdirect-demo ngCspNonce="${nonce}">`);
     return reply
@@ -403,8 +404,8 @@ describe.skipIf(!HAVE_CHROMIUM)('<pdirect-card-form> in Chromium', () => {
     expect(payment.body).toMatchObject({ status: 'succeeded', amount: '49.99', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' } });
     expect(await page.locator('#returned').textContent()).toContain(query.get('payment_id'));
     await page.screenshot({ path: `${ARTIFACTS}desktop-back-from-bank.png`, fullPage: true });
-    // The re-created 3-D Secure script ran under the page's nonce: no script was refused (inline styles of the bank's html are).
-    expect(watched.violations.filter((text) => !/inline style/.test(text))).toEqual([]);
+    // The re-created 3-D Secure script ran under the page's nonce, and the bank's inline styles went through the CSSOM: nothing refused.
+    expect(watched.violations).toEqual([]);
     expect(watched.errors).toEqual([]);
     await page.close();
   });

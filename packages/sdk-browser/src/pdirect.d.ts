@@ -51,6 +51,8 @@ export type ChallengeWindowSize = 'FULL_SCREEN' | '250_X_400' | '390_X_400' | '5
 
 /** The `browser` object of a collect request (3-D Secure 2 browser data). */
 export interface BrowserDetails {
+  /** The browser's Accept header, when the page knows it (sent as given); otherwise the gateway takes the request's own. */
+  acceptHeaders?: string;
   challengeWindowSize?: ChallengeWindowSize;
   colorDepth?: number;
   javaEnabled?: boolean;
@@ -80,8 +82,12 @@ export interface Payment {
   failure_reason: string | null;
   created_at: string;
   updated_at: string;
-  /** `requires_action`: show `html` with showChallenge(). */
-  next_action?: { type: 'three_d_secure_challenge'; html: string };
+  /**
+   * `requires_action`: for `three_d_secure_challenge` show `html` with showChallenge().
+   * `three_d_secure_method` is handled inside collect() (hidden frame, then authenticate);
+   * a page calling the HTTP API itself runs `html` in a hidden frame and POSTs `authenticate_url`.
+   */
+  next_action?: { type: 'three_d_secure_challenge'; html: string } | { type: 'three_d_secure_method'; html: string; authenticate_url: string };
   /** `succeeded`: where to send the customer (the merchant's success URL). */
   redirect_url?: string;
 }
@@ -93,6 +99,8 @@ export interface CollectOptions {
   browser?: BrowserDetails;
   /** Defaults to a new random UUID per attempt (reused when repeating an attempt that got no answer). */
   idempotencyKey?: string;
+  /** Longest wait for the issuer's 3-D Secure method frame, in ms (default 10000, as EMV 3-D Secure allows). */
+  methodTimeoutMs?: number;
 }
 
 /** POST /v1/otp/send and /v1/otp/resend. */
@@ -120,6 +128,12 @@ export interface OtpSendOptions {
 export interface ShowChallengeOptions {
   /** The page's CSP nonce for the re-created scripts; default: the nonce of the page's own <script nonce>. */
   nonce?: string;
+  /**
+   * The gateway's origin: when the issuer's return lands inside the challenge frame, the
+   * gateway's page there asks (by message) for this page to move on to the merchant.
+   * Set by the client's own showChallenge().
+   */
+  gatewayOrigin?: string;
 }
 
 /** The neutral names of the hosted card fields, mapped to CSS selectors of the page's placeholders. */

@@ -147,7 +147,7 @@ export function createPdirect(options) {
    * and body, so the gateway answers it once rather than paying twice.
    */
   async function collect(collectOptions) {
-    const { hostedSessionId, browser, idempotencyKey } = collectOptions ?? {};
+    const { hostedSessionId, browser, idempotencyKey, methodTimeoutMs } = collectOptions ?? {};
     if (typeof hostedSessionId !== 'string' || hostedSessionId === '') {
       throw new TypeError('collect: hostedSessionId is required (from openCardSession())');
     }
@@ -156,18 +156,23 @@ export function createPdirect(options) {
       ? lastAttempt
       : { hostedSessionId, key: idempotencyKey ?? newIdempotencyKey(), browser: browser ?? browserDetails(), unanswered: false };
     lastAttempt = attempt;
+    let payment;
     try {
-      const payment = await call('POST', '/v1/payments/collect', {
+      payment = await call('POST', '/v1/payments/collect', {
         body: { payment_method: 'card', hosted_session_id: hostedSessionId, browser: attempt.browser },
         idempotencyKey: attempt.key,
       });
       attempt.unanswered = false;
-      return payment;
     } catch (error) {
       // No answer, still in flight (1302), or a server error (5xx answers are never stored): same key next time.
       attempt.unanswered = error instanceof PdirectError && (error.status === 0 || error.status >= 500 || error.code === '1302');
       throw error;
     }
+    if (payment?.status !== 'requires_action' || payment.next_action?.type !== 'three_d_secure_method') return payment;
+    // The issuer's 3-D Secure method: its page runs in a hidden frame, then the payer is
+    // authenticated. The answer is the same shape as collect's (challenge, success, ...).
+    await runThreeDsMethod(payment.next_action.html, methodTimeoutMs ?? METHOD_TIMEOUT_MS);
+    return call('POST', `/v1/payments/${encodeURIComponent(payment.id)}/authenticate`, { body: { browser: attempt.browser } });
   }
 
   /**
@@ -190,7 +195,22 @@ export function createPdirect(options) {
     return call('POST', '/v1/otp/verify', { body: { code } });
   }
 
-  return Object.freeze({ fingerprint, getCheckout, openCardSession, mountCardFields, collect, sendOtp, resendOtp, verifyOtp, showChallenge });
+  /** showChallenge() that also follows a return which landed inside the challenge frame (the gateway's message). */
+  function showChallengeHere(container, html, showOptions = {}) {
+    return showChallenge(container, html, { gatewayOrigin: new URL(origin).origin, ...showOptions });
+  }
+
+  return Object.freeze({
+    fingerprint,
+    getCheckout,
+    openCardSession,
+    mountCardFields,
+    collect,
+    sendOtp,
+    resendOtp,
+    verifyOtp,
+    showChallenge: showChallengeHere,
+  });
 }
 
 /**
@@ -240,7 +260,9 @@ async function mountMpgsFields(cardSession, { fields, nonce }) {
     session.configure({
       session: cardSession.hosted_session_id,
       fields: { card: fields },
-      frameEmbeddingMitigation: ['javascript'],
+      // The page defends itself with CSP frame-ancestors (the hosted checkout sends 'none'), so
+      // session.js is told that, rather than running its JavaScript frame-busting check.
+      frameEmbeddingMitigation: ['csp'],
       callbacks: {
         initialized: (r) => (r && r.status === 'ok' ? resolve(undefined) : reject(new Error((r && r.message) || unavailable().message))),
         formSessionUpdate: (r) => {
@@ -293,7 +315,15 @@ export function showChallenge(container, html, showOptions = {}) {
   if (!container || typeof container.querySelectorAll !== 'function') throw new TypeError('showChallenge: container must be an element');
   if (typeof html !== 'string' || html === '') throw new TypeError('showChallenge: html must be the next_action.html string');
   const nonce = showOptions.nonce ?? pageNonce();
-  container.innerHTML = html;
+  // Inline style attributes would meet the page's Content-Security-Policy (a style-src
+  // without 'unsafe-inline' refuses them, even while parsing): they are set aside before
+  // the html is parsed and applied through the CSSOM, which the policy does not govern.
+  const parsed = new DOMParser().parseFromString(withoutInlineStyles(html), 'text/html');
+  container.replaceChildren(...Array.from(parsed.body.childNodes).map((node) => document.importNode(node, true)));
+  for (const element of Array.from(container.querySelectorAll(`[${STYLE_ATTRIBUTE}]`))) {
+    if (element instanceof HTMLElement) element.style.cssText = element.getAttribute(STYLE_ATTRIBUTE) ?? '';
+    element.removeAttribute(STYLE_ATTRIBUTE);
+  }
   for (const inert of Array.from(container.querySelectorAll('script'))) {
     const live = document.createElement('script');
     for (const attribute of Array.from(inert.attributes)) {
@@ -303,13 +333,108 @@ export function showChallenge(container, html, showOptions = {}) {
     live.text = inert.text;
     inert.replaceWith(live);
   }
-  return container.querySelector('iframe[name="challengeFrame"]');
+  const frame = container.querySelector('iframe[name="challengeFrame"]');
+  if (frame && typeof showOptions.gatewayOrigin === 'string') followReturnInFrame(frame, showOptions.gatewayOrigin);
+  return frame;
+}
+
+/**
+ * The issuer's return should replace this page (target _parent); when it lands inside
+ * the challenge frame instead, the gateway's page there posts `pdirect.3ds.return` with
+ * the merchant's URL. Only that frame's message, from the gateway's origin, is heard.
+ */
+function followReturnInFrame(frame, gatewayOrigin) {
+  const onMessage = (event) => {
+    if (event.origin !== gatewayOrigin || event.source !== frame.contentWindow) return;
+    const data = event.data;
+    if (!data || data.type !== 'pdirect.3ds.return' || typeof data.redirect_url !== 'string') return;
+    let target;
+    try {
+      target = new URL(data.redirect_url);
+    } catch {
+      return;
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') return;
+    globalThis.removeEventListener('message', onMessage);
+    location.assign(target.href);
+  };
+  globalThis.addEventListener('message', onMessage);
+}
+
+/** Where showChallenge keeps a tag's inline style until the CSSOM applies it. */
+const STYLE_ATTRIBUTE = 'data-pdirect-style';
+
+/** The html with each tag's `style="…"` renamed to data-pdirect-style (only inside tags). */
+function withoutInlineStyles(html) {
+  let previous;
+  let current = html;
+  do {
+    previous = current;
+    current = current.replace(/(<[A-Za-z][^<>]*?\s)style(\s*=\s*(?:"[^"]*"|'[^']*'))/g, `$1${STYLE_ATTRIBUTE}$2`);
+  } while (current !== previous);
+  return current;
+}
+
+/** How long the issuer's 3-D Secure method may take (EMV 3-D Secure: 10 seconds), in ms. */
+const METHOD_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs the issuer's 3-D Secure method (`next_action.html` of type
+ * `three_d_secure_method`): its form is posted into a hidden frame, and the
+ * promise settles when the issuer's page has loaded, or after `timeoutMs`
+ * (the payer is then authenticated without it, as 3-D Secure allows). The
+ * html is parsed, never inserted: none of its markup or scripts run in the
+ * page, so any Content-Security-Policy that allows the network's frames and
+ * form targets (frame-src, form-action) allows this.
+ */
+function runThreeDsMethod(html, timeoutMs) {
+  const source = typeof html === 'string' ? new DOMParser().parseFromString(withoutInlineStyles(html), 'text/html').querySelector('form') : null;
+  let action;
+  try {
+    action = source ? new URL(source.getAttribute('action') ?? '', location.href) : null;
+  } catch {
+    action = null;
+  }
+  if (!source || !action || (action.protocol !== 'https:' && action.protocol !== 'http:')) return Promise.resolve();
+  const name = `pdirect3dsMethod${Math.random().toString(36).slice(2)}`;
+  const frame = document.createElement('iframe');
+  frame.name = name;
+  frame.title = '3-D Secure';
+  frame.tabIndex = -1;
+  frame.setAttribute('aria-hidden', 'true');
+  frame.style.display = 'none';
+  const form = document.createElement('form');
+  form.method = 'POST';
+  form.action = action.href;
+  form.target = name;
+  form.style.display = 'none';
+  for (const input of Array.from(source.querySelectorAll('input[name]'))) {
+    const field = document.createElement('input');
+    field.type = 'hidden';
+    field.name = input.getAttribute('name') ?? '';
+    field.value = input.getAttribute('value') ?? '';
+    form.append(field);
+  }
+  document.body.append(frame, form);
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      form.remove();
+      frame.remove();
+      resolve(undefined);
+    };
+    const timer = setTimeout(done, timeoutMs);
+    frame.addEventListener('load', done, { once: true });
+    form.submit();
+  });
 }
 
 /**
  * The `browser` object of a collect request, for 3-D Secure 2 (the bank
- * uses it for risk checks and to size the challenge). `acceptHeaders` is left
- * out (a page cannot read them) and Java is reported as unavailable, as it is
+ * uses it for risk checks and to size the challenge). `acceptHeaders` is not
+ * set here (a page cannot read them): a value the page passes in `browser`
+ * is kept and sent as given, and otherwise the gateway takes the Accept
+ * header of the request itself. Java is reported as unavailable, as it is
  * in every current browser; the gateway adds the User-Agent it received.
  */
 export function browserDetails() {

@@ -174,6 +174,13 @@ Examples:
     .option('--limit <n>', 'at most this many payments (and refunds) in this pass', '50')
     .addOption(json())
     .action(async (o) => (await import('./commands/reconcile.js')).reconcileCommand(o));
+  program
+    .command('network')
+    .description('the configured card network')
+    .command('check')
+    .description("ask the configured card network (e.g. Mastercard's test environment) for its health and a hosted session; nothing is charged")
+    .addOption(json())
+    .action(async (o) => (await import('./commands/network.js')).networkCheckCommand(o));
   const audit = program
     .command('audit')
     .description('find the audit record of a request; verify or export the tamper-evident audit chain')
@@ -214,7 +221,8 @@ Examples:
   program.hook('preAction', (root, action) => {
     let top = action;
     while (top.parent && top.parent !== root) top = top.parent;
-    const needsNoData = top.name() === 'master-key' && action.name() === 'generate';
+    // These read no gateway data: a new key, or a question to the card network.
+    const needsNoData = (top.name() === 'master-key' && action.name() === 'generate') || top.name() === 'network';
     if (!MAY_CREATE_DATA.has(top.name()) && !needsNoData && !root.opts().init) refuseFreshDataDir(io.env);
   });
   return program;

@@ -159,6 +159,13 @@ export interface NetworkWorstCase {
   settleMs: number;
 }
 
+/** One finding of `pdirect network check`: what was asked, whether it looked right, and what was seen. */
+export interface NetworkCheckFinding {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
 /** The port the payments module calls. Stateless; every id is caller-supplied (see the contract above). */
 export interface CardNetwork {
   /** The registry name (`PDIRECT_CARD_NETWORK`), stored with every payment. */
@@ -170,6 +177,11 @@ export interface CardNetwork {
   /** How long a call can take at worst (the reconciler waits this out before concluding "never received"). */
   readonly worstCase: NetworkWorstCase;
   health(): Promise<boolean>;
+  /**
+   * For `pdirect network check`: asks the configured network what it can without moving
+   * money (health, credentials, a hosted session) and reports each finding. Never throws.
+   */
+  check?(): Promise<NetworkCheckFinding[]>;
   openHostedFields(): Promise<HostedFields>;
   initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome>;
   authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome>;
@@ -202,6 +214,11 @@ export class NetworkRejected extends Error {
 
   /** The network does not know the hosted card session (expired or never filled in). */
   get hostedSessionUnknown(): boolean {
+    return false;
+  }
+
+  /** The network failed or was busy: it decided nothing about the request (retry later, under new ids for authentication). */
+  get transient(): boolean {
     return false;
   }
 }

@@ -61,6 +61,12 @@ class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly reconcileExhausted_ = new Counter({
+    name: 'pdirect_reconcile_exhausted_total',
+    help: 'Payments whose outcome the card network still had not decided after the bounded reconciliation rounds (needs a person)',
+    registers: [this.registry],
+  });
+
   constructor() {
     this.registry.setDefaultLabels({ service: 'pdirect' });
     // Process CPU, memory, handles, GC and nodejs_eventloop_lag_* (event-loop lag).
@@ -108,6 +114,11 @@ class GatewayMetrics {
   webhookAttempt(next: 'succeeded' | 'pending' | 'dead'): void {
     this.webhookAttempts.inc({ result: next === 'pending' ? 'retry' : next });
     if (next !== 'pending') this.webhookDeliveries.inc({ state: next });
+  }
+
+  /** A pending payment used up its fast reconciliation rounds without a final answer. */
+  reconcileExhausted(): void {
+    this.reconcileExhausted_.inc();
   }
 
   otpSent(channel: string): void {

@@ -137,6 +137,10 @@ export interface PaymentsTable {
   lease_expires_at: number | null;
   /** Until then a transaction the network does not know yet may still arrive (the connector's worst case). */
   attempt_deadline_at: number | null;
+  /** What a `requires_action` payment waits for: 'method' (the browser runs the 3-D Secure method) or 'challenge'; null otherwise. */
+  three_ds_step: string | null;
+  /** Reconciliation rounds that got no final answer (bounded: past the limit the payment alerts and waits longer). */
+  reconcile_attempts: Generated<number>;
   created_at: number;
   updated_at: number;
 }

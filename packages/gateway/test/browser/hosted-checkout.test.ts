@@ -109,7 +109,7 @@ describe('hosted checkout and /sdk/pdirect.js over HTTP', () => {
     const network = new URL(gw.simulator!.url).origin;
     expect(csp).toBe(
       `default-src 'none'; script-src 'nonce-${nonce}' ${network}; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; ` +
-        `frame-src ${network}; form-action 'self' ${network}; base-uri 'none'; frame-ancestors 'none'`,
+        `frame-src 'self' ${network}; form-action 'self' ${network}; base-uri 'none'; frame-ancestors 'none'`,
     );
     expect(first.text).toContain(`<script type="module" nonce="${nonce}">`);
     expect(first.text).toContain(`<style nonce="${nonce}">`);
@@ -190,7 +190,12 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
       await gw.services.merchants.create({ name: 'Hosted Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
     ).merchantSecret.reveal();
     shop = await startMerchantSite(gw.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Local Network Access checks refuse a frame on one loopback port navigating to another (here every
+      // origin is 127.0.0.1); in production the gateway and the issuer are public. Only (b2) needs this.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-features=LocalNetworkAccessChecks'],
+    });
   });
 
   afterAll(async () => {
@@ -207,7 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     page: Page;
     /** Every request the page (or any of its frames) sent to the gateway: URL and body. */
     toGateway: string[];
-    /** CSP violations other than inline style attributes (which the 3-D Secure html carries and the CSP rightly refuses). */
+    /** CSP violations: none, also none for the inline styles of the 3-D Secure html (the SDK applies them through the CSSOM). */
     violations: string[];
     errors: string[];
   }
@@ -221,7 +226,7 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     });
     page.on('console', (message) => {
       const text = message.text();
-      if (/Content Security Policy/.test(text) && !/inline style/.test(text)) watched.violations.push(text);
+      if (/Content Security Policy/.test(text)) watched.violations.push(text);
     });
     page.on('pageerror', (error) => watched.errors.push(error.message));
     return watched;
@@ -339,6 +344,27 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
       three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' },
     });
     await expectPanOnlyInNetworkFrames(watched, CHALLENGE.number);
+    expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('(b2) an issuer whose last form posts into the challenge frame itself: the page still moves on to the merchant', async () => {
+    const { sessionId, response } = await mint({ amount: '19.99' });
+    const watched = await openCheckout(response.body.checkout_url);
+    const { page } = watched;
+    // The simulated ACS posts back with target _parent, as it should; this one posts into its own frame.
+    await page.route('**/acs/challenge/result', async (route) => {
+      const answer = await route.fetch();
+      await route.fulfill({ response: answer, body: (await answer.text()).replace('target="_parent"', 'target="_self"') });
+    });
+    await typeCard(page, CHALLENGE);
+    await page.getByRole('button', { name: 'Pay $19.99' }).click();
+    const acs = page.frameLocator('#challenge iframe[name="challengeFrame"]');
+    await acs.getByRole('button', { name: 'Successful (Y)' }).click();
+    const paymentId = await landedOnThanks(watched, sessionId);
+    expect(await paymentStatus(paymentId)).toMatchObject({ status: 'succeeded', amount: '19.99' });
+    expect(watched.toGateway.some((line) => line.startsWith('POST') && line.includes('/v1/3ds/return/'))).toBe(true);
     expect(watched.violations).toEqual([]);
     expect(watched.errors).toEqual([]);
     await page.close();

@@ -59,7 +59,8 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
 
     const status = await http(`${gw.url}/v1/payments/${paymentId}`, { headers: bearer(secret) });
     expect(status.body).toMatchObject({ id: paymentId, status: 'succeeded', order_id: response.body.order_id, amount_refunded: '0.00' });
-    expect(status.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'succeeded']);
+    // The card's issuer has a 3-D Secure method: the browser ran it (requires_action), then authenticated.
+    expect(status.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'requires_action', 'processing', 'succeeded']);
     const list = await http(`${gw.url}/v1/payments?order_id=${encodeURIComponent(response.body.order_id)}`, { headers: bearer(secret) });
     expect(list.body).toMatchObject({ object: 'list', has_more: false, data: [{ id: paymentId, status: 'succeeded' }] });
     expect((await http(`${gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) })).body).toMatchObject({ status: 'paid', payment_id: paymentId });
@@ -118,7 +119,15 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
 
     const status = await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) });
     expect(status.body).toMatchObject({ status: 'succeeded', three_d_secure: { authentication_status: 'AUTHENTICATION_SUCCESSFUL' } });
-    expect(status.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'requires_action', 'processing', 'succeeded']);
+    // Method step, then challenge.
+    expect(status.body.history.map((h: { to: string }) => h.to)).toEqual([
+      'processing',
+      'requires_action',
+      'processing',
+      'requires_action',
+      'processing',
+      'succeeded',
+    ]);
     // The browser posting again changes nothing and still lands on success.
     const replay = await postForm(`${gw.url}/v1/3ds/return/${res.body.id}`, { result: 'SUCCESS' });
     expect(replay.status).toBe(303);

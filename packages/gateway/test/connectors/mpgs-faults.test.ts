@@ -182,14 +182,13 @@ describe('faults on REFUND and on authentication', () => {
     expect(Number((await retrieveOrder(input.orderId)).totalRefundedAmount)).toBe(20);
   });
 
-  it('reset and timeout on AUTHENTICATE_PAYER: the idempotent PUT is repeated as is', async () => {
+  it('reset on AUTHENTICATE_PAYER: not repeated with the same ids (a repeat is documented for payments only); the caller sees the failure', async () => {
     const n = randomUUID().replaceAll('-', '').slice(0, 12);
     const ids = { orderId: `ord-${n}`, authTransactionId: `auth-${n}` };
     const { hostedSessionId } = await connector.openHostedSession();
-    await fillSessionCard(client, hostedSessionId, { number: '5123456789012346', month: '01', year: '39' });
+    await fillSessionCard(client, hostedSessionId, { number: '5555555555000018', month: '01', year: '39' });
     await connector.initiateAuthentication({ ...ids, hostedSessionId, currency: 'USD' });
     sim.faults.add({ apiOperation: 'AUTHENTICATE_PAYER', pathIncludes: ids.orderId, kind: 'reset' });
-    sim.faults.add({ apiOperation: 'AUTHENTICATE_PAYER', pathIncludes: ids.orderId, kind: 'timeout' });
     await expect(
       connector.authenticatePayer({
         ...ids,
@@ -197,9 +196,12 @@ describe('faults on REFUND and on authentication', () => {
         amount: '9.99',
         currency: 'USD',
         redirectResponseUrl: 'https://pdirect.example/return',
-        browser: { userAgent: 'Mozilla/5.0' },
+        browser: { userAgent: 'Mozilla/5.0', acceptHeaders: 'text/html' },
       }),
-    ).resolves.toMatchObject({ status: 'proceed' });
+    ).rejects.toMatchObject({ operation: 'AUTHENTICATE_PAYER', transient: true });
+    // Nothing reached the network a second time: the authentication is still waiting for the payer.
+    const auth = await connector.retrieveAuthentication(ids.orderId, ids.authTransactionId);
+    expect(auth.authenticationStatus).toBe('AUTHENTICATION_AVAILABLE');
   });
 
   it('http_500 on create-session: retried (a spare session is harmless)', async () => {

@@ -79,12 +79,22 @@ async function payPlain(month: string, year: string, amount = '12.50') {
   return { ids, hostedSessionId, input, outcome };
 }
 
+/** What the browser's hidden method frame does: POST threeDSMethodData to the ACS's method URL. */
+async function runMethod(html: string): Promise<void> {
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+  const data = /name="threeDSMethodData" value="([^"]+)"/.exec(html)![1]!;
+  const res = await fetch(action, { method: 'POST', body: new URLSearchParams({ threeDSMethodData: data }) });
+  expect(res.status).toBe(200);
+}
+
 /** Frictionless 3-D Secure, then PAY with the authentication. */
 async function payFrictionless(amount: string) {
   const ids = newIds();
   const hostedSessionId = await sessionWithCard('5123456789012346', '01', '39');
   const initiated = await connector.initiateAuthentication({ ...ids, hostedSessionId, currency: 'USD' });
   expect(initiated.status).toBe('proceed');
+  // The card's ACS has a 3-D Secure method: the browser's hidden frame posts it (without it the issuer challenges).
+  await runMethod(initiated.redirectHtml!);
   const authenticated = await connector.authenticatePayer({
     ...ids,
     hostedSessionId,

@@ -48,7 +48,7 @@ describe('pdirect start (the sandbox)', () => {
       const me = await http(`${first.result.gateway_url}/v1/merchant`, { headers: bearer(first.result.demo_merchant_secret) });
       expect(me.body).toMatchObject({ id: first.result.demo_merchant_id, name: 'Pdirect Demo Shop' });
       const info = await fetch(`${first.result.card_network_simulator}/api/rest/version/100/information`);
-      expect(await info.json()).toEqual({ status: 'OPERATING' });
+      expect(await info.json()).toEqual({ gatewayVersion: '100.0.0', status: 'OPERATING' });
       const buy = await http(`http://127.0.0.1:${port + 2}/buy`, { method: 'POST' });
       expect(buy.status).toBe(303);
       expect(buy.headers.location).toMatch(new RegExp(`^http://localhost:${port}/checkout/cs_[a-z2-7]{20}#pd_st_`));

@@ -352,7 +352,7 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
     const detail = await client.get(`/payments/${paid.body.id}`);
     expect(detail.body.payment.amount_refunded).toBe('12.50');
     expect(detail.body.session.metadata).toEqual({ cart: '42' });
-    expect(detail.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'succeeded']);
+    expect(detail.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'requires_action', 'processing', 'succeeded']); // the 3-D Secure method, then authenticate
     expect(detail.body.events.map((e: { type: string }) => e.type).sort()).toEqual(['payment.succeeded', 'refund.succeeded', 'refund.succeeded']);
     expect(detail.body.audit.some((a: { path: string }) => a.path === '/v1/payments/collect')).toBe(true);
     const overview = await client.get('/overview?range=24h');

@@ -32,6 +32,7 @@ if (!HAVE_BUILD) console.warn('[dashboard browser test] skipped: the dashboard i
 const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/dashboard/', import.meta.url));
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
+const DECLINED = { number: '5111111111111118', expiry: '05/39' };
 
 // Each payload sets a global if it ever runs as script or markup.
 const XSS = {
@@ -163,9 +164,9 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
   });
 
   it('Home shows the figures with charts; payments made through the API (with XSS payloads) appear, one is refunded', async () => {
-    // The card network refuses an order reference with markup in it: that payment is stored as failed, and still shown.
+    // A declined card on the order id with markup in it (the network never sees that id): stored as failed, and still shown.
     const hostile = await mintSession(gw, merchantSecret, { order_id: XSS.order_id, notify_url: receiver.url });
-    const declined = await collect(gw, hostile.token, { hosted_session_id: await cardSession(gw, hostile.token, FRICTIONLESS) });
+    const declined = await collect(gw, hostile.token, { hosted_session_id: await cardSession(gw, hostile.token, DECLINED) });
     expect(declined.body.error.error_code).toBe('1601');
     const { token, response } = await mintSession(gw, merchantSecret, {
       customer_reference: XSS.customer_reference,

@@ -63,12 +63,48 @@ export async function cardSession(
   return id;
 }
 
-export function collect(gw: TestGateway, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}, fingerprint: string = DEVICE_A) {
-  return http(`${gw.url}/v1/payments/collect`, {
+/**
+ * POST /v1/payments/collect as the browser SDK's collect() does it: when the answer asks
+ * for the 3-D Secure method, the method form is posted (as the hidden frame would) and
+ * the payment is authenticated; the answer is the last one. `{ method: false }` returns
+ * collect's own answer.
+ */
+export async function collect(
+  gw: TestGateway,
+  token: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  fingerprint: string = DEVICE_A,
+  options: { method?: boolean } = {},
+): Promise<HttpResponse> {
+  const answer = await http(`${gw.url}/v1/payments/collect`, {
     method: 'POST',
     headers: { ...sdk(token, fingerprint), ...headers },
     body: { payment_method: 'card', ...body },
   });
+  if (options.method === false || answer.body?.next_action?.type !== 'three_d_secure_method') return answer;
+  await runMethod(answer.body.next_action.html as string);
+  return authenticate(gw, token, answer.body.id as string, body.browser === undefined ? {} : { browser: body.browser }, headers, fingerprint);
+}
+
+/** What the hidden method frame does: POST threeDSMethodData to the issuer's method URL. */
+export async function runMethod(methodHtml: string): Promise<HttpResponse> {
+  const action = /<form[^>]*action="([^"]+)"/.exec(methodHtml)?.[1]?.replace(/&amp;/g, '&');
+  const data = /name="threeDSMethodData" value="([^"]+)"/.exec(methodHtml)?.[1];
+  if (!action || !data) throw new Error('no 3-D Secure method form in the html');
+  return postForm(action, { threeDSMethodData: data });
+}
+
+/** POST /v1/payments/{id}/authenticate (after the 3-D Secure method). */
+export function authenticate(
+  gw: TestGateway,
+  token: string,
+  paymentId: string,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  fingerprint: string = DEVICE_A,
+): Promise<HttpResponse> {
+  return http(`${gw.url}/v1/payments/${paymentId}/authenticate`, { method: 'POST', headers: { ...sdk(token, fingerprint), ...headers }, body });
 }
 
 /**

@@ -79,10 +79,17 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
   } else {
     authenticationStatus = 'AUTHENTICATION_AVAILABLE';
     gatewayCode = 'AUTHENTICATION_IN_PROGRESS';
-    const methodData = Buffer.from(
-      JSON.stringify({ threeDSServerTransID: threeDs.serverTransactionId, threeDSMethodNotificationURL: input.ctx.publicOrigin() + ACS_PATHS.method }),
-    ).toString('base64url');
-    threeDs.redirectHtml = threeDsMethodHtml(input.ctx.publicOrigin() + ACS_PATHS.method, methodData);
+    // Inferred: the method html is returned only when the card's ACS has a 3DS method
+    // (authentication.3ds2.methodSupported SUPPORTED); the browser must run it before
+    // AUTHENTICATE_PAYER, or the ACS lacks the device data it asked for.
+    if (threeDs.methodSupported) {
+      const methodUrl = input.ctx.publicOrigin() + ACS_PATHS.method;
+      const methodData = Buffer.from(JSON.stringify({ threeDSServerTransID: threeDs.serverTransactionId, threeDSMethodNotificationURL: methodUrl })).toString(
+        'base64url',
+      );
+      threeDs.redirectHtml = threeDsMethodHtml(methodUrl, methodData);
+      threeDs.customizedHtml = { methodUrl, methodPostData: methodData };
+    }
   }
 
   const transaction = newTransaction(input, {
@@ -99,7 +106,40 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
   });
   order.transactions.push(transaction);
   touch(order, transaction, input.ctx.now());
-  return { order, transaction, afterCommit: () => session && consumeSessionCsc(input.ctx, session) };
+  return {
+    order,
+    transaction,
+    afterCommit: () => {
+      if (threeDs.redirectHtml) {
+        input.ctx.store.methods.set(threeDs.serverTransactionId, { merchantId: input.merchantId, orderId: order.id, transactionId: transaction.id });
+      }
+      if (session) consumeSessionCsc(input.ctx, session);
+    },
+  };
+}
+
+/**
+ * The browser ran the 3DS method: its hidden frame POSTed threeDSMethodData
+ * to the ACS. Recorded on the authentication transaction (methodCompleted),
+ * which AUTHENTICATE_PAYER then reads. Unknown data changes nothing.
+ */
+export function recordMethodCompleted(store: SimulatorStore, now: number, threeDsMethodData: string): boolean {
+  let serverTransactionId: unknown;
+  try {
+    serverTransactionId = (JSON.parse(Buffer.from(threeDsMethodData, 'base64url').toString('utf8')) as { threeDSServerTransID?: unknown }).threeDSServerTransID;
+  } catch {
+    return false;
+  }
+  if (typeof serverTransactionId !== 'string') return false;
+  const ref = store.methods.get(serverTransactionId);
+  if (!ref) return false;
+  const order = store.getOrder(ref.merchantId, ref.orderId);
+  const transaction = order?.transactions.find((t) => t.id === ref.transactionId);
+  if (!order || !transaction?.threeDs || transaction.threeDs.methodCompleted) return false;
+  transaction.threeDs.methodCompleted = true;
+  touch(order, transaction, now);
+  store.save();
+  return true;
 }
 
 /**
@@ -132,8 +172,16 @@ export function authenticatePayer(input: OperationInput): OperationResult {
     throw invalidField('authentication.redirectResponseUrl', 'Value must be an absolute http(s) URL');
   }
   if (getPath(input.body, 'device.browser') === undefined) throw missingField('device.browser');
+  // EMV 3DS requires the browser's Accept header (browserAcceptHeader); the gateway refuses the browser channel without it.
+  const acceptHeaders = getPath(input.body, 'device.browserDetails.acceptHeaders');
+  if (acceptHeaders === undefined) throw missingField('device.browserDetails.acceptHeaders');
+  if (typeof acceptHeaders !== 'string' || acceptHeaders.length === 0 || acceptHeaders.length > 2048) {
+    throw invalidField('device.browserDetails.acceptHeaders', "Value for 'device.browserDetails.acceptHeaders' must be 1 to 2048 characters");
+  }
 
-  const behaviour = threeDs.behaviour;
+  // A frictionless outcome rests on the device data the 3DS method collects: when the
+  // ACS has a method and the browser never ran it, the issuer challenges instead.
+  const behaviour = threeDs.behaviour === 'FRICTIONLESS' && threeDs.methodSupported && !threeDs.methodCompleted ? 'CHALLENGE' : threeDs.behaviour;
   if (behaviour === 'ERROR_ON_AUTHENTICATE') throw threeDsSystemError('AUTHENTICATE_PAYER');
 
   const brand = card.brand;
@@ -164,6 +212,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
         }),
       ).toString('base64url');
       threeDs.redirectHtml = challengeRedirectHtml(input.ctx.publicOrigin() + ACS_PATHS.challenge, creq);
+      threeDs.customizedHtml = { acsUrl: input.ctx.publicOrigin() + ACS_PATHS.challenge, cReq: creq };
       setOutcome(transaction, 'PENDING', 'PENDING', 'PROCEED', 'AUTHENTICATION_PENDING', 'AUTHENTICATION_INITIATED');
       break;
     }
@@ -175,6 +224,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
       threeDs.eci = eciFor(brand, attempted ? 'ATTEMPTED' : 'AUTHENTICATED');
       threeDs.authenticationToken = authenticationTokenFor(attempted ? 'ATTEMPTED' : 'AUTHENTICATED');
       threeDs.redirectHtml = autoPost('SUCCESS', 'PROCEED');
+      delete threeDs.customizedHtml;
       setOutcome(transaction, 'SUCCESS', 'APPROVED', 'PROCEED', attempted ? 'AUTHENTICATION_ATTEMPTED' : 'AUTHENTICATION_SUCCESSFUL', 'AUTHENTICATED');
       break;
     }
@@ -183,6 +233,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
       threeDs.transactionStatus = 'R';
       threeDs.statusReasonCode = '04';
       threeDs.redirectHtml = autoPost('FAILURE', 'DO_NOT_PROCEED');
+      delete threeDs.customizedHtml;
       setOutcome(transaction, 'FAILURE', 'DECLINED', 'DO_NOT_PROCEED', 'AUTHENTICATION_REJECTED', 'AUTHENTICATION_UNSUCCESSFUL');
       break;
     }
@@ -191,6 +242,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
       threeDs.payerInteraction = 'NOT_REQUIRED';
       threeDs.transactionStatus = 'U';
       delete threeDs.redirectHtml;
+      delete threeDs.customizedHtml;
       setOutcome(transaction, 'FAILURE', 'DECLINED', 'PROCEED', 'AUTHENTICATION_UNAVAILABLE', 'AUTHENTICATION_UNSUCCESSFUL');
       break;
     }

@@ -1,4 +1,4 @@
-import { invalidField } from '../errors.js';
+import { invalidField, missingField } from '../errors.js';
 import { randomDigits } from '../ids.js';
 import { getPath } from '../mpgs-json.js';
 import { consumeSessionCsc } from '../sessions.js';
@@ -83,8 +83,8 @@ function performPayment(input: OperationInput, type: 'PAYMENT' | 'AUTHORIZATION'
 /**
  * Which authentication the payment rests on, and whether 3DS blocks it.
  * An explicit authentication.transactionId must name an AUTHENTICATION
- * transaction of this order; without one, the latest authentication on the
- * order counts. No authentication at all → not in effect, not blocked.
+ * transaction of this order; it is required once the order has one (MISSING
+ * otherwise). No authentication at all → not in effect, not blocked.
  */
 function authenticationFor(input: OperationInput, order: OrderRecord): { transaction?: TransactionRecord; blocked: boolean } {
   const referenced = getPath(input.body, 'authentication.transactionId');
@@ -94,8 +94,13 @@ function authenticationFor(input: OperationInput, order: OrderRecord): { transac
     if (!authentication) {
       throw invalidField('authentication.transactionId', `No authentication transaction '${String(referenced)}' on order '${order.id}'`);
     }
-  } else {
-    authentication = order.transactions.filter((t) => t.type === 'AUTHENTICATION').at(-1);
+  } else if (order.transactions.some((t) => t.type === 'AUTHENTICATION')) {
+    // The payer was authenticated (or authentication was attempted) on this order: the
+    // payment must name that authentication, whatever its outcome — even "unavailable".
+    throw missingField(
+      'authentication.transactionId',
+      `Missing parameter value for 'authentication.transactionId': order '${order.id}' has an authentication transaction`,
+    );
   }
   if (!authentication) return { blocked: false };
   const finished = authentication.authenticationStatus !== 'AUTHENTICATION_AVAILABLE' && authentication.authenticationStatus !== 'AUTHENTICATION_PENDING';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimulatorContext } from '../context.js';
 import { MpgsError } from '../errors.js';
-import { ACS_PATHS, completeChallenge, describeChallenge } from '../operations/authentication.js';
+import { ACS_PATHS, completeChallenge, describeChallenge, recordMethodCompleted } from '../operations/authentication.js';
 import { challengePage, methodPage, redirectToMerchantPage } from '../pages/acs-pages.js';
 import { newNonce } from '../pages/html.js';
 import type { ChallengeOutcome } from '../store.js';
@@ -10,12 +10,15 @@ const OUTCOMES: ReadonlySet<string> = new Set(['Y', 'N', 'CANCELLED', 'U', 'R'])
 
 /**
  * The simulated ACS:
- *   POST /acs/3ds-method          threeDSMethodData → blank page (method "completed")
+ *   POST /acs/3ds-method          threeDSMethodData → blank page; the authentication records methodCompleted
  *   POST /acs/challenge           creq → the challenge page
  *   POST /acs/challenge/result    acsTransID, outcome → records it, auto-POSTs to redirectResponseUrl
  */
 export function registerAcsRoutes(app: FastifyInstance, ctx: SimulatorContext): void {
-  app.post(ACS_PATHS.method, async (_request, reply) => sendPage(reply, methodPage));
+  app.post(ACS_PATHS.method, async (request, reply) => {
+    recordMethodCompleted(ctx.store, ctx.now(), formField(request.body, 'threeDSMethodData'));
+    return sendPage(reply, methodPage);
+  });
 
   app.post(ACS_PATHS.challenge, async (request, reply) => {
     const acsTransactionId = acsTransactionIdFromCreq(formField(request.body, 'creq'));

@@ -258,7 +258,6 @@ describe('sessions, authentication and health', () => {
         transaction: { id: 'auth-1', type: 'AUTHENTICATION', authenticationStatus: 'AUTHENTICATION_AVAILABLE' },
         authentication: { redirect: { html: '<script>3ds method</script>' } },
       }),
-      connectionReset(), // AUTHENTICATE_PAYER is an idempotent PUT: repeated as is
       json(201, {
         result: 'PENDING',
         response: { gatewayCode: 'PENDING', gatewayRecommendation: 'PROCEED' },
@@ -278,8 +277,24 @@ describe('sessions, authentication and health', () => {
       browser: { userAgent: 'Mozilla/5.0' },
     });
     expect(challenged).toMatchObject({ status: 'challenge', payerInteraction: 'REQUIRED', redirectHtml: '<form target="challengeFrame"></form>' });
-    expect(t.calls.map((c) => c.url)).toEqual([authUrl, authUrl, authUrl]);
-    expect(t.calls[1]!.body).toBe(t.calls[2]!.body);
+    expect(t.calls.map((c) => c.url)).toEqual([authUrl, authUrl]);
+  });
+
+  it('sends each authentication step once: a lost answer is not repeated with the same ids', async () => {
+    // A repeat is documented to return the first answer for payment operations only.
+    const t = setup([connectionReset(), json(201, { result: 'SUCCESS' })]);
+    await expect(
+      t.connector.authenticatePayer({
+        orderId: 'ord-1',
+        authTransactionId: 'auth-1',
+        hostedSessionId: SESSION,
+        amount: '12.50',
+        currency: 'USD',
+        redirectResponseUrl: 'https://pdirect.example/3ds/return',
+        browser: { userAgent: 'Mozilla/5.0', acceptHeaders: 'text/html' },
+      }),
+    ).rejects.toThrow();
+    expect(t.calls).toHaveLength(1);
   });
 
   it('re-reads an authentication after the browser returns', async () => {

@@ -12,6 +12,7 @@ import type {
   CardNetwork,
   HostedFields,
   InitiateAuthenticationInput,
+  NetworkCheckFinding,
   PayInput,
   PaymentOutcome,
   RefundInput,
@@ -106,6 +107,48 @@ export class MpgsConnector implements CardNetwork {
     }
   }
 
+  /**
+   * `pdirect network check`: GET /information (no credentials), then a session create
+   * (credentials, merchant, API version; no amount, nothing charged). The session is
+   * left to expire on its own.
+   */
+  async check(): Promise<NetworkCheckFinding[]> {
+    const findings: NetworkCheckFinding[] = [];
+    const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+    try {
+      const answer = await this.#client.send<WireInformationAnswer & { gatewayVersion?: unknown }>({
+        method: 'GET',
+        path: '/information',
+        scope: 'version',
+        operation: 'INFORMATION',
+        authenticate: false,
+        retry: false,
+      });
+      findings.push({ check: 'information.status', ok: answer.status === 'OPERATING', detail: String(answer.status ?? 'missing') });
+      const version = typeof answer.gatewayVersion === 'string' ? answer.gatewayVersion : null;
+      findings.push({ check: 'information.gatewayVersion', ok: version !== null, detail: version ?? 'missing' });
+    } catch (err) {
+      findings.push({ check: 'information.status', ok: false, detail: describe(err) });
+    }
+    try {
+      const session = await this.openHostedSession();
+      findings.push({
+        check: 'session.create',
+        ok: true,
+        detail: `hosted session created (api version ${session.apiVersion}, merchant ${session.merchantId})`,
+      });
+      findings.push({ check: 'session.js', ok: true, detail: session.sessionJsUrl });
+    } catch (err) {
+      const rejected = err instanceof MpgsError;
+      findings.push({
+        check: 'session.create',
+        ok: false,
+        detail: rejected && err.httpStatus === 401 ? 'credentials refused (merchant id or API password)' : describe(err),
+      });
+    }
+    return findings;
+  }
+
   /** MPGS's own answer (also what tests and the simulator speak). */
   async openHostedSession(): Promise<HostedSession> {
     const answer = await this.#client.send<WireSessionAnswer>({
@@ -132,15 +175,23 @@ export class MpgsConnector implements CardNetwork {
     };
   }
 
+  /*
+   * The two authentication steps are sent once. The gateway's documentation promises
+   * that a repeated request returns the first answer for payment operations only; an
+   * INITIATE or AUTHENTICATE_PAYER repeated with the same ids after a timeout may be
+   * refused or start a second authentication. A failure here escapes to the core,
+   * which ends the attempt without calling it a decline; the payer's next attempt
+   * runs under new ids.
+   */
   async initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome> {
     const body = initiateAuthenticationRequest(input);
-    const answer = await this.#put('INITIATE_AUTHENTICATION', input.orderId, input.authTransactionId, body, true);
+    const answer = await this.#put('INITIATE_AUTHENTICATION', input.orderId, input.authTransactionId, body, false);
     return toAuthenticationOutcome(answer, input);
   }
 
   async authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome> {
     const body = authenticatePayerRequest(input);
-    const answer = await this.#put('AUTHENTICATE_PAYER', input.orderId, input.authTransactionId, body, true);
+    const answer = await this.#put('AUTHENTICATE_PAYER', input.orderId, input.authTransactionId, body, false);
     return toAuthenticationOutcome(answer, input);
   }
 

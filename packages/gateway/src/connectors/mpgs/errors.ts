@@ -44,7 +44,7 @@ export class MpgsError extends NetworkRejected {
    * A transient failure: the request was not (or may not have been) performed
    * and repeating an idempotent request is the documented remedy.
    */
-  get transient(): boolean {
+  override get transient(): boolean {
     return this.cause === 'SERVER_BUSY' || this.cause === 'SERVER_FAILED' || this.httpStatus >= 500;
   }
 

@@ -40,24 +40,28 @@ describe('mapPaymentStatus', () => {
     });
   });
 
-  it('only SUCCESS + APPROVED is success, over every known result × code pair', () => {
+  it('only SUCCESS + an approval code is success, over every known result × code pair', () => {
     for (const result of [...MPGS_RESULTS, 'SOMETHING_NEW', undefined]) {
       for (const gatewayCode of [...MPGS_GATEWAY_CODES, 'SOMETHING_NEW', undefined]) {
         const status = mapPaymentStatus({
           ...(result !== undefined && { result }),
           ...(gatewayCode !== undefined && { gatewayCode }),
         });
-        expect(status === 'succeeded', `${result} ${gatewayCode}`).toBe(result === 'SUCCESS' && gatewayCode === 'APPROVED');
+        const approval = gatewayCode === 'APPROVED' || gatewayCode === 'APPROVED_AUTO' || gatewayCode === 'APPROVED_PENDING_SETTLEMENT';
+        expect(status === 'succeeded', `${result} ${gatewayCode}`).toBe(result === 'SUCCESS' && approval);
       }
     }
   });
 
-  it.each([['APPROVED_AUTO'], ['APPROVED_PENDING_SETTLEMENT'], ['PARTIALLY_APPROVED'], ['SUBMITTED'], ['DEFERRED_TRANSACTION_RECEIVED']])(
-    'near-approval %s is pending, never success',
-    (gatewayCode) => {
-      expect(mapPaymentStatus({ result: 'SUCCESS', gatewayCode })).toBe('pending');
-    },
-  );
+  it.each([['APPROVED_AUTO'], ['APPROVED_PENDING_SETTLEMENT']])('%s with SUCCESS is a charged payment (the reference names it approved)', (gatewayCode) => {
+    expect(mapPaymentStatus({ result: 'SUCCESS', gatewayCode })).toBe('succeeded');
+    expect(mapPaymentStatus({ result: 'FAILURE', gatewayCode })).toBe('pending');
+    expect(mapPaymentStatus({ result: 'PENDING', gatewayCode })).toBe('pending');
+  });
+
+  it.each([['PARTIALLY_APPROVED'], ['SUBMITTED'], ['DEFERRED_TRANSACTION_RECEIVED']])('near-approval %s is pending, never success', (gatewayCode) => {
+    expect(mapPaymentStatus({ result: 'SUCCESS', gatewayCode })).toBe('pending');
+  });
 
   it.each([
     [{ result: 'SUCCESS', gatewayCode: 'approved' }], // case matters
@@ -76,7 +80,7 @@ describe('mapPaymentStatus', () => {
     for (const code of MPGS_GATEWAY_CODES) {
       expect(['approved', 'declined', 'indeterminate']).toContain(classifyGatewayCode(code));
     }
-    expect(MPGS_GATEWAY_CODES.filter((c) => classifyGatewayCode(c) === 'approved')).toEqual(['APPROVED']);
+    expect(MPGS_GATEWAY_CODES.filter((c) => classifyGatewayCode(c) === 'approved')).toEqual(['APPROVED', 'APPROVED_AUTO', 'APPROVED_PENDING_SETTLEMENT']);
   });
 });
 

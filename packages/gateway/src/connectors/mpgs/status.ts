@@ -2,8 +2,11 @@
  * The one place where Mastercard Gateway statuses become Pdirect outcomes.
  *
  * Rules that hold everywhere in this file:
- *  - Success is claimed only for `result SUCCESS` together with
- *    `response.gatewayCode APPROVED`. Nothing else, ever.
+ *  - Success is claimed only for `result SUCCESS` together with an approval
+ *    code: `APPROVED`, or the two the gateway's reference names as approved
+ *    transactions — `APPROVED_AUTO` ("approved automatically by the gateway",
+ *    not sent to the acquirer) and `APPROVED_PENDING_SETTLEMENT` ("approved,
+ *    pending batch settlement"). Nothing else, ever.
  *  - A contradictory or incomplete answer (SUCCESS with a decline code,
  *    FAILURE with APPROVED, no gateway code) is "pending": the core reconciles
  *    it by retrieving the transaction later.
@@ -32,7 +35,12 @@ export function classifyGatewayCode(code: string | undefined): GatewayCodeClass 
   if (code === undefined) return 'indeterminate';
   const known = code as MpgsGatewayCode;
   switch (known) {
+    // Approved. The two variants are charged payments (docs/card-network.md): the
+    // issuer (or the gateway) approved and only the batch settlement is to come;
+    // mapping them to pending left reconciliation asking about them forever.
     case 'APPROVED':
+    case 'APPROVED_AUTO':
+    case 'APPROVED_PENDING_SETTLEMENT':
       return 'approved';
 
     // Declines and refusals: the issuer, acquirer or gateway said no.
@@ -71,11 +79,8 @@ export function classifyGatewayCode(code: string | undefined): GatewayCodeClass 
     case 'TIMED_OUT':
       return 'declined';
 
-    // Not a final answer: approvals that are not plain APPROVED (only
-    // APPROVED is success), partial approvals (money may have moved for a
+    // Not a final answer: partial approvals (money may have moved for a
     // different amount — a human or a reconcile must look), and in-flight codes.
-    case 'APPROVED_AUTO':
-    case 'APPROVED_PENDING_SETTLEMENT':
     case 'PARTIALLY_APPROVED':
     case 'PENDING':
     case 'SUBMITTED':

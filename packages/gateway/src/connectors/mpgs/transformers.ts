@@ -54,6 +54,14 @@ export function mpgsId(id: string, field: string): string {
   return id;
 }
 
+/** order.reference and transaction.reference: 1-40 characters at the network (longer ones are refused after 3-D Secure has run). */
+export function wireReference(reference: string, field: string): string {
+  if (typeof reference !== 'string' || reference.length < 1 || reference.length > 40) {
+    throw new TypeError(`${field} must be 1-40 characters`);
+  }
+  return reference;
+}
+
 export function hostedSessionId(id: string): string {
   if (typeof id !== 'string' || !SESSION_ID.test(id)) {
     throw new TypeError('hostedSessionId must be an MPGS session id (SESSION…)');
@@ -137,6 +145,8 @@ export function payRequest(i: {
   transactionReference?: string | undefined;
 }): WirePayRequest {
   const transactionReference = i.transactionReference ?? i.reference;
+  if (i.reference !== undefined) wireReference(i.reference, 'reference');
+  if (transactionReference !== undefined) wireReference(transactionReference, 'transactionReference');
   return {
     apiOperation: 'PAY',
     ...(i.authTransactionId !== undefined && {

@@ -56,7 +56,9 @@ export function registerMetrics(app: FastifyInstance, options: { config: Config;
       const code = ERROR_CODE.exec(payload)?.[1];
       if (code) errorCodes.set(request, code);
     }
-    if (route === '/v1/payments/collect' && request.method === 'POST') {
+    // An attempt that pauses for the 3-D Secure method is counted once, when its authenticate answers.
+    const paying = route === '/v1/payments/collect' || route === '/v1/payments/:payment_id/authenticate';
+    if (paying && request.method === 'POST' && !(reply.statusCode < 300 && jsonField(payload, 'type') === 'three_d_secure_method')) {
       const outcome = reply.statusCode < 300 ? jsonField(payload, 'status') : OUTCOME_OF_ERROR[errorCodes.get(request) ?? ''];
       if (outcome) metrics.paymentOutcome(outcome);
     }

@@ -162,12 +162,20 @@ const OPERATIONS: Record<string, Operation> = {
     success: [200, 'The payment (202 when 3-D Secure is required)', { ...paymentExample, redirect_url: 'https://shop.example/paid?order=order_1001' }],
     errors: ['1004', '1005', '1006', '1010', '1101', '1102', '1103', '1403', '1601', '1602'],
   },
+  'POST /v1/payments/{payment_id}/authenticate': {
+    tag: 'Checkout (browser SDK)',
+    summary: 'Authenticate the payer after the 3-D Secure method',
+    description:
+      "After collect answered `next_action.type` `three_d_secure_method` and the browser ran the issuer's method page in a hidden frame: authenticates the payer with the browser's details and answers like collect (succeeded, or `requires_action` with a `three_d_secure_challenge`). Once per payment, by its own checkout session.",
+    success: [200, 'The payment', { ...paymentExample, redirect_url: 'https://shop.example/paid?order=order_1001' }],
+    errors: ['1004', '1005', '1006', '1010', '1011', '1601', '1602', '1900'],
+  },
   'POST /v1/3ds/return/{payment_id}': {
     media: null,
     tag: 'Checkout (browser SDK)',
     summary: "Return from the card issuer's 3-D Secure challenge",
     description:
-      "The customer's browser lands here; the gateway re-reads the authentication from the network and redirects (303) to the merchant's success or fail URL.",
+      "The customer's browser lands here; the gateway re-reads the authentication from the network and redirects (303) to the merchant's success or fail URL. A return that lands inside the challenge frame (Sec-Fetch-Dest: iframe) gets a small page that takes the whole window there instead.",
     success: [303, 'Redirect to the success or fail URL'],
     errors: ['1011'],
   },

@@ -15,7 +15,7 @@ const EXPOSED_HEADERS = 'X-Request-Id, Retry-After, Idempotent-Replayed';
  * routes get no CORS at all: a merchant secret never belongs in a browser.
  *
  * Call before the routes are declared (it learns the SDK paths as they are
- * added). Preflights are answered for static SDK paths.
+ * added). Preflights are answered for SDK paths, parameters matched per segment.
  */
 export function registerSdkCors(app: FastifyInstance): void {
   const sdkRoutes = new Map<string, Set<string>>();
@@ -26,9 +26,22 @@ export function registerSdkCors(app: FastifyInstance): void {
     sdkRoutes.set(route.url, methods);
   });
 
+  // SDK paths with a parameter (e.g. /v1/payments/:payment_id/authenticate), matched segment by segment.
+  const methodsFor = (path: string): Set<string> | undefined => {
+    const exact = sdkRoutes.get(path);
+    if (exact) return exact;
+    const segments = path.split('/');
+    for (const [url, methods] of sdkRoutes) {
+      const pattern = url.split('/');
+      if (pattern.length !== segments.length || !url.includes('/:')) continue;
+      if (pattern.every((part, i) => (part.startsWith(':') ? /^[A-Za-z0-9_-]{1,64}$/.test(segments[i] ?? '') : part === segments[i]))) return methods;
+    }
+    return undefined;
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'OPTIONS') return;
-    const methods = sdkRoutes.get(request.url.split('?')[0] ?? '');
+    const methods = methodsFor(request.url.split('?')[0] ?? '');
     if (!methods) return;
     return reply
       .code(204)

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
+import { isId } from '../../ids.js';
 import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
-import { collectBody, type CollectInput } from '../../modules/payments/payment-schemas.js';
-import { paymentView, type PaymentService } from '../../modules/payments/payment-service.js';
+import { AuthenticateBody, collectBody, type AuthenticateInput, type CollectInput } from '../../modules/payments/payment-schemas.js';
+import { paymentView, type CollectResult, type PaymentService } from '../../modules/payments/payment-service.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
 
 /** Without a configured network the routes answer 1900; any short id passes the edge. */
@@ -30,15 +31,43 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });
 
-  app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
-    network();
+  const payerClient = (request: FastifyRequest) => {
     const device = request.headers['x-device-fingerprint'];
-    const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown', device: Array.isArray(device) ? device[0] : device };
-    const audit = request.moneyAudit((outcome) => (outcome === 'succeeded' ? 200 : outcome === 'pending' ? 202 : 402));
-    const result = await withMoneyRequestAudit(audit, () => deps.payments.collect(request.checkoutSession!, request.body, client));
+    return {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? 'unknown',
+      accept: request.headers.accept,
+      device: Array.isArray(device) ? device[0] : device,
+    };
+  };
+  // The request's one audit record is written with the payment's state change and carries the
+  // fraud screening's decision; the answer's status follows the outcome.
+  const moneyAudit = (request: FastifyRequest) => request.moneyAudit((outcome) => (outcome === 'succeeded' ? 200 : outcome === 'pending' ? 202 : 402));
+  const answer = async (reply: FastifyReply, result: CollectResult) => {
     const redirectTo = result.payment.status === 'succeeded' ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
     const redirect = redirectTo ? { redirect_url: redirectTo } : {};
-    const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
-    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
+    const body = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
+    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(body);
+  };
+
+  app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {
+    network();
+    const client = payerClient(request);
+    return answer(reply, await withMoneyRequestAudit(moneyAudit(request), () => deps.payments.collect(request.checkoutSession!, request.body, client)));
   });
+
+  // After next_action three_d_secure_method: the browser ran the issuer's method frame.
+  app.post<{ Params: { payment_id: string }; Body: AuthenticateInput }>(
+    '/v1/payments/:payment_id/authenticate',
+    { config: { auth: 'session' }, schema: { body: AuthenticateBody } },
+    async (request, reply) => {
+      network();
+      if (!isId('pay', request.params.payment_id)) throw new ApiError('1011', `no payment ${request.params.payment_id}`);
+      const client = payerClient(request);
+      const result = await withMoneyRequestAudit(moneyAudit(request), () =>
+        deps.payments.authenticate(request.checkoutSession!, request.params.payment_id, request.body ?? {}, client),
+      );
+      return answer(reply, result);
+    },
+  );
 }

@@ -73,7 +73,9 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
  * The checkout page's Content-Security-Policy:
  * - scripts: this response's nonce (the page script, and the SDK it imports,
  *   which inherits the nonce) and the network origin (session.js);
- * - frames: the network origin (hosted card fields, its 3-D Secure pages);
+ * - frames: the network origin (hosted card fields, its 3-D Secure pages) and
+ *   'self' (a challenge return that lands inside the challenge frame gets the
+ *   gateway's small page that takes the whole window to the merchant);
  * - forms: 'self' and the network origin — the 3-D Secure redirect html
  *   posts the challenge request to the ACS into an iframe. The ACS's answer
  *   goes back to /v1/3ds/return with target _parent from the ACS's own
@@ -96,7 +98,7 @@ export function checkoutPagePolicy(options: { nonce: string; networkOrigins: rea
     `style-src 'nonce-${options.nonce}'`,
     "img-src 'self' data:",
     "connect-src 'self'",
-    `frame-src ${list(...network, ...issuers)}`,
+    `frame-src ${list("'self'", ...network, ...issuers)}`,
     `form-action ${list("'self'", ...network, ...issuers)}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",

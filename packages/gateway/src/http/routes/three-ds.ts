@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../../errors.js';
 import { isId } from '../../ids.js';
 import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
@@ -21,7 +22,37 @@ export function threeDsRoutes(app: FastifyInstance, deps: { payments: PaymentSer
         () => deps.payments.completeChallenge(request.params.payment_id),
       );
       if (!result) throw new ApiError('1011', 'no such payment');
+      // The issuer's last form should post with target _parent; one that posts into the
+      // challenge frame itself must not leave the merchant's page inside that frame.
+      if (request.headers['sec-fetch-dest'] === 'iframe') return sendBreakout(reply, result.redirectTo);
       return reply.code(303).header('Location', result.redirectTo).send();
     });
   });
+}
+
+/**
+ * The return landed inside the challenge frame: a page that takes the whole window to
+ * the merchant. The top window is navigated directly (same origin: the hosted checkout),
+ * and the page that holds the frame is told by message (the browser SDK navigates it;
+ * a cross-origin frame may not navigate its top without a user gesture); a link covers
+ * the rest. The page may be framed by anyone (frame-ancestors *): it only carries the
+ * merchant's URL the customer is sent to anyway.
+ */
+function sendBreakout(reply: FastifyReply, redirectTo: string): FastifyReply {
+  const nonce = randomBytes(16).toString('base64');
+  const url = JSON.stringify(redirectTo).replace(/</g, '\\u003c');
+  const href = redirectTo.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Returning to the merchant</title></head><body>` +
+    `<p><a href="${href}" target="_top">Continue to the merchant</a></p>` +
+    `<script nonce="${nonce}">(function(){var u=${url};` +
+    `if(window.top===window){location.replace(u);return;}` +
+    `try{window.parent.postMessage({type:'pdirect.3ds.return',redirect_url:u},'*');}catch(e){}` +
+    `try{window.top.location.replace(u);}catch(e){}})();</script></body></html>`;
+  return reply
+    .code(200)
+    .header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors *; base-uri 'none'; form-action 'none'`)
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(html);
 }

@@ -22,18 +22,30 @@ import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import type { CollectInput } from './payment-schemas.js';
 
-/** What collect answers: the payment, and for a 3-D Secure challenge what to show. */
+/**
+ * What the browser must do next (`next_action`):
+ * - `three_d_secure_method`: run `html` in a hidden frame (the issuer's 3-D Secure method
+ *   collects device data), then POST `authenticate_url` (authenticate.ts);
+ * - `three_d_secure_challenge`: show `html` (the issuer's challenge) to the payer.
+ */
+export type NextAction = { type: 'three_d_secure_method'; html: string; authenticate_url: string } | { type: 'three_d_secure_challenge'; html: string };
+
+/** What collect answers: the payment, and for 3-D Secure what the browser does next. */
 export interface CollectResult {
   payment: Payment;
-  nextAction?: { type: 'three_d_secure_challenge'; html: string };
+  nextAction?: NextAction;
 }
 
-export async function collect(
-  deps: PaymentDeps,
-  session: CheckoutSession,
-  input: CollectInput,
-  client: { ip: string; userAgent: string; device?: string | undefined },
-): Promise<CollectResult> {
+/** What the payer's own request says about the browser (3-D Secure device data the body cannot carry). */
+export interface PayerClient {
+  ip: string;
+  userAgent: string;
+  /** The request's Accept header: EMV 3-D Secure needs the browser's, and a page cannot read it. */
+  accept?: string | undefined;
+  device?: string | undefined;
+}
+
+export async function collect(deps: PaymentDeps, session: CheckoutSession, input: CollectInput, client: PayerClient): Promise<CollectResult> {
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
@@ -75,9 +87,27 @@ async function authenticateAndPay(
   payment: Payment,
   initiated: AuthenticationOutcome,
   input: CollectInput,
-  client: { ip: string; userAgent: string },
+  client: PayerClient,
 ): Promise<CollectResult> {
   if (initiated.status !== 'proceed') return afterAuthentication(deps, payment, initiated);
+  if (initiated.redirectHtml !== null) {
+    // The issuer has a 3-D Secure method: the payer's browser runs it before the payer is
+    // authenticated (without it, an issuer that could approve frictionlessly challenges).
+    await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure method', deps.clock.now(), {
+      authentication_status: initiated.authenticationStatus,
+      three_ds_step: 'method',
+      risk: payment.risk,
+    });
+    return {
+      payment: { ...payment, status: 'requires_action', authentication_status: initiated.authenticationStatus, three_ds_step: 'method' },
+      nextAction: { type: 'three_d_secure_method', html: initiated.redirectHtml, authenticate_url: `${deps.publicUrl}/v1/payments/${payment.id}/authenticate` },
+    };
+  }
+  return authenticatePayer(deps, payment, input.browser, client);
+}
+
+/** AUTHENTICATE_PAYER with the payer's browser, then challenge, pay or fail. */
+export async function authenticatePayer(deps: PaymentDeps, payment: Payment, browser: CollectInput['browser'], client: PayerClient): Promise<CollectResult> {
   const authenticated = await authenticationStep(deps, payment, () =>
     deps.network.authenticatePayer({
       orderId: payment.network_order_ref,
@@ -86,11 +116,22 @@ async function authenticateAndPay(
       amount: payment.amount,
       currency: currencyCode(payment.currency)!,
       redirectResponseUrl: `${deps.publicUrl}/v1/3ds/return/${payment.id}`,
-      browser: { ...input.browser, userAgent: input.browser?.userAgent ?? client.userAgent },
+      browser: {
+        ...browser,
+        userAgent: browser?.userAgent ?? client.userAgent,
+        // The page cannot read the Accept header its browser sends; the request carrying these details can.
+        ...(browser?.acceptHeaders === undefined && { acceptHeaders: acceptHeadersOf(client) }),
+      },
       ipAddress: client.ip,
     }),
   );
   return afterAuthentication(deps, payment, authenticated);
+}
+
+/** The payer's Accept header, or the value browsers send for a page load when the request had none. */
+function acceptHeadersOf(client: PayerClient): string {
+  const accept = client.accept?.trim();
+  return accept ? accept.slice(0, 2048) : 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 }
 
 /**
@@ -141,6 +182,8 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     risk: null,
     lease_expires_at: freshLease(deps),
     attempt_deadline_at: attemptDeadline(deps, 'collect'),
+    three_ds_step: null,
+    reconcile_attempts: 0,
     created_at: now,
     updated_at: now,
   };
@@ -183,12 +226,19 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
 }
 
 /** An authentication call moves no money: if it fails, the attempt fails and the session reopens. */
+/**
+ * An authentication call moves no money: if it fails, the attempt fails and the session
+ * reopens. An outcome the network did not decide (unreachable, busy, failed on its side)
+ * is never reported as a declined card: the customer is asked to try again, and the next
+ * attempt runs under new ids (a new payment), since a repeated authentication request is
+ * not documented to return the first answer.
+ */
 async function authenticationStep(deps: PaymentDeps, payment: Payment, call: () => Promise<AuthenticationOutcome>): Promise<AuthenticationOutcome> {
   try {
     return await call();
   } catch (err) {
-    const rejected = err instanceof NetworkRejected;
-    const cause = rejected ? `card network rejected the request (${err.reason})` : 'card network unreachable';
+    const rejected = err instanceof NetworkRejected && !err.transient;
+    const cause = rejected ? `card network rejected the request (${err.reason})` : 'card network did not answer the authentication';
     expectAnswer('failed', ERROR_CATALOGUE[rejected ? (err.hostedSessionUnknown ? '1010' : '1601') : '1900'].status);
     await failPayment(deps, payment, 'processing', cause, rejected ? err.reason : 'SYSTEM_ERROR');
     if (rejected && err.hostedSessionUnknown) {
@@ -200,22 +250,23 @@ async function authenticationStep(deps: PaymentDeps, payment: Payment, call: () 
   }
 }
 
-async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: AuthenticationOutcome): Promise<CollectResult> {
+export async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: AuthenticationOutcome): Promise<CollectResult> {
   const now = deps.clock.now();
   const authenticated = { ...payment, authentication_status: auth.authenticationStatus };
   switch (auth.status) {
     case 'challenge': {
       await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, {
         authentication_status: auth.authenticationStatus,
+        three_ds_step: 'challenge',
         risk: payment.risk,
       });
       return {
-        payment: { ...authenticated, status: 'requires_action' },
+        payment: { ...authenticated, status: 'requires_action', three_ds_step: 'challenge' },
         nextAction: { type: 'three_d_secure_challenge', html: auth.redirectHtml ?? '' },
       };
     }
     case 'proceed':
-      return { payment: await payOrDecline(deps, authenticated, true) };
+      return { payment: await payOrDecline(deps, authenticated) };
     case 'unavailable':
     case 'failed':
     case 'pending': {
@@ -225,7 +276,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }
-        return { payment: await payOrDecline(deps, authenticated, false) };
+        return { payment: await payOrDecline(deps, authenticated) };
       }
       const cause = `3-D Secure ${auth.authenticationStatus ?? auth.status}`;
       const failed = await failPayment(deps, payment, 'processing', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', {

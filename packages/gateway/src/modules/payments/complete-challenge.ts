@@ -16,6 +16,8 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   const payment = await deps.payments.findById(paymentId);
   if (!payment) return undefined;
   if (payment.status !== 'requires_action') return redirectFor(deps, payment);
+  // Waiting for the browser's 3-D Secure method: no challenge was shown, so nothing can have completed.
+  if (payment.three_ds_step === 'method') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
 
   const auth = await deps.network.retrieveAuthentication(payment.network_order_ref, payment.auth_txn_id);
   if (auth.status === 'challenge' || auth.status === 'pending') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
@@ -35,7 +37,7 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
     const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
-    const settled = await holdingLease(deps, payment.id, () => pay(deps, resumedPayment, auth.status === 'proceed'));
+    const settled = await holdingLease(deps, payment.id, () => pay(deps, resumedPayment));
     await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }

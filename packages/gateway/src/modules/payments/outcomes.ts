@@ -20,17 +20,27 @@ export interface ReturnResult {
   payment: Payment;
 }
 
-/** PAY with the recorded ids, then settle in one short transaction. */
-export async function pay(deps: PaymentDeps, payment: Payment, authenticated: boolean): Promise<Payment> {
+/**
+ * PAY with the recorded ids, then settle in one short transaction.
+ *
+ * The payment always names its authentication transaction: every attempt starts 3-D
+ * Secure on its order, and the network requires the id whatever the outcome was —
+ * also when authentication was unavailable and the payment goes ahead without it.
+ * The references the network stores are our own payment id (at most 40 characters,
+ * kept on the payment record), never the merchant's order id, which may be up to
+ * 255 characters and is not the network's business.
+ */
+export async function pay(deps: PaymentDeps, payment: Payment): Promise<Payment> {
   const outcome = await deps.network
     .pay({
       orderId: payment.network_order_ref,
       payTransactionId: payment.pay_txn_id,
-      authTransactionId: authenticated ? payment.auth_txn_id : undefined,
+      authTransactionId: payment.auth_txn_id,
       hostedSessionId: payment.hosted_session_id,
       amount: payment.amount,
       currency: currencyCode(payment.currency)!,
-      reference: payment.order_id,
+      reference: payment.network_order_ref,
+      transactionReference: payment.network_order_ref,
     })
     .catch((err: unknown): PaymentOutcome | 'rejected' => {
       if (err instanceof NetworkRejected) return 'rejected';
@@ -42,8 +52,8 @@ export async function pay(deps: PaymentDeps, payment: Payment, authenticated: bo
 }
 
 /** For collect: a declined PAY is answered as 402 code 1601 (the payment itself is stored as failed). */
-export async function payOrDecline(deps: PaymentDeps, payment: Payment, authenticated: boolean): Promise<Payment> {
-  const settled = await pay(deps, payment, authenticated);
+export async function payOrDecline(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  const settled = await pay(deps, payment);
   if (settled.status === 'failed') throw new ApiError('1601', `card declined (${settled.gateway_code ?? 'DECLINED'})`);
   return settled;
 }

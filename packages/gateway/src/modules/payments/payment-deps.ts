@@ -63,3 +63,10 @@ export function attemptDeadline(deps: Pick<PaymentDeps, 'network' | 'clock'>, ph
 export const PROCESSING_STALE_MS = 120_000;
 /** How long a pending outcome waits before the network is asked again. */
 export const RECONCILE_BACKOFF_MS = 30_000;
+/**
+ * Fast reconciliation rounds per payment (30 s apart: 20 minutes). Past them the payment
+ * stays pending (money may have moved: it is never failed for want of an answer), an
+ * alert is raised (error log + pdirect_reconcile_exhausted_total) and it is asked hourly.
+ */
+export const RECONCILE_MAX_ATTEMPTS = 40;
+export const RECONCILE_SLOW_BACKOFF_MS = 3_600_000;

@@ -60,7 +60,8 @@ export class PaymentRepository {
     assertTransition(from, to);
     const result = await db
       .updateTable('payments')
-      .set({ ...changes, status: to, updated_at: at })
+      // Only a payment waiting for the payer has a 3-D Secure step.
+      .set({ ...(to === 'requires_action' ? {} : { three_ds_step: null }), ...changes, status: to, updated_at: at })
       .where('id', '=', id)
       .where('status', '=', from)
       .executeTakeFirst();
@@ -116,6 +117,11 @@ export class PaymentRepository {
 
   async setReconcileAfter(id: string, at: number): Promise<void> {
     await this.db.updateTable('payments').set({ reconcile_after: at }).where('id', '=', id).execute();
+  }
+
+  /** One more reconciliation round without a final answer; returns how many there have been. */
+  async requeue(id: string, at: number, attempts: number): Promise<void> {
+    await this.db.updateTable('payments').set({ reconcile_after: at, reconcile_attempts: attempts }).where('id', '=', id).execute();
   }
 
   /** Reserves `minor` of the captured amount for a refund; false when it would exceed what was captured. */

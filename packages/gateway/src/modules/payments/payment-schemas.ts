@@ -27,3 +27,8 @@ export type CollectInput = Static<ReturnType<typeof collectBody>>;
 export const RefundBody = Type.Object({ amount: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }, { additionalProperties: false });
 
 export type RefundInput = Static<typeof RefundBody>;
+
+/** POST /v1/payments/{id}/authenticate: after the 3-D Secure method, the browser's details again. */
+export const AuthenticateBody = Type.Object({ browser: Type.Optional(BrowserDetailsSchema) }, { additionalProperties: false });
+
+export type AuthenticateInput = Static<typeof AuthenticateBody>;

@@ -1,16 +1,17 @@
 import type { CheckoutSession } from '../sessions/session-repository.js';
-import { collect, type CollectResult } from './collect.js';
+import { authenticate } from './authenticate.js';
+import { collect, type CollectResult, type PayerClient } from './collect.js';
 import { completeChallenge } from './complete-challenge.js';
 import { redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
-import type { CollectInput, RefundInput } from './payment-schemas.js';
+import type { AuthenticateInput, CollectInput, RefundInput } from './payment-schemas.js';
 import { expireAbandoned } from './expire-abandoned.js';
 import { reconcileDue, reconcileReport, type ReconcileEntry } from './reconcile.js';
 import { refund } from './refund.js';
 import { ApiError } from '../../errors.js';
 
-export type { CollectResult } from './collect.js';
+export type { CollectResult, NextAction, PayerClient } from './collect.js';
 export type { ReturnResult } from './outcomes.js';
 export type { ReconcileEntry } from './reconcile.js';
 export { bindSessionOrThrow } from './collect.js';
@@ -26,8 +27,13 @@ export { paymentView, refundView } from './views.js';
 export class PaymentService {
   constructor(private readonly deps: PaymentDeps) {}
 
-  collect(session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string; device?: string | undefined }): Promise<CollectResult> {
+  collect(session: CheckoutSession, input: CollectInput, client: PayerClient): Promise<CollectResult> {
     return collect(this.deps, session, input, client);
+  }
+
+  /** After the browser ran the 3-D Secure method: authenticate the payer and go on (authenticate.ts). */
+  authenticate(session: CheckoutSession, paymentId: string, input: AuthenticateInput, client: PayerClient): Promise<CollectResult> {
+    return authenticate(this.deps, session, paymentId, input, client);
   }
 
   completeChallenge(paymentId: string): Promise<ReturnResult | undefined> {

@@ -10,7 +10,8 @@
  */
 import type { Payment, Refund } from './payment-repository.js';
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
-import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { metrics } from '../../observability/metrics.js';
+import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, RECONCILE_MAX_ATTEMPTS, RECONCILE_SLOW_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 
 /** One line of what a reconciliation pass did (printed by `pdirect reconcile`). */
 export interface ReconcileEntry {
@@ -52,7 +53,7 @@ async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number
     return undefined;
   });
   if (outcome === undefined || outcome?.status === 'pending') {
-    await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+    await requeue(deps, payment, now, outcome?.gatewayCode ?? null);
     return outcome === undefined ? entry('error', 'the card network could not be asked') : entry('waiting', 'the card network says pending');
   }
   if (outcome === null) {
@@ -87,4 +88,22 @@ async function reconcileRefund(deps: PaymentDeps, refund: Refund): Promise<Recon
   const status = outcome === null ? 'failed' : outcome.status;
   await settleRefund(deps, payment, refund, status, outcome?.gatewayCode ?? 'NOT_RECEIVED');
   return entry(status, outcome === null ? 'the card network never received the refund' : `reconciled: ${outcome.gatewayCode ?? status}`);
+}
+
+/**
+ * Bounded re-queue: RECONCILE_MAX_ATTEMPTS fast rounds, then one alert (error log and
+ * pdirect_reconcile_exhausted_total) and hourly rounds. The payment stays pending: an
+ * outcome the network has not decided is never turned into a failure here.
+ */
+async function requeue(deps: PaymentDeps, payment: Payment, now: number, gatewayCode: string | null): Promise<void> {
+  const attempts = payment.reconcile_attempts + 1;
+  if (attempts === RECONCILE_MAX_ATTEMPTS) {
+    metrics.reconcileExhausted();
+    deps.logger.error(
+      { payment_id: payment.id, network: payment.network, attempts, gateway_code: gatewayCode, alert: 'reconcile_exhausted' },
+      'payment outcome still undecided after the reconciliation rounds; check it with the card network',
+    );
+  }
+  const backoff = attempts >= RECONCILE_MAX_ATTEMPTS ? RECONCILE_SLOW_BACKOFF_MS : RECONCILE_BACKOFF_MS;
+  await deps.payments.requeue(payment.id, now + backoff, attempts);
 }
