@@ -14,7 +14,8 @@
 import { ApiError } from '../../errors.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { authenticatePayer, type CollectResult, type PayerClient } from './collect.js';
-import type { PaymentDeps } from './payment-deps.js';
+import { freshLease, holdingLease } from './lease.js';
+import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { AuthenticateInput } from './payment-schemas.js';
 import { recordChallengeOutcome } from './screen.js';
 
@@ -31,10 +32,14 @@ export async function authenticate(
   if (payment.status !== 'requires_action' || payment.three_ds_step !== 'method') {
     throw new ApiError('1005', 'this payment is not waiting for 3-D Secure authentication');
   }
-  const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', '3-D Secure method done', deps.clock.now());
+  // Resuming starts a new in-flight phase (AUTHENTICATE_PAYER, then PAY): its own lease and
+  // deadline, so the reconciler never calls it "not charged" while it may still be on its way.
+  const inFlight = { lease_expires_at: freshLease(deps), attempt_deadline_at: attemptDeadline(deps, 'challenge') };
+  const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', '3-D Secure method done', deps.clock.now(), inFlight);
   if (!resumed) throw new ApiError('1005', 'this payment is not waiting for 3-D Secure authentication');
 
-  const result = await authenticatePayer(deps, { ...payment, status: 'processing', three_ds_step: null }, input.browser, client).catch(async (err: unknown) => {
+  const resumedPayment = { ...payment, status: 'processing' as const, three_ds_step: null, ...inFlight };
+  const result = await holdingLease(deps, payment.id, () => authenticatePayer(deps, resumedPayment, input.browser, client)).catch(async (err: unknown) => {
     const current = await deps.payments.findById(payment.id);
     if (current) await recordChallengeOutcome(deps, current);
     throw err;
