@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/modules/audit/verify.js';
 import type { AuditLog } from '../../src/modules/audit/audit-log.js';
-import { cardSession, collect, completeChallenge, mintSession } from '../support/checkout.js';
+import { authenticate, cardSession, collect, completeChallenge, mintSession, runMethod } from '../support/checkout.js';
 import { testDatabases } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import type { TestGateway } from '../support/gateway.js';
@@ -94,7 +94,10 @@ describe.each(testDatabases())('a money-moving request is audited with its state
       // A customer and device of its own per case: the earlier attempts' velocity does not decide this one.
       const device = randomBytes(32).toString('hex');
       const { token } = await mintSession(gw, secret, { customer_reference: `cust_${c.name}`, ...(c.amount ? { amount: c.amount } : {}) });
-      const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, c.card, device) }, {}, device);
+      // The challenge card's issuer has a 3-D Secure method: the collect answers with that step (and is the
+      // request the screening decided in); the authenticate request after it is recorded on its own.
+      const method = c.name === 'challenged' ? { method: false } : {};
+      const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, c.card, device) }, {}, device, method);
       expect(res.status, `${c.name}: ${res.text}`).toBe(c.status);
       const rows = await countsOf(res.headers['x-request-id'] as string);
       expect(rows, c.name).toHaveLength(1);
@@ -102,7 +105,15 @@ describe.each(testDatabases())('a money-moving request is audited with its state
       const risk = riskOf(rows[0]!.warnings);
       expect(risk, c.name).toHaveLength(1);
       expect(JSON.parse(risk[0]!.slice('risk '.length)), c.name).toMatchObject({ action: c.action });
-      if (c.name === 'challenged') challenged = { id: res.body.id, html: res.body.next_action.html };
+      if (c.name === 'challenged') {
+        expect(res.body.next_action.type).toBe('three_d_secure_method');
+        await runMethod(res.body.next_action.html);
+        const auth = await authenticate(gw, token, res.body.id, {}, {}, device);
+        expect(auth.status, auth.text).toBe(200);
+        expect(auth.body.next_action.type).toBe('three_d_secure_challenge');
+        expect(await countsOf(auth.headers['x-request-id'] as string)).toEqual([expect.objectContaining({ status: 200 })]);
+        challenged = { id: auth.body.id, html: auth.body.next_action.html };
+      }
     }
     const back = await completeChallenge(gw, challenged!.html, 'Y');
     expect(back.status).toBe(303);

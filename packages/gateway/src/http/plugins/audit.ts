@@ -89,7 +89,9 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
         status: reply.statusCode,
         durationMs,
         bodyFingerprint: request.rawBody ? hmacSha256Hex(deps.fingerprintKey, request.rawBody) : null,
-        warnings: request.auditWarnings ?? [],
+        // A money-moving request that changed no money state yet (e.g. it answered with the 3-D Secure
+        // method step) still carries what its use case noted, such as the fraud screening's decision.
+        warnings: [...new Set([...(request.auditWarnings ?? []), ...(request.moneyAuditScope?.base.warnings ?? [])])],
       });
       return payload;
     } catch (err) {
