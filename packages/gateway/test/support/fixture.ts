@@ -9,6 +9,8 @@ export interface GatewayFixture {
   /** The merchant's secret key, revealed (pd_test_sk_...). */
   secret: string;
   merchantId: string;
+  /** The merchant's webhook signing secret, revealed (whsec_...). */
+  webhookSecret: string;
 }
 
 /**
@@ -31,6 +33,7 @@ export function useGatewayWithMerchant(
     const created = await fixture.gw.services.merchants.create({ name: 'Test Shop', redirectHosts: ['localhost', '127.0.0.1'], ...options.merchant });
     fixture.secret = created.merchantSecret.reveal();
     fixture.merchantId = created.merchant.id;
+    fixture.webhookSecret = created.webhookSecret.reveal();
   });
   afterAll(async () => {
     await fixture.gw?.close();

@@ -1,7 +1,7 @@
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { collect, type CollectResult } from './collect.js';
 import { completeChallenge } from './complete-challenge.js';
-import { redirectFor, type ReturnResult } from './outcomes.js';
+import { announceEndedUnpaid, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import type { CollectInput, RefundInput } from './payment-schemas.js';
@@ -23,7 +23,10 @@ export { paymentView, refundView } from './views.js';
  * outcome is reconciled by looking the transaction up, never by paying again.
  */
 export class PaymentService {
-  constructor(private readonly deps: PaymentDeps) {}
+  constructor(private readonly deps: PaymentDeps) {
+    // A session that ends unpaid after a failed attempt: payment.failed (outcomes.ts).
+    deps.sessions.onEndedUnpaid((session, trx) => announceEndedUnpaid(deps, session, trx));
+  }
 
   collect(session: CheckoutSession, input: CollectInput, client: { ip: string; userAgent: string; device?: string | undefined }): Promise<CollectResult> {
     return collect(this.deps, session, input, client);
