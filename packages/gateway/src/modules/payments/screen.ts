@@ -18,6 +18,7 @@ import { riskView, type AttemptOutcome, type RiskContext, type RiskDecision } fr
 import { failPayment } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
+import { metrics } from '../../observability/metrics.js';
 
 export interface Screened {
   payment: Payment;
@@ -67,9 +68,11 @@ export async function screen(
     decision = await deps.risk.assess(context);
   } catch (err) {
     deps.logger.error({ err, payment_id: payment.id }, 'fraud screening failed; refusing the attempt');
+    metrics.riskDecision('unavailable', 'none');
     await failPayment(deps, payment, 'processing', 'fraud screening unavailable', 'RISK_UNAVAILABLE');
     throw new ApiError('1900', 'the payment could not be screened; try again');
   }
+  metrics.riskDecision(decision.action, decision.level);
   const risk = JSON.stringify(riskView(decision));
   if (decision.action === 'block') {
     await failPayment(deps, payment, 'processing', `refused by fraud screening${decision.ruleId ? ` (rule ${decision.ruleId})` : ''}`, 'RISK_BLOCKED', {
