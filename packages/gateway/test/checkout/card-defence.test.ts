@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '@pdirect/mpgs-simulator';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardSession, collect, completeChallenge, DEVICE_A, DEVICE_B, mintSession, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { useGatewayWithMerchant } from '../support/fixture.js';
-import { freePort, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant, useTwoGatewayProcesses } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
-import { spawnGatewayProcess, type GatewayProcess } from '../support/spawn-gateway.js';
 
 // Card-entry defence (docs/card-defence.md), attacked through the real HTTP API.
 const APPROVED = { number: '5111111111111118', expiry: '01/39' };
@@ -368,36 +366,10 @@ const postgres = testDatabases().find((f) => f.name === 'postgres');
 
 // The lock and the single use are rows in the database, not memory: they hold across processes.
 describe.runIf(postgres)('card-entry defence across two gateway processes on PostgreSQL', () => {
-  let db: TestDatabase;
-  let sim: RunningSimulator;
-  let gw: TestGateway;
-  let other: GatewayProcess;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await postgres!.create();
-    sim = await startSimulator();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: sim });
-    const port = await freePort();
-    other = await spawnGatewayProcess(db.url, 30_000, {
-      PDIRECT_PORT: String(port),
-      PDIRECT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PDIRECT_MPGS_BASE_URL: sim.url,
-      PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
-      PDIRECT_MPGS_API_PASSWORD: 'sandbox',
-    });
-    secret = (
-      await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
-    ).merchantSecret.reveal();
-  }, 60_000);
-  afterAll(async () => {
-    await other?.stop();
-    await gw?.close();
-    await sim?.close();
-    await db?.drop();
-  });
+  const fixture = useTwoGatewayProcesses(postgres!);
 
   it('declines spread over both processes lock the session for both', async () => {
+    const { gw, other, secret } = fixture;
     const { sessionId, token } = await mintSession(gw, secret);
     const both = [gw, { ...gw, url: other.url }];
     for (let i = 0; i < 5; i++) {
@@ -413,6 +385,7 @@ describe.runIf(postgres)('card-entry defence across two gateway processes on Pos
   });
 
   it('one card-session id collected through both processes at once: one charge', async () => {
+    const { gw, other, sim } = fixture;
     // A shop of its own: the declines above made this address risky for the first one.
     const fresh = (
       await gw.services.merchants.create({ name: 'Second Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })

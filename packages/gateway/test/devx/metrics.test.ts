@@ -5,6 +5,7 @@ import { cardSession, collect, mintSession, sdk } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
 
 const PLAIN_DECLINED = { number: '5111111111111118', expiry: '05/39' };
 const PLAIN_APPROVED = { number: '5111111111111118', expiry: '01/39' };
@@ -31,20 +32,10 @@ function value(families: Family[], name: string, labels: Record<string, string>)
 }
 
 describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Metrics Shop', fingerprintMode: 'enforce' } });
   let gw: TestGateway;
   let secret: string;
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (
-      await gw.services.merchants.create({ name: 'Metrics Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
-    ).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   it('parses as Prometheus text and has every family the operator guide lists', async () => {
     const families = await scrape(gw.url);
