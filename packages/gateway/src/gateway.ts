@@ -32,7 +32,7 @@ import { MerchantService } from './modules/merchants/merchant-service.js';
 import { createOtpService } from './modules/otp/otp-service.js';
 import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
-import { WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
+import { WebhookSecretIssuer, WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
 import { openStorage, prepareStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
@@ -87,9 +87,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     storage,
     merchants: new MerchantRepository(storage.db),
     keys: keyService,
-    keyRepository,
-    webhookSecrets: new WebhookSecretRepository(storage.db),
-    gatewayKeys: keys,
+    webhookSecrets: new WebhookSecretIssuer(new WebhookSecretRepository(storage.db), (secret) => keys.webhookSecrets.seal(secret)),
     clock,
     mode,
   });

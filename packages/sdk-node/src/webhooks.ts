@@ -13,7 +13,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * active secret; any one of them matching is enough.
  */
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired';
+/**
+ * What each event means for the order (the gateway's docs/webhooks.md):
+ * - `payment.succeeded`: paid — fulfil the order.
+ * - `payment_attempt.failed`: one card was declined; the checkout session is
+ *   still open and the customer may pay with another card. Do not cancel the order.
+ * - `payment.failed`: the session can no longer be paid (expired, locked after
+ *   too many declines, or cancelled) after a failed attempt — release the order.
+ * - `session.expired` / `session.locked`: the session ended unpaid (also sent
+ *   when nobody tried to pay).
+ * - `refund.succeeded`: money went back to the card.
+ * - `webhook.test`: sent by `POST /v1/events/test`; no state changed.
+ */
+export type WebhookEventType =
+  'payment.succeeded' | 'payment_attempt.failed' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
 
 export interface WebhookEvent<T extends Record<string, unknown> = Record<string, unknown>> {
   /** evt_…, also the webhook-id header: deduplicate on it. */

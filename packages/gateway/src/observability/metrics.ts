@@ -54,6 +54,18 @@ class GatewayMetrics {
     labelNames: ['state'] as const,
     registers: [this.registry],
   });
+  readonly webhookLag = new Histogram({
+    name: 'pdirect_webhook_first_attempt_lag_seconds',
+    help: 'Time from a delivery being committed to the outbox to its first attempt starting',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers: [this.registry],
+  });
+  readonly riskDecisions = new Counter({
+    name: 'pdirect_risk_decisions_total',
+    help: 'Fraud screening decisions before money moves, by action (allow, review, request_3ds, block; unavailable when screening failed) and level',
+    labelNames: ['action', 'level'] as const,
+    registers: [this.registry],
+  });
   readonly otpSends = new Counter({
     name: 'pdirect_otp_sends_total',
     help: 'One-time codes sent to customers, by channel (email, sms)',
@@ -119,6 +131,16 @@ class GatewayMetrics {
   /** A pending payment used up its fast reconciliation rounds without a final answer. */
   reconcileExhausted(): void {
     this.reconcileExhausted_.inc();
+  }
+
+  /** A delivery's first attempt started `seconds` after its outbox row was committed. */
+  webhookFirstAttempt(seconds: number): void {
+    this.webhookLag.observe(Math.max(0, seconds));
+  }
+
+  /** The risk engine decided on a payment attempt. */
+  riskDecision(action: string, level: string): void {
+    this.riskDecisions.inc({ action, level });
   }
 
   otpSent(channel: string): void {

@@ -17,6 +17,9 @@ export const MIGRATION_LOCK_KEY = 0x70646d67; // 'pdmg'
  * renames a column at the same moment (two gateways booting on one database).
  */
 export async function migrateToLatest(storage: Storage): Promise<MigrationReport> {
+  // The common case — every CLI command, every boot of an up-to-date gateway — reads one small table
+  // and is done: no lock, and no scan of the server's whole catalogue.
+  if (await isUpToDate(storage)) return { applied: [] };
   if (storage.dialect !== 'postgres') return migrateUnlocked(storage);
   return storage.db.connection().execute(async (lockHolder) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(lockHolder);
@@ -26,6 +29,22 @@ export async function migrateToLatest(storage: Storage): Promise<MigrationReport
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(lockHolder);
     }
   });
+}
+
+/**
+ * Whether the applied migrations are exactly the ones this build knows. Any
+ * other answer (no table yet, one missing, one this build does not know)
+ * takes the full path, where the migrator applies or complains.
+ */
+async function isUpToDate(storage: Storage): Promise<boolean> {
+  const exists =
+    storage.dialect === 'postgres'
+      ? sql<{ found: string | null }>`select to_regclass(quote_ident(current_schema()) || '.pdirect_migrations')::text as found`
+      : sql<{ found: string | null }>`select name as found from sqlite_master where type = 'table' and name = 'pdirect_migrations'`;
+  if (!(await exists.execute(storage.db)).rows[0]?.found) return false;
+  const applied = (await sql<{ name: string }>`select name from pdirect_migrations`.execute(storage.db)).rows.map((r) => r.name).sort();
+  const known = Object.keys(migrationsFor(storage.dialect)).sort();
+  return applied.length === known.length && applied.every((name, i) => name === known[i]);
 }
 
 async function migrateUnlocked(storage: Storage): Promise<MigrationReport> {

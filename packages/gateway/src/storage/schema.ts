@@ -178,7 +178,8 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
+export type WebhookEventType =
+  'payment.succeeded' | 'payment_attempt.failed' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {

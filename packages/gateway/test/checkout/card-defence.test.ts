@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '@pdirect/mpgs-simulator';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cardSession, collect, completeChallenge, DEVICE_A, DEVICE_B, mintSession, sdk } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { useGatewayWithMerchant } from '../support/fixture.js';
-import { freePort, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant, useTwoGatewayProcesses } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
-import { spawnGatewayProcess, type GatewayProcess } from '../support/spawn-gateway.js';
 
 // Card-entry defence (docs/card-defence.md), attacked through the real HTTP API.
 const APPROVED = { number: '5111111111111118', expiry: '01/39' };
@@ -41,7 +39,7 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
 
   const sessionPayments = (sessionId: string) =>
     gw.services.storage.db.selectFrom('payments').select(['id', 'status']).where('session_id', '=', sessionId).execute();
-  const events = (type: 'session.expired' | 'session.locked' | 'payment.failed') =>
+  const events = (type: 'session.expired' | 'session.locked' | 'payment.failed' | 'payment_attempt.failed') =>
     gw.services.storage.db.selectFrom('webhook_events').select(['type', 'payload']).where('type', '=', type).execute();
   const eventsFor = async (type: Parameters<typeof events>[0], sessionId: string) =>
     (await events(type)).filter((e) => JSON.parse(e.payload).data.object.id === sessionId || JSON.parse(e.payload).data.object.session_id === sessionId);
@@ -153,6 +151,8 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
       expect((await http(`${gw.url}/v1/payments/${challenged.body.id}`, { headers: bearer(secret) })).body).toMatchObject({ status: 'failed' });
       expect((await http(`${gw.url}/v1/sessions/${a.sessionId}`, { headers: bearer(secret) })).body.status).toBe('expired');
       expect(await eventsFor('session.expired', a.sessionId)).toHaveLength(1);
+      // The attempt failed, and with the session's time up the payment can no longer succeed: both are announced.
+      expect(await eventsFor('payment_attempt.failed', a.sessionId)).toHaveLength(1);
       expect(await eventsFor('payment.failed', a.sessionId)).toHaveLength(1);
       expect((await http(`${gw.url}/v1/checkout`, { headers: sdk(a.token) })).body.error.error_code).toBe('1004');
 
@@ -188,12 +188,20 @@ describe.each(testDatabases())('card-entry defence ($name)', (factory) => {
       expect(locked).toHaveLength(1);
       expect(JSON.parse(locked[0]!.payload).data.object).toMatchObject({ id: a.sessionId, status: 'locked' });
       expect(await sessionPayments(a.sessionId)).toHaveLength(5);
+      // Five attempts failed; only the lock ended the payment: one payment.failed, carrying the fifth attempt.
+      expect(await eventsFor('payment_attempt.failed', a.sessionId)).toHaveLength(5);
+      const failed = await eventsFor('payment.failed', a.sessionId);
+      expect(failed).toHaveLength(1);
+      expect(JSON.parse(failed[0]!.payload).data.object.id).toBe(JSON.parse(locked[0]!.payload).data.object.payment_id);
     });
 
     it('4 declines and then a good card still pays', async () => {
       const a = await mintSession(gw, secret);
       for (let i = 0; i < 4; i++) expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, DECLINED) })).status).toBe(402);
       expect((await collect(gw, a.token, { hosted_session_id: await cardSession(gw, a.token, APPROVED) })).status).toBe(200);
+      // Four attempts failed, the payment did not: a merchant acting on payment.failed keeps this order.
+      expect(await eventsFor('payment_attempt.failed', a.sessionId)).toHaveLength(4);
+      expect(await eventsFor('payment.failed', a.sessionId)).toHaveLength(0);
     });
   });
 });
@@ -212,7 +220,7 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     const session = await http(`${gw.url}/v1/sessions/${sessionId}`, { headers: bearer(secret) });
     return (await http(`${gw.url}/v1/payments/${session.body.payment_id}`, { headers: bearer(secret) })).body;
   };
-  const webhookFor = async (gw: TestGateway, type: 'payment.failed' | 'payment.succeeded', paymentId: string) =>
+  const webhookFor = async (gw: TestGateway, type: 'payment_attempt.failed' | 'payment.failed' | 'payment.succeeded', paymentId: string) =>
     (await gw.services.storage.db.selectFrom('webhook_events').select('payload').where('type', '=', type).execute())
       .map((e) => JSON.parse(e.payload).data.object)
       .find((p) => p.id === paymentId);
@@ -245,7 +253,9 @@ describe.each(testDatabases())('the risk engine in the payment path ($name)', (f
     expect(res.body.error.error_code).toBe('1602');
     const payment = await paymentOf(gw, secret, a.sessionId);
     expect(payment).toMatchObject({ status: 'failed', gateway_code: 'RISK_BLOCKED', risk: { action: 'block', rule_id: ruleId } });
-    expect((await webhookFor(gw, 'payment.failed', payment.id)).risk).toMatchObject({ action: 'block', rule_id: ruleId });
+    // The attempt failed; the session stays open for another card, so the payment has not failed (yet).
+    expect((await webhookFor(gw, 'payment_attempt.failed', payment.id)).risk).toMatchObject({ action: 'block', rule_id: ruleId });
+    expect(await webhookFor(gw, 'payment.failed', payment.id)).toBeUndefined();
     expect(await networkPayments(gw.simulator!.url, payment.id)).toBe(0);
     // Under the rule's amount the same shop is paid.
     const b = await mintSession(gw, secret, { amount: '12.50' });
@@ -356,36 +366,10 @@ const postgres = testDatabases().find((f) => f.name === 'postgres');
 
 // The lock and the single use are rows in the database, not memory: they hold across processes.
 describe.runIf(postgres)('card-entry defence across two gateway processes on PostgreSQL', () => {
-  let db: TestDatabase;
-  let sim: RunningSimulator;
-  let gw: TestGateway;
-  let other: GatewayProcess;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await postgres!.create();
-    sim = await startSimulator();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: sim });
-    const port = await freePort();
-    other = await spawnGatewayProcess(db.url, 30_000, {
-      PDIRECT_PORT: String(port),
-      PDIRECT_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PDIRECT_MPGS_BASE_URL: sim.url,
-      PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
-      PDIRECT_MPGS_API_PASSWORD: 'sandbox',
-    });
-    secret = (
-      await gw.services.merchants.create({ name: 'Two Process Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })
-    ).merchantSecret.reveal();
-  }, 60_000);
-  afterAll(async () => {
-    await other?.stop();
-    await gw?.close();
-    await sim?.close();
-    await db?.drop();
-  });
+  const fixture = useTwoGatewayProcesses(postgres!);
 
   it('declines spread over both processes lock the session for both', async () => {
+    const { gw, other, secret } = fixture;
     const { sessionId, token } = await mintSession(gw, secret);
     const both = [gw, { ...gw, url: other.url }];
     for (let i = 0; i < 5; i++) {
@@ -401,6 +385,7 @@ describe.runIf(postgres)('card-entry defence across two gateway processes on Pos
   });
 
   it('one card-session id collected through both processes at once: one charge', async () => {
+    const { gw, other, sim } = fixture;
     // A shop of its own: the declines above made this address risky for the first one.
     const fresh = (
       await gw.services.merchants.create({ name: 'Second Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' })

@@ -38,4 +38,29 @@ describe('architecture', () => {
       .filter((file) => !allowed.some((pattern) => pattern.test(file)));
     expect(offenders).toEqual([]);
   });
+
+  it('each module writes only its own tables (others go through its service or repository)', () => {
+    const owners: Record<string, string> = {
+      merchants: 'merchants',
+      merchant_keys: 'keys',
+      webhook_secrets: 'webhooks',
+      checkout_sessions: 'sessions',
+      session_transitions: 'sessions',
+      payments: 'payments',
+      payment_transitions: 'payments',
+      refunds: 'payments',
+    };
+    const offenders: string[] = [];
+    for (const file of readdirSync(`${ROOT}packages/gateway/src`, { recursive: true, encoding: 'utf8' })) {
+      const path = file.split('\\').join('/');
+      // Migrations shape every table; the master-key job re-seals ciphertext columns wherever they are.
+      if (!path.endsWith('.ts') || path.endsWith('.test.ts') || /^(storage\/migrations|modules\/master-key)\//.test(path)) continue;
+      const text = readFileSync(`${ROOT}packages/gateway/src/${path}`, 'utf8');
+      for (const [, table] of text.matchAll(/(?:insertInto|updateTable|deleteFrom)\('([a-z_]+)'\)/g)) {
+        const owner = owners[table!];
+        if (owner && !path.startsWith(`modules/${owner}/`)) offenders.push(`${path} writes ${table}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
 });

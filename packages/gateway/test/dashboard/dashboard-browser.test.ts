@@ -216,7 +216,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
   });
 
   it('a delivered webhook is redelivered from the payment page', async () => {
-    await receiver.waitFor(3); // payment.failed, payment.succeeded, refund.succeeded
+    await receiver.waitFor(3); // payment_attempt.failed, payment.succeeded, refund.succeeded
     await page.reload();
     const button = page.getByRole('button', { name: 'Redeliver payment.succeeded event' });
     await button.waitFor();

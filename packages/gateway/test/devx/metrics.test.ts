@@ -5,6 +5,7 @@ import { cardSession, collect, mintSession, sdk } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
 
 const PLAIN_DECLINED = { number: '5111111111111118', expiry: '05/39' };
 const PLAIN_APPROVED = { number: '5111111111111118', expiry: '01/39' };
@@ -31,20 +32,10 @@ function value(families: Family[], name: string, labels: Record<string, string>)
 }
 
 describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Metrics Shop', fingerprintMode: 'enforce' } });
   let gw: TestGateway;
   let secret: string;
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (
-      await gw.services.merchants.create({ name: 'Metrics Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
-    ).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   it('parses as Prometheus text and has every family the operator guide lists', async () => {
     const families = await scrape(gw.url);
@@ -55,6 +46,8 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
       'pdirect_payments_total',
       'pdirect_webhook_attempts_total',
       'pdirect_webhook_deliveries_total',
+      'pdirect_webhook_first_attempt_lag_seconds',
+      'pdirect_risk_decisions_total',
       'pdirect_otp_sends_total',
       'pdirect_db_pool_connections',
       'pdirect_event_loop_delay_p99_seconds',
@@ -102,6 +95,11 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
     expect(delta('pdirect_payments_total', { outcome: 'declined' })).toBe(1);
     expect(delta('pdirect_payments_total', { outcome: 'succeeded' })).toBe(1);
     expect(delta('pdirect_otp_sends_total', { channel: 'sms' })).toBe(1);
+    // Both attempts were screened before money moved: one decision each, by action and level.
+    const decisions = (families: Family[]) =>
+      (families.find((f) => f.name === 'pdirect_risk_decisions_total')?.metrics ?? []).reduce((sum, m) => sum + Number(m.value), 0);
+    expect(decisions(after) - decisions(before)).toBe(2);
+    expect(after.find((f) => f.name === 'pdirect_risk_decisions_total')!.metrics.every((m) => m.labels?.action && m.labels.level)).toBe(true);
     // Unknown paths are one series, not one per path.
     await http(`${gw.url}/nothing/here/${Date.now()}`);
     expect(value(await scrape(gw.url), 'pdirect_http_requests_total', { route: 'unmatched', status: '404', error_code: '1011' })).toBeGreaterThan(0);
@@ -117,6 +115,20 @@ describe.each(testDatabases())('GET /metrics ($name)', (factory) => {
       );
     }
     expect(attempts).toBeGreaterThan(0);
+    // …and logged at info, with the event and merchant (never the payload or the signature).
+    const attemptLine = gw
+      .logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'webhook attempt failed; retry scheduled');
+    expect(attemptLine).toMatchObject({ level: 30, event_id: expect.stringMatching(/^evt_/), merchant_id: expect.stringMatching(/^mch_/), attempt: 1 });
+    expect(JSON.stringify(attemptLine)).not.toMatch(/webhook-signature|v1,/);
+    // Each delivery's first attempt is timed from the commit that enqueued it.
+    // (The parser keeps a labelled histogram's buckets only: +Inf counts every observation.)
+    const lagCount = (families: Family[]) =>
+      Number(families.find((f) => f.name === 'pdirect_webhook_first_attempt_lag_seconds')?.metrics[0]?.buckets?.['+Inf'] ?? 0);
+    expect(lagCount(await scrape(gw.url)) - lagCount(before)).toBeGreaterThan(0);
   });
 
   it('log lines carry request_id, merchant_id and error_code', async () => {

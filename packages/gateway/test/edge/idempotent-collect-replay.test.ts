@@ -1,28 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cardSession, collect, DEVICE_B, mintSession } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 
 // An SDK that lost the answer to a successful collect retries it with the same
 // Idempotency-Key: it must get the stored 200, not "session already used".
 const PLAIN_APPROVED = { number: '5111111111111118', expiry: '01/39' };
 
 describe.each(testDatabases())('retrying a successful collect ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: { simulator: true },
+    merchant: { name: 'Retry Shop', fingerprintMode: 'enforce' },
+  });
   let gw: TestGateway;
   let secret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    secret = (
-      await gw.services.merchants.create({ name: 'Retry Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' })
-    ).merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   it('replays the stored 200 for the same Idempotency-Key and body, and still refuses anything else with 1005', async () => {
     const { token } = await mintSession(gw, secret);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { parseDuration } from '../../duration.js';
 import { ApiError } from '../../errors.js';
-import type { StoredAuditRecord } from '../../modules/audit/audit-repository.js';
+import { auditRecordView, toRecord, type StoredAuditRecord } from '../../modules/audit/audit-repository.js';
 import { verifyAuditChain } from '../../modules/audit/verify.js';
 import { cliIo, note, printResult, setExitCode } from '../output.js';
 import { withServices } from './context.js';
@@ -53,19 +53,7 @@ export function parseSince(text: string, now: number): number {
 
 export function exportLine(row: StoredAuditRecord): string {
   return JSON.stringify({
-    request_id: row.request_id,
-    at: new Date(row.at).toISOString(),
-    credential_type: row.credential_type,
-    credential_id: row.credential_id,
-    merchant_id: row.merchant_id,
-    source_ip: row.source_ip,
-    user_agent: row.user_agent,
-    method: row.method,
-    path: row.path,
-    status: row.status,
-    duration_ms: row.duration_ms,
-    body_fingerprint: row.body_fingerprint,
-    warnings: JSON.parse(row.warnings) as string[],
+    ...auditRecordView(toRecord(row)),
     chain_seq: row.chain_seq === null ? null : Number(row.chain_seq),
     chain_hash: row.chain_hash,
     chain_key_version: row.chain_key_version,

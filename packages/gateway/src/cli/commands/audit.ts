@@ -1,4 +1,5 @@
 import { ApiError } from '../../errors.js';
+import { auditRecordView } from '../../modules/audit/audit-repository.js';
 import { withServices } from './context.js';
 import { printResult } from '../output.js';
 
@@ -10,24 +11,7 @@ export async function auditCommand(options: { requestId?: string; json?: boolean
     const records = await auditRepository.findByRequestId(options.requestId!);
     if (records.length === 0) throw new ApiError('1011', `no audit record for ${options.requestId}`);
     for (const record of records) {
-      printResult(
-        {
-          request_id: record.requestId,
-          at: new Date(record.at).toISOString(),
-          credential_type: record.credentialType,
-          credential_id: record.credentialId,
-          merchant_id: record.merchantId,
-          source_ip: record.sourceIp,
-          user_agent: record.userAgent,
-          method: record.method,
-          path: record.path,
-          status: record.status,
-          duration_ms: record.durationMs,
-          body_fingerprint: record.bodyFingerprint,
-          warnings: record.warnings,
-        },
-        Boolean(options.json),
-      );
+      printResult(auditRecordView(record), Boolean(options.json));
     }
   });
 }

@@ -48,7 +48,13 @@ function toRow(r: AuditRecord): ChainedFields {
   };
 }
 
-function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
+/** One record as the CLI and exports show it: the stored field names, the time in ISO 8601, warnings as a list. */
+export function auditRecordView(r: AuditRecord) {
+  return { ...toRow(r), at: new Date(r.at).toISOString(), warnings: r.warnings };
+}
+
+/** A stored row as a record. */
+export function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
   return {
     requestId: row.request_id,
     at: row.at,

@@ -1,5 +1,6 @@
 import { hmacSha256Hex } from '../../crypto/hash.js';
 import { constantTimeEqual } from '../../crypto/compare.js';
+import type { AuditLogTable } from '../../storage/schema.js';
 
 /**
  * The tamper-evident audit chain. Every record has a place `seq` (1, 2, …,
@@ -21,42 +22,33 @@ import { constantTimeEqual } from '../../crypto/compare.js';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The chained fields of a record, exactly as stored. */
-export interface ChainedFields {
-  request_id: string;
-  at: number;
-  credential_type: string;
-  credential_id: string | null;
-  merchant_id: string | null;
-  source_ip: string;
-  user_agent: string | null;
-  method: string;
-  path: string;
-  status: number;
-  duration_ms: number;
-  body_fingerprint: string | null;
-  /** The stored JSON text. */
-  warnings: string;
-}
+/**
+ * The chained columns of audit_log, in chain order: this list is the one
+ * source of what the HMAC covers and in which order (changing it breaks every
+ * existing chain).
+ */
+export const CHAINED_FIELDS = [
+  'request_id',
+  'at',
+  'credential_type',
+  'credential_id',
+  'merchant_id',
+  'source_ip',
+  'user_agent',
+  'method',
+  'path',
+  'status',
+  'duration_ms',
+  'body_fingerprint',
+  'warnings',
+] as const satisfies ReadonlyArray<keyof AuditLogTable>;
+
+/** The chained fields of a record, exactly as stored (`warnings` is the stored JSON text). */
+export type ChainedFields = Pick<AuditLogTable, (typeof CHAINED_FIELDS)[number]>;
 
 /** A fixed-order JSON array: unambiguous, and independent of column order or driver. */
 export function canonicalRecord(seq: number, r: ChainedFields): string {
-  return JSON.stringify([
-    seq,
-    r.request_id,
-    r.at,
-    r.credential_type,
-    r.credential_id,
-    r.merchant_id,
-    r.source_ip,
-    r.user_agent,
-    r.method,
-    r.path,
-    r.status,
-    r.duration_ms,
-    r.body_fingerprint,
-    r.warnings,
-  ]);
+  return JSON.stringify([seq, ...CHAINED_FIELDS.map((field) => r[field])]);
 }
 
 export function chainHash(key: Buffer, previousHash: string, seq: number, record: ChainedFields): string {

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
+import type { Database } from '../../storage/schema.js';
 import { hashSecret } from '../../crypto/password.js';
 import type { Secret } from '../../crypto/secret.js';
 import { ApiError } from '../../errors.js';
@@ -54,6 +56,11 @@ export class KeyService {
       revokedAt: null,
     };
     return { row, issued: { keyId, merchantSecret: token, ipAllowlist: allowlist } };
+  }
+
+  /** Stores a prepared key, inside the caller's transaction when given one (a new merchant's first key). */
+  async record(prepared: { row: MerchantKey }, db?: Kysely<Database>): Promise<void> {
+    await this.deps.keys.insert(prepared.row, db);
   }
 
   async issue(merchantId: string, ipAllowlist: string[] = []): Promise<IssuedKey> {

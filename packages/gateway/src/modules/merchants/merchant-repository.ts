@@ -72,4 +72,10 @@ export class MerchantRepository {
       .execute();
     return this.findById(id);
   }
+
+  /** Locks the merchant's row for the caller's transaction (a no-op write); false when there is no such merchant. */
+  async lockForUpdate(id: string, at: number, trx: Kysely<Database>): Promise<boolean> {
+    const locked = await trx.updateTable('merchants').set({ updated_at: at }).where('id', '=', id).executeTakeFirst();
+    return Number(locked.numUpdatedRows) === 1;
+  }
 }

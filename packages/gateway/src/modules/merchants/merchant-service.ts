@@ -1,13 +1,13 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Secret } from '../../crypto/secret.js';
 import { ApiError } from '../../errors.js';
-import type { GatewayKeys } from '../../gateway-keys.js';
 import { newId } from '../../ids.js';
 import type { Storage } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { KeyMode } from '../keys/key-format.js';
-import type { KeyRepository } from '../keys/key-repository.js';
 import type { KeyService, KeyView } from '../keys/key-service.js';
-import { generateWebhookSecret, type WebhookSecretRepository } from '../webhooks/webhook-secrets.js';
+import type { WebhookSecretIssuer } from '../webhooks/webhook-secrets.js';
 import { canonicalHost } from './redirect-hosts.js';
 import type { FingerprintMode, Merchant, MerchantRepository } from './merchant-repository.js';
 
@@ -26,16 +26,16 @@ export class MerchantService {
     private readonly deps: {
       storage: Storage;
       merchants: MerchantRepository;
+      /** The keys module: a new merchant's first key is stored through it. */
       keys: KeyService;
-      keyRepository: KeyRepository;
-      webhookSecrets: WebhookSecretRepository;
-      gatewayKeys: GatewayKeys;
+      /** The webhooks module: a new merchant's first signing secret. */
+      webhookSecrets: WebhookSecretIssuer;
       clock: Clock;
       mode: KeyMode;
     },
   ) {}
 
-  /** A merchant with its first key and webhook secret, all in one transaction. */
+  /** A merchant with its first key and webhook secret, all in one transaction (each stored by its own module). */
   async create(input: { name: string; redirectHosts?: string[]; fingerprintMode?: string; ipAllowlist?: string[] }): Promise<CreatedMerchant> {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 200) throw new ApiError('1010', 'name: 1 to 200 characters');
@@ -43,15 +43,14 @@ export class MerchantService {
     const fingerprintMode = fingerprintModeOrThrow(input.fingerprintMode);
     const now = this.deps.clock.now();
     const merchant: Merchant = { id: newId('mch'), name, mode: this.deps.mode, redirectHosts, fingerprintMode, createdAt: now, updatedAt: now };
-    const webhookSecret = generateWebhookSecret();
-    const sealed = this.deps.gatewayKeys.webhookSecrets.seal(webhookSecret.reveal());
-
+    // Argon2id takes tens of ms: the key is hashed before the transaction opens.
     const key = await this.deps.keys.prepare(merchant.id, input.ipAllowlist ?? []);
 
-    await this.deps.storage.db.transaction().execute(async (trx) => {
+    const webhookSecret = await this.deps.storage.db.transaction().execute(async (trx) => {
       await this.deps.merchants.insert(merchant, trx);
-      await this.deps.webhookSecrets.insert({ merchantId: merchant.id, ciphertext: sealed, createdAt: now }, trx);
-      await this.deps.keyRepository.insert(key.row, trx);
+      const secret = await this.deps.webhookSecrets.issueFirst(merchant.id, now, trx);
+      await this.deps.keys.record(key, trx);
+      return secret;
     });
     return { merchant, keyId: key.issued.keyId, merchantSecret: key.issued.merchantSecret, webhookSecret };
   }
@@ -72,6 +71,15 @@ export class MerchantService {
     const merchant = await this.deps.merchants.findById(merchantId);
     if (!merchant) throw new ApiError('1011', `no merchant ${merchantId}`);
     return merchant;
+  }
+
+  /**
+   * Serialises changes to what hangs off a merchant (a webhook-secret
+   * rotation): locks its row in the caller's transaction. False when there is
+   * no such merchant.
+   */
+  lockForUpdate(merchantId: string, trx: Kysely<Database>): Promise<boolean> {
+    return this.deps.merchants.lockForUpdate(merchantId, this.deps.clock.now(), trx);
   }
 
   async findByName(name: string): Promise<Merchant | undefined> {

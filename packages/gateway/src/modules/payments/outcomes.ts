@@ -9,6 +9,7 @@ import { ApiError } from '../../errors.js';
 import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
 import { inMoneyRequest, recordWithStateChange, stateChangeTransaction } from '../audit/state-change-audit.js';
+import type { CheckoutSession } from '../sessions/session-repository.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -136,7 +137,12 @@ export async function reverseLateCharge(deps: PaymentDeps, payment: Payment, cha
   deps.onAlert?.({ kind: 'late_charge', paymentId: payment.id, sessionId: payment.session_id, merchantId: payment.merchant_id, action });
 }
 
-/** Fails the attempt, reopens the session for another card, and announces payment.failed — atomically. */
+/**
+ * Fails the attempt and announces it (payment_attempt.failed), then lets the
+ * session go — atomically. The session reopens for another card, so the
+ * payment is not over; when it cannot reopen (its time is up, or card testing
+ * locked it) the session module's listener announces payment.failed too.
+ */
 export async function failPayment(
   deps: PaymentDeps,
   payment: Payment,
@@ -149,9 +155,9 @@ export async function failPayment(
   await stateChangeTransaction(deps.storage.db, async (trx) => {
     const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, risk: payment.risk, ...changes };
     if (!(await deps.payments.transition(payment.id, from, 'failed', cause, now, failed, trx))) return;
+    await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment_attempt.failed', now);
     // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
     await deps.sessions.reopen(payment.session_id, payment.id, trx, await deps.payments.countFailed(payment.session_id, trx));
-    await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.failed', now);
     await recordWithStateChange(deps.auditTrail, trx, 'failed', now);
   });
   return (await deps.payments.findById(payment.id))!;
@@ -191,7 +197,32 @@ export async function settleRefund(
   return (await deps.payments.refundsOf(payment.id)).find((r) => r.id === refund.id)!;
 }
 
-async function announce(deps: PaymentDeps, trx: Kysely<Database>, payment: Payment, type: 'payment.succeeded' | 'payment.failed', now: number): Promise<void> {
+/**
+ * The session ended unpaid (expired, locked, cancelled), inside that change's
+ * transaction: if an attempt failed on it, the payment has now failed for
+ * good — payment.failed, carrying the last attempt. A session nobody tried
+ * to pay has only its session.* event.
+ */
+export async function announceEndedUnpaid(deps: PaymentDeps, session: CheckoutSession, trx: Kysely<Database>): Promise<void> {
+  if (!session.current_payment_id) return;
+  const last = await deps.payments.findById(session.current_payment_id, trx);
+  if (last?.status !== 'failed') return;
+  await enqueueWebhookEvent(trx, {
+    merchantId: last.merchant_id,
+    type: 'payment.failed',
+    notifyUrl: session.notify_url,
+    data: { object: paymentView(last) },
+    at: deps.clock.now(),
+  });
+}
+
+async function announce(
+  deps: PaymentDeps,
+  trx: Kysely<Database>,
+  payment: Payment,
+  type: 'payment.succeeded' | 'payment_attempt.failed',
+  now: number,
+): Promise<void> {
   const session = await deps.sessions.get(payment.session_id, trx);
   await enqueueWebhookEvent(trx, { merchantId: payment.merchant_id, type, notifyUrl: session!.notify_url, data: { object: paymentView(payment) }, at: now });
 }

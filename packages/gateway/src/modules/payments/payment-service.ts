@@ -2,7 +2,7 @@ import type { CheckoutSession } from '../sessions/session-repository.js';
 import { authenticate } from './authenticate.js';
 import { collect, type CollectResult, type PayerClient } from './collect.js';
 import { completeChallenge } from './complete-challenge.js';
-import { redirectFor, type ReturnResult } from './outcomes.js';
+import { announceEndedUnpaid, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import type { AuthenticateInput, CollectInput, RefundInput } from './payment-schemas.js';
@@ -25,7 +25,10 @@ export { paymentView, refundView } from './views.js';
  * outcome is reconciled by looking the transaction up, never by paying again.
  */
 export class PaymentService {
-  constructor(private readonly deps: PaymentDeps) {}
+  constructor(private readonly deps: PaymentDeps) {
+    // A session that ends unpaid after a failed attempt: payment.failed (outcomes.ts).
+    deps.sessions.onEndedUnpaid((session, trx) => announceEndedUnpaid(deps, session, trx));
+  }
 
   collect(session: CheckoutSession, input: CollectInput, client: PayerClient): Promise<CollectResult> {
     return collect(this.deps, session, input, client);

@@ -19,6 +19,7 @@ import { riskView, type AttemptOutcome, type RiskContext, type RiskDecision } fr
 import { failPayment } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
+import { metrics } from '../../observability/metrics.js';
 
 export interface Screened {
   payment: Payment;
@@ -69,9 +70,11 @@ export async function screen(
   } catch (err) {
     deps.logger.error({ err, payment_id: payment.id }, 'fraud screening failed; refusing the attempt');
     expectAnswer('failed', ERROR_CATALOGUE['1900'].status);
+    metrics.riskDecision('unavailable', 'none');
     await failPayment(deps, payment, 'processing', 'fraud screening unavailable', 'RISK_UNAVAILABLE');
     throw new ApiError('1900', 'the payment could not be screened; try again');
   }
+  metrics.riskDecision(decision.action, decision.level);
   const risk = JSON.stringify(riskView(decision));
   // The decision goes into the request's audit record (written with the attempt's state change).
   noteAuditWarning(`risk ${risk}`);

@@ -23,6 +23,13 @@ export type { MintedSession } from './mint-session.js';
 export type { MintSessionInput } from './session-schemas.js';
 export { sessionEventView } from './session-views.js';
 
+/**
+ * Told, inside the transaction that ends it, that a session can no longer be
+ * paid (expired, locked, cancelled). The payments module listens: when the
+ * session had a failed attempt, it announces `payment.failed`.
+ */
+export type EndedUnpaidListener = (session: CheckoutSession, db: Kysely<Database>) => Promise<void>;
+
 export interface SdkCaller {
   session: CheckoutSession;
   /** Audit warnings (fingerprint mismatch in warn mode). */
@@ -56,6 +63,26 @@ export class SessionService {
   }
 
   readonly #cards: CardSessionRepository;
+  #endedUnpaid: EndedUnpaidListener | undefined;
+
+  /** Registers the one listener told when a session ends unpaid (the payments module, in its constructor). */
+  onEndedUnpaid(listener: EndedUnpaidListener): void {
+    this.#endedUnpaid = listener;
+  }
+
+  async #announceEnd(session: CheckoutSession, to: 'expired' | 'locked' | 'cancelled', now: number, db: Kysely<Database>): Promise<void> {
+    const ended = { ...session, status: to, updated_at: now };
+    if (to !== 'cancelled') {
+      await enqueueWebhookEvent(db, {
+        merchantId: session.merchant_id,
+        type: to === 'locked' ? 'session.locked' : 'session.expired',
+        notifyUrl: session.notify_url,
+        data: { object: sessionEventView(ended) },
+        at: now,
+      });
+    }
+    await this.#endedUnpaid?.(ended, db);
+  }
 
   /** POST /v1/sessions (mint-session.ts). */
   mint(merchantId: string, input: MintSessionInput): Promise<MintedSession> {
@@ -217,23 +244,19 @@ export class SessionService {
    * A failed attempt lets go: the session reopens for another card, expires
    * if its time is up, or locks once `failedAttempts` reaches the limit
    * (card testing). Expiry and lock are announced (session.expired,
-   * session.locked) in the caller's transaction.
+   * session.locked, and payment.failed through the listener) in the caller's
+   * transaction. Answers the session's new status, undefined when the
+   * attempt no longer held it.
    */
-  async reopen(sessionId: string, paymentId: string, db: Kysely<Database>, failedAttempts = 0): Promise<void> {
+  async reopen(sessionId: string, paymentId: string, db: Kysely<Database>, failedAttempts = 0): Promise<'open' | 'expired' | 'locked' | undefined> {
     const now = this.deps.clock.now();
     const session = await this.deps.sessions.findById(sessionId, db);
-    if (session?.status !== 'processing' || session.current_payment_id !== paymentId) return;
+    if (session?.status !== 'processing' || session.current_payment_id !== paymentId) return undefined;
     const to = session.expires_at <= now ? 'expired' : failedAttempts >= this.deps.cardDefence.declinesBeforeLock ? 'locked' : 'open';
     const cause = to === 'locked' ? `${paymentId} failed: ${failedAttempts} failed attempts, locked` : `${paymentId} failed`;
-    if (!(await this.deps.sessions.transition(session.id, 'processing', to, cause, now, {}, db))) return;
-    if (to === 'open') return;
-    await enqueueWebhookEvent(db, {
-      merchantId: session.merchant_id,
-      type: to === 'locked' ? 'session.locked' : 'session.expired',
-      notifyUrl: session.notify_url,
-      data: { object: sessionEventView({ ...session, status: to, updated_at: now }) },
-      at: now,
-    });
+    if (!(await this.deps.sessions.transition(session.id, 'processing', to, cause, now, {}, db))) return undefined;
+    if (to !== 'open') await this.#announceEnd(session, to, now, db);
+    return to;
   }
 
   /** Sessions held by an attempt whose time is up (an abandoned 3-D Secure challenge): the sweeper fails the attempt. */
@@ -257,9 +280,16 @@ export class SessionService {
     return this.deps.sessions.transition(sessionId, 'open', 'expired', 'time is up', this.deps.clock.now(), {}, db);
   }
 
-  /** An open session the merchant no longer wants paid. */
-  cancel(sessionId: string, cause: string, db?: Kysely<Database>): Promise<boolean> {
-    return this.deps.sessions.transition(sessionId, 'open', 'cancelled', cause, this.deps.clock.now(), {}, db);
+  /** An open session the merchant no longer wants paid; announced (payment.failed after a failed attempt) in the same transaction. */
+  async cancel(sessionId: string, cause: string, db?: Kysely<Database>): Promise<boolean> {
+    const run = async (trx: Kysely<Database>): Promise<boolean> => {
+      const session = await this.deps.sessions.findById(sessionId, trx);
+      const now = this.deps.clock.now();
+      if (session?.status !== 'open' || !(await this.deps.sessions.transition(sessionId, 'open', 'cancelled', cause, now, {}, trx))) return false;
+      await this.#announceEnd(session, 'cancelled', now, trx);
+      return true;
+    };
+    return db ? run(db) : this.deps.storage.db.transaction().execute(run);
   }
 
   /** Locks the first device fingerprint seen; false when another request locked one first. */
@@ -272,7 +302,7 @@ export class SessionService {
     return this.deps.sessions.markOtpVerified(sessionId, at, db);
   }
 
-  /** Expires open sessions past their time and announces each (session.expired) in the same transaction. */
+  /** Expires open sessions past their time and announces each (session.expired; payment.failed after a failed attempt) in the same transaction. */
   async expireDue(limit = 100): Promise<number> {
     const now = this.deps.clock.now();
     let expired = 0;
@@ -280,13 +310,7 @@ export class SessionService {
       await this.deps.storage.db.transaction().execute(async (trx) => {
         if (!(await this.expire(session.id, trx))) return;
         expired++;
-        await enqueueWebhookEvent(trx, {
-          merchantId: session.merchant_id,
-          type: 'session.expired',
-          notifyUrl: session.notify_url,
-          data: { object: sessionEventView({ ...session, status: 'expired' }) },
-          at: now,
-        });
+        await this.#announceEnd(session, 'expired', now, trx);
       });
     }
     return expired;

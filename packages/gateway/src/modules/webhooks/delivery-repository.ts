@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
   payload: string;
   /** Attempts already made in this schedule; the one about to happen is attemptCount + 1. */
   attemptCount: number;
+  /** When this delivery schedule was committed to the outbox (ms): the first attempt's lag is measured from it. */
+  scheduledAt?: number;
   /** The notify URL's origin (fair scheduling, circuit breaker); derived from notifyUrl when absent. */
   endpoint?: string;
   /** The endpoint had failures on record when claimed: a success must reset them. */
@@ -148,7 +150,7 @@ export class WebhookDeliveryRepository {
     const rows = await this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.endpoint', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+      .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.created_at', 'd.endpoint', 'e.merchant_id', 'e.notify_url', 'e.payload'])
       .where('d.id', 'in', ids)
       .where('d.lease_owner', '=', owner)
       .orderBy('d.next_attempt_at')
@@ -160,6 +162,7 @@ export class WebhookDeliveryRepository {
       notifyUrl: r.notify_url,
       payload: r.payload,
       attemptCount: r.attempt_count,
+      scheduledAt: Number(r.created_at),
       endpoint: r.endpoint ?? endpointOf(r.notify_url),
       endpointUnwell: unwell.has(r.endpoint ?? endpointOf(r.notify_url)),
     }));
@@ -283,7 +286,7 @@ export class WebhookDeliveryRepository {
     const row = await trx
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.event_id', 'd.attempt_count', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+      .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.created_at', 'e.merchant_id', 'e.notify_url', 'e.payload'])
       .where('d.id', '=', Number(id))
       .executeTakeFirstOrThrow();
     return {
@@ -293,6 +296,7 @@ export class WebhookDeliveryRepository {
       notifyUrl: row.notify_url,
       payload: row.payload,
       attemptCount: row.attempt_count,
+      scheduledAt: Number(row.created_at),
       endpoint,
       endpointUnwell: false,
     };

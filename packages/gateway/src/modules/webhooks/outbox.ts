@@ -8,6 +8,7 @@ export type { WebhookEventType } from '../../storage/schema.js';
 
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'payment.succeeded',
+  'payment_attempt.failed',
   'payment.failed',
   'refund.succeeded',
   'session.expired',

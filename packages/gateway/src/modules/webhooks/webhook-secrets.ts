@@ -9,6 +9,26 @@ export function generateWebhookSecret(): Secret<string> {
   return new Secret(`whsec_${randomBytes(32).toString('base64')}`);
 }
 
+/**
+ * How another module gives a new merchant its first webhook secret without
+ * touching this module's table: the merchants module calls `issueFirst`
+ * inside its own create transaction.
+ */
+export class WebhookSecretIssuer {
+  constructor(
+    private readonly secrets: WebhookSecretRepository,
+    /** Seals a secret for storage (the gateway's webhook-secret Fernet key). */
+    private readonly seal: (secret: string) => string,
+  ) {}
+
+  /** A fresh `whsec_` secret for the merchant, stored sealed in the caller's transaction; shown once. */
+  async issueFirst(merchantId: string, createdAt: number, trx: Kysely<Database>): Promise<Secret<string>> {
+    const secret = generateWebhookSecret();
+    await this.secrets.insert({ merchantId, ciphertext: this.seal(secret.reveal()), createdAt }, trx);
+    return secret;
+  }
+}
+
 export class WebhookSecretRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -23,14 +43,17 @@ export class WebhookSecretRepository {
 
   /**
    * Rotation: the new secret signs from now on; every secret still active
-   * keeps signing until `oldExpiresAt` (the overlap), then stops. Locks the
-   * merchant row first, so two rotations at once cannot both leave their new
-   * secret active for ever. Returns false if there is no such merchant.
+   * keeps signing until `oldExpiresAt` (the overlap), then stops.
+   * `lockMerchant` locks the merchant row first (through the merchants
+   * module), so two rotations at once cannot both leave their new secret
+   * active for ever. Returns false if there is no such merchant.
    */
-  async rotate(row: { merchantId: string; ciphertext: string; now: number; oldExpiresAt: number }): Promise<boolean> {
+  async rotate(
+    row: { merchantId: string; ciphertext: string; now: number; oldExpiresAt: number },
+    lockMerchant: (trx: Kysely<Database>) => Promise<boolean>,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const locked = await trx.updateTable('merchants').set({ updated_at: row.now }).where('id', '=', row.merchantId).executeTakeFirst();
-      if (Number(locked.numUpdatedRows) !== 1) return false;
+      if (!(await lockMerchant(trx))) return false;
       await trx
         .updateTable('webhook_secrets')
         .set({ expires_at: row.oldExpiresAt })

@@ -128,7 +128,12 @@ export class WebhookService {
     const webhookSecret = generateWebhookSecret();
     const ciphertext = this.deps.gatewayKeys.webhookSecrets.seal(webhookSecret.reveal());
     const previousExpiresAt = now + overlapMs;
-    if (!(await this.deps.secrets.rotate({ merchantId, ciphertext, now, oldExpiresAt: previousExpiresAt }))) {
+    const { merchants } = this.deps;
+    if (!merchants) throw new Error('secret rotation needs merchants wired');
+    const rotated = await this.deps.secrets.rotate({ merchantId, ciphertext, now, oldExpiresAt: previousExpiresAt }, (trx) =>
+      merchants.lockForUpdate(merchantId, trx),
+    );
+    if (!rotated) {
       throw new ApiError('1011', `no merchant ${merchantId}`);
     }
     return { merchantId, webhookSecret, previousExpiresAt };

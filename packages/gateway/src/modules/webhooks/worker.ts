@@ -188,6 +188,7 @@ export class WebhookWorker {
   async #attempt(d: ClaimedDelivery, chain: () => boolean = () => false): Promise<ClaimedDelivery | undefined> {
     const attemptNumber = d.attemptCount + 1;
     const startedAt = this.#o.clock.now();
+    if (attemptNumber === 1 && d.scheduledAt !== undefined) metrics.webhookFirstAttempt((startedAt - d.scheduledAt) / 1000);
     const t0 = performance.now();
     const result = await this.#send(d, startedAt);
     const durationMs = Math.round(performance.now() - t0);

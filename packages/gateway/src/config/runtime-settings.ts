@@ -1,0 +1,115 @@
+/** The operational sections of the configuration: webhook delivery, the HTTP edge, database timeouts, card-entry defence. */
+import { parseDuration } from '../duration.js';
+import { integer, oneOf, type Read } from './readers.js';
+
+/** Webhook delivery (docs/api.md#webhooks): see modules/webhooks/worker.ts. */
+export interface WebhookSettings {
+  /** Run the delivery worker inside `pdirect serve` (off when dedicated `pdirect worker` processes do it). */
+  workerInServe: boolean;
+  /** Per attempt: DNS, connect, TLS, response headers and body. */
+  timeoutMs: number;
+  /** Delays before each retry; the first attempt is immediate. Used up = dead. */
+  retryScheduleMs: number[];
+  /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter). */
+  retryJitter: number;
+  pollIntervalMs: number;
+  /** Deliveries one worker claims and attempts in parallel per round. */
+  concurrency: number;
+}
+
+export interface CardDefenceSettings {
+  /** PDIRECT_CARD_SESSIONS_PER_CHECKOUT: hosted card sessions one checkout session may open (default 10). */
+  cardSessionsPerCheckout: number;
+  /** PDIRECT_CARD_SESSIONS_PER_MINUTE: hosted card sessions per client IP and per device fingerprint in any 60 s (default 30). */
+  cardSessionsPerMinute: number;
+  /** PDIRECT_DECLINES_BEFORE_LOCK: failed attempts after which a checkout session locks (default 5). */
+  declinesBeforeLock: number;
+}
+
+export interface EdgeSettings {
+  /** The whole request (headers and body) must arrive within this; else 408 and the connection is closed. */
+  requestTimeoutMs: number;
+  /** The request headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold (trusted proxies are exempt). */
+  maxConnectionsPerIp: number;
+}
+
+export interface DatabaseSettings {
+  /** Giving up on opening a PostgreSQL connection. */
+  connectTimeoutMs: number;
+  /** One statement (server-side statement_timeout, and client-side for a silent network). */
+  statementTimeoutMs: number;
+  /** A transaction left idle this long is ended by PostgreSQL. */
+  idleInTransactionTimeoutMs: number;
+}
+
+/** Webhook delivery: PDIRECT_WEBHOOK_*. */
+export function webhookSettings(read: Read, problems: string[]): WebhookSettings {
+  return {
+    workerInServe: (oneOf(read('PDIRECT_WEBHOOK_WORKER') ?? 'on', ['on', 'off'] as const, 'PDIRECT_WEBHOOK_WORKER', problems) ?? 'on') === 'on',
+    timeoutMs: integer(read('PDIRECT_WEBHOOK_TIMEOUT_SECONDS'), 15, 'PDIRECT_WEBHOOK_TIMEOUT_SECONDS', 1, 120, problems) * 1000,
+    retryScheduleMs: retrySchedule(read('PDIRECT_WEBHOOK_RETRY_SCHEDULE'), problems),
+    retryJitter: integer(read('PDIRECT_WEBHOOK_RETRY_JITTER_PERCENT'), 10, 'PDIRECT_WEBHOOK_RETRY_JITTER_PERCENT', 0, 50, problems) / 100,
+    pollIntervalMs: integer(read('PDIRECT_WEBHOOK_POLL_MS'), 1000, 'PDIRECT_WEBHOOK_POLL_MS', 10, 60_000, problems),
+    concurrency: integer(read('PDIRECT_WEBHOOK_CONCURRENCY'), 16, 'PDIRECT_WEBHOOK_CONCURRENCY', 1, 256, problems),
+  };
+}
+
+/** Card-entry defence: PDIRECT_CARD_SESSIONS_*, PDIRECT_DECLINES_BEFORE_LOCK. */
+export function cardDefenceSettings(read: Read, problems: string[]): CardDefenceSettings {
+  return {
+    cardSessionsPerCheckout: integer(read('PDIRECT_CARD_SESSIONS_PER_CHECKOUT'), 10, 'PDIRECT_CARD_SESSIONS_PER_CHECKOUT', 1, 100, problems),
+    cardSessionsPerMinute: integer(read('PDIRECT_CARD_SESSIONS_PER_MINUTE'), 30, 'PDIRECT_CARD_SESSIONS_PER_MINUTE', 1, 100_000, problems),
+    declinesBeforeLock: integer(read('PDIRECT_DECLINES_BEFORE_LOCK'), 5, 'PDIRECT_DECLINES_BEFORE_LOCK', 1, 100, problems),
+  };
+}
+
+export function edgeSettings(read: Read, problems: string[]): EdgeSettings {
+  const requestTimeoutMs = integer(read('PDIRECT_REQUEST_TIMEOUT_MS'), 30_000, 'PDIRECT_REQUEST_TIMEOUT_MS', 100, 600_000, problems);
+  const headersTimeoutMs = integer(
+    read('PDIRECT_HEADERS_TIMEOUT_MS'),
+    Math.min(10_000, requestTimeoutMs),
+    'PDIRECT_HEADERS_TIMEOUT_MS',
+    100,
+    600_000,
+    problems,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('PDIRECT_HEADERS_TIMEOUT_MS must not exceed PDIRECT_REQUEST_TIMEOUT_MS');
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: integer(read('PDIRECT_KEEPALIVE_TIMEOUT_MS'), 5_000, 'PDIRECT_KEEPALIVE_TIMEOUT_MS', 100, 600_000, problems),
+    maxConnectionsPerIp: integer(read('PDIRECT_MAX_CONNECTIONS_PER_IP'), 256, 'PDIRECT_MAX_CONNECTIONS_PER_IP', 1, 100_000, problems),
+  };
+}
+
+export function databaseSettings(read: Read, problems: string[]): DatabaseSettings {
+  const statementTimeoutMs = integer(read('PDIRECT_DB_STATEMENT_TIMEOUT_MS'), 15_000, 'PDIRECT_DB_STATEMENT_TIMEOUT_MS', 100, 600_000, problems);
+  return {
+    connectTimeoutMs: integer(read('PDIRECT_DB_CONNECT_TIMEOUT_MS'), 5_000, 'PDIRECT_DB_CONNECT_TIMEOUT_MS', 100, 120_000, problems),
+    statementTimeoutMs,
+    idleInTransactionTimeoutMs: integer(
+      read('PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS'),
+      60_000,
+      'PDIRECT_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      1_000,
+      3_600_000,
+      problems,
+    ),
+  };
+}
+
+/** The Standard Webhooks schedule (5s,5m,30m,2h,5h,10h,10h) unless PDIRECT_WEBHOOK_RETRY_SCHEDULE lists other delays. */
+function retrySchedule(value: string | undefined, problems: string[]): number[] {
+  const standard = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+  if (value === undefined) return standard;
+  const delays = value.split(',').map((d) => parseDuration(d));
+  if (delays.length > 20 || delays.some((d) => d === undefined || d > 86_400_000)) {
+    problems.push(`PDIRECT_WEBHOOK_RETRY_SCHEDULE must be up to 20 comma-separated delays of at most 1d, e.g. 5s,5m,30m,2h,5h,10h,10h (got "${value}")`);
+    return standard;
+  }
+  return delays as number[];
+}
