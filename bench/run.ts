@@ -203,7 +203,9 @@ async function main(): Promise<void> {
       process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
       const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
       await driver.load(4, 1);
+      const riskBefore = await riskHistogram(gw.info.url);
       const load = await driver.load(16, seconds);
+      const risk = riskDelta(riskBefore, await riskHistogram(gw.info.url));
       if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
       record(
         'checkouts_per_s_sqlite',
@@ -213,6 +215,13 @@ async function main(): Promise<void> {
       );
       record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
       record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
+      record(
+        'risk_on_collect_within_2ms_sqlite',
+        `**risk engine on collect under this load**: assessments within 2 ms (in-process \`pdirect_risk_assess_seconds\`, ${risk.count} collects; p50 ≤ ${risk.p50} ms, p99 ≤ ${risk.p99} ms)`,
+        risk.within2ms,
+        `${(100 * risk.within2ms).toFixed(1)} %`,
+        '≥ 99 % (p99 ≤ 2 ms)',
+      );
 
       // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
       if (sections.has('webhooks')) {
@@ -356,6 +365,29 @@ async function main(): Promise<void> {
       `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`,
     );
   }
+}
+
+type Buckets = Map<number, number>;
+
+/** The gateway's own histogram of RiskService.assess durations (GET /metrics, loopback): cumulative count per upper bound, seconds. */
+async function riskHistogram(gatewayUrl: string): Promise<Buckets> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const out: Buckets = new Map();
+  for (const m of text.matchAll(/^pdirect_risk_assess_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/gm))
+    out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return out;
+}
+
+/** Between two scrapes: how many assessments, the share within 2 ms, and the bucket bounds holding the p50 and p99. */
+function riskDelta(before: Buckets, after: Buckets): { count: number; within2ms: number; p50: string; p99: string } {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const at = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const count = at(Infinity);
+  const bound = (q: number) => {
+    const le = bounds.find((b) => at(b) >= q * count);
+    return le === undefined || le === Infinity ? '∞' : String(le * 1000);
+  };
+  return { count, within2ms: count ? at(0.002) / count : Number.NaN, p50: bound(0.5), p99: bound(0.99) };
 }
 
 /** For each paid order: its event's first arrival at the healthy receiver minus the moment collect answered. */
