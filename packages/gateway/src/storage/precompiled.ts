@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 
 const MARK = '\u0000pdirect-param:';
 
@@ -15,6 +15,15 @@ export function precompiled<R>(
   database: () => Kysely<any>,
   build: (param: (name: string) => string) => { compile(): CompiledQuery<R> },
 ): (values: Record<string, unknown>, on?: Kysely<any>) => Promise<R[]> {
+  const run = precompiledResult(database, build);
+  return async (values, on) => (await run(values, on)).rows;
+}
+
+/** `precompiled`, answering the whole result (numAffectedRows for an UPDATE or DELETE). */
+export function precompiledResult<R>(
+  database: () => Kysely<any>,
+  build: (param: (name: string) => string) => { compile(): CompiledQuery<R> },
+): (values: Record<string, unknown>, on?: Kysely<any>) => Promise<QueryResult<R>> {
   let compiled: CompiledQuery<R> | undefined;
   let slots: Array<string | undefined> = [];
   return async (values, on) => {
@@ -28,7 +37,6 @@ export function precompiled<R>(
       if (!(slot in values)) throw new Error(`precompiled query: no value for ${slot}`);
       return values[slot];
     });
-    const result = await (on ?? database()).executeQuery<R>({ ...compiled, parameters });
-    return result.rows;
+    return (on ?? database()).executeQuery<R>({ ...compiled, parameters });
   };
 }
