@@ -316,14 +316,18 @@ async function main(): Promise<void> {
       process.stderr.write(`[postgres] full checkouts, 1 gateway process, ${seconds}s…\n`);
       const one = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url] });
       await one.load(4, 1);
+      const cpuOne = cpuMeter([first.child.pid!]);
       const oneRun = await one.load(16, seconds);
+      const oneCpu = cpuOne();
       await one.close();
       const second = await startProcess('server.ts', gatewayEnv(schema.url, pgDir, simulator.info.url, { BENCH_MERCHANT: 'existing' }), 'gateway-pg-2');
       stops.push(second.stop);
       process.stderr.write(`[postgres] full checkouts, 2 gateway processes, ${seconds}s…\n`);
       const two = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url, second.info.url] });
       await two.load(4, 1);
+      const cpuTwo = cpuMeter([first.child.pid!, second.child.pid!]);
       const twoRun = await two.load(16, seconds);
+      const twoCpu = cpuTwo();
       await two.close();
       record(
         'checkouts_per_s_pg_1',
@@ -336,6 +340,12 @@ async function main(): Promise<void> {
         'full checkouts/s on PostgreSQL, 2 gateway processes',
         twoRun.perSecond,
         `${twoRun.perSecond.toFixed(1)} (p50 ${twoRun.p50.toFixed(0)} ms, p99 ${twoRun.p99.toFixed(0)} ms, ${twoRun.failures} failed)`,
+      );
+      record(
+        'pg_machine_busy_1',
+        "machine CPU busy during the 1-process / 2-process runs (all processes, /proc/stat); gateway processes' CPU, cores",
+        oneCpu.machineBusy,
+        `${(100 * oneCpu.machineBusy).toFixed(0)} % / ${(100 * twoCpu.machineBusy).toFixed(0)} %; ${oneCpu.processCores.toFixed(2)} / ${twoCpu.processCores.toFixed(2)}`,
       );
       record(
         'pg_scale_2_over_1',
@@ -365,6 +375,41 @@ async function main(): Promise<void> {
       `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`,
     );
   }
+}
+
+/**
+ * Starts measuring CPU: the whole machine's busy share (/proc/stat, every
+ * process, other users' too) and the given processes' CPU in cores
+ * (/proc/PID/stat utime + stime). Linux only; NaN elsewhere.
+ */
+function cpuMeter(pids: number[]): () => { machineBusy: number; processCores: number } {
+  const machine = () => {
+    try {
+      const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const idle = f[3]! + (f[4] ?? 0);
+      return { idle, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return { idle: Number.NaN, total: Number.NaN };
+    }
+  };
+  const ticks = () =>
+    pids.reduce((sum, pid) => {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return sum + Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return Number.NaN;
+      }
+    }, 0);
+  const m0 = machine();
+  const p0 = ticks();
+  const t0 = performance.now();
+  return () => {
+    const m1 = machine();
+    const seconds = (performance.now() - t0) / 1000;
+    const hz = 100; // USER_HZ on Linux
+    return { machineBusy: 1 - (m1.idle - m0.idle) / (m1.total - m0.total), processCores: (ticks() - p0) / hz / seconds };
+  };
 }
 
 type Buckets = Map<number, number>;
