@@ -169,12 +169,19 @@ async function main(): Promise<void> {
     await autocannonRps(`${gw.info.url}/v1/merchant`, auth, 1);
     const bareRounds: Array<{ rps: number; p50: number; p99: number }> = [];
     const authRounds: Array<{ rps: number; p50: number; p99: number }> = [];
+    // CPU each server process spent per request: less at the mercy of other load on the machine than req/s.
+    const bareCpu: Array<{ machineBusy: number; processCores: number }> = [];
+    const authCpu: Array<{ machineBusy: number; processCores: number }> = [];
     for (let round = 1; round <= 2; round++) {
       process.stderr.write(
         `[limit] round ${round}/2: bare Fastify + raw better-sqlite3, then GET /v1/merchant, ${connections} connections, ${seconds}s each…\n`,
       );
+      let cpu = cpuMeter([bare.child.pid!]);
       bareRounds.push(await autocannonRps(`${bare.info.url}/bare`, {}, seconds));
+      bareCpu.push(cpu());
+      cpu = cpuMeter([gw.child.pid!]);
       authRounds.push(await autocannonRps(`${gw.info.url}/v1/merchant`, auth, seconds));
+      authCpu.push(cpu());
     }
     await bare.stop();
     const mean = (xs: Array<{ rps: number; p50: number; p99: number }>) => ({
@@ -197,6 +204,17 @@ async function main(): Promise<void> {
       `${merchant.rps.toFixed(0)} (p50 ${merchant.p50} ms, p99 ${merchant.p99} ms)`,
     );
     record('merchant_ratio_sqlite', '**authenticated / limit**', merchant.rps / limit.rps, (merchant.rps / limit.rps).toFixed(3), '≥ 0.6');
+    const cpuPerRequest = (cpu: typeof bareCpu, rounds: typeof bareRounds) =>
+      (1000 * cpu.reduce((a, c) => a + c.processCores, 0)) / rounds.reduce((a, r) => a + r.rps, 0);
+    const bareMs = cpuPerRequest(bareCpu, bareRounds);
+    const authMs = cpuPerRequest(authCpu, authRounds);
+    record(
+      'merchant_cpu_ratio_sqlite',
+      `server CPU per request: bare ${(bareMs * 1000).toFixed(0)} µs, authenticated ${(authMs * 1000).toFixed(0)} µs (/proc; machine ${(100 * Math.max(...authCpu.map((c) => c.machineBusy))).toFixed(0)} % busy) — **bare / authenticated**`,
+      bareMs / authMs,
+      (bareMs / authMs).toFixed(3),
+      '(≥ 0.6, CPU form)',
+    );
 
     // (b) Full checkouts; their webhooks go to a dead endpoint, building its backlog.
     if (sections.has('checkout')) {
@@ -204,7 +222,11 @@ async function main(): Promise<void> {
       const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
       await driver.load(4, 1);
       const riskBefore = await riskHistogram(gw.info.url);
+      const checkoutCpu = cpuMeter([gw.child.pid!, simulator.child.pid!]);
+      const gatewayCpu = cpuMeter([gw.child.pid!]);
       const load = await driver.load(16, seconds);
+      const both = checkoutCpu();
+      const gatewayOnly = gatewayCpu();
       const risk = riskDelta(riskBefore, await riskHistogram(gw.info.url));
       if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
       record(
@@ -212,6 +234,12 @@ async function main(): Promise<void> {
         'full sandbox checkouts/s (16 concurrent, SQLite)',
         load.perSecond,
         `${load.perSecond.toFixed(1)} (${load.checkouts} in ${load.seconds.toFixed(1)}s, ${load.failures} failed)`,
+      );
+      record(
+        'checkout_cpu_ms_sqlite',
+        `CPU per checkout, ms: gateway / gateway + simulator (machine ${(100 * both.machineBusy).toFixed(0)} % busy)`,
+        (1000 * gatewayOnly.processCores) / load.perSecond,
+        `${((1000 * gatewayOnly.processCores) / load.perSecond).toFixed(1)} / ${((1000 * both.processCores) / load.perSecond).toFixed(1)}`,
       );
       record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
       record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
