@@ -89,6 +89,14 @@ const AUDIT_COLUMNS = [
   'chain_key_version',
 ] as const;
 
+const slotNamesBySize = new Map<number, string[][]>();
+/** The precompiled insert's parameter names for `size` rows: `0.request_id`, … (made once per shape). */
+function slotNames(size: number): string[][] {
+  let names = slotNamesBySize.get(size);
+  if (!names) slotNamesBySize.set(size, (names = Array.from({ length: size }, (_, r) => AUDIT_COLUMNS.map((column) => `${r}.${column}`))));
+  return names;
+}
+
 /** Rows per INSERT on PostgreSQL, largest first: a batch of any size is a few statements of these shapes. */
 const INSERT_SHAPES = [64, 16, 4, 1];
 
@@ -132,7 +140,11 @@ export class AuditRepository {
       for (let i = 0; i < rows.length;) {
         const size = shapes.find((n) => n <= rows.length - i)!;
         const values: Record<string, unknown> = {};
-        for (let r = 0; r < size; r++) for (const column of AUDIT_COLUMNS) values[`${r}.${column}`] = rows[i + r]![column];
+        const names = slotNames(size);
+        for (let r = 0; r < size; r++) {
+          const row = rows[i + r]!;
+          AUDIT_COLUMNS.forEach((column, c) => (values[names[r]![c]!] = row[column]));
+        }
         await this.#insertShape(size)(values, trx);
         i += size;
       }
@@ -174,7 +186,8 @@ export class AuditRepository {
             .values(
               Array.from(
                 { length: size },
-                (_, r) => Object.fromEntries(AUDIT_COLUMNS.map((column) => [column, param(`${r}.${column}`)])) as unknown as Insertable<AuditLogTable>,
+                (_, r) =>
+                  Object.fromEntries(AUDIT_COLUMNS.map((column, c) => [column, param(slotNames(size)[r]![c]!)])) as unknown as Insertable<AuditLogTable>,
               ),
             ),
       );
