@@ -6,12 +6,13 @@ import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import type { CollectInput, RefundInput } from './payment-schemas.js';
 import { expireAbandoned } from './expire-abandoned.js';
-import { reconcileDue } from './reconcile.js';
+import { reconcileDue, reconcileReport, type ReconcileEntry } from './reconcile.js';
 import { refund } from './refund.js';
 import { ApiError } from '../../errors.js';
 
 export type { CollectResult } from './collect.js';
 export type { ReturnResult } from './outcomes.js';
+export type { ReconcileEntry } from './reconcile.js';
 export { bindSessionOrThrow } from './collect.js';
 export { paymentView, refundView } from './views.js';
 
@@ -63,6 +64,21 @@ export class PaymentService {
   /** The sweeper: 3-D Secure challenges abandoned past their session's time fail, and the session expires. */
   expireAbandoned(limit?: number): Promise<number> {
     return expireAbandoned(this.deps, limit);
+  }
+
+  /** One reconciliation pass, line by line (what `pdirect reconcile` prints). */
+  reconcile(limit?: number): Promise<ReconcileEntry[]> {
+    return reconcileReport(this.deps, limit);
+  }
+
+  /** The redirect for an answer that has a payment to give too: none (rather than an error) when the merchant no longer allows the host. */
+  async redirectIfAllowed(payment: Payment): Promise<string | undefined> {
+    try {
+      return (await redirectFor(this.deps, payment)).redirectTo;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === '1201') return undefined;
+      throw err;
+    }
   }
 
   /** Where to send the customer once a payment has settled (the merchant's success or fail URL, with ids). */
