@@ -268,9 +268,15 @@ export class WebhookWorker {
     }
     return new Promise((resolve, reject) => {
       this.#toStore.push({ attempt: record, next, resolve, reject });
-      this.#storing ??= this.#drainStore().finally(() => {
-        this.#storing = undefined;
-      });
+      this.#kickStore();
+    });
+  }
+
+  #kickStore(): void {
+    this.#storing ??= this.#drainStore().finally(() => {
+      this.#storing = undefined;
+      // An attempt queued after the drain's last look (before this ran) starts the next drain.
+      if (this.#toStore.length > 0) this.#kickStore();
     });
   }
 
