@@ -18,7 +18,9 @@ const APPROVED = { number: '5111111111111118', expiry: '01/39' };
 // 61: card-entry defence (docs/card-defence.md): the card session is counted and recorded (3) and spent in the claim (1);
 //     the risk engine scores every attempt before PAY (its history and rules reads) and records the outcome (one transaction): 10.
 // 66: the in-flight attempt's lease is released (1) and the collect's audit record is appended inside its state change's transaction (chain head read-and-lock, insert, head update), besides the answer-time record that carries the risk warning.
-const BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 66, postgres: 66 };
+// 61: measured again once collect kept a single audit record (the answer-time one went; its own transaction was 5
+//     statements): held there.
+const BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 61, postgres: 61 };
 
 describe.each(testDatabases())('SQL statements per checkout ($name)', (factory) => {
   let db: TestDatabase;
