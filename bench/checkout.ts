@@ -25,7 +25,6 @@ export interface CheckoutRun {
 }
 
 const APPROVED_CARD = { number: '5111111111111118', expiry: { month: '01', year: '39' }, securityCode: '100' };
-const FINGERPRINT = 'a1'.repeat(32);
 const SIM_AUTH = `Basic ${Buffer.from('merchant.TESTPDIRECT:sandbox').toString('base64')}`;
 
 export function percentile(sorted: number[], p: number): number {
@@ -70,14 +69,15 @@ export class CheckoutDriver {
       {
         amount: '12.50',
         currency: 'usd',
-        customer_reference: 'cust_bench',
+        customer_reference: `cust_bench_${this.#orders % 1000}`,
         order_id: orderId,
         notify_url: notifyUrl,
         success_redirect_url: 'http://localhost:3000/thanks',
         fail_redirect_url: 'http://localhost:3000/sorry',
       },
     );
-    const sdk = { authorization: `Bearer ${session.session_token}`, 'x-device-fingerprint': FINGERPRINT };
+    // Each checkout a device of its own (the per-device card-session limit and velocity count it).
+    const sdk = { authorization: `Bearer ${session.session_token}`, 'x-device-fingerprint': randomBytes(32).toString('hex') };
     const card = await this.#json(gateway, '/v1/card/sessions', 'POST', sdk);
     await this.#json(
       this.#simulator,

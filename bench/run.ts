@@ -138,6 +138,9 @@ function gatewayEnv(databaseUrl: string, dataDir: string, simulatorUrl: string, 
     PDIRECT_MPGS_BASE_URL: simulatorUrl,
     PDIRECT_MPGS_MERCHANT_ID: 'TESTPDIRECT',
     PDIRECT_MPGS_API_PASSWORD: 'sandbox',
+    // Every simulated customer connects from 127.0.0.1: the per-address card-session limit (30 a
+    // minute by default) would stop the load within seconds. It is still counted on every request.
+    PDIRECT_CARD_SESSIONS_PER_MINUTE: '100000',
     ...extra,
   };
 }
@@ -166,12 +169,19 @@ async function main(): Promise<void> {
     await autocannonRps(`${gw.info.url}/v1/merchant`, auth, 1);
     const bareRounds: Array<{ rps: number; p50: number; p99: number }> = [];
     const authRounds: Array<{ rps: number; p50: number; p99: number }> = [];
+    // CPU each server process spent per request: less at the mercy of other load on the machine than req/s.
+    const bareCpu: Array<{ machineBusy: number; processCores: number }> = [];
+    const authCpu: Array<{ machineBusy: number; processCores: number }> = [];
     for (let round = 1; round <= 2; round++) {
       process.stderr.write(
         `[limit] round ${round}/2: bare Fastify + raw better-sqlite3, then GET /v1/merchant, ${connections} connections, ${seconds}s each…\n`,
       );
+      let cpu = cpuMeter([bare.child.pid!]);
       bareRounds.push(await autocannonRps(`${bare.info.url}/bare`, {}, seconds));
+      bareCpu.push(cpu());
+      cpu = cpuMeter([gw.child.pid!]);
       authRounds.push(await autocannonRps(`${gw.info.url}/v1/merchant`, auth, seconds));
+      authCpu.push(cpu());
     }
     await bare.stop();
     const mean = (xs: Array<{ rps: number; p50: number; p99: number }>) => ({
@@ -194,13 +204,30 @@ async function main(): Promise<void> {
       `${merchant.rps.toFixed(0)} (p50 ${merchant.p50} ms, p99 ${merchant.p99} ms)`,
     );
     record('merchant_ratio_sqlite', '**authenticated / limit**', merchant.rps / limit.rps, (merchant.rps / limit.rps).toFixed(3), '≥ 0.6');
+    const cpuPerRequest = (cpu: typeof bareCpu, rounds: typeof bareRounds) =>
+      (1000 * cpu.reduce((a, c) => a + c.processCores, 0)) / rounds.reduce((a, r) => a + r.rps, 0);
+    const bareMs = cpuPerRequest(bareCpu, bareRounds);
+    const authMs = cpuPerRequest(authCpu, authRounds);
+    record(
+      'merchant_cpu_ratio_sqlite',
+      `server CPU per request: bare ${(bareMs * 1000).toFixed(0)} µs, authenticated ${(authMs * 1000).toFixed(0)} µs (/proc; machine ${(100 * Math.max(...authCpu.map((c) => c.machineBusy))).toFixed(0)} % busy) — **bare / authenticated**`,
+      bareMs / authMs,
+      (bareMs / authMs).toFixed(3),
+      '(≥ 0.6, CPU form)',
+    );
 
     // (b) Full checkouts; their webhooks go to a dead endpoint, building its backlog.
     if (sections.has('checkout')) {
       process.stderr.write(`[sqlite] full checkouts, 16 concurrent, ${seconds}s (webhooks to a dead endpoint)…\n`);
       const driver = new CheckoutDriver({ gatewayUrls: [gw.info.url], simulatorUrl: simulator.info.url, merchantSecret: gw.info.secret, notifyUrl: dead.url });
       await driver.load(4, 1);
+      const riskBefore = await riskHistogram(gw.info.url);
+      const checkoutCpu = cpuMeter([gw.child.pid!, simulator.child.pid!]);
+      const gatewayCpu = cpuMeter([gw.child.pid!]);
       const load = await driver.load(16, seconds);
+      const both = checkoutCpu();
+      const gatewayOnly = gatewayCpu();
+      const risk = riskDelta(riskBefore, await riskHistogram(gw.info.url));
       if (load.failures > 0) process.stderr.write(`  ${load.failures} checkouts failed, e.g. ${load.firstFailure}\n`);
       record(
         'checkouts_per_s_sqlite',
@@ -208,8 +235,21 @@ async function main(): Promise<void> {
         load.perSecond,
         `${load.perSecond.toFixed(1)} (${load.checkouts} in ${load.seconds.toFixed(1)}s, ${load.failures} failed)`,
       );
+      record(
+        'checkout_cpu_ms_sqlite',
+        `CPU per checkout, ms: gateway / gateway + simulator (machine ${(100 * both.machineBusy).toFixed(0)} % busy)`,
+        (1000 * gatewayOnly.processCores) / load.perSecond,
+        `${((1000 * gatewayOnly.processCores) / load.perSecond).toFixed(1)} / ${((1000 * both.processCores) / load.perSecond).toFixed(1)}`,
+      );
       record('checkout_p50_ms_sqlite', 'checkout latency p50 / p99, ms', load.p50, `${load.p50.toFixed(0)} / ${load.p99.toFixed(0)}`);
       record('checkout_ratio_sqlite', '**checkouts/s / limit**', load.perSecond / limit.rps, (load.perSecond / limit.rps).toFixed(4), '≥ 0.075');
+      record(
+        'risk_on_collect_within_2ms_sqlite',
+        `**risk engine on collect under this load**: assessments within 2 ms (in-process \`pdirect_risk_assess_seconds\`, ${risk.count} collects; p50 ≤ ${risk.p50} ms, p99 ≤ ${risk.p99} ms)`,
+        risk.within2ms,
+        `${(100 * risk.within2ms).toFixed(1)} %`,
+        '≥ 99 % (p99 ≤ 2 ms)',
+      );
 
       // (c) Payment → first webhook attempt at a healthy endpoint, while the dead one is backlogged.
       if (sections.has('webhooks')) {
@@ -304,14 +344,18 @@ async function main(): Promise<void> {
       process.stderr.write(`[postgres] full checkouts, 1 gateway process, ${seconds}s…\n`);
       const one = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url] });
       await one.load(4, 1);
+      const cpuOne = cpuMeter([first.child.pid!]);
       const oneRun = await one.load(16, seconds);
+      const oneCpu = cpuOne();
       await one.close();
       const second = await startProcess('server.ts', gatewayEnv(schema.url, pgDir, simulator.info.url, { BENCH_MERCHANT: 'existing' }), 'gateway-pg-2');
       stops.push(second.stop);
       process.stderr.write(`[postgres] full checkouts, 2 gateway processes, ${seconds}s…\n`);
       const two = new CheckoutDriver({ ...target, gatewayUrls: [first.info.url, second.info.url] });
       await two.load(4, 1);
+      const cpuTwo = cpuMeter([first.child.pid!, second.child.pid!]);
       const twoRun = await two.load(16, seconds);
+      const twoCpu = cpuTwo();
       await two.close();
       record(
         'checkouts_per_s_pg_1',
@@ -324,6 +368,12 @@ async function main(): Promise<void> {
         'full checkouts/s on PostgreSQL, 2 gateway processes',
         twoRun.perSecond,
         `${twoRun.perSecond.toFixed(1)} (p50 ${twoRun.p50.toFixed(0)} ms, p99 ${twoRun.p99.toFixed(0)} ms, ${twoRun.failures} failed)`,
+      );
+      record(
+        'pg_machine_busy_1',
+        "machine CPU busy during the 1-process / 2-process runs (all processes, /proc/stat); gateway processes' CPU, cores",
+        oneCpu.machineBusy,
+        `${(100 * oneCpu.machineBusy).toFixed(0)} % / ${(100 * twoCpu.machineBusy).toFixed(0)} %; ${oneCpu.processCores.toFixed(2)} / ${twoCpu.processCores.toFixed(2)}`,
       );
       record(
         'pg_scale_2_over_1',
@@ -353,6 +403,64 @@ async function main(): Promise<void> {
       `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, seconds, pinned, figures: Object.fromEntries(rows.map((r) => [r.key, r.number])) }, null, 2)}\n`,
     );
   }
+}
+
+/**
+ * Starts measuring CPU: the whole machine's busy share (/proc/stat, every
+ * process, other users' too) and the given processes' CPU in cores
+ * (/proc/PID/stat utime + stime). Linux only; NaN elsewhere.
+ */
+function cpuMeter(pids: number[]): () => { machineBusy: number; processCores: number } {
+  const machine = () => {
+    try {
+      const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const idle = f[3]! + (f[4] ?? 0);
+      return { idle, total: f.reduce((a, b) => a + b, 0) };
+    } catch {
+      return { idle: Number.NaN, total: Number.NaN };
+    }
+  };
+  const ticks = () =>
+    pids.reduce((sum, pid) => {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        return sum + Number(fields[11]) + Number(fields[12]);
+      } catch {
+        return Number.NaN;
+      }
+    }, 0);
+  const m0 = machine();
+  const p0 = ticks();
+  const t0 = performance.now();
+  return () => {
+    const m1 = machine();
+    const seconds = (performance.now() - t0) / 1000;
+    const hz = 100; // USER_HZ on Linux
+    return { machineBusy: 1 - (m1.idle - m0.idle) / (m1.total - m0.total), processCores: (ticks() - p0) / hz / seconds };
+  };
+}
+
+type Buckets = Map<number, number>;
+
+/** The gateway's own histogram of RiskService.assess durations (GET /metrics, loopback): cumulative count per upper bound, seconds. */
+async function riskHistogram(gatewayUrl: string): Promise<Buckets> {
+  const text = await (await fetch(`${gatewayUrl}/metrics`)).text();
+  const out: Buckets = new Map();
+  for (const m of text.matchAll(/^pdirect_risk_assess_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/gm))
+    out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  return out;
+}
+
+/** Between two scrapes: how many assessments, the share within 2 ms, and the bucket bounds holding the p50 and p99. */
+function riskDelta(before: Buckets, after: Buckets): { count: number; within2ms: number; p50: string; p99: string } {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const at = (le: number) => (after.get(le) ?? 0) - (before.get(le) ?? 0);
+  const count = at(Infinity);
+  const bound = (q: number) => {
+    const le = bounds.find((b) => at(b) >= q * count);
+    return le === undefined || le === Infinity ? '∞' : String(le * 1000);
+  };
+  return { count, within2ms: count ? at(0.002) / count : Number.NaN, p50: bound(0.5), p99: bound(0.99) };
 }
 
 /** For each paid order: its event's first arrival at the healthy receiver minus the moment collect answered. */

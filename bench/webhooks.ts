@@ -22,8 +22,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const bin = path.join(import.meta.dirname, '../packages/gateway/bin/pdirect.js');
-  const child = spawn(process.execPath, [bin, 'worker', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // From source, like the gateways (bin/pdirect.js would run whatever dist/ was last built).
+  const bin = path.join(import.meta.dirname, '../packages/gateway/src/cli/bin.ts');
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, 'worker')}`] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=pdirect-source', ...prof, bin, 'worker', '--json'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -1,4 +1,4 @@
-import { randomBase32Lower } from './crypto/random.js';
+import { randomIdChars } from './crypto/random.js';
 
 /** Prefixed public ids (Stripe-style): the prefix says what the id names. */
 export type IdPrefix = 'mch' | 'req' | 'whs' | 'cs' | 'pay' | 're' | 'evt' | 'usr';
@@ -9,7 +9,7 @@ function idLength(prefix: IdPrefix): number {
 }
 
 export function newId(prefix: IdPrefix): string {
-  return `${prefix}_${randomBase32Lower(idLength(prefix))}`;
+  return `${prefix}_${randomIdChars(idLength(prefix))}`;
 }
 
 /** The one pattern of an id (anchored, as a JSON-schema `pattern` string): `idPattern('pay')` → `^pay_[a-z2-7]{20}$`. */

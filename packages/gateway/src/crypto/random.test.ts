@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASE32_LOWER_ALPHABET, randomBase32Lower, randomBase64Url, randomDigits } from './random.js';
+import { BASE32_LOWER_ALPHABET, randomBase32Lower, randomBase64Url, randomDigits, randomIdChars } from './random.js';
 
 describe('randomBase64Url', () => {
   it('encodes the requested number of bytes, unpadded, in the URL-safe alphabet', () => {
@@ -29,6 +29,21 @@ describe('randomBase32Lower', () => {
     expect([...counts.keys()].sort().join('')).toBe([...BASE32_LOWER_ALPHABET].sort().join(''));
     // Expected 1000 each; the bound is > 8 standard deviations wide (sd ≈ 31).
     for (const count of counts.values()) expect(Math.abs(count - 1000)).toBeLessThan(260);
+  });
+});
+
+describe('randomIdChars (pooled, for public ids)', () => {
+  it('uses only the lowercase alphabet and the requested length, across many pool refills', () => {
+    for (const n of [1, 20, 24, 100, 4000, 4096, 7]) expect(randomIdChars(n)).toMatch(new RegExp(`^[a-z2-7]{${n}}$`));
+  });
+
+  it('never hands out the same bytes twice: 20,000 ids of 20 characters (about 100 refills), all distinct and uniform', () => {
+    const ids = Array.from({ length: 20_000 }, () => randomIdChars(20));
+    expect(new Set(ids).size).toBe(ids.length);
+    const counts = new Map<string, number>();
+    for (const c of ids.join('')) counts.set(c, (counts.get(c) ?? 0) + 1);
+    // Expected 12,500 each (sd ≈ 110); a slice reused or left unfilled would skew this far beyond the bound.
+    for (const ch of BASE32_LOWER_ALPHABET) expect(Math.abs((counts.get(ch) ?? 0) - 12_500)).toBeLessThan(900);
   });
 });
 

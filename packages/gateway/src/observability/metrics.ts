@@ -66,6 +66,12 @@ class GatewayMetrics {
     labelNames: ['action', 'level'] as const,
     registers: [this.registry],
   });
+  readonly riskAssess = new Histogram({
+    name: 'pdirect_risk_assess_seconds',
+    help: 'Time fraud screening (RiskService.assess: history reads, model, merchant rules) adds to a payment attempt before money moves',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    registers: [this.registry],
+  });
   readonly otpSends = new Counter({
     name: 'pdirect_otp_sends_total',
     help: 'One-time codes sent to customers, by channel (email, sms)',
@@ -118,6 +124,10 @@ class GatewayMetrics {
   }
 
   /** A payment attempt reached this status. */
+  riskAssessed(seconds: number): void {
+    this.riskAssess.observe(seconds);
+  }
+
   paymentOutcome(outcome: string): void {
     this.payments.inc({ outcome });
   }

@@ -7,7 +7,7 @@ const PATCHED = Symbol('pdirect.prepared');
 const PREPARABLE = /^(select|insert|update|delete|with)\s/i;
 
 /** Statements executed through prepared pools in this process (the SQL-count regression test reads it). */
-export const postgresStatementCounter = { executed: 0 };
+export const postgresStatementCounter: { executed: number; trace?: string[] } = { executed: 0 };
 
 /**
  * Makes every pooled connection run Kysely's data statements as named
@@ -24,6 +24,7 @@ export function withPreparedStatements(pool: pg.Pool): pg.Pool {
     const query = c.query.bind(c) as (...args: unknown[]) => unknown;
     (c as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
       postgresStatementCounter.executed++;
+      if (typeof text === 'string') postgresStatementCounter.trace?.push(text);
       if (typeof text === 'string' && Array.isArray(values) && typeof callback !== 'function' && PREPARABLE.test(text)) {
         return query({ name: statementName(text), text, values });
       }

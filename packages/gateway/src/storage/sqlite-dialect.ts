@@ -37,7 +37,7 @@ export class CachedSqliteDialect extends SqliteDialect {
 }
 
 /** Statements executed through this dialect in this process (the SQL-count regression test reads it). */
-export const sqliteStatementCounter = { executed: 0 };
+export const sqliteStatementCounter: { executed: number; trace?: string[] } = { executed: 0 };
 
 const watchers = new Map<string, Set<() => void>>();
 
@@ -178,6 +178,7 @@ class CachedSqliteConnection implements DatabaseConnection {
 
   run(sql: string): void {
     sqliteStatementCounter.executed++;
+    sqliteStatementCounter.trace?.push(sql);
     this.#prepare(sql).run();
   }
 
@@ -196,6 +197,7 @@ class CachedSqliteConnection implements DatabaseConnection {
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const { sql, parameters } = compiledQuery;
     sqliteStatementCounter.executed++;
+    sqliteStatementCounter.trace?.push(sql);
     const stmt = this.#prepare(sql);
     const params = parameters as unknown[];
     if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });

@@ -18,7 +18,9 @@ const APPROVED = { number: '5111111111111118', expiry: '01/39' };
 // 61: card-entry defence (docs/card-defence.md): the card session is counted and recorded (3) and spent in the claim (1);
 //     the risk engine scores every attempt before PAY (its history and rules reads) and records the outcome (one transaction): 10.
 // 66: the in-flight attempt's lease is released (1) and the collect's audit record is appended inside its state change's transaction (chain head read-and-lock, insert, head update), besides the answer-time record that carries the risk warning.
-const BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 66, postgres: 66 };
+// 61: measured again once collect kept a single audit record (the answer-time one went; its own transaction was 5
+//     statements): held there.
+const BUDGET: Record<'sqlite' | 'postgres', number> = { sqlite: 61, postgres: 61 };
 
 describe.each(testDatabases())('SQL statements per checkout ($name)', (factory) => {
   let db: TestDatabase;
@@ -49,7 +51,12 @@ describe.each(testDatabases())('SQL statements per checkout ($name)', (factory) 
 
   it('stays within its budget', async () => {
     await oneCheckout(); // warm: caches (authentication, merchant) filled as in steady state
-    const counts = [await oneCheckout(), await oneCheckout(), await oneCheckout()];
+    const counts = [await oneCheckout(), await oneCheckout()];
+    // The third checkout's statements, printed when PDIRECT_TRACE_SQL is set (to see what a budget buys).
+    if (process.env.PDIRECT_TRACE_SQL) counter.trace = [];
+    counts.push(await oneCheckout());
+    if (counter.trace) process.stderr.write(`${counter.trace.map((s, i) => `${i + 1}. ${s.slice(0, 200)}`).join('\n')}\n`);
+    counter.trace = undefined;
     const steady = Math.max(...counts);
     process.stderr.write(`[${factory.name}] SQL statements per full checkout: ${counts.join(', ')} (budget ${BUDGET[factory.name]})\n`);
     expect(steady).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, SqliteAdapter } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { AuditLogTable, Database } from '../../storage/schema.js';
 import { type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
 
@@ -74,6 +75,37 @@ export function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
 
 export type StoredAuditRecord = Selectable<AuditLogTable>;
 
+/** The columns an append writes, in a fixed order. */
+const AUDIT_COLUMNS = [
+  'request_id',
+  'at',
+  'credential_type',
+  'credential_id',
+  'merchant_id',
+  'source_ip',
+  'user_agent',
+  'method',
+  'path',
+  'status',
+  'duration_ms',
+  'body_fingerprint',
+  'warnings',
+  'chain_seq',
+  'chain_hash',
+  'chain_key_version',
+] as const;
+
+const slotNamesBySize = new Map<number, string[][]>();
+/** The precompiled insert's parameter names for `size` rows: `0.request_id`, … (made once per shape). */
+function slotNames(size: number): string[][] {
+  let names = slotNamesBySize.get(size);
+  if (!names) slotNamesBySize.set(size, (names = Array.from({ length: size }, (_, r) => AUDIT_COLUMNS.map((column) => `${r}.${column}`))));
+  return names;
+}
+
+/** Rows per INSERT on PostgreSQL, largest first: a batch of any size is a few statements of these shapes. */
+const INSERT_SHAPES = [64, 16, 4, 1];
+
 /** `path` contains `text` literally (LIKE wildcards escaped; the same SQL on SQLite and PostgreSQL). */
 function pathContains(text: string) {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -100,12 +132,7 @@ export class AuditRepository {
     const run = <T>(work: (trx: Kysely<Database>) => Promise<T>) => (inTransaction ? work(inTransaction) : this.db.transaction().execute(work));
     await run(async (trx) => {
       // Takes the head row's lock and reads it as the previous append committed it, in one statement.
-      const head = await trx
-        .updateTable('audit_chain')
-        .set({ updated_at: records[records.length - 1]!.at })
-        .where('id', '=', 'main')
-        .returning(['seq', 'hash'])
-        .executeTakeFirst();
+      const [head] = await this.#takeHead({ at: records[records.length - 1]!.at }, trx);
       if (!head) throw new Error('audit chain head row is missing (run pdirect migrate)');
       let seq = Number(head.seq);
       let hash = head.hash;
@@ -115,9 +142,66 @@ export class AuditRepository {
         hash = chainHash(chainKey.key, hash, seq, row);
         return { ...row, chain_seq: seq, chain_hash: hash, chain_key_version: chainKey.version };
       });
-      await trx.insertInto('audit_log').values(rows).execute();
-      await trx.updateTable('audit_chain').set({ seq, hash }).where('id', '=', 'main').execute();
+      // A few fixed statement shapes, each built and prepared once, whatever the batch size: on SQLite
+      // one row per statement (no round trip to save), on PostgreSQL up to 64 rows per statement.
+      const shapes = this.#postgres ? INSERT_SHAPES : [1];
+      for (let i = 0; i < rows.length;) {
+        const size = shapes.find((n) => n <= rows.length - i)!;
+        const values: Record<string, unknown> = {};
+        const names = slotNames(size);
+        for (let r = 0; r < size; r++) {
+          const row = rows[i + r]!;
+          AUDIT_COLUMNS.forEach((column, c) => (values[names[r]![c]!] = row[column]));
+        }
+        await this.#insertShape(size)(values, trx);
+        i += size;
+      }
+      await this.#setHead({ seq, hash }, trx);
     });
+  }
+
+  get #postgres(): boolean {
+    return !(this.db.getExecutor().adapter instanceof SqliteAdapter);
+  }
+
+  // The append's statements, built once (storage/precompiled.ts): they run for every audited request.
+  readonly #takeHead = precompiled(
+    () => this.db,
+    (param) =>
+      this.db
+        .updateTable('audit_chain')
+        .set({ updated_at: param('at') as unknown as number })
+        .where('id', '=', 'main')
+        .returning(['seq', 'hash']),
+  );
+  readonly #setHead = precompiled(
+    () => this.db,
+    (param) =>
+      this.db
+        .updateTable('audit_chain')
+        .set({ seq: param('seq') as unknown as number, hash: param('hash') })
+        .where('id', '=', 'main'),
+  );
+  readonly #inserts = new Map<number, ReturnType<typeof precompiled>>();
+  #insertShape(size: number): ReturnType<typeof precompiled> {
+    let insert = this.#inserts.get(size);
+    if (!insert) {
+      insert = precompiled(
+        () => this.db,
+        (param) =>
+          this.db
+            .insertInto('audit_log')
+            .values(
+              Array.from(
+                { length: size },
+                (_, r) =>
+                  Object.fromEntries(AUDIT_COLUMNS.map((column, c) => [column, param(slotNames(size)[r]![c]!)])) as unknown as Insertable<AuditLogTable>,
+              ),
+            ),
+      );
+      this.#inserts.set(size, insert);
+    }
+    return insert;
   }
 
   /** The chain head: the last appended record's place and hash. */

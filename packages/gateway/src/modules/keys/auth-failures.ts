@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 
 const WINDOW_MS = 60_000;
@@ -11,6 +12,16 @@ const WINDOW_MS = 60_000;
  */
 export class AuthFailureLimiter {
   #sweptWindow = 0;
+  // Read on every merchant-key request: built once (storage/precompiled.ts).
+  readonly #current = precompiled(
+    () => this.db,
+    (param) =>
+      this.db
+        .selectFrom('auth_failures')
+        .select('failures')
+        .where('client_ip', '=', param('clientIp'))
+        .where('window_start', '=', param('windowStart') as unknown as number),
+  );
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -20,12 +31,7 @@ export class AuthFailureLimiter {
   /** Seconds until `clientIp` may try again, or 0 when it is under the limit. */
   async blockedForSeconds(clientIp: string, now: number): Promise<number> {
     const windowStart = now - (now % WINDOW_MS);
-    const row = await this.db
-      .selectFrom('auth_failures')
-      .select('failures')
-      .where('client_ip', '=', clientIp)
-      .where('window_start', '=', windowStart)
-      .executeTakeFirst();
+    const [row] = await this.#current({ clientIp, windowStart });
     if (!row || row.failures < this.limitPerMinute) return 0;
     return Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
   }

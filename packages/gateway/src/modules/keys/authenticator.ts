@@ -1,8 +1,7 @@
 import ipaddr from 'ipaddr.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock.js';
-import { constantTimeEqual } from '../../crypto/compare.js';
 import { hmacSha256Hex } from '../../crypto/hash.js';
 import { verifyAgainstDummy, verifySecret } from '../../crypto/password.js';
 import { ApiError } from '../../errors.js';
@@ -126,7 +125,7 @@ export class MerchantAuthenticator {
   async #verify(key: MerchantKey, token: string, now: number): Promise<boolean> {
     const cacheKey = hmacSha256Hex(this.#cacheKey, token);
     const hit = this.#verified.get(cacheKey);
-    if (hit && hit.keyId === key.keyId && constantTimeEqual(hit.secretHash, key.secretHash) && now - hit.at < this.#opts.verifiedTtlMs) return true;
+    if (hit && hit.keyId === key.keyId && sameStoredHash(hit.secretHash, key.secretHash) && now - hit.at < this.#opts.verifiedTtlMs) return true;
     // Identical concurrent requests share one Argon2id verification.
     let pending = this.#inflight.get(cacheKey);
     if (!pending) {
@@ -156,6 +155,17 @@ export class MerchantAuthenticator {
       else this.#activeVerifications--;
     }
   }
+}
+
+/**
+ * Whether the cached entry was verified against the key's current Argon2id
+ * hash. Both sides come from storage (the caller picks neither), and a PHC
+ * string's length is fixed by its format, so a length check leaks nothing;
+ * the bytes are compared in constant time all the same. (constantTimeEqual
+ * would also hide lengths, at the price of two HMACs per request.)
+ */
+function sameStoredHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 /** The address failures are counted against: an IPv4 address (also when IPv4-mapped), or an IPv6 /64 (one subscriber's prefix). */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { randomBase32Lower } from '../../crypto/random.js';
 import { ApiError } from '../../errors.js';
+import { metrics } from '../../observability/metrics.js';
 import type { Payment } from '../payments/payment-repository.js';
 import { computeFeatures, FEATURES } from './features.js';
 import {
@@ -94,6 +95,15 @@ export class RiskService {
   }
 
   async assess(context: RiskContext): Promise<RiskDecision> {
+    const started = performance.now();
+    try {
+      return await this.#assess(context);
+    } finally {
+      metrics.riskAssessed((performance.now() - started) / 1000);
+    }
+  }
+
+  async #assess(context: RiskContext): Promise<RiskDecision> {
     const at = this.deps.clock.now();
     const resolved = resolveAttempt(context, this.#hash, at);
     const [history, rules, model] = await Promise.all([

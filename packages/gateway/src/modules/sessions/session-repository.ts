@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { CheckoutSessionsTable, Database, SessionStatus } from '../../storage/schema.js';
 import { assertSessionTransition } from './state-machine.js';
 
@@ -18,12 +19,22 @@ export class SessionRepository {
     });
   }
 
+  // Every SDK request and every collect read these (several times): built once (storage/precompiled.ts).
+  readonly #byId = precompiled(
+    () => this.db,
+    (param) => this.db.selectFrom('checkout_sessions').selectAll().where('id', '=', param('id')),
+  );
+  readonly #byTokenHash = precompiled(
+    () => this.db,
+    (param) => this.db.selectFrom('checkout_sessions').selectAll().where('token_hash', '=', param('tokenHash')),
+  );
+
   async findById(id: string, db: Kysely<Database> = this.db): Promise<CheckoutSession | undefined> {
-    return db.selectFrom('checkout_sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return (await this.#byId({ id }, db))[0];
   }
 
   async findByTokenHash(tokenHash: string): Promise<CheckoutSession | undefined> {
-    return this.db.selectFrom('checkout_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return (await this.#byTokenHash({ tokenHash }))[0];
   }
 
   async findByOrderId(merchantId: string, orderId: string): Promise<CheckoutSession | undefined> {

@@ -8,6 +8,7 @@ import type {
   WebhookEndpointsTable,
   WebhookEventsTable,
 } from '../../storage/schema.js';
+import { precompiled, precompiledResult } from '../../storage/precompiled.js';
 import { type BreakerPolicy, breakerPause, DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY, endpointOf } from './endpoints.js';
 
 /** A delivery a worker holds a lease on, with what it needs to send it. */
@@ -261,13 +262,47 @@ export class WebhookDeliveryRepository {
     a: AttemptRecord,
     next?: { owner: string; now: number; leaseUntil: number },
   ): Promise<{ held: boolean; next: ClaimedDelivery | undefined }> {
+    return (await this.recordAttemptsAndClaimNext([{ attempt: a, next }]))[0]!;
+  }
+
+  /**
+   * recordAttemptAndClaimNext for several finished attempts in one
+   * transaction (the worker's group commit: one commit for every attempt
+   * that finished meanwhile). Endpoints are visited in a fixed order, so two
+   * such transactions on PostgreSQL take endpoint rows' locks in the same
+   * order and cannot deadlock. Results in the order given.
+   */
+  async recordAttemptsAndClaimNext(
+    items: Array<{ attempt: AttemptRecord; next?: { owner: string; now: number; leaseUntil: number } | undefined }>,
+  ): Promise<Array<{ held: boolean; next: ClaimedDelivery | undefined }>> {
+    const order = items.map((_, i) => i);
+    order.sort((x, y) => {
+      const a = items[x]!.attempt;
+      const b = items[y]!.attempt;
+      return (a.endpoint ?? '') < (b.endpoint ?? '') ? -1 : (a.endpoint ?? '') > (b.endpoint ?? '') ? 1 : a.deliveryId - b.deliveryId;
+    });
     return this.db.transaction().execute(async (trx) => {
-      const held = await this.#record(trx, a);
-      if (!next || a.endpoint === undefined || a.responseStatus === null) return { held, next: undefined };
-      // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
-      return { held, next: await this.#leaseNextOf(trx, a.endpoint, next) };
+      const out: Array<{ held: boolean; next: ClaimedDelivery | undefined }> = new Array(items.length);
+      for (const i of order) {
+        const { attempt: a, next } = items[i]!;
+        const held = await this.#record(trx, a);
+        // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
+        const answered = next !== undefined && a.endpoint !== undefined && a.responseStatus !== null;
+        out[i] = { held, next: answered ? await this.#leaseNextOf(trx, a.endpoint!, next) : undefined };
+      }
+      return out;
     });
   }
+
+  readonly #leasedRow = precompiled(
+    () => this.db,
+    (p) =>
+      this.db
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
+        .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.created_at', 'e.merchant_id', 'e.notify_url', 'e.payload'])
+        .where('d.id', '=', p('id') as unknown as number),
+  );
 
   async #leaseNextOf(trx: Kysely<Database>, endpoint: string, o: { owner: string; now: number; leaseUntil: number }): Promise<ClaimedDelivery | undefined> {
     const postgres = this.storage.dialect === 'postgres';
@@ -283,12 +318,8 @@ export class WebhookDeliveryRepository {
       returning id`.execute(trx);
     const id = leased.rows[0]?.id;
     if (id === undefined) return undefined;
-    const row = await trx
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.created_at', 'e.merchant_id', 'e.notify_url', 'e.payload'])
-      .where('d.id', '=', Number(id))
-      .executeTakeFirstOrThrow();
+    const [row] = await this.#leasedRow({ id: Number(id) }, trx);
+    if (!row) throw new Error(`webhook delivery ${id} vanished inside its own transaction`);
     return {
       deliveryId: row.id,
       eventId: row.event_id,
@@ -302,41 +333,65 @@ export class WebhookDeliveryRepository {
     };
   }
 
-  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
-    {
-      const moved = await trx
+  // Every attempt runs these: built once (storage/precompiled.ts).
+  readonly #moveDelivery = precompiledResult(
+    () => this.db,
+    (p) =>
+      this.db
         .updateTable('webhook_deliveries')
         .set({
-          state: a.nextState,
-          attempt_count: a.attemptNumber,
-          next_attempt_at: a.nextAttemptAt,
+          state: p('state') as WebhookDeliveryState,
+          attempt_count: p('attemptCount') as unknown as number,
+          next_attempt_at: p('nextAttemptAt') as unknown as number,
           lease_owner: null,
           lease_expires_at: null,
-          updated_at: a.finishedAt,
+          updated_at: p('updatedAt') as unknown as number,
         })
-        .where('id', '=', a.deliveryId)
+        .where('id', '=', p('id') as unknown as number)
         .where('state', '=', 'delivering')
-        .where('lease_owner', '=', a.workerId)
-        .executeTakeFirst();
-      await trx
-        .insertInto('webhook_attempts')
-        .values({
-          delivery_id: a.deliveryId,
-          event_id: a.eventId,
-          attempt_number: a.attemptNumber,
-          worker_id: a.workerId,
-          started_at: a.startedAt,
-          duration_ms: a.durationMs,
-          outcome: a.outcome,
-          response_status: a.responseStatus,
-          error: a.error,
-          response_body: a.responseBody,
-          next_attempt_at: a.nextAttemptAt,
-        })
-        .execute();
-      if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
-      return Number(moved.numUpdatedRows) === 1;
-    }
+        .where('lease_owner', '=', p('owner')),
+  );
+  readonly #insertAttempt = precompiled(
+    () => this.db,
+    (p) =>
+      this.db.insertInto('webhook_attempts').values({
+        delivery_id: p('deliveryId') as unknown as number,
+        event_id: p('eventId'),
+        attempt_number: p('attemptNumber') as unknown as number,
+        worker_id: p('workerId'),
+        started_at: p('startedAt') as unknown as number,
+        duration_ms: p('durationMs') as unknown as number,
+        outcome: p('outcome') as 'succeeded' | 'failed',
+        response_status: p('responseStatus') as unknown as number,
+        error: p('error'),
+        response_body: p('responseBody'),
+        next_attempt_at: p('nextAttemptAt') as unknown as number,
+      }),
+  );
+
+  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
+    const moved = await this.#moveDelivery(
+      { state: a.nextState, attemptCount: a.attemptNumber, nextAttemptAt: a.nextAttemptAt, updatedAt: a.finishedAt, id: a.deliveryId, owner: a.workerId },
+      trx,
+    );
+    await this.#insertAttempt(
+      {
+        deliveryId: a.deliveryId,
+        eventId: a.eventId,
+        attemptNumber: a.attemptNumber,
+        workerId: a.workerId,
+        startedAt: a.startedAt,
+        durationMs: a.durationMs,
+        outcome: a.outcome,
+        responseStatus: a.responseStatus,
+        error: a.error,
+        responseBody: a.responseBody,
+        nextAttemptAt: a.nextAttemptAt,
+      },
+      trx,
+    );
+    if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
+    return Number(moved.numAffectedRows ?? 0n) === 1;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { Secret } from '../../crypto/secret.js';
 import { newId } from '../../ids.js';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 
 /** `whsec_` + base64 of 32 random bytes: the Standard Webhooks form (docs/api.md#credentials). */
@@ -65,15 +66,21 @@ export class WebhookSecretRepository {
     });
   }
 
+  // Read for every webhook attempt (the worker signs each): built once (storage/precompiled.ts).
+  readonly #active = precompiled(
+    () => this.db,
+    (param) =>
+      this.db
+        .selectFrom('webhook_secrets')
+        .selectAll()
+        .where('merchant_id', '=', param('merchantId'))
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', param('now') as unknown as number)]))
+        .orderBy('created_at', 'desc'),
+  );
+
   /** Secrets that still sign at `now` (during rotation overlap, more than one), newest first. */
   async active(merchantId: string, now: number): Promise<Array<{ id: string; ciphertext: string; createdAt: number; expiresAt: number | null }>> {
-    const rows = await this.db
-      .selectFrom('webhook_secrets')
-      .selectAll()
-      .where('merchant_id', '=', merchantId)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .orderBy('created_at', 'desc')
-      .execute();
+    const rows = await this.#active({ merchantId, now });
     return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, createdAt: r.created_at, expiresAt: r.expires_at }));
   }
 }

@@ -37,6 +37,11 @@ export interface WebhookWorkerOptions {
   notifyUrlRefused?: (merchantId: string, url: string) => Promise<string | null>;
 }
 
+type NextLease = { owner: string; now: number; leaseUntil: number };
+
+/** At most this many attempts recorded per transaction. */
+const STORE_BATCH = 64;
+
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
@@ -62,6 +67,13 @@ export class WebhookWorker {
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
   #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
+  readonly #toStore: Array<{
+    attempt: AttemptRecord;
+    next: NextLease | undefined;
+    resolve(result: { held: boolean; next: ClaimedDelivery | undefined }): void;
+    reject(err: unknown): void;
+  }> = [];
+  #storing: Promise<void> | undefined;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
@@ -223,14 +235,8 @@ export class WebhookWorker {
       nextAttemptAt,
       finishedAt,
     };
-    let held: boolean;
-    let next: ClaimedDelivery | undefined;
-    if (this.#o.deliveries.recordAttemptAndClaimNext && chain()) {
-      const now = this.#o.clock.now();
-      ({ held, next } = await this.#o.deliveries.recordAttemptAndClaimNext(record, { owner: this.id, now, leaseUntil: now + this.#o.leaseMs }));
-    } else {
-      held = await this.#o.deliveries.recordAttempt(record);
-    }
+    const now = this.#o.clock.now();
+    const { held, next } = await this.#store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined);
     const line = {
       event_id: d.eventId,
       merchant_id: d.merchantId,
@@ -246,6 +252,47 @@ export class WebhookWorker {
       this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
     return next;
+  }
+
+  /**
+   * Records a finished attempt (and, with `next`, leases its endpoint's next
+   * due delivery). Group commit: attempts finishing while a transaction runs
+   * are recorded together in the next one, so under a burst one commit serves
+   * many deliveries. The lane waits for its own record either way.
+   */
+  #store(record: AttemptRecord, next: NextLease | undefined): Promise<{ held: boolean; next: ClaimedDelivery | undefined }> {
+    const repo = this.#o.deliveries;
+    if (typeof repo.recordAttemptsAndClaimNext !== 'function') {
+      return typeof repo.recordAttemptAndClaimNext === 'function' && next
+        ? repo.recordAttemptAndClaimNext(record, next)
+        : repo.recordAttempt(record).then((held) => ({ held, next: undefined }));
+    }
+    return new Promise((resolve, reject) => {
+      this.#toStore.push({ attempt: record, next, resolve, reject });
+      this.#kickStore();
+    });
+  }
+
+  #kickStore(): void {
+    this.#storing ??= this.#drainStore().finally(() => {
+      this.#storing = undefined;
+      // An attempt queued after the drain's last look (before this ran) starts the next drain.
+      if (this.#toStore.length > 0) this.#kickStore();
+    });
+  }
+
+  async #drainStore(): Promise<void> {
+    // Attempts finishing in this same turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#toStore.length > 0) {
+      const batch = this.#toStore.splice(0, STORE_BATCH);
+      try {
+        const results = await this.#o.deliveries.recordAttemptsAndClaimNext!(batch.map(({ attempt, next }) => ({ attempt, next })));
+        batch.forEach((b, i) => b.resolve(results[i]!));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
