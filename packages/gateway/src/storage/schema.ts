@@ -13,6 +13,8 @@ export interface MerchantsTable {
   redirect_hosts: string;
   /** off | warn | enforce, or null for the default (warn for 14 days, then enforce). */
   fingerprint_mode: string | null;
+  /** JSON array of the security-code results declined (match, no_match, not_processed, not_provided); null = the default. */
+  security_code_decline: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -72,7 +74,7 @@ export interface AuditChainTable {
   updated_at: number;
 }
 
-export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'locked';
+export type SessionStatus = 'open' | 'processing' | 'authorized' | 'paid' | 'expired' | 'cancelled' | 'locked';
 
 export interface CheckoutSessionsTable {
   id: string;
@@ -90,6 +92,8 @@ export interface CheckoutSessionsTable {
   success_redirect_url: string;
   fail_redirect_url: string;
   capture_mode: string;
+  /** automatic | manual (the merchant captures or cancels the authorization). */
+  capture_method: string;
   require_otp: number;
   otp_verified_at: number | null;
   /** Keyring ciphertext of {email, phone}. */
@@ -133,6 +137,21 @@ export interface PaymentsTable {
   network_data: string | null;
   /** JSON of the fraud screening's view ({ score, level, action, reasons, rule_id? }); null before screening. */
   risk: string | null;
+  /** automatic | manual: a manual payment (or one under review) is authorized only, and captured by the merchant. */
+  capture_method: string;
+  /** The network's security-code (CSC) result: match | no_match | not_processed | not_provided; null before authorization. */
+  security_code: string | null;
+  /** JSON { reason, rule_id } when the fraud screening opened a review; null otherwise. */
+  review: string | null;
+  /** CAPTURE and VOID transaction ids at the network, recorded before the call. */
+  capture_txn_id: string | null;
+  void_txn_id: string | null;
+  /** The amount the capture in flight asks for; set with capture_txn_id. */
+  capture_requested_minor: number | null;
+  /** What the network captured; refunds are bounded by it. */
+  amount_captured_minor: number;
+  /** A `requires_capture` payment not captured by then is voided by the sweeper. */
+  capture_before: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -170,7 +189,16 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
+export type WebhookEventType =
+  | 'payment.succeeded'
+  | 'payment.failed'
+  | 'payment.requires_capture'
+  | 'payment.review_opened'
+  | 'payment.canceled'
+  | 'refund.succeeded'
+  | 'session.expired'
+  | 'session.locked'
+  | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {

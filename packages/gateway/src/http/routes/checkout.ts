@@ -24,7 +24,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     // Recorded against this checkout session and merchant: the id is a credential, spent by the first attempt.
     const device = request.headers['x-device-fingerprint'];
     const client = { ip: request.ip, device: Array.isArray(device) ? device[0] : device };
-    const fields = await deps.sessions.issueCardSession(request.checkoutSession!, client, () => cardNetwork.openHostedFields());
+    const fields = await deps.sessions.issueCardSession(request.checkoutSession!, client, (order) => cardNetwork.openHostedFields(order));
     // The tagged descriptor: the browser SDK renders the hosted fields through the adapter named by `network`.
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });
@@ -36,7 +36,8 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     const result = await deps.payments.collect(request.checkoutSession!, request.body, client);
     // The fraud screening's decision goes into the request's audit record.
     if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
-    const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
+    const completed = result.payment.status === 'succeeded' || result.payment.status === 'requires_capture';
+    const redirect = completed ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
     return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
   });

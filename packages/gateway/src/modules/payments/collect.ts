@@ -5,7 +5,7 @@
  *   the attempt is allowed (time, lock) and the hosted card session was issued for this checkout
  *   → spend the card session, claim the session and record the network ids (one transaction, before any call)
  *   → 3-D Secure: initiate → fraud screening (screen.ts: block, or require 3-D Secure) → authenticate the payer
- *   → frictionless: PAY and settle · challenge: hand the page its html
+ *   → frictionless: PAY (or AUTHORIZE first, charge.ts) and settle · challenge: hand the page its html
  *
  * The amount, currency and customer reference always come from the session.
  */
@@ -14,7 +14,8 @@ import { ApiError, invalidField, mismatch } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
-import { failPayment, payOrDecline } from './outcomes.js';
+import { chargeOrDecline, refuseDeclinedSecurityCode } from './charge.js';
+import { failPayment } from './outcomes.js';
 import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
@@ -35,6 +36,9 @@ export async function collect(
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
+  if (session.capture_method === 'manual' && !deps.network.authorize) {
+    throw new ApiError('1010', `capture_method manual is not supported by the card network ${deps.network.name}`);
+  }
   const attempt = await startAttempt(deps, session, input.hosted_session_id);
 
   const initiated = await authenticationStep(deps, attempt, () =>
@@ -47,10 +51,11 @@ export async function collect(
   );
   // Before money moves: the risk engine scores the attempt (a block throws 1602 with the payment failed).
   const screened = await screen(deps, session, attempt, { ip: client.ip, device: client.device }, initiated.card);
-  const { payment } = screened;
   try {
+    // The security code, when the network checked it with the authentication: judged before any money moves.
+    const payment = await refuseDeclinedSecurityCode(deps, screened.payment, initiated.securityCode);
     const result = await authenticateAndPay(deps, payment, initiated, input, client);
-    if (result.payment.status === 'succeeded') await recordOutcome(deps, screened, 'succeeded');
+    if (['succeeded', 'requires_capture', 'capturing'].includes(result.payment.status)) await recordOutcome(deps, screened, 'succeeded');
     return result;
   } catch (err) {
     await recordOutcome(deps, screened, outcomeOfError(err));
@@ -127,6 +132,14 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     reconcile_after: null,
     network_data: null,
     risk: null,
+    capture_method: session.capture_method,
+    security_code: null,
+    review: null,
+    capture_txn_id: null,
+    void_txn_id: null,
+    capture_requested_minor: null,
+    amount_captured_minor: 0,
+    capture_before: null,
     created_at: now,
     updated_at: now,
   };
@@ -193,6 +206,8 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
       await deps.payments.transition(payment.id, 'processing', 'requires_action', '3-D Secure challenge', now, {
         authentication_status: auth.authenticationStatus,
         risk: payment.risk,
+        review: payment.review,
+        security_code: payment.security_code,
       });
       return {
         payment: { ...authenticated, status: 'requires_action' },
@@ -200,7 +215,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
       };
     }
     case 'proceed':
-      return { payment: await payOrDecline(deps, authenticated, true) };
+      return { payment: await chargeOrDecline(deps, authenticated, true) };
     case 'unavailable':
     case 'failed':
     case 'pending': {
@@ -209,7 +224,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }
-        return { payment: await payOrDecline(deps, authenticated, false) };
+        return { payment: await chargeOrDecline(deps, authenticated, false) };
       }
       const cause = `3-D Secure ${auth.authenticationStatus ?? auth.status}`;
       const failed = await failPayment(deps, payment, 'processing', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', {

@@ -1,11 +1,12 @@
 /**
  * The browser came back from the issuer's 3-D Secure challenge. Its POST is
  * never trusted: the authentication is re-read from the network, and only a
- * payment still waiting for it (compare-and-set) goes on to PAY. Anything
+ * payment still waiting for it (compare-and-set) goes on to PAY (or AUTHORIZE, charge.ts). Anything
  * else fails the attempt. Either way the customer is sent to the merchant.
  */
 import { ApiError } from '../../errors.js';
-import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
+import { charge } from './charge.js';
+import { failPayment, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import { recordChallengeOutcome, refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
@@ -28,7 +29,7 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, changes);
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
-    const settled = await pay(deps, { ...payment, status: 'processing', ...changes }, auth.status === 'proceed');
+    const settled = await charge(deps, { ...payment, status: 'processing', ...changes }, auth.status === 'proceed');
     await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }

@@ -47,13 +47,13 @@ export async function payOrDecline(deps: PaymentDeps, payment: Payment, authenti
   return settled;
 }
 
-/** Stores a network outcome: pending waits for reconciliation, failed fails, succeeded pays the session and announces it. */
-export async function settlePayment(deps: PaymentDeps, payment: Payment, from: Payment['status'], outcome: PaymentOutcome, cause: string): Promise<Payment> {
-  const now = deps.clock.now();
-  const card: Record<string, string | null> = {
+/** What a network outcome adds to the payment: the masked card, the security-code check, and what travels with the attempt. */
+export function outcomeChanges(payment: Payment, outcome: PaymentOutcome): Record<string, string | null> {
+  return {
     authentication_status: payment.authentication_status,
     // The screening's view travels with the payment and is stored with its outcome (screen.ts).
     risk: payment.risk,
+    review: payment.review,
     ...(outcome.card
       ? {
           card_brand: outcome.card.brand,
@@ -61,7 +61,15 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
           card_expiry: outcome.card.expiryMonth && outcome.card.expiryYear ? `${outcome.card.expiryMonth}/${outcome.card.expiryYear}` : null,
         }
       : {}),
+    // Checked with the authentication, or reported now; no report on a final outcome means the code was not checked.
+    ...(outcome.status !== 'pending' ? { security_code: payment.security_code ?? outcome.securityCode ?? 'not_processed' } : {}),
   };
+}
+
+/** Stores a network outcome: pending waits for reconciliation, failed fails, succeeded pays the session and announces it. */
+export async function settlePayment(deps: PaymentDeps, payment: Payment, from: Payment['status'], outcome: PaymentOutcome, cause: string): Promise<Payment> {
+  const now = deps.clock.now();
+  const card = outcomeChanges(payment, outcome);
   if (outcome.status === 'pending') {
     if (from === 'processing') {
       await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, {
@@ -74,7 +82,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   if (outcome.status === 'failed')
     return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
   await deps.storage.db.transaction().execute(async (trx) => {
-    const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
+    const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, amount_captured_minor: payment.amount_minor, ...card };
     if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.succeeded', now);
@@ -130,7 +138,14 @@ export async function settleRefund(
   return (await deps.payments.refundsOf(payment.id)).find((r) => r.id === refund.id)!;
 }
 
-async function announce(deps: PaymentDeps, trx: Kysely<Database>, payment: Payment, type: 'payment.succeeded' | 'payment.failed', now: number): Promise<void> {
+/** Writes a payment.* event for the payment as it now is, in the caller's transaction. */
+export async function announce(
+  deps: PaymentDeps,
+  trx: Kysely<Database>,
+  payment: Payment,
+  type: 'payment.succeeded' | 'payment.failed' | 'payment.requires_capture' | 'payment.review_opened' | 'payment.canceled',
+  now: number,
+): Promise<void> {
   const session = await deps.sessions.get(payment.session_id, trx);
   await enqueueWebhookEvent(trx, { merchantId: payment.merchant_id, type, notifyUrl: session!.notify_url, data: { object: paymentView(payment) }, at: now });
 }
@@ -138,7 +153,9 @@ async function announce(deps: PaymentDeps, trx: Kysely<Database>, payment: Payme
 /** The merchant's success or fail URL, with the session and payment ids. */
 export async function redirectFor(deps: PaymentDeps, payment: Payment): Promise<ReturnResult> {
   const session = (await deps.sessions.get(payment.session_id))!;
-  const target = new URL(payment.status === 'succeeded' ? session.success_redirect_url : session.fail_redirect_url);
+  // An authorization waiting for the merchant's capture is a completed checkout for the customer.
+  const completed = payment.status === 'succeeded' || payment.status === 'requires_capture' || payment.status === 'capturing';
+  const target = new URL(completed ? session.success_redirect_url : session.fail_redirect_url);
   target.searchParams.set('session_id', session.id);
   target.searchParams.set('payment_id', payment.id);
   return { redirectTo: target.toString(), payment };

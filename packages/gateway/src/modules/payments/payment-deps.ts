@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import type { Storage } from '../../storage/database.js';
+import type { Merchant } from '../merchants/merchant-repository.js';
 import type { AttemptRecord, RiskContext, RiskDecision } from '../risk/types.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { PaymentRepository } from './payment-repository.js';
@@ -15,11 +16,15 @@ export interface PaymentDeps {
   network: CardNetwork;
   /** Fraud screening (modules/risk): scored before money moves, told every outcome. */
   risk: { assess(context: RiskContext): Promise<RiskDecision>; recordAttempt(record: AttemptRecord): Promise<void> };
+  /** The merchant's settings (the security-code policy). */
+  merchants: { get(merchantId: string): Promise<Merchant> };
   clock: Clock;
   logger: Logger;
   publicUrl: string;
   /** Pay without 3-D Secure when the card cannot be authenticated (liability stays with the merchant). */
   payWhenAuthenticationUnavailable: boolean;
+  /** How long an authorization waits for the merchant's capture before the sweeper voids it. */
+  captureWindowMs: number;
 }
 
 /** A `processing` payment untouched this long was left behind by a crash: reconcile it. */

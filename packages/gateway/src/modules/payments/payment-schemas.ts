@@ -27,3 +27,11 @@ export type CollectInput = Static<ReturnType<typeof collectBody>>;
 export const RefundBody = Type.Object({ amount: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }, { additionalProperties: false });
 
 export type RefundInput = Static<typeof RefundBody>;
+
+/** POST /v1/payments/{id}/capture: no amount captures the whole authorization; a smaller amount captures part of it (once). */
+export const CaptureBody = Type.Object({ amount: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }, { additionalProperties: false });
+
+export type CaptureInput = Static<typeof CaptureBody>;
+
+/** POST /v1/payments/{id}/cancel: no fields. */
+export const CancelBody = Type.Object({}, { additionalProperties: false });

@@ -4,7 +4,8 @@ import { completeChallenge } from './complete-challenge.js';
 import { redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
-import type { CollectInput, RefundInput } from './payment-schemas.js';
+import type { CaptureInput, CollectInput, RefundInput } from './payment-schemas.js';
+import { cancel, capture, voidExpiredAuthorizations } from './capture.js';
 import { expireAbandoned } from './expire-abandoned.js';
 import { reconcileDue } from './reconcile.js';
 import { refund } from './refund.js';
@@ -46,6 +47,21 @@ export class PaymentService {
 
   async refund(merchantId: string, paymentId: string, input: RefundInput): Promise<Refund> {
     return refund(this.deps, await this.get(merchantId, paymentId), input);
+  }
+
+  /** POST /v1/payments/{id}/capture: all or part of a requires_capture authorization. */
+  async capture(merchantId: string, paymentId: string, input: CaptureInput): Promise<Payment> {
+    return capture(this.deps, await this.get(merchantId, paymentId), input);
+  }
+
+  /** POST /v1/payments/{id}/cancel: void a requires_capture authorization. */
+  async cancel(merchantId: string, paymentId: string): Promise<Payment> {
+    return cancel(this.deps, await this.get(merchantId, paymentId));
+  }
+
+  /** The sweeper: authorizations left uncaptured past the capture window are voided. */
+  voidExpiredAuthorizations(limit?: number): Promise<number> {
+    return voidExpiredAuthorizations(this.deps, limit);
   }
 
   refundsOf(paymentId: string): Promise<Refund[]> {

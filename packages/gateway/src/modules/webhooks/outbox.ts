@@ -9,6 +9,9 @@ export type { WebhookEventType } from '../../storage/schema.js';
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'payment.succeeded',
   'payment.failed',
+  'payment.requires_capture',
+  'payment.review_opened',
+  'payment.canceled',
   'refund.succeeded',
   'session.expired',
   'session.locked',
