@@ -92,8 +92,8 @@ export interface CheckoutSessionsTable {
   success_redirect_url: string;
   fail_redirect_url: string;
   capture_mode: string;
-  /** automatic | manual (the merchant captures or cancels the authorization). */
-  capture_method: string;
+  /** automatic | manual (the merchant captures or cancels the authorization); the database defaults it to automatic. */
+  capture_method: Generated<string>;
   require_otp: number;
   otp_verified_at: number | null;
   /** Keyring ciphertext of {email, phone}. */
@@ -138,7 +138,7 @@ export interface PaymentsTable {
   /** JSON of the fraud screening's view ({ score, level, action, reasons, rule_id? }); null before screening. */
   risk: string | null;
   /** automatic | manual: a manual payment (or one under review) is authorized only, and captured by the merchant. */
-  capture_method: string;
+  capture_method: Generated<string>;
   /** The network's security-code (CSC) result: match | no_match | not_processed | not_provided; null before authorization. */
   security_code: string | null;
   /** JSON { reason, rule_id } when the fraud screening opened a review; null otherwise. */
@@ -149,7 +149,7 @@ export interface PaymentsTable {
   /** The amount the capture in flight asks for; set with capture_txn_id. */
   capture_requested_minor: number | null;
   /** What the network captured; refunds are bounded by it. */
-  amount_captured_minor: number;
+  amount_captured_minor: Generated<number>;
   /** A `requires_capture` payment not captured by then is voided by the sweeper. */
   capture_before: number | null;
   created_at: number;
