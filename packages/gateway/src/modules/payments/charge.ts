@@ -15,7 +15,7 @@
  * under another id.
  */
 import { randomBytes } from 'node:crypto';
-import { NetworkRejected, type PaymentOutcome, type SecurityCodeResult } from '../../connectors/card-network.js';
+import { NetworkRejected, type AuthenticationOutcome, type PaymentOutcome, type SecurityCodeResult } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
 import { currencyCode, formatMinor } from '../../money.js';
 import { securityCodeDecline } from '../merchants/merchant-service.js';
@@ -53,13 +53,22 @@ async function authorizesFirst(deps: PaymentDeps, payment: Payment): Promise<boo
  * authentication: a declined result fails the attempt before PAY or
  * AUTHORIZE (402 1601), so no money is ever reserved.
  */
-export async function refuseDeclinedSecurityCode(deps: PaymentDeps, payment: Payment, securityCode: SecurityCodeResult | null | undefined): Promise<Payment> {
+export async function refuseDeclinedSecurityCode(deps: PaymentDeps, payment: Payment, authentication: AuthenticationOutcome): Promise<Payment> {
+  const securityCode = authentication.securityCode;
   if (!securityCode) return payment;
   const checked = { ...payment, security_code: securityCode };
   if (!(await declinedCodes(deps, payment)).includes(securityCode)) return checked;
+  const card = authentication.card;
   const failed = await failPayment(deps, checked, 'processing', `security code ${securityCode}: declined before payment`, 'DECLINED_CSC', {
     security_code: securityCode,
     failure_reason: `security_code_${securityCode}`,
+    ...(card
+      ? {
+          card_brand: card.brand,
+          card_masked: card.maskedNumber,
+          card_expiry: card.expiryMonth && card.expiryYear ? `${card.expiryMonth}/${card.expiryYear}` : null,
+        }
+      : {}),
   });
   throw new ApiError('1601', `card declined (${declineReason(failed)})`);
 }

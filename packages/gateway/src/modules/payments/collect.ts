@@ -53,7 +53,7 @@ export async function collect(
   const screened = await screen(deps, session, attempt, { ip: client.ip, device: client.device }, initiated.card);
   try {
     // The security code, when the network checked it with the authentication: judged before any money moves.
-    const payment = await refuseDeclinedSecurityCode(deps, screened.payment, initiated.securityCode);
+    const payment = await refuseDeclinedSecurityCode(deps, screened.payment, initiated);
     const result = await authenticateAndPay(deps, payment, initiated, input, client);
     if (['succeeded', 'requires_capture', 'capturing'].includes(result.payment.status)) await recordOutcome(deps, screened, 'succeeded');
     return result;
