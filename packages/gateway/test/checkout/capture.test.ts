@@ -3,6 +3,7 @@ import { cardSession, collect, mintSession } from '../support/checkout.js';
 import { testDatabases } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import type { TestGateway } from '../support/gateway.js';
+import type { WebhookEventType } from '../../src/storage/schema.js';
 import { bearer, http } from '../support/http.js';
 
 // The security-code policy, the order bound into the network session, and
@@ -48,13 +49,13 @@ describe.each(testDatabases())('capture and the security code ($name)', (factory
   });
   beforeEach(() => gw.clock.advance(61_000));
 
-  const merchant = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  const merchant = (path: string, body?: object, headers: Record<string, string> = {}) =>
     http(`${gw.url}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       headers: { ...bearer(secret), ...headers },
       ...(body === undefined ? {} : { body }),
     });
-  const events = async (type: string, paymentId: string) =>
+  const events = async (type: WebhookEventType, paymentId: string) =>
     (await gw.services.storage.db.selectFrom('webhook_events').select(['payload']).where('type', '=', type).execute())
       .map((e) => JSON.parse(e.payload) as { data: { object: Record<string, unknown> } })
       .filter((e) => e.data.object.id === paymentId);

@@ -387,7 +387,8 @@ $('card-form').addEventListener('submit', async (event) => {
 async function pay() {
   say('Processing your payment…', true);
   const payment = await client().collect({ hostedSessionId: /** @type {import('../pdirect.js').CardFields} */ (state.fields).hostedSessionId });
-  if (payment.status === 'succeeded') {
+  // An authorization waiting for the merchant's capture (manual capture, review) is a completed checkout too.
+  if (payment.status === 'succeeded' || payment.status === 'requires_capture') {
     leave(String(payment.redirect_url));
     return;
   }
