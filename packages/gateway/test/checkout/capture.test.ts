@@ -205,6 +205,13 @@ describe.each(testDatabases())('capture and the security code ($name)', (factory
       const captured = await merchant(`/v1/payments/${paymentId}/capture`, { amount: '10.00' }, key);
       expect(captured.status).toBe(200);
       expect(captured.body).toMatchObject({ status: 'succeeded', amount: '12.50', amount_captured: '10.00', amount_capturable: '0.00' });
+      // One audit record for the request, naming the capture (never its body).
+      const audit = await gw.services.storage.db
+        .selectFrom('audit_log')
+        .select(['method', 'path', 'status', 'credential_type'])
+        .where('request_id', '=', captured.headers['x-request-id']!)
+        .execute();
+      expect(audit).toEqual([{ method: 'POST', path: `/v1/payments/${paymentId}/capture`, status: 200, credential_type: 'merchant_key' }]);
       const replay = await merchant(`/v1/payments/${paymentId}/capture`, { amount: '10.00' }, key);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.body.id).toBe(paymentId);
