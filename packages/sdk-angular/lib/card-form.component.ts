@@ -465,7 +465,7 @@ export class PdirectCardFormComponent {
         this.status.set('');
         this.phase.set('challenge');
         this.#service.showChallenge(this.challengeBox().nativeElement, payment.next_action.html);
-      } else if (payment.status === 'pending' || payment.status === 'processing') {
+      } else if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
         this.#finish(
           'pending',
           'We are confirming your payment',

@@ -62,7 +62,7 @@ export interface BrowserDetails {
 }
 
 /** `requires_capture`: authorized, the merchant captures it later (a completed checkout for the customer). */
-export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'requires_capture' | 'succeeded' | 'failed';
+export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'requires_capture' | 'capturing' | 'succeeded' | 'failed';
 
 /** POST /v1/payments/collect: the payment, plus what to do next. */
 export interface Payment {

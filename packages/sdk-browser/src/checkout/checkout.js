@@ -396,7 +396,7 @@ async function pay() {
     challenge(payment.next_action.html);
     return;
   }
-  if (payment.status === 'pending' || payment.status === 'processing') {
+  if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
     forgetToken();
     finish(
       'pending',

@@ -39,6 +39,6 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     const completed = result.payment.status === 'succeeded' || result.payment.status === 'requires_capture';
     const redirect = completed ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
-    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
+    return reply.code(result.payment.status === 'pending' || result.payment.status === 'capturing' ? 202 : 200).send(answer);
   });
 }

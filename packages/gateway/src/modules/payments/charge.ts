@@ -181,11 +181,16 @@ export async function settleCapture(deps: PaymentDeps, payment: Payment, outcome
   }
   if (outcome instanceof NetworkRejected || outcome.status === 'failed') {
     const reason = outcome instanceof NetworkRejected ? outcome.reason : (outcome.gatewayCode ?? 'DECLINED');
-    await deps.payments.transition(payment.id, 'capturing', 'requires_capture', `CAPTURE refused (${reason})`, now, {
-      capture_txn_id: null,
-      capture_requested_minor: null,
-      reconcile_after: null,
-      capture_before: payment.capture_before ?? now + deps.captureWindowMs,
+    await deps.storage.db.transaction().execute(async (trx) => {
+      const back = {
+        capture_txn_id: null,
+        capture_requested_minor: null,
+        reconcile_after: null,
+        capture_before: payment.capture_before ?? now + deps.captureWindowMs,
+      };
+      if (!(await deps.payments.transition(payment.id, 'capturing', 'requires_capture', `CAPTURE refused (${reason})`, now, back, trx))) return;
+      // An automatic capture refused leaves an authorization: the session waits with it (captured or voided later).
+      await deps.sessions.markAuthorized(payment.session_id, payment.id, trx);
     });
     return (await deps.payments.findById(payment.id))!;
   }
