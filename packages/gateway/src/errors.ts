@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE = {
   '1601': { status: 402, title: 'card declined' },
   '1602': { status: 403, title: 'payment refused by fraud screening' },
   '1603': { status: 429, title: 'too many card sessions' },
+  '1604': { status: 409, title: 'payment not in a state that allows this (capture or cancel needs requires_capture)' },
   '1701': { status: 401, title: 'sign-in failed' },
   '1702': { status: 429, title: 'too many sign-in attempts' },
   '1703': { status: 403, title: 'your dashboard role does not allow this' },

@@ -126,10 +126,12 @@ export async function createServices(config: Config, options: ServiceOptions = {
     // Without a network only the CLI runs; the payment routes refuse with 1900 before reaching this.
     network: network ?? (undefined as unknown as CardNetwork),
     risk,
+    merchants,
     clock,
     logger,
     publicUrl: config.publicUrl,
     payWhenAuthenticationUnavailable: true,
+    captureWindowMs: config.cardDefence.captureWindowMs,
     auditTrail: auditRepository,
     ...options.payments,
   });
@@ -215,6 +217,8 @@ export async function createGateway(
       // Sessions past their time are expired (and announced); unknown payment outcomes are settled from the network.
       background.push(startPeriodic('expire-sessions', 15_000, () => services.sessions.expireDue(), services.logger));
       if (services.network) background.push(startPeriodic('expire-abandoned-challenges', 15_000, () => services.payments.expireAbandoned(), services.logger));
+      if (services.network)
+        background.push(startPeriodic('void-uncaptured-authorizations', 60_000, () => services.payments.voidExpiredAuthorizations(), services.logger));
       background.push(startPeriodic('sweep-otp', 60_000, () => services.otp.sweep(), services.logger));
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));

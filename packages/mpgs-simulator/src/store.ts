@@ -112,6 +112,12 @@ export interface OrderRecord {
   totalCapturedMinor: number;
   totalRefundedMinor: number;
   cardView?: Record<string, unknown>;
+  /**
+   * The security-code check of the card, made when the session's stored CSC
+   * is first used (and then deleted from the session): later transactions on
+   * the order report the same result.
+   */
+  cardSecurityCode?: { gatewayCode: string; acquirerCode: string };
   transactions: TransactionRecord[];
   /** Counts changes to the order's transactions, so "which happened last" never depends on clock resolution. */
   events: number;

@@ -74,7 +74,7 @@ export const PAYMENT_RESPONSES: Readonly<
 
 // ---------------------------------------------------------------- card security code
 
-export type CscGatewayCode = 'MATCH' | 'NOT_PROCESSED' | 'NO_MATCH';
+export type CscGatewayCode = 'MATCH' | 'NOT_PROCESSED' | 'NO_MATCH' | 'NOT_PRESENT';
 
 export function cscResultFor(securityCode: string, brand: Brand): { gatewayCode: CscGatewayCode; acquirerCode: string } {
   const table: Record<string, CscGatewayCode> =
@@ -84,6 +84,9 @@ export function cscResultFor(securityCode: string, brand: Brand): { gatewayCode:
   const acquirerCode = gatewayCode === 'MATCH' ? 'M' : gatewayCode === 'NO_MATCH' ? 'N' : 'P';
   return { gatewayCode, acquirerCode };
 }
+
+/** No security code was entered: MPGS answers NOT_PRESENT (acquirer code S, "not present"). */
+export const CSC_NOT_PRESENT = { gatewayCode: 'NOT_PRESENT', acquirerCode: 'S' } as const satisfies { gatewayCode: CscGatewayCode; acquirerCode: string };
 
 // ---------------------------------------------------------------- 3-D Secure (browser channel)
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPIRY_OUTCOMES } from '../src/index.js';
-import { payBody, startTestSimulator, uniqueId, type TestSimulator } from './helpers.js';
+import { authenticatePayerBody, initiateBody, payBody, startTestSimulator, uniqueId, type TestSimulator } from './helpers.js';
 
 let t: TestSimulator;
 
@@ -70,12 +70,45 @@ describe('CSC results', () => {
     });
   }
 
-  it('uses the 4-digit codes for Amex and omits the result without a CSC', async () => {
+  it('uses the 4-digit codes for Amex and answers NOT_PRESENT without a CSC', async () => {
     const amex = await payWith({ number: '371881634498004', csc: '1020' });
     expect(amex.response.body.response.cardSecurityCode.gatewayCode).toBe('NO_MATCH');
     expect(amex.response.body.sourceOfFunds.provided.card.number).toBe('371881xxxxx8004');
     const none = await payWith({ number: '5111111111111118' });
-    expect(none.response.body.response.cardSecurityCode).toBeUndefined();
+    expect(none.response.body.response.cardSecurityCode).toEqual({ acquirerCode: 'S', gatewayCode: 'NOT_PRESENT' });
+  });
+
+  it('checks the CSC where the session first uses it (INITIATE_AUTHENTICATION) and repeats that result on the PAY', async () => {
+    const sessionId = await t.api.sessionWithCard({ number: '5123456789012346', csc: '102' });
+    const orderId = uniqueId('order');
+    const initiated = await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
+    expect(initiated.body.response.cardSecurityCode).toEqual({ acquirerCode: 'N', gatewayCode: 'NO_MATCH' });
+    await t.api.put(orderId, 'auth-1', authenticatePayerBody(sessionId, 'https://shop.example/3ds'));
+    // The session's CSC is gone now; the PAY still reports the check that was made.
+    const paid = await t.api.put(orderId, 'pay-1', payBody(sessionId, 'auth-1'));
+    expect(paid.body.result).toBe('SUCCESS');
+    expect(paid.body.response.cardSecurityCode.gatewayCode).toBe('NO_MATCH');
+  });
+});
+
+describe("the session's order binds its transactions", () => {
+  it('refuses a PAY, AUTHORIZE or AUTHENTICATE_PAYER at another amount, and another currency, than the session holds', async () => {
+    const sessionId = await t.api.sessionWithCard({ number: '5111111111111118' }, { amount: '12.50', currency: 'USD' });
+    const more = await t.api.put(uniqueId('order'), 'pay-1', payBody(sessionId, undefined, '999.00'));
+    expect(more.status).toBe(400);
+    expect(more.body.error).toMatchObject({ cause: 'INVALID_REQUEST', field: 'order.amount' });
+    const authorize = await t.api.put(uniqueId('order'), 'pay-1', { ...payBody(sessionId, undefined, '1.00'), apiOperation: 'AUTHORIZE' });
+    expect(authorize.body.error.field).toBe('order.amount');
+    const euro = await t.api.put(uniqueId('order'), 'auth-1', initiateBody(sessionId, 'EUR'));
+    expect(euro.body.error.field).toBe('order.currency');
+    const frictionless = await t.api.sessionWithCard({ number: '5123456789012346' });
+    const orderId = uniqueId('order');
+    await t.api.put(orderId, 'auth-1', initiateBody(frictionless));
+    const payer = await t.api.put(orderId, 'auth-1', authenticatePayerBody(frictionless, 'https://shop.example/3ds', '1.00'));
+    expect(payer.body.error.field).toBe('order.amount');
+    // At the session's own amount everything goes through.
+    const paid = await t.api.put(uniqueId('order'), 'pay-1', payBody(sessionId));
+    expect(paid.body.result).toBe('SUCCESS');
   });
 });
 

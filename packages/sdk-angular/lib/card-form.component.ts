@@ -457,14 +457,15 @@ export class PdirectCardFormComponent {
 
       this.status.set('Processing your payment…');
       const payment = await this.#service.collect({ hostedSessionId: this.#hostedSessionId });
-      if (payment.status === 'succeeded') {
+      // An authorization waiting for the merchant's capture (manual capture, review) is a completed checkout too.
+      if (payment.status === 'succeeded' || payment.status === 'requires_capture') {
         this.#finish('paid', 'Payment successful', `${this.checkout()?.merchant_name ?? 'The merchant'} has your payment.`);
         this.paid.emit(payment);
       } else if (payment.status === 'requires_action' && payment.next_action) {
         this.status.set('');
         this.phase.set('challenge');
         this.#service.showChallenge(this.challengeBox().nativeElement, payment.next_action.html);
-      } else if (payment.status === 'pending' || payment.status === 'processing') {
+      } else if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
         this.#finish(
           'pending',
           'We are confirming your payment',

@@ -10,7 +10,7 @@ export interface PdirectOptions {
   sessionToken: string;
 }
 
-export type CheckoutStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled';
+export type CheckoutStatus = 'open' | 'processing' | 'authorized' | 'paid' | 'expired' | 'cancelled' | 'locked';
 
 /** GET /v1/checkout: what the customer sees. */
 export interface Checkout {
@@ -63,7 +63,8 @@ export interface BrowserDetails {
   timeZone?: number;
 }
 
-export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'succeeded' | 'failed';
+/** `requires_capture`: authorized, the merchant captures it later (a completed checkout for the customer). */
+export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'requires_capture' | 'capturing' | 'succeeded' | 'failed';
 
 /** POST /v1/payments/collect: the payment, plus what to do next. */
 export interface Payment {
@@ -76,7 +77,14 @@ export interface Payment {
   currency: string;
   customer_reference: string;
   amount_refunded: string;
-  card: { brand: string | null; masked_number: string; expiry: string | null } | null;
+  card: {
+    brand: string | null;
+    masked_number: string;
+    expiry: string | null;
+    /** The network's check of the card security code. */
+    checks: { security_code: 'match' | 'no_match' | 'not_processed' | 'not_provided' };
+  } | null;
+  capture_method: 'automatic' | 'manual';
   three_d_secure: { authentication_status: string } | null;
   gateway_code: string | null;
   failure_reason: string | null;
@@ -89,6 +97,9 @@ export interface Payment {
    */
   next_action?: { type: 'three_d_secure_challenge'; html: string } | { type: 'three_d_secure_method'; html: string; authenticate_url: string };
   /** `succeeded`: where to send the customer (the merchant's success URL). */
+  /** `requires_action`: show `html` with showChallenge(). */
+  next_action?: { type: 'three_d_secure_challenge'; html: string };
+  /** `succeeded` or `requires_capture`: where to send the customer (the merchant's success URL). */
   redirect_url?: string;
 }
 

@@ -21,6 +21,8 @@ export interface SessionCreateParams {
   customer?: { email?: string; phone?: string };
   metadata?: Record<string, string>;
   capture_mode?: 'HOSTED_SESSION' | 'DIRECT_CAPTURE';
+  /** `manual`: the payment is authorized only; capture it with `payments.capture` or void it with `payments.cancel`. */
+  capture_method?: 'automatic' | 'manual';
 }
 
 /** The answer to POST /v1/sessions. */
@@ -33,7 +35,7 @@ export interface CreatedSession {
   [field: string]: unknown;
 }
 
-export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | (string & {});
+export type SessionStatus = 'open' | 'processing' | 'authorized' | 'paid' | 'expired' | 'cancelled' | 'locked' | (string & {});
 
 /** GET /v1/sessions/{id}. */
 export interface Session {
@@ -50,7 +52,11 @@ export interface Session {
   [field: string]: unknown;
 }
 
-export type PaymentStatus = 'processing' | 'requires_action' | 'pending' | 'succeeded' | 'failed' | (string & {});
+export type PaymentStatus =
+  'processing' | 'requires_action' | 'pending' | 'requires_capture' | 'capturing' | 'canceling' | 'succeeded' | 'failed' | 'canceled' | (string & {});
+
+/** The network's check of the card security code. */
+export type SecurityCodeCheck = 'match' | 'no_match' | 'not_processed' | 'not_provided';
 
 /** GET /v1/payments/{id}: the authoritative status — credit an order only on `succeeded`. */
 export interface Payment {
@@ -62,6 +68,16 @@ export interface Payment {
   amount: string;
   currency: string;
   amount_refunded: string;
+  capture_method?: 'automatic' | 'manual';
+  /** What the network captured (refunds are bounded by it). */
+  amount_captured?: string;
+  /** What a capture can still take (the authorization, while `requires_capture`). */
+  amount_capturable?: string;
+  /** When an uncaptured authorization is voided. */
+  capture_before?: string | null;
+  card?: { brand: string | null; masked_number: string; expiry: string | null; checks: { security_code: SecurityCodeCheck } } | null;
+  /** Set when a risk rule held the payment for your decision (capture or cancel). */
+  review?: { reason: string; rule_id?: string } | null;
   [field: string]: unknown;
 }
 
@@ -153,6 +169,11 @@ export class Pdirect {
     /** Full refund without an amount; partial with `amount` as a decimal string. */
     refund: (paymentId: string, params: { amount?: string } = {}, options: RequestOptions = {}) =>
       this.#request<Refund>('POST', `/v1/payments/${segment(paymentId)}/refunds`, params, options),
+    /** Capture a `requires_capture` payment: all of it without an amount, part of it (once) with `amount`. */
+    capture: (paymentId: string, params: { amount?: string } = {}, options: RequestOptions = {}) =>
+      this.#request<Payment>('POST', `/v1/payments/${segment(paymentId)}/capture`, params, options),
+    /** Void a `requires_capture` authorization. */
+    cancel: (paymentId: string, options: RequestOptions = {}) => this.#request<Payment>('POST', `/v1/payments/${segment(paymentId)}/cancel`, {}, options),
   };
 
   constructor(options: PdirectOptions) {

@@ -79,11 +79,15 @@ Examples:
     .action(async (o) => (await import('./commands/merchants.js')).merchantCreateCommand(o));
   merchant
     .command('update')
-    .description("change a merchant's redirect host allow-list or fingerprint mode")
+    .description("change a merchant's redirect host allow-list, fingerprint mode or security-code policy")
     .requiredOption('--merchant <id>', 'merchant id (mch_...)')
     .option('--redirect-host <host>', 'replace the redirect host allow-list with these hosts (repeatable)', collect)
     .option('--clear-redirect-hosts', 'empty the redirect host allow-list (every redirect is then refused)')
     .option('--fingerprint-mode <mode>', 'off, warn, enforce or default')
+    .option(
+      '--security-code-decline <results>',
+      'security-code results to decline, comma-separated (match, no_match, not_processed, not_provided), none, or default (no_match,not_provided)',
+    )
     .addOption(json())
     .action(async (o) => (await import('./commands/merchants.js')).merchantUpdateCommand(o));
 

@@ -24,6 +24,8 @@ export interface CardDefenceSettings {
   cardSessionsPerMinute: number;
   /** PDIRECT_DECLINES_BEFORE_LOCK: failed attempts after which a checkout session locks (default 5). */
   declinesBeforeLock: number;
+  /** PDIRECT_CAPTURE_WINDOW: how long an authorization waits for its capture before the sweeper voids it (default 7d; 1m–30d). */
+  captureWindowMs: number;
 }
 
 export interface EdgeSettings {
@@ -64,7 +66,20 @@ export function cardDefenceSettings(read: Read, problems: string[]): CardDefence
     cardSessionsPerCheckout: integer(read('PDIRECT_CARD_SESSIONS_PER_CHECKOUT'), 10, 'PDIRECT_CARD_SESSIONS_PER_CHECKOUT', 1, 100, problems),
     cardSessionsPerMinute: integer(read('PDIRECT_CARD_SESSIONS_PER_MINUTE'), 30, 'PDIRECT_CARD_SESSIONS_PER_MINUTE', 1, 100_000, problems),
     declinesBeforeLock: integer(read('PDIRECT_DECLINES_BEFORE_LOCK'), 5, 'PDIRECT_DECLINES_BEFORE_LOCK', 1, 100, problems),
+    captureWindowMs: captureWindow(read('PDIRECT_CAPTURE_WINDOW'), problems),
   };
+}
+
+/** How long an authorization may wait for its capture: 7 days unless PDIRECT_CAPTURE_WINDOW says otherwise (1m to 30d). */
+function captureWindow(value: string | undefined, problems: string[]): number {
+  const week = 7 * 86_400_000;
+  if (value === undefined) return week;
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 60_000 || ms > 30 * 86_400_000) {
+    problems.push(`PDIRECT_CAPTURE_WINDOW must be a duration from 1m to 30d, e.g. 7d or 48h (got "${value}")`);
+    return week;
+  }
+  return ms;
 }
 
 export function edgeSettings(read: Read, problems: string[]): EdgeSettings {

@@ -43,6 +43,13 @@ export type NetworkPaymentStatus = 'succeeded' | 'failed' | 'pending';
  */
 export type AuthenticationStatus = 'proceed' | 'challenge' | 'failed' | 'unavailable' | 'pending';
 
+/**
+ * The network's check of the card security code (CSC/CVC) the customer typed,
+ * in Pdirect's terms: `match`, `no_match`, `not_processed` (the issuer or the
+ * network did not check it), `not_provided` (no code was entered).
+ */
+export type SecurityCodeResult = 'match' | 'no_match' | 'not_processed' | 'not_provided';
+
 export interface MaskedCard {
   brand: string | null;
   /** First 6 + `xxxxxx` + last 4, as the network returns it. */
@@ -81,6 +88,8 @@ export interface AuthenticationOutcome {
    */
   redirectHtml: string | null;
   card: MaskedCard | null;
+  /** The security-code check, when the network reports it with the authentication (before any money moves). */
+  securityCode?: SecurityCodeResult | null;
 }
 
 export interface PaymentOutcome {
@@ -99,6 +108,15 @@ export interface PaymentOutcome {
   amount: string | null;
   currency: string | null;
   card: MaskedCard | null;
+  /** The security-code check, when the network reports one on this transaction (PAY, AUTHORIZE). */
+  securityCode?: SecurityCodeResult | null;
+}
+
+/** The order a hosted card session is opened for: the network refuses to pay it at any other amount or currency. */
+export interface HostedFieldsOrder {
+  /** Decimal string, exactly as the merchant gave it. */
+  amount: string;
+  currency: string;
 }
 
 export interface InitiateAuthenticationInput {
@@ -133,6 +151,14 @@ export interface PayInput {
   currency: string;
   reference?: string;
   transactionReference?: string;
+}
+
+/** CAPTURE of an earlier authorization (all or part of it). */
+export interface CaptureInput {
+  orderId: string;
+  captureTransactionId: string;
+  amount: string;
+  currency: string;
 }
 
 export interface RefundInput {
@@ -182,12 +208,21 @@ export interface CardNetwork {
    * money (health, credentials, a hosted session) and reports each finding. Never throws.
    */
   check?(): Promise<NetworkCheckFinding[]>;
-  openHostedFields(): Promise<HostedFields>;
+  /** Opens hosted card fields; with `order`, the network session carries its amount and currency. */
+  openHostedFields(order?: HostedFieldsOrder): Promise<HostedFields>;
   initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome>;
   authenticatePayer(input: AuthenticatePayerInput): Promise<AuthenticationOutcome>;
   /** Re-read an authentication (after the browser's POST to redirectResponseUrl). */
   retrieveAuthentication(orderId: string, authTransactionId: string): Promise<AuthenticationOutcome>;
   pay(input: PayInput): Promise<PaymentOutcome>;
+  /**
+   * Authorize only (no money captured yet): the same input as pay. A network
+   * that cannot authorize separately leaves this out; manual capture and the
+   * security-code policy then cannot be used with it.
+   */
+  authorize?(input: PayInput): Promise<PaymentOutcome>;
+  /** Capture all or part of an authorization made by `authorize` (the authorization's id is the order's). */
+  capture?(input: CaptureInput): Promise<PaymentOutcome>;
   refund(input: RefundInput): Promise<PaymentOutcome>;
   voidTransaction(input: VoidInput): Promise<PaymentOutcome>;
   /** One retrieve; null when the network has no such transaction. */

@@ -13,6 +13,8 @@ export interface MerchantsTable {
   redirect_hosts: string;
   /** off | warn | enforce, or null for the default (warn for 14 days, then enforce). */
   fingerprint_mode: string | null;
+  /** JSON array of the security-code results declined (match, no_match, not_processed, not_provided); null = the default. */
+  security_code_decline: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -72,7 +74,7 @@ export interface AuditChainTable {
   updated_at: number;
 }
 
-export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'locked';
+export type SessionStatus = 'open' | 'processing' | 'authorized' | 'paid' | 'expired' | 'cancelled' | 'locked';
 
 export interface CheckoutSessionsTable {
   id: string;
@@ -90,6 +92,8 @@ export interface CheckoutSessionsTable {
   success_redirect_url: string;
   fail_redirect_url: string;
   capture_mode: string;
+  /** automatic | manual (the merchant captures or cancels the authorization); the database defaults it to automatic. */
+  capture_method: Generated<string>;
   require_otp: number;
   otp_verified_at: number | null;
   /** Keyring ciphertext of {email, phone}. */
@@ -141,6 +145,21 @@ export interface PaymentsTable {
   three_ds_step: string | null;
   /** Reconciliation rounds that got no final answer (bounded: past the limit the payment alerts and waits longer). */
   reconcile_attempts: Generated<number>;
+  /** automatic | manual: a manual payment (or one under review) is authorized only, and captured by the merchant. */
+  capture_method: Generated<string>;
+  /** The network's security-code (CSC) result: match | no_match | not_processed | not_provided; null before authorization. */
+  security_code: string | null;
+  /** JSON { reason, rule_id } when the fraud screening opened a review; null otherwise. */
+  review: string | null;
+  /** CAPTURE and VOID transaction ids at the network, recorded before the call. */
+  capture_txn_id: string | null;
+  void_txn_id: string | null;
+  /** The amount the capture in flight asks for; set with capture_txn_id. */
+  capture_requested_minor: number | null;
+  /** What the network captured; refunds are bounded by it. */
+  amount_captured_minor: Generated<number>;
+  /** A `requires_capture` payment not captured by then is voided by the sweeper. */
+  capture_before: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -179,7 +198,17 @@ export interface RefundsTable {
 }
 
 export type WebhookEventType =
-  'payment.succeeded' | 'payment_attempt.failed' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
+  | 'payment.succeeded'
+  | 'payment_attempt.failed'
+  | 'payment.failed'
+  | 'payment.requires_capture'
+  | 'payment.review_opened'
+  | 'payment.canceled'
+  | 'refund.succeeded'
+  | 'session.expired'
+  | 'session.locked'
+  | 'session.cancelled'
+  | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {

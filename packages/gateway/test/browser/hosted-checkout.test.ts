@@ -515,4 +515,36 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     expect(watched.errors).toEqual([]);
     await page.close();
   });
+
+  it('(i) a wrong security code is declined before any money moves; the right one, on a manual-capture session, lands on the merchant authorized', async () => {
+    const { sessionId, response } = await mint({ capture_method: 'manual' });
+    const watched = await openCheckout(response.body.checkout_url);
+    const { page } = watched;
+    await typeCard(page, { ...FRICTIONLESS, csc: '102' });
+    await page.getByRole('button', { name: 'Pay $12.50' }).click();
+    await page
+      .locator('#alert')
+      .getByText('The security code (CVC) does not match this card. No money was taken. Please check it, or try another card.')
+      .waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}csc-declined.png`, fullPage: true });
+    await page.locator('#pay:enabled').waitFor();
+    await typeCard(page, FRICTIONLESS);
+    await page.getByRole('button', { name: 'Pay $12.50' }).click();
+    const paymentId = await landedOnThanks(watched, sessionId);
+    await page.screenshot({ path: `${ARTIFACTS}manual-capture-thanks.png`, fullPage: true });
+    expect(await paymentStatus(paymentId)).toMatchObject({
+      status: 'requires_capture',
+      capture_method: 'manual',
+      card: { checks: { security_code: 'match' } },
+    });
+    const attempts = await http(`${gw.url}/v1/payments?order_id=${encodeURIComponent(response.body.order_id)}`, { headers: bearer(secret) });
+    const declined = attempts.body.data.find((p: { status: string }) => p.status === 'failed');
+    expect(declined).toMatchObject({ failure_reason: 'security_code_no_match', card: { checks: { security_code: 'no_match' } } });
+    // The merchant captures it later.
+    const captured = await http(`${gw.url}/v1/payments/${paymentId}/capture`, { method: 'POST', headers: bearer(secret), body: {} });
+    expect(captured.body).toMatchObject({ status: 'succeeded', amount_captured: '12.50' });
+    expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await page.close();
+  });
 });

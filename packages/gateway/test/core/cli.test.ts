@@ -65,7 +65,18 @@ describe.each(testDatabases())('pdirect CLI ($name)', (factory) => {
     expect(JSON.stringify(list.json)).not.toContain(created.json.merchant_secret.slice(28));
 
     const update = await runCli(['merchant', 'update', '--merchant', merchant, '--redirect-host', 'pay.example', '--fingerprint-mode', 'warn', '--json'], env);
-    expect(update.json).toMatchObject({ redirect_hosts: ['pay.example'], fingerprint_mode: 'warn' });
+    expect(update.json).toMatchObject({ redirect_hosts: ['pay.example'], fingerprint_mode: 'warn', security_code_decline: ['no_match', 'not_provided'] });
+    const policy = await runCli(['merchant', 'update', '--merchant', merchant, '--security-code-decline', 'not_provided', '--json'], env);
+    expect(policy.json).toMatchObject({ security_code_decline: ['not_provided'], redirect_hosts: ['pay.example'] });
+    const bad = await runCli(['merchant', 'update', '--merchant', merchant, '--security-code-decline', 'no_match,maybe', '--json'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('security_code_decline');
+    expect((await runCli(['merchant', 'update', '--merchant', merchant, '--security-code-decline', 'none', '--json'], env)).json.security_code_decline).toEqual(
+      [],
+    );
+    expect(
+      (await runCli(['merchant', 'update', '--merchant', merchant, '--security-code-decline', 'default', '--json'], env)).json.security_code_decline,
+    ).toEqual(['no_match', 'not_provided']);
 
     // The secret the CLI printed works against a running gateway on the same database.
     const gw = await startTestGateway({ databaseUrl: db.url });

@@ -10,6 +10,7 @@ import {
   NetworkRejected,
   type AuthenticatePayerInput,
   type AuthenticationOutcome,
+  type CaptureInput,
   type CardNetwork,
   type HostedFields,
   type InitiateAuthenticationInput,
@@ -30,6 +31,8 @@ export const FAKE_CARDS = {
   challenge: '4000000000003220',
   /** 3-D Secure unavailable for this card. */
   unauthenticated: '4000000000000101',
+  /** Approved, but its security code does not match (reported with the authorization only). */
+  cscNoMatch: '4000000000000127',
 } as const;
 
 class FakeRejected extends NetworkRejected {
@@ -52,7 +55,7 @@ class FakeRejected extends NetworkRejected {
 class FakeTimeout extends Error {}
 
 interface Transaction {
-  type: 'PAYMENT' | 'REFUND' | 'VOID';
+  type: 'PAYMENT' | 'AUTHORIZATION' | 'CAPTURE' | 'REFUND' | 'VOID';
   status: 'succeeded' | 'failed';
   amount: string;
   currency: string;
@@ -78,6 +81,32 @@ export class FakeNetwork implements CardNetwork {
   downAfterLoss = false;
   /** How many requests reached the network, by kind (to prove nothing was sent twice). */
   readonly sent: string[] = [];
+  /** The answer of the next request of this kind is lost, and the network goes down right after it. */
+  loseNextOf: Transaction['type'] | null = null;
+  /**
+   * With `{ authorizes: true }` the fake can also authorize and capture, and
+   * reports the security-code check with the authorization only (never with
+   * 3-D Secure), as some networks do.
+   */
+  readonly authorize?: (input: PayInput) => Promise<PaymentOutcome>;
+  readonly capture?: (input: CaptureInput) => Promise<PaymentOutcome>;
+
+  constructor(options: { authorizes?: boolean } = {}) {
+    if (!options.authorizes) return;
+    this.authorize = (input) =>
+      this.#perform(input.orderId, input.payTransactionId, 'AUTHORIZATION', () => {
+        const card = this.#card(input.hostedSessionId);
+        return { type: 'AUTHORIZATION', status: card === FAKE_CARDS.declined ? 'failed' : 'succeeded', amount: input.amount, currency: input.currency, card };
+      });
+    this.capture = (input) =>
+      this.#perform(input.orderId, input.captureTransactionId, 'CAPTURE', () => ({
+        type: 'CAPTURE',
+        status: 'succeeded',
+        amount: input.amount,
+        currency: input.currency,
+        card: '',
+      }));
+  }
 
   /** The customer types a card into the hosted fields. */
   fill(hostedSessionId: string, card: string): void {
@@ -93,7 +122,7 @@ export class FakeNetwork implements CardNetwork {
 
   captured(orderId: string): number {
     return [...this.transactions.entries()]
-      .filter(([key, t]) => key.startsWith(`${orderId}/`) && t.type === 'PAYMENT' && t.status === 'succeeded')
+      .filter(([key, t]) => key.startsWith(`${orderId}/`) && (t.type === 'PAYMENT' || t.type === 'CAPTURE') && t.status === 'succeeded')
       .reduce((sum, [, t]) => sum + Number(t.amount), 0);
   }
 
@@ -179,6 +208,11 @@ export class FakeNetwork implements CardNetwork {
           if (this.downAfterLoss) this.down = true;
           throw new FakeTimeout('answer lost');
         }
+        if (this.loseNextOf === type) {
+          this.loseNextOf = null;
+          this.down = true;
+          throw new FakeTimeout('answer lost');
+        }
         return this.#outcome(orderId, transactionId, done);
       },
       lookup: async (): Promise<Lookup> => {
@@ -217,6 +251,7 @@ export class FakeNetwork implements CardNetwork {
       amount: t.amount,
       currency: t.currency,
       card: t.card ? { brand: 'FAKECARD', maskedNumber: `${t.card.slice(0, 6)}xxxxxx${t.card.slice(-4)}`, expiryMonth: '12', expiryYear: '39' } : null,
+      ...(t.type === 'AUTHORIZATION' ? { securityCode: t.card === FAKE_CARDS.cscNoMatch ? ('no_match' as const) : ('match' as const) } : {}),
     };
   }
 

@@ -8,7 +8,9 @@ import { touch, type ChallengeOutcome, type SimulatorStore, type ThreeDsState, t
 import { authenticationTokenFor, eciFor, threeDsCardFor, type Brand } from '../test-cards.js';
 import {
   amountFor,
+  assertSessionOrder,
   cardFor,
+  cardSecurityCodeFor,
   cardViewOf,
   currencyFor,
   newTransaction,
@@ -42,6 +44,7 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
   if (channel === undefined) throw missingField('authentication.channel');
   if (channel !== 'PAYER_BROWSER') throw unsupportedField('authentication.channel', 'The simulator supports authentication.channel PAYER_BROWSER only');
   const purpose = stringField(input, 'authentication.purpose') ?? 'PAYMENT_TRANSACTION';
+  assertSessionOrder(session, currency);
 
   const threeDsCard = threeDsCardFor(card.number);
   if (threeDsCard.behaviour === 'ERROR_ON_INITIATE') throw threeDsSystemError('INITIATE_AUTHENTICATION');
@@ -49,6 +52,8 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
   const order = orderFor(input, currency);
   order.reference ??= referenceOf(input.body, 'order.reference');
   order.cardView = cardViewOf(card);
+  // The session's CSC is used (and deleted) here: its check is reported now, and by every later transaction on the order.
+  order.cardSecurityCode ??= cardSecurityCodeFor(card, order);
   const threeDs: ThreeDsState = {
     behaviour: threeDsCard.behaviour,
     acceptVersions,
@@ -101,6 +106,7 @@ export function initiateAuthentication(input: OperationInput): OperationResult {
     gatewayRecommendation: 'PROCEED',
     authenticationStatus,
     cardView: cardViewOf(card),
+    cardSecurityCode: order.cardSecurityCode,
     threeDs,
     ...optional('reference', referenceOf(input.body, 'transaction.reference')),
   });
@@ -166,6 +172,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
   }
   const currency = currencyFor(input, session, 'order.currency');
   const amountMinor = amountFor(input, session, currency, 'order.amount');
+  assertSessionOrder(session, currency, amountMinor);
   const redirectResponseUrl = getPath(input.body, 'authentication.redirectResponseUrl') ?? getPath(session?.fields, 'authentication.redirectResponseUrl');
   if (redirectResponseUrl === undefined) throw missingField('authentication.redirectResponseUrl');
   if (typeof redirectResponseUrl !== 'string' || !isHttpUrl(redirectResponseUrl)) {

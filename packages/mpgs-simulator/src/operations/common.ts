@@ -4,6 +4,7 @@ import { invalidField, invalidRequest, missingField } from '../errors.js';
 import { isKnownCurrency, parseAmountToMinor } from '../money.js';
 import { getPath, isPlainObject } from '../mpgs-json.js';
 import { requireSession } from '../sessions.js';
+import { CSC_NOT_PRESENT, cscResultFor } from '../test-cards.js';
 import type { OrderRecord, SessionRecord, TransactionRecord, TransactionType } from '../store.js';
 
 /** Everything one transaction PUT works with. `order` is a private copy: it is stored only if the operation succeeds. */
@@ -130,3 +131,31 @@ export function cardViewOf(card: StoredCard): Record<string, unknown> {
 }
 
 export const FINANCIAL_TYPES: ReadonlySet<TransactionType> = new Set(['PAYMENT', 'AUTHORIZATION', 'CAPTURE', 'REFUND']);
+
+/**
+ * The order written into the session (PUT …/session/{id}) binds every
+ * transaction that uses the session: another currency, or another amount,
+ * is refused, so a tampered amount never reaches the acquirer.
+ */
+export function assertSessionOrder(session: SessionRecord | undefined, currency: string, amountMinor?: number): void {
+  if (!session) return;
+  const sessionCurrency = getPath(session.fields, 'order.currency');
+  if (typeof sessionCurrency === 'string' && sessionCurrency.toUpperCase() !== currency.toUpperCase()) {
+    throw invalidField('order.currency', `Currency '${currency}' does not match the order currency '${sessionCurrency}' of session '${session.id}'`);
+  }
+  const sessionAmount = getPath(session.fields, 'order.amount');
+  if (amountMinor !== undefined && sessionAmount !== undefined && parseAmountToMinor(sessionAmount, currency) !== amountMinor) {
+    throw invalidField('order.amount', `Amount does not match the order amount of session '${session.id}'`);
+  }
+}
+
+/**
+ * The card security code check: the published test values when a CSC is
+ * stored (100 MATCH, 101 NOT_PROCESSED, 102 NO_MATCH), else the result
+ * already made on the order (the session's CSC is deleted after its first
+ * use), else NOT_PRESENT.
+ */
+export function cardSecurityCodeFor(card: StoredCard, order: OrderRecord | undefined): { gatewayCode: string; acquirerCode: string } {
+  if (card.securityCode !== undefined) return cscResultFor(card.securityCode, card.brand);
+  return order?.cardSecurityCode ?? { ...CSC_NOT_PRESENT };
+}

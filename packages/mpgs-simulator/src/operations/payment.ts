@@ -3,10 +3,12 @@ import { randomDigits } from '../ids.js';
 import { getPath } from '../mpgs-json.js';
 import { consumeSessionCsc } from '../sessions.js';
 import { touch, type OrderRecord, type TransactionRecord } from '../store.js';
-import { cscResultFor, PAYMENT_RESPONSES, paymentOutcomeForExpiry, type PaymentGatewayCode } from '../test-cards.js';
+import { PAYMENT_RESPONSES, paymentOutcomeForExpiry, type PaymentGatewayCode } from '../test-cards.js';
 import {
   amountFor,
+  assertSessionOrder,
   cardFor,
+  cardSecurityCodeFor,
   cardViewOf,
   currencyFor,
   newTransaction,
@@ -38,6 +40,7 @@ function performPayment(input: OperationInput, type: 'PAYMENT' | 'AUTHORIZATION'
   const card = cardFor(input, session);
   const currency = currencyFor(input, session, 'order.currency');
   const amountMinor = amountFor(input, session, currency, 'order.amount');
+  assertSessionOrder(session, currency, amountMinor);
   const order = orderFor(input, currency);
   const authentication = authenticationFor(input, order);
 
@@ -47,7 +50,7 @@ function performPayment(input: OperationInput, type: 'PAYMENT' | 'AUTHORIZATION'
     : paymentOutcomeForExpiry(Number(card.expiryMonth), Number(card.expiryYear), input.ctx.now());
   const response = PAYMENT_RESPONSES[gatewayCode];
   const approved = gatewayCode === 'APPROVED';
-  const csc = !blocked && card.securityCode !== undefined ? cscResultFor(card.securityCode, card.brand) : undefined;
+  const csc = blocked ? undefined : cardSecurityCodeFor(card, order);
 
   const transaction = newTransaction(input, {
     type,
@@ -75,6 +78,7 @@ function performPayment(input: OperationInput, type: 'PAYMENT' | 'AUTHORIZATION'
   order.amountMinor ??= amountMinor;
   order.reference ??= referenceOf(input.body, 'order.reference');
   order.cardView = cardViewOf(card);
+  if (csc) order.cardSecurityCode ??= csc;
   order.transactions.push(transaction);
   touch(order, transaction, input.ctx.now());
   return { order, transaction, afterCommit: () => session && consumeSessionCsc(input.ctx, session) };

@@ -387,7 +387,8 @@ $('card-form').addEventListener('submit', async (event) => {
 async function pay() {
   say('Processing your payment…', true);
   const payment = await client().collect({ hostedSessionId: /** @type {import('../pdirect.js').CardFields} */ (state.fields).hostedSessionId });
-  if (payment.status === 'succeeded') {
+  // An authorization waiting for the merchant's capture (manual capture, review) is a completed checkout too.
+  if (payment.status === 'succeeded' || payment.status === 'requires_capture') {
     leave(String(payment.redirect_url));
     return;
   }
@@ -395,7 +396,7 @@ async function pay() {
     challenge(payment.next_action.html);
     return;
   }
-  if (payment.status === 'pending' || payment.status === 'processing') {
+  if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
     forgetToken();
     finish(
       'pending',
@@ -413,7 +414,14 @@ async function paymentError(error) {
   if (error instanceof PdirectError && (error.code === '1601' || error.code === '1602' || (error.code === '1010' && /hosted_session_id/.test(error.message)))) {
     say('');
     const why = /\(([A-Z_]+)\)/.exec(error.message);
-    if (error.code === '1601') alertBox('Your card was declined' + (why ? ' (' + why[1] + ')' : '') + '. No money was taken. Please try another card.');
+    const securityCode = /\(security code (no_match|not_provided)\)/.exec(error.message);
+    if (securityCode)
+      alertBox(
+        securityCode[1] === 'not_provided'
+          ? 'Please enter the security code (CVC) from the back of your card. No money was taken.'
+          : 'The security code (CVC) does not match this card. No money was taken. Please check it, or try another card.',
+      );
+    else if (error.code === '1601') alertBox('Your card was declined' + (why ? ' (' + why[1] + ')' : '') + '. No money was taken. Please try another card.');
     else if (error.code === '1602') alertBox('This payment could not be accepted. Please try another card, or contact the merchant.');
     else alertBox('The card form expired. Please enter your card details again.');
     try {

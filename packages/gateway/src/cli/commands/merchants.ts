@@ -1,5 +1,6 @@
 import { withServices } from './context.js';
 import { note, printResult } from '../output.js';
+import { securityCodeDecline as securityCodeDeclineOf } from '../../modules/merchants/merchant-service.js';
 
 export async function merchantCreateCommand(options: {
   name: string;
@@ -39,18 +40,23 @@ export async function merchantUpdateCommand(options: {
   redirectHost?: string[];
   clearRedirectHosts?: boolean;
   fingerprintMode?: string;
+  securityCodeDecline?: string;
   json?: boolean;
 }): Promise<void> {
   await withServices(async ({ merchants }) => {
     const redirectHosts = options.clearRedirectHosts ? [] : options.redirectHost;
     const fingerprintMode = options.fingerprintMode === 'default' ? null : options.fingerprintMode;
-    const merchant = await merchants.update(options.merchant, { redirectHosts, fingerprintMode });
+    const decline = options.securityCodeDecline?.trim();
+    const securityCodeDecline =
+      decline === undefined ? undefined : decline === 'default' ? null : decline === 'none' || decline === '' ? [] : decline.split(',').map((r) => r.trim());
+    const merchant = await merchants.update(options.merchant, { redirectHosts, fingerprintMode, securityCodeDecline });
     printResult(
       {
         merchant_id: merchant.id,
         name: merchant.name,
         redirect_hosts: merchant.redirectHosts,
         fingerprint_mode: merchant.fingerprintMode ?? 'default',
+        security_code_decline: securityCodeDeclineOf(merchant),
       },
       Boolean(options.json),
     );

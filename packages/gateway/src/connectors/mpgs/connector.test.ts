@@ -62,6 +62,7 @@ describe('pay', () => {
       amount: '12.5',
       currency: 'USD',
       card: { brand: 'MASTERCARD', maskedNumber: '511111xxxxxx1118', expiryMonth: '01', expiryYear: '39' },
+      securityCode: null,
     });
     expect(t.calls).toHaveLength(1);
     expect(t.calls[0]!.url).toBe(PAY_URL);

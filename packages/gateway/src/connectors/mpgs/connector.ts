@@ -9,8 +9,10 @@
 import type {
   AuthenticatePayerInput,
   AuthenticationOutcome,
+  CaptureInput,
   CardNetwork,
   HostedFields,
+  HostedFieldsOrder,
   InitiateAuthenticationInput,
   NetworkCheckFinding,
   PayInput,
@@ -24,12 +26,16 @@ import type { MpgsClient, MpgsLogger } from './client.js';
 import { MpgsError, MpgsIdConflictError, isOutcomeUnknown } from './errors.js';
 import {
   authenticatePayerRequest,
+  authorizeRequest,
+  captureRequest,
   createSessionRequest,
   hostedSession,
+  hostedSessionId as checkedHostedSessionId,
   initiateAuthenticationRequest,
   mpgsId,
   payRequest,
   refundRequest,
+  sessionOrderRequest,
   toAuthenticationOutcome,
   toHostedSessionId,
   toPaymentOutcome,
@@ -51,6 +57,10 @@ function isTypeOf(operation: MpgsApiOperation, transactionType: string | null): 
   switch (operation) {
     case 'PAY':
       return transactionType === 'PAYMENT';
+    case 'AUTHORIZE':
+      return transactionType === 'AUTHORIZATION';
+    case 'CAPTURE':
+      return transactionType === 'CAPTURE';
     case 'REFUND':
       return transactionType === 'REFUND';
     case 'VOID':
@@ -166,13 +176,28 @@ export class MpgsConnector implements CardNetwork {
   }
 
   /** The tagged descriptor the browser SDK's `mpgs` adapter renders (session.js). */
-  async openHostedFields(): Promise<HostedFields> {
+  async openHostedFields(order?: HostedFieldsOrder): Promise<HostedFields> {
     const session = await this.openHostedSession();
+    if (order) await this.setSessionOrder(session.hostedSessionId, order);
     return {
       network: this.name,
       hostedSessionId: session.hostedSessionId,
       client: { session_js_url: session.sessionJsUrl, api_version: session.apiVersion, merchant_id: session.merchantId },
     };
+  }
+
+  /**
+   * Writes the order's amount and currency into the hosted session (PUT
+   * …/session/{id}): the network then refuses to authenticate or pay it at
+   * any other amount or currency.
+   */
+  async setSessionOrder(hostedSessionId: string, order: HostedFieldsOrder): Promise<void> {
+    await this.#client.send<WireSessionAnswer>({
+      method: 'PUT',
+      path: `/session/${encodeURIComponent(checkedHostedSessionId(hostedSessionId))}`,
+      body: sessionOrderRequest(order),
+      operation: 'UPDATE_SESSION',
+    });
   }
 
   /*
@@ -203,6 +228,16 @@ export class MpgsConnector implements CardNetwork {
   async pay(input: PayInput): Promise<PaymentOutcome> {
     const body = payRequest(input);
     return this.#settle('PAY', input.orderId, input.payTransactionId, body);
+  }
+
+  async authorize(input: PayInput): Promise<PaymentOutcome> {
+    const body = authorizeRequest(input);
+    return this.#settle('AUTHORIZE', input.orderId, input.payTransactionId, body);
+  }
+
+  async capture(input: CaptureInput): Promise<PaymentOutcome> {
+    const body = captureRequest(input);
+    return this.#settle('CAPTURE', input.orderId, input.captureTransactionId, body);
   }
 
   async refund(input: RefundInput): Promise<PaymentOutcome> {

@@ -3,6 +3,7 @@ import {
   classifyGatewayCode,
   classifyRecommendation,
   mapAuthenticationStatus,
+  mapSecurityCode,
   mapPaymentStatus,
   type AuthenticationStatus,
   type NetworkPaymentStatus,
@@ -185,5 +186,18 @@ describe('mapAuthenticationStatus', () => {
         expect(status).not.toBe('proceed');
       }
     }
+  });
+});
+
+describe('mapSecurityCode', () => {
+  it('maps every CSC result the network names, and anything else to not_processed (never to match)', () => {
+    expect(mapSecurityCode('MATCH')).toBe('match');
+    expect(mapSecurityCode('NO_MATCH')).toBe('no_match');
+    expect(mapSecurityCode('NOT_PRESENT')).toBe('not_provided');
+    expect(mapSecurityCode('NOT_PROVIDED')).toBe('not_provided');
+    expect(mapSecurityCode('NOT_PROCESSED')).toBe('not_processed');
+    expect(mapSecurityCode('NOT_SUPPORTED')).toBe('not_processed');
+    expect(mapSecurityCode('match')).toBe('not_processed');
+    expect(mapSecurityCode(undefined)).toBeNull();
   });
 });

@@ -15,7 +15,7 @@
  *    value to wire.ts without deciding what it means fails to compile.
  */
 // The outcomes are the core's (connectors/card-network.ts); this file only maps onto them.
-import type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
+import type { AuthenticationStatus, NetworkPaymentStatus, SecurityCodeResult } from '../card-network.js';
 import type { MpgsAuthenticationStatus, MpgsGatewayCode, MpgsGatewayRecommendation, MpgsOrderStatus, MpgsResult } from './wire.js';
 
 export type { AuthenticationStatus, NetworkPaymentStatus } from '../card-network.js';
@@ -201,4 +201,27 @@ export function mapAuthenticationStatus(answer: {
   const unsuccessful =
     (answer.result as MpgsResult | undefined) === 'FAILURE' || (answer.orderStatus as MpgsOrderStatus | undefined) === 'AUTHENTICATION_UNSUCCESSFUL';
   return authenticationFromStatus(answer.authenticationStatus, recommendation, unsuccessful);
+}
+
+/**
+ * `response.cardSecurityCode.gatewayCode` in Pdirect's terms. MPGS answers
+ * NOT_PRESENT when no code was entered (NOT_PROVIDED is read the same way);
+ * NOT_SUPPORTED and any value we do not know mean the code was not checked.
+ * No block at all (an acquirer that does not report the check) is null: the
+ * core records it as not_processed.
+ */
+export function mapSecurityCode(gatewayCode: string | undefined): SecurityCodeResult | null {
+  switch (gatewayCode) {
+    case undefined:
+      return null;
+    case 'MATCH':
+      return 'match';
+    case 'NO_MATCH':
+      return 'no_match';
+    case 'NOT_PRESENT':
+    case 'NOT_PROVIDED':
+      return 'not_provided';
+    default:
+      return 'not_processed';
+  }
 }

@@ -237,6 +237,7 @@ describe('transaction answers', () => {
       amount: '12.5',
       currency: 'USD',
       card: { brand: 'MASTERCARD', maskedNumber: '511111xxxxxx1118', expiryMonth: '01', expiryYear: '39' },
+      securityCode: null,
     });
   });
 
@@ -277,6 +278,7 @@ describe('transaction answers', () => {
       payerInteraction: 'REQUIRED',
       redirectHtml: '<div id="threedsChallengeRedirect"></div>',
       card: null,
+      securityCode: null,
     });
   });
 

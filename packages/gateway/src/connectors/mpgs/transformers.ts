@@ -5,17 +5,20 @@
  */
 import type { AuthenticationOutcome, BrowserDetails, MaskedCard, PaymentOutcome } from '../card-network.js';
 import type { HostedSession } from './types.js';
-import { mapAuthenticationStatus, mapPaymentStatus } from './status.js';
+import { mapAuthenticationStatus, mapPaymentStatus, mapSecurityCode } from './status.js';
 import type {
   WireAmount,
   WireAuthenticatePayerRequest,
+  WireAuthorizeRequest,
   WireBrowserDetails,
+  WireCaptureRequest,
   WireCard,
   WireCreateSessionRequest,
   WireInitiateAuthenticationRequest,
   WirePayRequest,
   WireRefundRequest,
   WireSessionAnswer,
+  WireSessionOrderUpdateRequest,
   WireTransactionAnswer,
   WireVoidRequest,
 } from './wire.js';
@@ -163,6 +166,23 @@ export function payRequest(i: {
   };
 }
 
+/** AUTHORIZE: PAY's body under another operation (the CSC result comes back; nothing is captured yet). */
+export function authorizeRequest(i: Parameters<typeof payRequest>[0]): WireAuthorizeRequest {
+  return { ...payRequest(i), apiOperation: 'AUTHORIZE' };
+}
+
+export function captureRequest(i: { amount: string; currency: string }): WireCaptureRequest {
+  return {
+    apiOperation: 'CAPTURE',
+    transaction: { amount: decimalAmount(i.amount), currency: wireCurrency(i.currency) },
+  };
+}
+
+/** The order a hosted session is for: written into the session so the network refuses any other amount. */
+export function sessionOrderRequest(i: { amount: string; currency: string }): WireSessionOrderUpdateRequest {
+  return { order: { amount: decimalAmount(i.amount), currency: wireCurrency(i.currency) } };
+}
+
 export function refundRequest(i: { amount: string; currency: string }): WireRefundRequest {
   return {
     apiOperation: 'REFUND',
@@ -256,6 +276,7 @@ export function toPaymentOutcome(answer: WireTransactionAnswer, ids: { orderId: 
     amount: amountText(answer.transaction?.amount),
     currency: text(answer.transaction?.currency),
     card: toMaskedCard(answer.sourceOfFunds?.provided?.card),
+    securityCode: mapSecurityCode(text(answer.response?.cardSecurityCode?.gatewayCode) ?? undefined),
   };
 }
 
@@ -281,5 +302,6 @@ export function toAuthenticationOutcome(answer: WireTransactionAnswer, ids: { or
     payerInteraction: text(answer.authentication?.payerInteraction),
     redirectHtml: text(answer.authentication?.redirect?.html) ?? text(answer.authentication?.redirectHtml),
     card: toMaskedCard(answer.sourceOfFunds?.provided?.card),
+    securityCode: mapSecurityCode(text(answer.response?.cardSecurityCode?.gatewayCode) ?? undefined),
   };
 }

@@ -109,9 +109,11 @@ export type MpgsErrorCause = (typeof MPGS_ERROR_CAUSES)[number];
 
 export type MpgsValidationType = 'INVALID' | 'MISSING' | 'UNSUPPORTED';
 
-export type MpgsApiOperation = 'INITIATE_AUTHENTICATION' | 'AUTHENTICATE_PAYER' | 'PAY' | 'REFUND' | 'VOID';
+export type MpgsApiOperation = 'INITIATE_AUTHENTICATION' | 'AUTHENTICATE_PAYER' | 'PAY' | 'AUTHORIZE' | 'CAPTURE' | 'REFUND' | 'VOID';
 
-export type MpgsTransactionType = Open<'AUTHENTICATION' | 'PAYMENT' | 'REFUND' | 'VOID_PAYMENT' | 'VOID_REFUND'>;
+export type MpgsTransactionType = Open<
+  'AUTHENTICATION' | 'PAYMENT' | 'AUTHORIZATION' | 'CAPTURE' | 'REFUND' | 'VOID_AUTHORIZATION' | 'VOID_CAPTURE' | 'VOID_PAYMENT' | 'VOID_REFUND'
+>;
 
 // ---------------------------------------------------------------------------
 // Error answer (4xx/5xx, and any body whose result is ERROR)
@@ -243,6 +245,21 @@ export interface WirePayRequest {
   transaction?: { reference?: string };
 }
 
+/** AUTHORIZE: the same body as PAY, money reserved but not captured. */
+export interface WireAuthorizeRequest extends Omit<WirePayRequest, 'apiOperation'> {
+  apiOperation: 'AUTHORIZE';
+}
+
+export interface WireCaptureRequest {
+  apiOperation: 'CAPTURE';
+  transaction: { amount: string; currency: string };
+}
+
+/** `PUT .../session/{id}` with the order the session is for: the network then refuses other amounts. */
+export interface WireSessionOrderUpdateRequest {
+  order: { amount: string; currency: string };
+}
+
 export interface WireRefundRequest {
   apiOperation: 'REFUND';
   transaction: { amount: string; currency: string };
@@ -253,7 +270,14 @@ export interface WireVoidRequest {
   transaction: { targetTransactionId: string };
 }
 
-export type WireTransactionRequest = WireInitiateAuthenticationRequest | WireAuthenticatePayerRequest | WirePayRequest | WireRefundRequest | WireVoidRequest;
+export type WireTransactionRequest =
+  | WireInitiateAuthenticationRequest
+  | WireAuthenticatePayerRequest
+  | WirePayRequest
+  | WireAuthorizeRequest
+  | WireCaptureRequest
+  | WireRefundRequest
+  | WireVoidRequest;
 
 // ---------------------------------------------------------------------------
 // Transaction answer: the reply to every PUT above, and to
@@ -275,7 +299,14 @@ export interface WireOrderSummary {
   totalRefundedAmount?: WireAmount;
 }
 
+/** `response.cardSecurityCode`: the CSC check of a PAY or AUTHORIZE. */
+export interface WireCardSecurityCode {
+  gatewayCode?: Open<'MATCH' | 'NO_MATCH' | 'NOT_PROCESSED' | 'NOT_PRESENT' | 'NOT_SUPPORTED'>;
+  acquirerCode?: string;
+}
+
 export interface WireResponse {
+  cardSecurityCode?: WireCardSecurityCode;
   gatewayCode?: Open<MpgsGatewayCode>;
   gatewayRecommendation?: Open<MpgsGatewayRecommendation>;
   acquirerCode?: string;

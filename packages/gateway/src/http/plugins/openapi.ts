@@ -89,6 +89,14 @@ const OPERATIONS: Record<string, Operation> = {
     description: 'Key ids, creation and expiry dates and IP allow-lists; never a secret.',
     success: [200, 'The merchant', { object: 'merchant', id: 'mch_abcdefghijklmnopqrst', name: 'My Shop', redirect_hosts: ['shop.example'] }],
   },
+  'POST /v1/merchant': {
+    tag: 'Merchant',
+    summary: "Change the calling merchant's settings",
+    description:
+      'Today: `security_code_decline`, the security-code (CSC) results whose payments are declined — never captured. Default `["no_match", "not_provided"]`; `[]` accepts every result.',
+    success: [200, 'The merchant', { object: 'merchant', id: 'mch_abcdefghijklmnopqrst', security_code_decline: ['no_match', 'not_provided'] }],
+    errors: ['1010', '1301', '1302'],
+  },
   'POST /v1/sessions': {
     tag: 'Checkout sessions',
     summary: 'Mint a checkout session',
@@ -130,6 +138,22 @@ const OPERATIONS: Record<string, Operation> = {
       { object: 'refund', id: 're_abcdefghijklmnopqrst', payment_id: PAYMENT_ID, amount: '10.00', currency: 'EUR', status: 'succeeded', created_at: AT },
     ],
     errors: ['1010', '1011', '1301', '1302'],
+  },
+  'POST /v1/payments/{payment_id}/capture': {
+    tag: 'Payments',
+    summary: 'Capture an authorization, fully or partly',
+    description:
+      'For a `requires_capture` payment (a session minted with `capture_method: manual`, or a payment held for review by a risk rule). Without `amount` the whole authorization is captured; a smaller amount captures part of it, once (the rest is released). Answers 200 `succeeded`, or 202 `capturing` when the network has not told the outcome yet (it is reconciled). Send an `Idempotency-Key` header to make retries safe.',
+    success: [200, 'The payment', { ...paymentExample, status: 'succeeded', amount_captured: '10.00', capture_method: 'manual' }],
+    errors: ['1010', '1011', '1301', '1302', '1601', '1604'],
+  },
+  'POST /v1/payments/{payment_id}/cancel': {
+    tag: 'Payments',
+    summary: 'Cancel an authorization (void)',
+    description:
+      'For a `requires_capture` payment: the authorization is voided at the network, the payment is `canceled` and its session `cancelled` (`payment.canceled`). Answers 202 `canceling` when the network has not told the outcome yet.',
+    success: [200, 'The payment', { ...paymentExample, status: 'canceled', amount_captured: '0.00', capture_method: 'manual' }],
+    errors: ['1011', '1301', '1302', '1601', '1604'],
   },
   'GET /v1/checkout': {
     tag: 'Checkout (browser SDK)',

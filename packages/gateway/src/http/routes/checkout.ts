@@ -26,7 +26,7 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     // Recorded against this checkout session and merchant: the id is a credential, spent by the first attempt.
     const device = request.headers['x-device-fingerprint'];
     const client = { ip: request.ip, device: Array.isArray(device) ? device[0] : device };
-    const fields = await deps.sessions.issueCardSession(request.checkoutSession!, client, () => cardNetwork.openHostedFields());
+    const fields = await deps.sessions.issueCardSession(request.checkoutSession!, client, (order) => cardNetwork.openHostedFields(order));
     // The tagged descriptor: the browser SDK renders the hosted fields through the adapter named by `network`.
     return reply.code(201).send({ object: 'card_session', network: fields.network, hosted_session_id: fields.hostedSessionId, ...fields.client });
   });
@@ -44,10 +44,11 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
   // fraud screening's decision; the answer's status follows the outcome.
   const moneyAudit = (request: FastifyRequest) => request.moneyAudit((outcome) => (outcome === 'succeeded' ? 200 : outcome === 'pending' ? 202 : 402));
   const answer = async (reply: FastifyReply, result: CollectResult) => {
-    const redirectTo = result.payment.status === 'succeeded' ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
+    const completed = result.payment.status === 'succeeded' || result.payment.status === 'requires_capture';
+    const redirectTo = completed ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
     const redirect = redirectTo ? { redirect_url: redirectTo } : {};
     const body = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
-    return reply.code(result.payment.status === 'pending' ? 202 : 200).send(body);
+    return reply.code(result.payment.status === 'pending' || result.payment.status === 'capturing' ? 202 : 200).send(body);
   };
 
   app.post<{ Body: CollectInput }>('/v1/payments/collect', { config: { auth: 'session' }, schema: { body } }, async (request, reply) => {

@@ -2,14 +2,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ERROR_CATALOGUE } from '../../errors.js';
 import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
-import { RefundBody } from '../../modules/payments/payment-schemas.js';
+import { CancelBody, CaptureBody, RefundBody } from '../../modules/payments/payment-schemas.js';
 import { paymentView, refundView, type PaymentService } from '../../modules/payments/payment-service.js';
 import { idPattern } from '../../ids.js';
 
 const PaymentParams = Type.Object({ payment_id: Type.String({ pattern: idPattern('pay') }) });
 const ListQuery = Type.Object({ order_id: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false });
 
-/** Merchant boundary: authoritative payment status and refunds. */
+/** Merchant boundary: authoritative payment status, capture or cancel of an authorization, and refunds. */
 export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentService }): void {
   const detailed = async (payment: Parameters<typeof paymentView>[0]) => ({
     ...paymentView(payment),
@@ -40,6 +40,27 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentSer
         () => deps.payments.refund(request.merchant!.merchantId, request.params.payment_id, request.body ?? {}),
       );
       return reply.code(201).send(refundView(refund));
+    },
+  );
+
+  // A capture or cancel whose outcome the network has not told yet is answered 202 (capturing, canceling) and reconciled.
+  const settledCode = (status: string) => (status === 'capturing' || status === 'canceling' ? 202 : 200);
+
+  app.post<{ Params: Static<typeof PaymentParams>; Body: Static<typeof CaptureBody> }>(
+    '/v1/payments/:payment_id/capture',
+    { config: { auth: 'merchant' }, schema: { params: PaymentParams, body: CaptureBody } },
+    async (request, reply) => {
+      const payment = await deps.payments.capture(request.merchant!.merchantId, request.params.payment_id, request.body ?? {});
+      return reply.code(settledCode(payment.status)).send(await detailed(payment));
+    },
+  );
+
+  app.post<{ Params: Static<typeof PaymentParams>; Body: Static<typeof CancelBody> }>(
+    '/v1/payments/:payment_id/cancel',
+    { config: { auth: 'merchant' }, schema: { params: PaymentParams, body: CancelBody } },
+    async (request, reply) => {
+      const payment = await deps.payments.cancel(request.merchant!.merchantId, request.params.payment_id);
+      return reply.code(settledCode(payment.status)).send(await detailed(payment));
     },
   );
 }

@@ -4,12 +4,20 @@ import type { Database, MerchantsTable } from '../../storage/schema.js';
 
 export type FingerprintMode = 'off' | 'warn' | 'enforce';
 
+/** The network's security-code results (connectors/card-network.ts SecurityCodeResult). */
+export const SECURITY_CODE_RESULTS = ['match', 'no_match', 'not_processed', 'not_provided'] as const;
+export type SecurityCodeCheck = (typeof SECURITY_CODE_RESULTS)[number];
+/** What a merchant who never chose declines: a wrong code, and no code at all. */
+export const DEFAULT_SECURITY_CODE_DECLINE: readonly SecurityCodeCheck[] = ['no_match', 'not_provided'];
+
 export interface Merchant {
   id: string;
   name: string;
   mode: 'test' | 'live';
   redirectHosts: string[];
   fingerprintMode: FingerprintMode | null;
+  /** Security-code results whose payments are declined (never captured); null = DEFAULT_SECURITY_CODE_DECLINE. */
+  securityCodeDecline: SecurityCodeCheck[] | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -21,6 +29,7 @@ function toMerchant(row: Selectable<MerchantsTable>): Merchant {
     mode: row.mode,
     redirectHosts: JSON.parse(row.redirect_hosts) as string[],
     fingerprintMode: row.fingerprint_mode as FingerprintMode | null,
+    securityCodeDecline: row.security_code_decline === null ? null : (JSON.parse(row.security_code_decline) as SecurityCodeCheck[]),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -38,6 +47,7 @@ export class MerchantRepository {
         mode: merchant.mode,
         redirect_hosts: JSON.stringify(merchant.redirectHosts),
         fingerprint_mode: merchant.fingerprintMode,
+        security_code_decline: merchant.securityCodeDecline === null ? null : JSON.stringify(merchant.securityCodeDecline),
         created_at: merchant.createdAt,
         updated_at: merchant.updatedAt,
       })
@@ -60,12 +70,19 @@ export class MerchantRepository {
     return row ? toMerchant(row) : undefined;
   }
 
-  async update(id: string, changes: { redirectHosts?: string[]; fingerprintMode?: FingerprintMode | null }, at: number): Promise<Merchant | undefined> {
+  async update(
+    id: string,
+    changes: { redirectHosts?: string[]; fingerprintMode?: FingerprintMode | null; securityCodeDecline?: SecurityCodeCheck[] | null },
+    at: number,
+  ): Promise<Merchant | undefined> {
     await this.db
       .updateTable('merchants')
       .set({
         ...(changes.redirectHosts !== undefined ? { redirect_hosts: JSON.stringify(changes.redirectHosts) } : {}),
         ...(changes.fingerprintMode !== undefined ? { fingerprint_mode: changes.fingerprintMode } : {}),
+        ...(changes.securityCodeDecline !== undefined
+          ? { security_code_decline: changes.securityCodeDecline === null ? null : JSON.stringify(changes.securityCodeDecline) }
+          : {}),
         updated_at: at,
       })
       .where('id', '=', id)

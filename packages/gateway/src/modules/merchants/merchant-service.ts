@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { Secret } from '../../crypto/secret.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, invalidField } from '../../errors.js';
 import { newId } from '../../ids.js';
 import type { Storage } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
@@ -9,7 +9,14 @@ import type { KeyMode } from '../keys/key-format.js';
 import type { KeyService, KeyView } from '../keys/key-service.js';
 import type { WebhookSecretIssuer } from '../webhooks/webhook-secrets.js';
 import { canonicalHost } from './redirect-hosts.js';
-import type { FingerprintMode, Merchant, MerchantRepository } from './merchant-repository.js';
+import {
+  DEFAULT_SECURITY_CODE_DECLINE,
+  SECURITY_CODE_RESULTS,
+  type FingerprintMode,
+  type Merchant,
+  type MerchantRepository,
+  type SecurityCodeCheck,
+} from './merchant-repository.js';
 
 export interface CreatedMerchant {
   merchant: Merchant;
@@ -42,7 +49,16 @@ export class MerchantService {
     const redirectHosts = canonicalHosts(input.redirectHosts ?? []);
     const fingerprintMode = fingerprintModeOrThrow(input.fingerprintMode);
     const now = this.deps.clock.now();
-    const merchant: Merchant = { id: newId('mch'), name, mode: this.deps.mode, redirectHosts, fingerprintMode, createdAt: now, updatedAt: now };
+    const merchant: Merchant = {
+      id: newId('mch'),
+      name,
+      mode: this.deps.mode,
+      redirectHosts,
+      fingerprintMode,
+      securityCodeDecline: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     // Argon2id takes tens of ms: the key is hashed before the transaction opens.
     const key = await this.deps.keys.prepare(merchant.id, input.ipAllowlist ?? []);
 
@@ -55,8 +71,14 @@ export class MerchantService {
     return { merchant, keyId: key.issued.keyId, merchantSecret: key.issued.merchantSecret, webhookSecret };
   }
 
-  async update(merchantId: string, input: { redirectHosts?: string[]; fingerprintMode?: string | null }): Promise<Merchant> {
+  async update(
+    merchantId: string,
+    input: { redirectHosts?: string[]; fingerprintMode?: string | null; securityCodeDecline?: readonly string[] | null },
+  ): Promise<Merchant> {
     const changes = {
+      ...(input.securityCodeDecline !== undefined
+        ? { securityCodeDecline: input.securityCodeDecline === null ? null : securityCodeDeclineOrThrow(input.securityCodeDecline) }
+        : {}),
       ...(input.redirectHosts !== undefined ? { redirectHosts: canonicalHosts(input.redirectHosts) } : {}),
       ...(input.fingerprintMode !== undefined
         ? { fingerprintMode: input.fingerprintMode === null ? null : fingerprintModeOrThrow(input.fingerprintMode) }
@@ -99,6 +121,8 @@ export interface MerchantView {
   mode: KeyMode;
   redirect_hosts: string[];
   fingerprint_mode: FingerprintMode | null;
+  /** Security-code results whose payments are declined (the authorization is voided, never captured). */
+  security_code_decline: SecurityCodeCheck[];
   created_at: string;
   keys: KeyView[];
 }
@@ -111,6 +135,7 @@ export function merchantView(merchant: Merchant, keys: KeyView[]): MerchantView 
     mode: merchant.mode,
     redirect_hosts: merchant.redirectHosts,
     fingerprint_mode: merchant.fingerprintMode,
+    security_code_decline: securityCodeDecline(merchant),
     created_at: new Date(merchant.createdAt).toISOString(),
     keys,
   };
@@ -123,6 +148,20 @@ function canonicalHosts(hosts: string[]): string[] {
     return host;
   });
   return [...new Set(out)];
+}
+
+/** The security-code results this merchant declines (its choice, or the default). */
+export function securityCodeDecline(merchant: Pick<Merchant, 'securityCodeDecline'>): SecurityCodeCheck[] {
+  return [...(merchant.securityCodeDecline ?? DEFAULT_SECURITY_CODE_DECLINE)];
+}
+
+function securityCodeDeclineOrThrow(values: readonly string[]): SecurityCodeCheck[] {
+  for (const value of values) {
+    if (!(SECURITY_CODE_RESULTS as readonly string[]).includes(value)) {
+      throw invalidField('security_code_decline', `"${value.slice(0, 40)}" is not one of ${SECURITY_CODE_RESULTS.join(', ')}`);
+    }
+  }
+  return [...new Set(values as SecurityCodeCheck[])];
 }
 
 function fingerprintModeOrThrow(mode: string | undefined): FingerprintMode | null {

@@ -5,7 +5,7 @@
  *   the attempt is allowed (time, lock) and the hosted card session was issued for this checkout
  *   → spend the card session, claim the session and record the network ids (one transaction, before any call)
  *   → 3-D Secure: initiate → fraud screening (screen.ts: block, or require 3-D Secure) → authenticate the payer
- *   → frictionless: PAY and settle · challenge: hand the page its html
+ *   → frictionless: PAY (or AUTHORIZE first, charge.ts) and settle · challenge: hand the page its html
  *
  * The amount, currency and customer reference always come from the session.
  */
@@ -15,7 +15,8 @@ import { expectAnswer } from '../audit/state-change-audit.js';
 import { newId } from '../../ids.js';
 import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
-import { failPayment, payOrDecline } from './outcomes.js';
+import { chargeOrDecline, refuseDeclinedSecurityCode } from './charge.js';
+import { failPayment } from './outcomes.js';
 import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
 import { holdingLease, freshLease } from './lease.js';
 import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
@@ -49,6 +50,9 @@ export async function collect(deps: PaymentDeps, session: CheckoutSession, input
   bindSessionOrThrow(session, input);
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
+  if (session.capture_method === 'manual' && !deps.network.authorize) {
+    throw new ApiError('1010', `capture_method manual is not supported by the card network ${deps.network.name}`);
+  }
   const attempt = await startAttempt(deps, session, input.hosted_session_id);
   // The reconciler leaves the attempt alone while this process lives (lease) and until its deadline.
   return holdingLease(deps, attempt.id, () => runAttempt(deps, session, attempt, input, client));
@@ -71,10 +75,11 @@ async function runAttempt(
   );
   // Before money moves: the risk engine scores the attempt (a block throws 1602 with the payment failed).
   const screened = await screen(deps, session, attempt, { ip: client.ip, device: client.device }, initiated.card);
-  const { payment } = screened;
   try {
+    // The security code, when the network checked it with the authentication: judged before any money moves.
+    const payment = await refuseDeclinedSecurityCode(deps, screened.payment, initiated);
     const result = await authenticateAndPay(deps, payment, initiated, input, client);
-    if (result.payment.status === 'succeeded') await recordOutcome(deps, screened, 'succeeded');
+    if (['succeeded', 'requires_capture', 'capturing'].includes(result.payment.status)) await recordOutcome(deps, screened, 'succeeded');
     return result;
   } catch (err) {
     await recordOutcome(deps, screened, outcomeOfError(err));
@@ -97,6 +102,8 @@ async function authenticateAndPay(
       authentication_status: initiated.authenticationStatus,
       three_ds_step: 'method',
       risk: payment.risk,
+      // Judged already (refuseDeclinedSecurityCode): kept, so the resumed attempt need not authorize first to learn it.
+      security_code: payment.security_code,
     });
     return {
       payment: { ...payment, status: 'requires_action', authentication_status: initiated.authenticationStatus, three_ds_step: 'method' },
@@ -184,6 +191,14 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     attempt_deadline_at: attemptDeadline(deps, 'collect'),
     three_ds_step: null,
     reconcile_attempts: 0,
+    capture_method: session.capture_method,
+    security_code: null,
+    review: null,
+    capture_txn_id: null,
+    void_txn_id: null,
+    capture_requested_minor: null,
+    amount_captured_minor: 0,
+    capture_before: null,
     created_at: now,
     updated_at: now,
   };
@@ -259,6 +274,8 @@ export async function afterAuthentication(deps: PaymentDeps, payment: Payment, a
         authentication_status: auth.authenticationStatus,
         three_ds_step: 'challenge',
         risk: payment.risk,
+        review: payment.review,
+        security_code: payment.security_code,
       });
       return {
         payment: { ...authenticated, status: 'requires_action', three_ds_step: 'challenge' },
@@ -266,7 +283,7 @@ export async function afterAuthentication(deps: PaymentDeps, payment: Payment, a
       };
     }
     case 'proceed':
-      return { payment: await payOrDecline(deps, authenticated) };
+      return { payment: await chargeOrDecline(deps, authenticated, true) };
     case 'unavailable':
     case 'failed':
     case 'pending': {
@@ -276,7 +293,7 @@ export async function afterAuthentication(deps: PaymentDeps, payment: Payment, a
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }
-        return { payment: await payOrDecline(deps, authenticated) };
+        return { payment: await chargeOrDecline(deps, authenticated, false) };
       }
       const cause = `3-D Secure ${auth.authenticationStatus ?? auth.status}`;
       const failed = await failPayment(deps, payment, 'processing', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', {

@@ -1,12 +1,13 @@
 /**
  * The browser came back from the issuer's 3-D Secure challenge. Its POST is
  * never trusted: the authentication is re-read from the network, and only a
- * payment still waiting for it (compare-and-set) goes on to PAY. Anything
+ * payment still waiting for it (compare-and-set) goes on to PAY (or AUTHORIZE, charge.ts). Anything
  * else fails the attempt. Either way the customer is sent to the merchant.
  */
 import { ApiError, ERROR_CATALOGUE } from '../../errors.js';
 import { expectAnswer, inMoneyRequest } from '../audit/state-change-audit.js';
-import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
+import { charge } from './charge.js';
+import { failPayment, redirectFor, type ReturnResult } from './outcomes.js';
 import { freshLease, holdingLease } from './lease.js';
 import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
@@ -37,7 +38,7 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
     const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
-    const settled = await holdingLease(deps, payment.id, () => pay(deps, resumedPayment));
+    const settled = await holdingLease(deps, payment.id, () => charge(deps, resumedPayment, auth.status === 'proceed'));
     await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }

@@ -59,13 +59,13 @@ export async function payOrDecline(deps: PaymentDeps, payment: Payment): Promise
   return settled;
 }
 
-/** Stores a network outcome: pending waits for reconciliation, failed fails, succeeded pays the session and announces it. */
-export async function settlePayment(deps: PaymentDeps, payment: Payment, from: Payment['status'], outcome: PaymentOutcome, cause: string): Promise<Payment> {
-  const now = deps.clock.now();
-  const card: Record<string, string | null> = {
+/** What a network outcome adds to the payment: the masked card, the security-code check, and what travels with the attempt. */
+export function outcomeChanges(payment: Payment, outcome: PaymentOutcome): Record<string, string | null> {
+  return {
     authentication_status: payment.authentication_status,
     // The screening's view travels with the payment and is stored with its outcome (screen.ts).
     risk: payment.risk,
+    review: payment.review,
     ...(outcome.card
       ? {
           card_brand: outcome.card.brand,
@@ -73,7 +73,15 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
           card_expiry: outcome.card.expiryMonth && outcome.card.expiryYear ? `${outcome.card.expiryMonth}/${outcome.card.expiryYear}` : null,
         }
       : {}),
+    // Checked with the authentication, or reported now; no report on a final outcome means the code was not checked.
+    ...(outcome.status !== 'pending' ? { security_code: payment.security_code ?? outcome.securityCode ?? 'not_processed' } : {}),
   };
+}
+
+/** Stores a network outcome: pending waits for reconciliation, failed fails, succeeded pays the session and announces it. */
+export async function settlePayment(deps: PaymentDeps, payment: Payment, from: Payment['status'], outcome: PaymentOutcome, cause: string): Promise<Payment> {
+  const now = deps.clock.now();
+  const card = outcomeChanges(payment, outcome);
   if (outcome.status === 'pending') {
     if (from === 'processing') {
       await stateChangeTransaction(deps.storage.db, async (trx) => {
@@ -87,7 +95,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   if (outcome.status === 'failed')
     return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
   const stored = await stateChangeTransaction(deps.storage.db, async (trx) => {
-    const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
+    const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, amount_captured_minor: payment.amount_minor, ...card };
     if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return false;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.succeeded', now);
@@ -216,11 +224,12 @@ export async function announceEndedUnpaid(deps: PaymentDeps, session: CheckoutSe
   });
 }
 
-async function announce(
+/** Writes a payment.* event for the payment as it now is, in the caller's transaction. */
+export async function announce(
   deps: PaymentDeps,
   trx: Kysely<Database>,
   payment: Payment,
-  type: 'payment.succeeded' | 'payment_attempt.failed',
+  type: 'payment.succeeded' | 'payment_attempt.failed' | 'payment.requires_capture' | 'payment.review_opened' | 'payment.canceled',
   now: number,
 ): Promise<void> {
   const session = await deps.sessions.get(payment.session_id, trx);
@@ -230,8 +239,10 @@ async function announce(
 /** The merchant's success or fail URL, with the session and payment ids (1201 if its host is no longer allowed). */
 export async function redirectFor(deps: PaymentDeps, payment: Payment): Promise<ReturnResult> {
   const session = (await deps.sessions.get(payment.session_id))!;
+  // An authorization waiting for the merchant's capture is a completed checkout for the customer.
+  const completed = payment.status === 'succeeded' || payment.status === 'requires_capture' || payment.status === 'capturing';
   // Re-checked now: a host the merchant has removed from its allow-list gets no customer.
-  const target = await deps.sessions.allowedRedirect(session, payment.status === 'succeeded' ? 'success_redirect_url' : 'fail_redirect_url');
+  const target = await deps.sessions.allowedRedirect(session, completed ? 'success_redirect_url' : 'fail_redirect_url');
   target.searchParams.set('session_id', session.id);
   target.searchParams.set('payment_id', payment.id);
   return { redirectTo: target.toString(), payment };

@@ -5,6 +5,7 @@ import type { Database } from '../../storage/schema.js';
 import type { Clock } from '../../clock.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import type { Storage } from '../../storage/database.js';
+import type { Merchant } from '../merchants/merchant-repository.js';
 import type { AttemptRecord, RiskContext, RiskDecision } from '../risk/types.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { PaymentRepository } from './payment-repository.js';
@@ -18,6 +19,8 @@ export interface PaymentDeps {
   network: CardNetwork;
   /** Fraud screening (modules/risk): scored before money moves, told every outcome. */
   risk: { assess(context: RiskContext): Promise<RiskDecision>; recordAttempt(record: AttemptRecord): Promise<void> };
+  /** The merchant's settings (the security-code policy). */
+  merchants: { get(merchantId: string): Promise<Merchant> };
   clock: Clock;
   logger: Logger;
   publicUrl: string;
@@ -29,6 +32,8 @@ export interface PaymentDeps {
   auditTrail?: { insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> };
   /** Called (besides an error log) when money moved where it must not have: a charge on a failed payment. */
   onAlert?: (alert: MoneyAlert) => void;
+  /** How long an authorization waits for the merchant's capture before the sweeper voids it. */
+  captureWindowMs: number;
 }
 
 /** What the alert hook receives: which payment, what was found, and what was done about it. */

@@ -76,9 +76,9 @@ export class PaymentRepository {
   }
 
   /**
-   * Payments whose outcome must be learned from the network: pending ones
-   * that are due, and processing ones left behind by a crash. Never one
-   * whose lease a live process still holds.
+   * Payments whose outcome must be learned from the network: pending ones that are due, processing ones left
+   * behind by a crash, and captures or voids whose outcome is unknown (or whose process died mid-call).
+   * Never one whose lease a live process still holds.
    */
   async dueForReconciliation(now: number, staleProcessingBefore: number, limit: number): Promise<Payment[]> {
     return (await this.db
@@ -86,7 +86,7 @@ export class PaymentRepository {
       .selectAll()
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('reconcile_after', '<=', now)]),
+          eb.and([eb('status', 'in', ['pending', 'capturing', 'canceling']), eb('reconcile_after', '<=', now)]),
           eb.and([
             eb('status', '=', 'processing'),
             eb('updated_at', '<=', staleProcessingBefore),
@@ -115,6 +115,18 @@ export class PaymentRepository {
     await this.db.insertInto('payment_transitions').values({ payment_id: paymentId, from_status: status, to_status: status, cause, at }).execute();
   }
 
+  /** Authorizations still waiting for their capture past their window (the sweeper voids them). */
+  async uncapturedBefore(now: number, limit: number): Promise<Payment[]> {
+    return (await this.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('status', '=', 'requires_capture')
+      .where('capture_before', '<=', now)
+      .orderBy('capture_before')
+      .limit(limit)
+      .execute()) as Payment[];
+  }
+
   async setReconcileAfter(id: string, at: number): Promise<void> {
     await this.db.updateTable('payments').set({ reconcile_after: at }).where('id', '=', id).execute();
   }
@@ -124,14 +136,14 @@ export class PaymentRepository {
     await this.db.updateTable('payments').set({ reconcile_after: at, reconcile_attempts: attempts }).where('id', '=', id).execute();
   }
 
-  /** Reserves `minor` of the captured amount for a refund; false when it would exceed what was captured. */
+  /** Reserves `minor` of the captured amount for a refund; false when it would exceed what was captured (a partial capture bounds it). */
   async reserveRefund(paymentId: string, minor: number, db: Kysely<Database> = this.db): Promise<boolean> {
     const result = await db
       .updateTable('payments')
       .set((eb) => ({ amount_refunded_minor: eb('amount_refunded_minor', '+', minor) }))
       .where('id', '=', paymentId)
       .where('status', '=', 'succeeded')
-      .where((eb) => eb(eb('amount_refunded_minor', '+', minor), '<=', eb.ref('amount_minor')))
+      .where((eb) => eb(eb('amount_refunded_minor', '+', minor), '<=', eb.ref('amount_captured_minor')))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

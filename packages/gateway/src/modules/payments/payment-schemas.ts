@@ -32,3 +32,10 @@ export type RefundInput = Static<typeof RefundBody>;
 export const AuthenticateBody = Type.Object({ browser: Type.Optional(BrowserDetailsSchema) }, { additionalProperties: false });
 
 export type AuthenticateInput = Static<typeof AuthenticateBody>;
+/** POST /v1/payments/{id}/capture: no amount captures the whole authorization; a smaller amount captures part of it (once). */
+export const CaptureBody = Type.Object({ amount: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }, { additionalProperties: false });
+
+export type CaptureInput = Static<typeof CaptureBody>;
+
+/** POST /v1/payments/{id}/cancel: no fields. */
+export const CancelBody = Type.Object({}, { additionalProperties: false });

@@ -5,7 +5,8 @@ import { completeChallenge } from './complete-challenge.js';
 import { announceEndedUnpaid, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
-import type { AuthenticateInput, CollectInput, RefundInput } from './payment-schemas.js';
+import type { AuthenticateInput, CaptureInput, CollectInput, RefundInput } from './payment-schemas.js';
+import { cancel, capture, voidExpiredAuthorizations } from './capture.js';
 import { expireAbandoned } from './expire-abandoned.js';
 import { reconcileDue, reconcileReport, type ReconcileEntry } from './reconcile.js';
 import { refund } from './refund.js';
@@ -56,6 +57,21 @@ export class PaymentService {
 
   async refund(merchantId: string, paymentId: string, input: RefundInput): Promise<Refund> {
     return refund(this.deps, await this.get(merchantId, paymentId), input);
+  }
+
+  /** POST /v1/payments/{id}/capture: all or part of a requires_capture authorization. */
+  async capture(merchantId: string, paymentId: string, input: CaptureInput): Promise<Payment> {
+    return capture(this.deps, await this.get(merchantId, paymentId), input);
+  }
+
+  /** POST /v1/payments/{id}/cancel: void a requires_capture authorization. */
+  async cancel(merchantId: string, paymentId: string): Promise<Payment> {
+    return cancel(this.deps, await this.get(merchantId, paymentId));
+  }
+
+  /** The sweeper: authorizations left uncaptured past the capture window are voided. */
+  voidExpiredAuthorizations(limit?: number): Promise<number> {
+    return voidExpiredAuthorizations(this.deps, limit);
   }
 
   refundsOf(paymentId: string): Promise<Refund[]> {

@@ -1,7 +1,9 @@
 /**
  * Reconcile: learn the outcome of payments left pending (or stranded by a
- * crash mid-call) and of pending refunds, by asking the network about the
- * ids recorded before the call. Never by paying again.
+ * crash mid-call), of captures and voids whose outcome is unknown, and of
+ * pending refunds, by asking the network about the ids recorded before the
+ * call. Never by paying again: a CAPTURE or VOID the network never received
+ * is sent again under the same ids (the network performs an id once).
  *
  * Never "not charged" while the attempt may still be in flight: a payment
  * whose lease a live process holds is not even looked at, and "the network
@@ -9,6 +11,7 @@
  * (the connector's worst case) has passed.
  */
 import type { Payment, Refund } from './payment-repository.js';
+import { afterAuthorization, sendCapture, settleCapture, settleVoid, voidAuthorization } from './charge.js';
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
 import { metrics } from '../../observability/metrics.js';
 import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, RECONCILE_MAX_ATTEMPTS, RECONCILE_SLOW_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
@@ -48,13 +51,22 @@ async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number
     result,
     detail,
   });
-  const outcome = await deps.network.reconcilePayment(payment.network_order_ref, payment.pay_txn_id).catch((err) => {
+  const txnId = payment.status === 'capturing' ? payment.capture_txn_id : payment.status === 'canceling' ? payment.void_txn_id : payment.pay_txn_id;
+  const outcome = await deps.network.reconcilePayment(payment.network_order_ref, txnId ?? payment.pay_txn_id).catch((err) => {
     deps.logger.warn({ err, payment_id: payment.id }, 'reconciliation failed; will retry');
     return undefined;
   });
   if (outcome === undefined || outcome?.status === 'pending') {
     await requeue(deps, payment, now, outcome?.gatewayCode ?? null);
     return outcome === undefined ? entry('error', 'the card network could not be asked') : entry('waiting', 'the card network says pending');
+  }
+  if (payment.status === 'capturing' || payment.status === 'canceling') {
+    await settleCaptureOrVoid(deps, payment, outcome);
+    const after = (await deps.payments.findById(payment.id))!;
+    return entry(
+      resultOf(after),
+      `${payment.status}: ${outcome === null ? 'sent again under the same id' : `reconciled: ${outcome.gatewayCode ?? outcome.status}`}`,
+    );
   }
   if (outcome === null) {
     if (payment.attempt_deadline_at !== null && now < payment.attempt_deadline_at) {
@@ -65,12 +77,18 @@ async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number
     const failed = await failPayment(deps, payment, payment.status, 'the card network never received the payment', 'NOT_RECEIVED');
     return entry(resultOf(failed), 'the card network never received the payment');
   }
-  const settled = await settlePayment(deps, payment, payment.status, outcome, 'reconciled with the card network');
+  const settled =
+    outcome.transactionType === 'AUTHORIZATION' && outcome.status === 'succeeded'
+      ? await afterAuthorization(deps, payment, payment.status === 'pending' ? 'pending' : 'processing', outcome)
+      : await settlePayment(deps, payment, payment.status, outcome, 'reconciled with the card network');
   return entry(resultOf(settled), `reconciled: ${outcome.gatewayCode ?? outcome.status}`);
 }
 
 function resultOf(payment: Payment): ReconcileEntry['result'] {
-  return payment.status === 'succeeded' || payment.status === 'failed' ? payment.status : 'waiting';
+  // An authorization now waiting for the merchant, or a voided one, is settled too.
+  if (payment.status === 'succeeded' || payment.status === 'requires_capture') return 'succeeded';
+  if (payment.status === 'failed' || payment.status === 'canceled') return 'failed';
+  return 'waiting';
 }
 
 async function reconcileRefund(deps: PaymentDeps, refund: Refund): Promise<ReconcileEntry> {
@@ -106,4 +124,10 @@ async function requeue(deps: PaymentDeps, payment: Payment, now: number, gateway
   }
   const backoff = attempts >= RECONCILE_MAX_ATTEMPTS ? RECONCILE_SLOW_BACKOFF_MS : RECONCILE_BACKOFF_MS;
   await deps.payments.requeue(payment.id, now + backoff, attempts);
+}
+
+/** A CAPTURE or VOID the network never received is sent again with the same ids; one it answered is settled. */
+async function settleCaptureOrVoid(deps: PaymentDeps, payment: Payment, outcome: Awaited<ReturnType<PaymentDeps['network']['reconcilePayment']>>) {
+  if (payment.status === 'capturing') return outcome === null ? sendCapture(deps, payment) : settleCapture(deps, payment, outcome);
+  return outcome === null ? voidAuthorization(deps, payment) : settleVoid(deps, payment, outcome);
 }

@@ -26,7 +26,7 @@ export async function refund(deps: PaymentDeps, payment: Payment, input: RefundI
     throw new ApiError('1010', `payment ${payment.id} is ${payment.status}; only a succeeded payment can be refunded`);
   }
   const code = currencyCode(payment.currency)!;
-  let minor = payment.amount_minor - payment.amount_refunded_minor;
+  let minor = payment.amount_captured_minor - payment.amount_refunded_minor;
   if (input.amount !== undefined) {
     const parsed = parseAmount(input.amount, code);
     if ('problem' in parsed) throw invalidField('amount', AMOUNT_PROBLEMS[parsed.problem]);
@@ -54,7 +54,7 @@ export async function refund(deps: PaymentDeps, payment: Payment, input: RefundI
     return true;
   });
   if (!reserved) {
-    const left = formatMinor(Math.max(0, payment.amount_minor - payment.amount_refunded_minor), code);
+    const left = formatMinor(Math.max(0, payment.amount_captured_minor - payment.amount_refunded_minor), code);
     throw invalidField('amount', `exceeds what can still be refunded (${left} ${payment.currency})`);
   }
 

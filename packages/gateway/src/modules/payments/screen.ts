@@ -5,7 +5,8 @@
  * payment object, its webhooks and the audit record carry it.
  *
  *   block                         → the payment fails (risk.action = block), 403 1602
- *   request_3ds (elevated) · review → 3-D Secure is required: a card that cannot authenticate is refused (1602)
+ *   request_3ds (elevated)        → 3-D Secure is required: a card that cannot authenticate is refused (1602)
+ *   review                        → authorize only: the payment waits in requires_capture for the merchant (charge.ts)
  *   allow                         → go on
  *
  * The outcome is fed back (recordAttempt) into the velocity counters per
@@ -86,20 +87,27 @@ export async function screen(
     await recordOutcome(deps, { context, decision, payment }, 'blocked');
     throw new ApiError('1602', 'payment refused by fraud screening');
   }
+  // A review needs a network that can authorize without capturing; otherwise it asks the issuer instead (requiresThreeDs).
+  const review = decision.action === 'review' && deps.network.authorize ? JSON.stringify(reviewView(decision)) : null;
   // Stored with the attempt's next state change (outcomes.ts), in the same statement.
-  return { payment: { ...payment, risk }, context, decision };
+  return { payment: { ...payment, risk, review }, context, decision };
+}
+
+/** The `review` object of a payment held for the merchant's decision. */
+function reviewView(decision: RiskDecision): { reason: string; rule_id?: string } {
+  return decision.ruleId ? { reason: 'rule', rule_id: decision.ruleId } : { reason: `risk_${decision.level}` };
 }
 
 /**
  * Whether the screening asked for 3-D Secure: `request_3ds` (the default for
- * an elevated score, or a merchant rule) or `review` (manual capture is not
- * built yet, so a review asks the issuer instead). A merchant `allow` rule
- * overrides the score.
+ * an elevated score, or a merchant rule), or a `review` on a network that
+ * cannot authorize without capturing (the review then asks the issuer
+ * instead). A merchant `allow` rule overrides the score.
  */
-export function requiresThreeDs(payment: Pick<Payment, 'risk'>): boolean {
+export function requiresThreeDs(payment: Pick<Payment, 'risk' | 'review'>): boolean {
   if (!payment.risk) return false;
   const risk = JSON.parse(payment.risk) as { action: string };
-  return risk.action === 'request_3ds' || risk.action === 'review';
+  return risk.action === 'request_3ds' || (risk.action === 'review' && payment.review === null);
 }
 
 /** The card cannot authenticate, but the screening asked for 3-D Secure: the attempt fails (403 1602). */
@@ -131,7 +139,8 @@ export async function recordOutcome(
  * device, the card and the customer.
  */
 export async function recordChallengeOutcome(deps: PaymentDeps, settled: Payment): Promise<void> {
-  const outcome: AttemptOutcome | undefined = settled.status === 'succeeded' ? 'succeeded' : settled.status === 'failed' ? 'declined' : undefined;
+  const authorized = settled.status === 'succeeded' || settled.status === 'requires_capture' || settled.status === 'capturing';
+  const outcome: AttemptOutcome | undefined = authorized ? 'succeeded' : settled.status === 'failed' ? 'declined' : undefined;
   const session = outcome ? await deps.sessions.get(settled.session_id) : undefined;
   if (!outcome || !session) return;
   const card = settled.card_masked
@@ -142,7 +151,7 @@ export async function recordChallengeOutcome(deps: PaymentDeps, settled: Payment
         expiryYear: settled.card_expiry?.split('/')[1] ?? null,
       }
     : null;
-  const context = { ...riskContext(deps, session, settled, { ip: null }, card), threeDs: settled.status === 'succeeded' ? ('authenticated' as const) : null };
+  const context = { ...riskContext(deps, session, settled, { ip: null }, card), threeDs: authorized ? ('authenticated' as const) : null };
   try {
     await deps.risk.recordAttempt({ context, outcome, paymentId: settled.id });
   } catch (err) {

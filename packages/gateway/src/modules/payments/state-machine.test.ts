@@ -5,7 +5,7 @@ const ALL = Object.keys(PAYMENT_TRANSITIONS) as PaymentStatus[];
 
 describe('payment state machine', () => {
   it('final states go nowhere', () => {
-    expect(ALL.filter(isFinal).sort()).toEqual(['failed', 'succeeded']);
+    expect(ALL.filter(isFinal).sort()).toEqual(['canceled', 'failed', 'succeeded']);
     for (const to of ALL) {
       expect(canTransition('succeeded', to)).toBe(false);
       expect(canTransition('failed', to)).toBe(false);
@@ -16,8 +16,17 @@ describe('payment state machine', () => {
     expect(ALL.filter((to) => canTransition('requires_action', to)).sort()).toEqual(['failed', 'processing']);
   });
 
-  it('an unknown outcome is never abandoned: pending only settles', () => {
-    expect(ALL.filter((to) => canTransition('pending', to)).sort()).toEqual(['failed', 'succeeded']);
+  it('an unknown outcome is never abandoned: pending only settles (or, authorized, goes on to capture or void)', () => {
+    expect(ALL.filter((to) => canTransition('pending', to)).sort()).toEqual(['canceling', 'capturing', 'failed', 'requires_capture', 'succeeded']);
+  });
+
+  it('an authorization is only ever captured or voided, and money moves only through a capture in flight', () => {
+    expect(ALL.filter((to) => canTransition('requires_capture', to)).sort()).toEqual(['canceling', 'capturing']);
+    expect(ALL.filter((to) => canTransition(to, 'succeeded')).sort()).toEqual(['capturing', 'pending', 'processing']);
+    // A capture in flight is never voided, and a void in flight never captured: each is settled first.
+    expect(canTransition('capturing', 'canceling')).toBe(false);
+    expect(canTransition('canceling', 'capturing')).toBe(false);
+    expect(canTransition('canceling', 'succeeded')).toBe(false);
   });
 
   it('never reaches succeeded from requires_action without PAY (processing)', () => {

@@ -78,6 +78,7 @@ export async function mintSession(deps: MintDeps, merchantId: string, input: Min
     order_id: input.order_id,
     ...urls,
     capture_mode: 'HOSTED_SESSION',
+    capture_method: input.capture_method ?? 'automatic',
     require_otp: input.require_otp ? 1 : 0,
     otp_verified_at: null,
     customer_enc: seal(input.customer),

@@ -26,6 +26,8 @@ export const MintSessionBody = Type.Object(
     ),
     metadata: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Type.String({ maxLength: 500 }), { maxProperties: 50 })),
     capture_mode: Type.Optional(Type.Union([Type.Literal('HOSTED_SESSION'), Type.Literal('DIRECT_CAPTURE')])),
+    /** `manual`: the payment is authorized only; the merchant captures (POST /v1/payments/{id}/capture) or cancels it. */
+    capture_method: Type.Optional(Type.Union([Type.Literal('automatic'), Type.Literal('manual')])),
   },
   { additionalProperties: false },
 );

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../clock.js';
 import type { CardDefenceSettings } from '../../config.js';
-import type { HostedFields } from '../../connectors/card-network.js';
+import type { HostedFields, HostedFieldsOrder } from '../../connectors/card-network.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Secret } from '../../crypto/secret.js';
 import { ApiError, urlNotAllowed } from '../../errors.js';
+import { currencyCode } from '../../money.js';
 import type { Storage } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -141,8 +142,8 @@ export class SessionService {
     const now = this.deps.clock.now();
     if (session.status === 'expired' || (session.status === 'open' && session.expires_at <= now))
       throw new ApiError('1004', 'the checkout session has expired');
-    if (session.status === 'paid' || session.status === 'cancelled')
-      throw new ApiError('1005', `the checkout session is already ${session.status === 'paid' ? 'paid' : 'cancelled'}`);
+    if (session.status === 'paid' || session.status === 'cancelled' || session.status === 'authorized')
+      throw new ApiError('1005', `the checkout session is already ${session.status}`);
     if (session.status === 'locked') throw locked();
 
     const merchant = await this.deps.merchants.get(session.merchant_id);
@@ -170,7 +171,8 @@ export class SessionService {
    */
   assertAttemptAllowed(session: CheckoutSession): void {
     if (session.status === 'locked') throw locked();
-    if (session.status === 'paid' || session.status === 'cancelled') throw new ApiError('1005', `the checkout session is already ${session.status}`);
+    if (session.status === 'paid' || session.status === 'cancelled' || session.status === 'authorized')
+      throw new ApiError('1005', `the checkout session is already ${session.status}`);
     if (session.status === 'expired' || session.expires_at <= this.deps.clock.now()) throw new ApiError('1004', 'the checkout session has expired');
   }
 
@@ -182,7 +184,7 @@ export class SessionService {
   async issueCardSession(
     session: CheckoutSession,
     client: { ip: string; device: string | undefined },
-    open: () => Promise<HostedFields>,
+    open: (order: HostedFieldsOrder) => Promise<HostedFields>,
   ): Promise<HostedFields> {
     this.assertAttemptAllowed(session);
     const { cardSessionsPerCheckout, cardSessionsPerMinute } = this.deps.cardDefence;
@@ -196,7 +198,8 @@ export class SessionService {
     const tooMany = () => new ApiError('1603', `at most ${cardSessionsPerCheckout} card sessions per checkout session`);
     let issued = await this.#cards.countForSession(session.id);
     if (issued >= cardSessionsPerCheckout) throw tooMany();
-    const fields = await open();
+    // The network session carries the order's amount and currency: the network itself refuses any other.
+    const fields = await open({ amount: session.amount, currency: currencyCode(session.currency)! });
     const row = {
       id_hash: hostedSessionHash(fields.hostedSessionId),
       session_id: session.id,
@@ -270,9 +273,24 @@ export class SessionService {
     // Bounded: each lost race means another process moved the session; paid and cancelled are final.
     for (let attempt = 0; attempt < 3; attempt++) {
       const session = await this.deps.sessions.findById(sessionId, db);
-      if (!session || (session.status !== 'open' && session.status !== 'processing' && session.status !== 'expired')) return;
+      if (!session || !['open', 'processing', 'expired', 'authorized'].includes(session.status)) return;
       if (await this.deps.sessions.transition(sessionId, session.status, 'paid', `${paymentId} succeeded`, now, {}, db)) return;
     }
+  }
+
+  /** A payment of the session is authorized and waits for the merchant's capture: no new attempt is taken. */
+  async markAuthorized(sessionId: string, paymentId: string, db?: Kysely<Database>): Promise<void> {
+    const now = this.deps.clock.now();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const session = await this.deps.sessions.findById(sessionId, db);
+      if (!session || !['open', 'processing', 'expired'].includes(session.status)) return;
+      if (await this.deps.sessions.transition(sessionId, session.status, 'authorized', `${paymentId} authorized`, now, {}, db)) return;
+    }
+  }
+
+  /** The session's authorization was voided (by the merchant, or not captured in time): the session is cancelled. */
+  async cancelAuthorized(sessionId: string, cause: string, db?: Kysely<Database>): Promise<boolean> {
+    return this.deps.sessions.transition(sessionId, 'authorized', 'cancelled', cause, this.deps.clock.now(), {}, db);
   }
 
   /** An open session whose time is up; false when it was no longer open. */
@@ -340,6 +358,7 @@ export class SessionService {
     return {
       ...sessionEventView(session),
       capture_mode: session.capture_mode,
+      capture_method: session.capture_method,
       notify_url: session.notify_url,
       success_redirect_url: session.success_redirect_url,
       fail_redirect_url: session.fail_redirect_url,

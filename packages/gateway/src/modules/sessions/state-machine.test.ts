@@ -8,7 +8,7 @@ import {
   type SessionStatus,
 } from './state-machine.js';
 
-const ALL: SessionStatus[] = ['open', 'processing', 'paid', 'expired', 'cancelled', 'locked'];
+const ALL: SessionStatus[] = ['open', 'processing', 'authorized', 'paid', 'expired', 'cancelled', 'locked'];
 
 describe('session state machine', () => {
   it('paid, cancelled and locked are final', () => {
@@ -28,8 +28,13 @@ describe('session state machine', () => {
     expect(ALL.filter(isPayable)).toEqual(['open', 'processing']);
   });
 
-  it('an expired session can only become paid (a late settled payment), never reopen', () => {
-    expect(SESSION_TRANSITIONS.expired).toEqual(['paid']);
+  it('an authorized session is only captured (paid) or voided (cancelled); it takes no new attempt', () => {
+    expect(SESSION_TRANSITIONS.authorized).toEqual(['paid', 'cancelled']);
+    expect(isPayable('authorized')).toBe(false);
+  });
+
+  it('an expired session can only become paid or authorized (a late settled payment), never reopen', () => {
+    expect(SESSION_TRANSITIONS.expired).toEqual(['paid', 'authorized']);
     expect(() => assertSessionTransition('expired', 'open')).toThrow(IllegalSessionTransition);
     expect(() => assertSessionTransition('expired', 'processing')).toThrow('checkout session cannot go from expired to processing');
   });

@@ -11,15 +11,19 @@
  *    ├──▶ cancelled
  *    └──▶ paid                                   (a payment reconciled after its attempt let go)
  *   processing ──▶ locked                        (too many failed attempts: card testing; final)
+ *   processing | open | expired ──▶ authorized    (the payment is authorized and waits for its capture)
+ *   authorized ──▶ paid                           (captured)
+ *   authorized ──▶ cancelled                      (the authorization was voided: by the merchant, or uncaptured in time)
  */
 import type { SessionStatus } from '../../storage/schema.js';
 
 export type { SessionStatus } from '../../storage/schema.js';
 
 export const SESSION_TRANSITIONS: { readonly [From in SessionStatus]: readonly SessionStatus[] } = {
-  open: ['processing', 'expired', 'cancelled', 'paid'],
-  processing: ['processing', 'open', 'expired', 'paid', 'locked'],
-  expired: ['paid'],
+  open: ['processing', 'expired', 'cancelled', 'paid', 'authorized'],
+  processing: ['processing', 'open', 'expired', 'paid', 'locked', 'authorized'],
+  authorized: ['paid', 'cancelled'],
+  expired: ['paid', 'authorized'],
   paid: [],
   cancelled: [],
   locked: [],

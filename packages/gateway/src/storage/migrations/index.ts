@@ -14,6 +14,7 @@ import * as m0011 from './0011_dashboard.js';
 import * as m0013 from './0013_card_defence.js';
 import * as m0014 from './0014_attempt_lease.js';
 import * as m0015 from './0015_network_fidelity.js';
+import * as m0016 from './0016_capture.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -36,6 +37,7 @@ const ALL: Record<string, DialectMigration> = {
   '0013_card_defence': m0013,
   '0014_attempt_lease': m0014,
   '0015_network_fidelity': m0015,
+  '0016_capture': m0016,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
