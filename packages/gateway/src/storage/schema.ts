@@ -89,6 +89,10 @@ export interface CheckoutSessionsTable {
   notify_url: string;
   success_redirect_url: string;
   fail_redirect_url: string;
+  /** Where "Back to the merchant" goes (allow-listed); null = the fail page. Migration 0017. */
+  cancel_url: string | null;
+  /** The checkout's language (`en`, `id`); null = from the shopper's Accept-Language. Migration 0017. */
+  locale: string | null;
   capture_mode: string;
   require_otp: number;
   otp_verified_at: number | null;
@@ -170,7 +174,7 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'session.cancelled' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {
