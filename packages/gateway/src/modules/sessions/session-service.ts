@@ -294,12 +294,14 @@ export class SessionService {
   }
 
   /**
-   * A session whose checkout can no longer take a payment, as the shopper
-   * should be told on reopening it (with or without the token): its state,
-   * the merchant's name and the way back. Undefined while it can be paid or
-   * an attempt is running.
+   * What GET /checkout/{id} needs before any token is seen: the session (for
+   * its language) and, when it can no longer take a payment, its final state
+   * and the merchant's name — what a shopper reopening it is told, with or
+   * without the token. Undefined for an unknown id.
    */
-  async finalState(sessionId: string): Promise<{ session: CheckoutSession; state: 'paid' | 'expired' | 'cancelled' | 'locked'; merchantName: string } | undefined> {
+  async landing(
+    sessionId: string,
+  ): Promise<{ session: CheckoutSession; final: { state: 'paid' | 'expired' | 'cancelled' | 'locked'; merchantName: string } | null } | undefined> {
     const session = await this.deps.sessions.findById(sessionId);
     if (!session) return undefined;
     const now = this.deps.clock.now();
@@ -309,9 +311,9 @@ export class SessionService {
         : session.status === 'open' && session.expires_at <= now
           ? 'expired'
           : undefined;
-    if (!state) return undefined;
+    if (!state) return { session, final: null };
     const merchant = await this.deps.merchants.get(session.merchant_id);
-    return { session, state, merchantName: merchant.name };
+    return { session, final: { state, merchantName: merchant.name } };
   }
 
   /** Locks the first device fingerprint seen; false when another request locked one first. */
