@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
     const merchant = await gw.services.merchants.create({ name: 'Toko Batik', redirectHosts: ['localhost', '127.0.0.1'] });
     secret = merchant.merchantSecret.reveal();
     // Many payments from one browser: what the risk engine would block (card-defence.test.ts); this merchant allows them.
-    await gw.services.risk.addRule(merchant.merchantId, { action: 'allow', predicate: ':amount: >= 0' });
+    await gw.services.risk.addRule(merchant.merchant.id, { action: 'allow', predicate: ':amount: >= 0' });
     shop = await startMerchantSite();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   });
