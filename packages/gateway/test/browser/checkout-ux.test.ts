@@ -411,7 +411,7 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
 
         await typeCard(page, DECLINED);
         await page.locator('#pay').click();
-        await page.locator('#alert').getByText('Bank Anda menolak kartu ini. Coba kartu lain atau hubungi bank Anda.').waitFor();
+        await expect.poll(() => page.locator('#alert').textContent(), { timeout: 15_000 }).toBe('Bank Anda menolak kartu ini. Coba kartu lain atau hubungi bank Anda.');
         await page.locator('#pay:enabled').waitFor();
         await typeCard(page, { number: CHALLENGE.number, month: '01', year: '39', csc: '100' });
         await page.locator('#pay').click();

@@ -377,6 +377,11 @@ async function main() {
   state.pdirect = createPdirect({ baseUrl: location.origin, sessionToken: token });
   if (returned.kind === 'pending') {
     // Back from the bank while the payment is still settling: wait here, never "failed".
+    try {
+      showCheckout(await client().getCheckout());
+    } catch (error) {
+      /* a session already final: the status poll below says where to go */
+    }
     await startPending();
     return;
   }
