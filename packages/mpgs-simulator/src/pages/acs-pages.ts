@@ -36,12 +36,15 @@ const STYLE = `
   button { font: inherit; padding-block: .5rem; padding-inline: .9rem; border-radius: 6px; border: 1px solid #2d5bd7; background: #fff; color: #2d5bd7; cursor: pointer; }
   button.primary { background: #2d5bd7; color: #fff; }
   button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
-  /* 01 (250×400): the narrowest window — one column, smaller type. */
-  html.w-01 body { font-size: 14px; }
-  html.w-01 main { padding-inline: .75rem; gap: .5rem; }
-  html.w-01 .choices { grid-template-columns: 1fr; gap: .35rem; }
-  html.w-01 button { padding-block: .35rem; }
-  html.w-01 dl { grid-template-columns: 1fr; }
+  /* 01 (250×400): the narrowest window — smaller type, two columns of compact buttons. */
+  html.w-01 body { font-size: 13px; }
+  html.w-01 main { padding-block: .6rem; padding-inline: .6rem; gap: .4rem; }
+  html.w-01 h1 { font-size: 1rem; }
+  html.w-01 .note { font-size: .75rem; }
+  html.w-01 dl { gap: 0 .5rem; }
+  html.w-01 fieldset { padding: .4rem; }
+  html.w-01 .choices { grid-template-columns: 1fr 1fr; gap: .3rem; }
+  html.w-01 button { padding-block: .35rem; padding-inline: .3rem; font-size: 12px; }
   html.w-02 .choices { grid-template-columns: 1fr 1fr; }
   html.w-05 main { max-inline-size: 32rem; margin-inline: auto; }
 `;
