@@ -201,7 +201,19 @@ export function createPdirect(options) {
     return call('POST', '/v1/otp/verify', { body: { code } });
   }
 
-  return Object.freeze({ fingerprint, getCheckout, getStatus, cancel, openCardSession, mountCardFields, collect, sendOtp, resendOtp, verifyOtp, showChallenge });
+  return Object.freeze({
+    fingerprint,
+    getCheckout,
+    getStatus,
+    cancel,
+    openCardSession,
+    mountCardFields,
+    collect,
+    sendOtp,
+    resendOtp,
+    verifyOtp,
+    showChallenge,
+  });
 }
 
 /**
@@ -328,8 +340,9 @@ export function showChallenge(container, html, showOptions = {}) {
     if (frame.getAttribute('name') === 'challengeFrame') {
       // The EMV 3DS window asked for: the ACS lays its page out for exactly that size.
       frame.setAttribute('data-window-size', size ? size.value : 'FULL_SCREEN');
+      // FULL_SCREEN in an embedded page: the container's whole width, 400 pixels high.
       frame.setAttribute('width', size ? String(size.width) : '100%');
-      frame.setAttribute('height', size ? String(size.height) : '100%');
+      frame.setAttribute('height', size ? String(size.height) : '400');
       if (showOptions.title) frame.setAttribute('title', showOptions.title);
     }
   }

@@ -135,7 +135,9 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
   async function axe(frame: Frame): Promise<string[]> {
     await frame.evaluate(AXE_SOURCE);
     const result = await frame.evaluate(async () => {
-      const run = (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe;
+      const run = (
+        globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }
+      ).axe;
       return run.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     });
     return result.violations.map((v) => `${frame.url()}: ${v.id} (${v.nodes.length})`);
@@ -242,7 +244,10 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         await page.locator('#pay').click();
         await page.getByRole('heading', { name: 'Confirm with your bank' }).waitFor();
         const frame = page.locator('#challenge iframe[name="challengeFrame"]');
-        const expected = viewport.name === 'desktop' ? { size: '390_X_400', width: 390, height: 400 } : { size: '250_X_400', width: 250, height: 400 };
+        // Desktop: the EMV 390×400 window fits the column; a phone: FULL_SCREEN (the column's whole width, 400 high).
+        const column = (await page.locator('#challenge').boundingBox())!;
+        const expected =
+          viewport.name === 'desktop' ? { size: '390_X_400', width: 390, height: 400 } : { size: 'FULL_SCREEN', width: Math.round(column.width), height: 400 };
         expect(await frame.getAttribute('data-window-size')).toBe(expected.size);
         const box = (await frame.boundingBox())!;
         expect(Math.round(box.width)).toBe(expected.width);
@@ -252,7 +257,7 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         const acsFrame = page.frame({ name: 'challengeFrame' })!;
         // The issuer's page is laid out for the window: it fits without scrolling.
         const fit = await acsFrame.evaluate(() => ({ cls: document.documentElement.className, height: document.documentElement.scrollHeight }));
-        expect(fit.cls).toBe(viewport.name === 'desktop' ? 'w-02' : 'w-01');
+        expect(fit.cls).toBe(viewport.name === 'desktop' ? 'w-02' : 'w-05');
         expect(fit.height).toBeLessThanOrEqual(400);
         expect(await page.locator('#back').isVisible()).toBe(true);
         await shot(page, 'challenge', viewport);
@@ -290,7 +295,9 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         // Reopened (Back, or the link again): it says so plainly and links back.
         await page.goBack();
         await page.getByRole('heading', { name: 'This checkout was cancelled' }).waitFor();
-        expect(await page.getByRole('link', { name: 'Back to Toko Batik' }).first().getAttribute('href')).toBe(`${shop.origin}/cancelled?session_id=${sessionId}`);
+        expect(await page.getByRole('link', { name: 'Back to Toko Batik' }).first().getAttribute('href')).toBe(
+          `${shop.origin}/cancelled?session_id=${sessionId}`,
+        );
         await shot(page, 'reopened-cancelled', viewport);
         expect(await axeEverywhere(page)).toEqual([]);
         await close(watched);
@@ -339,7 +346,9 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         expect(await page.locator('#expiry-warning').isHidden()).toBe(true);
         await page.clock.fastForward(179_000);
         await page.locator('#expiry-warning:visible').waitFor();
-        expect(await page.locator('#expiry-warning').textContent()).toBe('This checkout closes in 2 minutes. Finish paying before then, or start again from Toko Batik.');
+        expect(await page.locator('#expiry-warning').textContent()).toBe(
+          'This checkout closes in 2 minutes. Finish paying before then, or start again from Toko Batik.',
+        );
         await shot(page, 'expiry-warning', viewport);
         expect(await axeEverywhere(page)).toEqual([]);
         gw.clock.advance(301_000);
@@ -411,7 +420,9 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
 
         await typeCard(page, DECLINED);
         await page.locator('#pay').click();
-        await expect.poll(() => page.locator('#alert').textContent(), { timeout: 15_000 }).toBe('Bank Anda menolak kartu ini. Coba kartu lain atau hubungi bank Anda.');
+        await expect
+          .poll(() => page.locator('#alert').textContent(), { timeout: 15_000 })
+          .toBe('Bank Anda menolak kartu ini. Coba kartu lain atau hubungi bank Anda.');
         await page.locator('#pay:enabled').waitFor();
         await typeCard(page, { number: CHALLENGE.number, month: '01', year: '39', csc: '100' });
         await page.locator('#pay').click();
@@ -421,7 +432,10 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         expect(await page.frame({ name: 'challengeFrame' })!.evaluate(() => document.documentElement.lang)).toBe('id');
         await shot(page, 'id-challenge', viewport);
         await acs.getByRole('button', { name: 'Gagal (N)' }).click();
-        await page.locator('#alert').getByText(/^Bank Anda tidak dapat memastikan/).waitFor();
+        await page
+          .locator('#alert')
+          .getByText(/^Bank Anda tidak dapat memastikan/)
+          .waitFor();
         await page.locator('#pay:enabled').waitFor();
         expect(await sessionStatus(sessionId)).toBe('open');
         await shot(page, 'id-challenge-failed', viewport);

@@ -45,8 +45,15 @@ const STYLE = `
   html.w-01 fieldset { padding: .4rem; }
   html.w-01 .choices { grid-template-columns: 1fr 1fr; gap: .3rem; }
   html.w-01 button { padding-block: .35rem; padding-inline: .3rem; font-size: 12px; }
-  html.w-02 .choices { grid-template-columns: 1fr 1fr; }
+  html.w-02 .choices, html.w-05 .choices { grid-template-columns: 1fr 1fr; }
   html.w-05 main { max-inline-size: 32rem; margin-inline: auto; }
+  /* A phone's full-screen window is narrow too. */
+  @media (max-width: 420px) {
+    body { font-size: 14px; }
+    main { padding-block: .75rem; gap: .5rem; }
+    .note { font-size: .8rem; }
+    button { padding-block: .4rem; padding-inline: .5rem; }
+  }
 `;
 
 function page(nonce: string, locale: SimLocale, title: string, body: string, options: { script?: string; windowSize?: string } = {}): string {

@@ -47,7 +47,8 @@ function applyLocale(code) {
   document.documentElement.lang = code;
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(/** @type {HTMLElement} */ (el).dataset.i18n || '');
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.setAttribute('title', t(/** @type {HTMLElement} */ (el).dataset.i18nTitle || ''));
-  for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(/** @type {HTMLElement} */ (el).dataset.i18nAriaLabel || ''));
+  for (const el of document.querySelectorAll('[data-i18n-aria-label]'))
+    el.setAttribute('aria-label', t(/** @type {HTMLElement} */ (el).dataset.i18nAriaLabel || ''));
 }
 
 // -- the token and where we came from ------------------------------------------
@@ -569,8 +570,9 @@ $('card-form').addEventListener('submit', async (event) => {
 });
 async function pay() {
   say(t('status.processing'), true);
-  // The challenge window that fits this column (EMV 3DS sizes); the bank's page speaks the checkout's language.
-  const windowSize = sdk.challengeWindowForWidth($('card-form').clientWidth);
+  // The challenge window (EMV 3DS sizes): on a phone the full width of the screen, else the one that fits
+  // this column; the bank's page speaks the checkout's language.
+  const windowSize = innerWidth < 600 ? 'FULL_SCREEN' : sdk.challengeWindowForWidth($('card-form').clientWidth);
   const browser = { ...sdk.browserDetails(), challengeWindowSize: windowSize, language: locale === 'id' ? 'id-ID' : locale };
   const payment = await client().collect({ hostedSessionId: /** @type {import('../pdirect.js').CardFields} */ (state.fields).hostedSessionId, browser });
   if (payment.status === 'succeeded') {
