@@ -15,6 +15,10 @@ export interface SessionCreateParams {
   notify_url: string;
   success_redirect_url: string;
   fail_redirect_url: string;
+  /** Where the hosted checkout's "Back to {merchant}" goes (on your allow-list too); default: fail_redirect_url. */
+  cancel_url?: string;
+  /** The hosted checkout's language; default: the shopper's Accept-Language. */
+  locale?: 'en' | 'id';
   /** 60–86400, default 1800. */
   ttl_seconds?: number;
   require_otp?: boolean;
@@ -33,7 +37,7 @@ export interface CreatedSession {
   [field: string]: unknown;
 }
 
-export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | (string & {});
+export type SessionStatus = 'open' | 'processing' | 'paid' | 'expired' | 'cancelled' | 'locked' | (string & {});
 
 /** GET /v1/sessions/{id}. */
 export interface Session {
@@ -47,6 +51,8 @@ export interface Session {
   /** The payment currently attached to the session, if any. */
   payment_id: string | null;
   expires_at: string;
+  cancel_url?: string | null;
+  locale?: 'en' | 'id' | null;
   [field: string]: unknown;
 }
 

@@ -13,7 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * active secret; any one of them matching is enough.
  */
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired';
+export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'session.cancelled';
 
 export interface WebhookEvent<T extends Record<string, unknown> = Record<string, unknown>> {
   /** evt_…, also the webhook-id header: deduplicate on it. */
