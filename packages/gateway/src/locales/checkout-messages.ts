@@ -8,7 +8,7 @@
  * it for the pages it renders itself (final states, invalid link).
  *
  * Adding a locale: add its code to SUPPORTED_LOCALES, a block below, and the
- * simulator's (packages/mpgs-simulator/src/pages/messages.ts); see
+ * card-network simulator's own catalogue (its src/pages/messages.ts); see
  * docs/checkout.md#adding-a-locale.
  */
 

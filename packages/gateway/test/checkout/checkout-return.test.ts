@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cardSession, collect, completeChallenge, mintSession, sdk, sessionBody } from '../support/checkout.js';
+import { cardSession, collect, completeChallenge, DEVICE_A, DEVICE_B, mintSession, sdk, sessionBody } from '../support/checkout.js';
 import { testDatabases } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import type { TestGateway } from '../support/gateway.js';
@@ -37,7 +37,11 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
   const session = async (id: string) => (await http(`${gw.url}/v1/sessions/${id}`, { headers: bearer(secret) })).body;
 
   it('cancel_url and locale: allow-listed and validated with catalogue errors, shown to the merchant, locale in the checkout view', async () => {
-    const refused = await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody({ cancel_url: 'https://evil.example/back' }) });
+    const refused = await http(`${gw.url}/v1/sessions`, {
+      method: 'POST',
+      headers: bearer(secret),
+      body: sessionBody({ cancel_url: 'https://evil.example/back' }),
+    });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ error_code: '1201', param: 'cancel_url' });
     const userInfo = await http(`${gw.url}/v1/sessions`, {
@@ -89,6 +93,21 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
     expect((await http(`${gw.url}/v1/checkout/status`, { headers: bearer('pd_st_' + 'A'.repeat(43)) })).body.error.error_code).toBe('1002');
   });
 
+  it('attack: the status read of a spent token stays bound to the device that locked it (enforce), and the finished page shows no order data', async () => {
+    const enforcing = await gw.services.merchants.create({ name: 'Strict Shop', redirectHosts: ['localhost'], fingerprintMode: 'enforce' });
+    const { sessionId, token, response } = await mintSession(gw, enforcing.merchantSecret.reveal(), { amount: '77.70' });
+    expect((await http(`${gw.url}/v1/checkout`, { headers: sdk(token, DEVICE_A) })).status).toBe(200);
+    expect((await http(`${gw.url}/v1/checkout/cancel`, { method: 'POST', headers: sdk(token, DEVICE_A) })).body.status).toBe('cancelled');
+    const elsewhere = await http(`${gw.url}/v1/checkout/status`, { headers: sdk(token, DEVICE_B) });
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.body.error.error_code).toBe('1006');
+    expect(elsewhere.text).not.toContain('localhost');
+    expect((await http(`${gw.url}/v1/checkout/status`, { headers: sdk(token, DEVICE_A) })).body.status).toBe('cancelled');
+    const page = await http(`${gw.url}/checkout/${sessionId}`);
+    expect(page.text).toContain('This checkout was cancelled');
+    for (const secretish of ['77.70', response.body.order_id, token, 'cust_abc123']) expect(page.text).not.toContain(secretish);
+  });
+
   it('3-D Secure failed with the session still open: back to the checkout form (not the fail page), a fresh attempt pays', async () => {
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
@@ -133,7 +152,11 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
       redirect_url: null,
     });
     // A racing second return finds the payment no longer waiting for the bank: the pending screen again.
-    const racing = await http(`${gw.url}/v1/3ds/return/${res.body.id}`, { method: 'POST', body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const racing = await http(`${gw.url}/v1/3ds/return/${res.body.id}`, {
+      method: 'POST',
+      body: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(racing.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=pending`);
   });
 

@@ -99,7 +99,7 @@ describe.each(testDatabases())('a second card network runs the payment stories (
     const res = await collect(gw, token, { hosted_session_id: await cardFields(token, FAKE_CARDS.challenge) });
     fake.answerChallenge(res.body.id, false);
     const back = await postForm(`${gw.url}/v1/3ds/return/${res.body.id}`, {});
-    expect(back.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=failed&reason=authentication`);
+    expect(back.headers.location).toMatch(new RegExp(`/checkout/${sessionId}\\?return=failed&reason=authentication$`));
     expect((await payment(res.body.id)).status).toBe('failed');
     expect(fake.sent.filter((s) => s.startsWith(`PAYMENT ${res.body.id}/`))).toEqual([]);
     expect((await session(sessionId)).status).toBe('open');
