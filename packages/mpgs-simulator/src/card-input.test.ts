@@ -26,7 +26,10 @@ describe('validateCard', () => {
     const now = Date.UTC(2026, 11, 1);
     const card = { number: '5123450000000008', expiryMonth: '1', expiryYear: '39' };
     expect(validateCard(card, { lenient: true, now })).toEqual({ ok: false, errors: { securityCode: 'missing' } });
-    expect(validateCard({ ...card, securityCode: '100', expiryYear: '2039' }, { lenient: true, now })).toEqual({ ok: false, errors: { expiryYear: 'invalid' } });
+    expect(validateCard({ ...card, securityCode: '100', expiryYear: '2039' }, { lenient: true, now })).toEqual({
+      ok: false,
+      errors: { expiryYear: 'invalid' },
+    });
     expect(validateCard({ ...card, securityCode: '100', expiryYear: '20' }, { lenient: true, now })).toEqual({ ok: false, errors: { expiryYear: 'invalid' } });
     expect(validateCard({ ...card, securityCode: '100', expiryMonth: '11', expiryYear: '26' }, { lenient: true, now })).toEqual({
       ok: false,

@@ -174,7 +174,8 @@ export interface RefundsTable {
   updated_at: number;
 }
 
-export type WebhookEventType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'session.cancelled' | 'webhook.test';
+export type WebhookEventType =
+  'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'session.cancelled' | 'webhook.test';
 export type WebhookDeliveryState = 'pending' | 'delivering' | 'succeeded' | 'dead';
 
 export interface WebhookEventsTable {

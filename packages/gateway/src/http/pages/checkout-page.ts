@@ -201,7 +201,14 @@ const FINAL_TEXT: Record<FinalState, [CheckoutMessageKey, CheckoutMessageKey, 's
  * token, e.g. Back after paying): what happened, and a link back to the
  * merchant. No script; only the merchant's name and the way back are shown.
  */
-export function renderFinalStatePage(options: { nonce: string; assets: CheckoutAssets; locale: Locale; state: FinalState; merchantName: string; backUrl: string }): string {
+export function renderFinalStatePage(options: {
+  nonce: string;
+  assets: CheckoutAssets;
+  locale: Locale;
+  state: FinalState;
+  merchantName: string;
+  backUrl: string;
+}): string {
   const nonce = escapeHtml(options.nonce);
   const [title, text, kind] = FINAL_TEXT[options.state];
   const merchant = options.merchantName;

@@ -47,7 +47,8 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
       if (landing?.final) {
         const backUrl = options.sessions!.backUrl(landing.session);
         // Back from 3-D Secure to the pending screen, but the payment already settled: straight on to the merchant.
-        if (landing.final.state === 'paid' && request.query.return === 'pending') return reply.code(303).header('Cache-Control', 'no-store').header('Location', backUrl).send();
+        if (landing.final.state === 'paid' && request.query.return === 'pending')
+          return reply.code(303).header('Cache-Control', 'no-store').header('Location', backUrl).send();
         html = renderFinalStatePage({ nonce, assets, locale, state: landing.final.state, merchantName: landing.final.merchantName, backUrl });
       } else {
         html = renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets, locale });

@@ -25,7 +25,11 @@ const UNAVAILABLE = new Set(['TIMED_OUT', 'ACQUIRER_SYSTEM_ERROR', 'UNSPECIFIED_
 /** The class of a failed attempt, from the network's code (kept for the merchant) and the authentication result. */
 export function failureClass(gatewayCode: string | null, authenticationStatus: string | null, failureReason?: string | null): AttemptFailureClass {
   const code = (gatewayCode ?? '').toUpperCase();
-  if (code === 'AUTHENTICATION_FAILED' || /AUTHENTICATION_(FAILED|REJECTED|UNAVAILABLE)/.test(authenticationStatus ?? '') || /3-D Secure/.test(failureReason ?? ''))
+  if (
+    code === 'AUTHENTICATION_FAILED' ||
+    /AUTHENTICATION_(FAILED|REJECTED|UNAVAILABLE)/.test(authenticationStatus ?? '') ||
+    /3-D Secure/.test(failureReason ?? '')
+  )
     return 'authentication';
   if (code === 'EXPIRED_CARD') return 'expired_card';
   if (code === 'DECLINED_CSC' || code === 'DECLINED_AVS_CSC') return 'security_code';
