@@ -94,7 +94,7 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
   });
 
   it('attack: the status read of a spent token stays bound to the device that locked it (enforce), and the finished page shows no order data', async () => {
-    const enforcing = await gw.services.merchants.create({ name: 'Strict Shop', redirectHosts: ['localhost'], fingerprintMode: 'enforce' });
+    const enforcing = await gw.services.merchants.create({ name: 'Strict Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'enforce' });
     const { sessionId, token, response } = await mintSession(gw, enforcing.merchantSecret.reveal(), { amount: '77.70' });
     expect((await http(`${gw.url}/v1/checkout`, { headers: sdk(token, DEVICE_A) })).status).toBe(200);
     expect((await http(`${gw.url}/v1/checkout/cancel`, { method: 'POST', headers: sdk(token, DEVICE_A) })).body.status).toBe('cancelled');
