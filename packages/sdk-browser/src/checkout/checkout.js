@@ -674,17 +674,10 @@ async function startPending() {
       // Still not settled: say so, and offer the way back (the merchant hears the outcome by webhook).
       $('final-more').textContent = t('final.pendingLater', { merchant: merchantName() || t('back.toMerchantGeneric') });
       $('final-more').hidden = false;
-      setBackLink(state.checkout ? await backUrlForPending() : null);
+      // The way back is the "Back to {merchant}" control above: asked only when the shopper presses it
+      // (a session still settling is left, not cancelled).
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS[Math.min(round, POLL_MS.length - 1)]));
-  }
-}
-/** While a payment settles the session cannot be cancelled: the way back is the merchant's cancel (or fail) page. */
-async function backUrlForPending() {
-  try {
-    return (await client().cancel()).redirect_url;
-  } catch (e) {
-    return null;
   }
 }
 /** @param {string} message */
