@@ -16,6 +16,8 @@ import { PaymentRepository } from './modules/payments/payment-repository.js';
 import { PaymentService } from './modules/payments/payment-service.js';
 import { RiskRepository } from './modules/risk/risk-repository.js';
 import { riskIdentityKey, RiskService } from './modules/risk/risk-service.js';
+import type { PaymentDeps } from './modules/payments/payment-deps.js';
+import { startReconciling } from './modules/payments/reconcile-loop.js';
 import { SessionRepository } from './modules/sessions/session-repository.js';
 import { SessionService } from './modules/sessions/session-service.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency-repository.js';
@@ -47,6 +49,8 @@ export interface ServiceOptions {
   keepTryingDatabase?: boolean;
   /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
   networks?: NetworkRegistry;
+  /** In-flight attempts: lease heartbeat period and the money alert hook (see docs/reliability.md). */
+  payments?: Pick<PaymentDeps, 'leaseRenewMs' | 'onAlert'>;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -128,6 +132,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     publicUrl: config.publicUrl,
     payWhenAuthenticationUnavailable: true,
+    auditTrail: auditRepository,
+    ...options.payments,
   });
   const otp = createOtpService({
     storage,
@@ -148,6 +154,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     mode: config.mode,
     databaseUrl: config.databaseUrl,
     merchants,
+    notifyUrlRefused: (m, url) => sessions.urlRefused(m, url),
   });
   return {
     storage,
@@ -214,7 +221,7 @@ export async function createGateway(
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
       background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
-      if (services.network) background.push(startPeriodic('reconcile-payments', 30_000, () => services.payments.reconcileDue(), services.logger));
+      if (services.network) background.push(startReconciling(services.payments, services.logger));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -5,10 +5,16 @@ import type { Logger } from 'pino';
  * Used for the background sweeps: expiring sessions, reconciling payments
  * whose outcome is unknown. A failure is logged and retried next round.
  */
-export function startPeriodic(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): { stop(): Promise<void> } {
+export function startPeriodic(
+  name: string,
+  intervalMs: number,
+  task: () => Promise<unknown>,
+  logger: Logger,
+  options: { immediately?: boolean } = {},
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
-  const timer = setInterval(() => {
+  const round = () => {
     running = running.then(async () => {
       if (stopped) return;
       try {
@@ -17,8 +23,10 @@ export function startPeriodic(name: string, intervalMs: number, task: () => Prom
         logger.error({ err, task: name }, 'background task failed; will retry');
       }
     });
-  }, intervalMs);
+  };
+  const timer = setInterval(round, intervalMs);
   timer.unref();
+  if (options.immediately) round();
   return {
     async stop() {
       stopped = true;

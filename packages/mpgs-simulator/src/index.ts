@@ -28,7 +28,8 @@ export interface SimulatorOptions {
 export interface RunningSimulator {
   /** e.g. http://127.0.0.1:41234 — the publicUrl when one was given. */
   url: string;
-  faults: { add(f: FaultSpec): void; clear(): void };
+  /** Injected faults; `list()` shows those not used up yet (a test waits for a request to reach one). */
+  faults: { add(f: FaultSpec): void; clear(): void; list(): Array<FaultSpec & { remaining: number }> };
   close(): Promise<void>;
 }
 
@@ -57,7 +58,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
 
   return {
     url: origin,
-    faults: { add: (fault) => faults.add(fault), clear: () => faults.clear() },
+    faults: { add: (fault) => faults.add(fault), clear: () => faults.clear(), list: () => faults.list() },
     close: async () => {
       await app.close();
     },

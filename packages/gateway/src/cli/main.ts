@@ -168,6 +168,12 @@ Examples:
     .action(async (o) => (await import('./commands/users.js')).userCreateCommand(o));
 
   registerRiskCommands(program);
+  program
+    .command('reconcile')
+    .description('settle payments and refunds whose outcome is unknown by asking the card network; prints each one')
+    .option('--limit <n>', 'at most this many payments (and refunds) in this pass', '50')
+    .addOption(json())
+    .action(async (o) => (await import('./commands/reconcile.js')).reconcileCommand(o));
   const audit = program
     .command('audit')
     .description('find the audit record of a request; verify or export the tamper-evident audit chain')

@@ -148,6 +148,17 @@ export interface VoidInput {
   targetTransactionId: string;
 }
 
+/**
+ * The longest the connector can spend on the network, retries and backoff
+ * included — computed from its configured timeouts × attempts, never guessed.
+ * `callMs`: one non-settling call (3-D Secure initiate/authenticate/retrieve);
+ * `settleMs`: one money-moving call run through `settle()` (PAY, REFUND, VOID).
+ */
+export interface NetworkWorstCase {
+  callMs: number;
+  settleMs: number;
+}
+
 /** The port the payments module calls. Stateless; every id is caller-supplied (see the contract above). */
 export interface CardNetwork {
   /** The registry name (`PDIRECT_CARD_NETWORK`), stored with every payment. */
@@ -156,6 +167,8 @@ export interface CardNetwork {
   readonly browserOrigins: readonly string[];
   /** What a hosted-fields session id of this network looks like (validated at the edge). */
   readonly hostedSessionIdPattern: string;
+  /** How long a call can take at worst (the reconciler waits this out before concluding "never received"). */
+  readonly worstCase: NetworkWorstCase;
   health(): Promise<boolean>;
   openHostedFields(): Promise<HostedFields>;
   initiateAuthentication(input: InitiateAuthenticationInput): Promise<AuthenticationOutcome>;

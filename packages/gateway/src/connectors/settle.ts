@@ -25,6 +25,28 @@ export interface SettleSteps {
   backoffMs(retry: number): number;
 }
 
+/**
+ * The longest one call can take, retries included: every attempt runs to its
+ * timeout and every backoff is waited in full.
+ */
+export function callWorstCaseMs(o: { attempts: number; timeoutMs: number; backoffMs: (retry: number) => number }): number {
+  let total = o.attempts * o.timeoutMs;
+  for (let retry = 1; retry < o.attempts; retry++) total += o.backoffMs(retry);
+  return total;
+}
+
+/**
+ * The longest `settle()` can take with these bounds: each round may send
+ * once and then look up, and every backoff between rounds is waited in full.
+ * The reconciler uses it (through the connector's `worstCase`) to know when a
+ * transaction the network does not know yet can no longer arrive.
+ */
+export function settleWorstCaseMs(o: { rounds: number; sendMs: number; lookupMs: number; backoffMs: (retry: number) => number }): number {
+  let total = o.rounds * (o.sendMs + o.lookupMs);
+  for (let retry = 1; retry < o.rounds; retry++) total += o.backoffMs(retry);
+  return total;
+}
+
 export async function settle(steps: SettleSteps): Promise<{ outcome: PaymentOutcome; rounds: number }> {
   let mayBeAtNetwork = false; // an earlier attempt may have been performed
   let shouldSend = true;

@@ -137,6 +137,10 @@ export interface PaymentsTable {
   network_data: string | null;
   /** JSON of the fraud screening's view ({ score, level, action, reasons, rule_id? }); null before screening. */
   risk: string | null;
+  /** While a live process works on the attempt: renewed by its heartbeat (null when nobody holds it). */
+  lease_expires_at: number | null;
+  /** Until then a transaction the network does not know yet may still arrive (the connector's worst case). */
+  attempt_deadline_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -328,7 +328,8 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('button', { name: 'Search' }).click();
     const record = page.getByTestId('audit-record');
     await record.getByText('/v1/merchant').first().waitFor();
-    expect(await record.count()).toBe(1);
+    // The list may re-render while a background refetch settles: poll the count.
+    await expect.poll(() => record.count()).toBe(1);
     const text = (await record.textContent())!;
     for (const field of [requestId, 'merchant_key', '127.0.0.1', 'GET', '200', '<script>window.__xss="ua"</script>']) expect(text).toContain(field);
     await check('16-audit');

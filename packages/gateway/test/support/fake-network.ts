@@ -19,7 +19,9 @@ import {
   type VoidInput,
 } from '../../src/connectors/card-network.js';
 import type { NetworkRegistry } from '../../src/connectors/index.js';
-import { settle, type Lookup } from '../../src/connectors/settle.js';
+import { settle, settleWorstCaseMs, type Lookup } from '../../src/connectors/settle.js';
+
+const FAKE_ROUNDS = 3;
 
 /** Card numbers the fake knows: how it authenticates and whether it pays. */
 export const FAKE_CARDS = {
@@ -61,6 +63,8 @@ export class FakeNetwork implements CardNetwork {
   readonly name = 'fakenet';
   readonly browserOrigins: readonly string[] = [];
   readonly hostedSessionIdPattern = '^fk_[0-9a-f]{16}$';
+  /** In memory, it answers at once: a call's worst case is one millisecond. */
+  readonly worstCase = { callMs: 1, settleMs: settleWorstCaseMs({ rounds: FAKE_ROUNDS, sendMs: 1, lookupMs: 1, backoffMs: () => 0 }) };
   /** hosted session id → card number the customer "typed". */
   readonly #fields = new Map<string, string | null>();
   /** `${order}/${txn}` → performed transaction. */
@@ -186,7 +190,7 @@ export class FakeNetwork implements CardNetwork {
         }
       },
       isOutcomeUnknown: (error) => error instanceof FakeTimeout,
-      rounds: 3,
+      rounds: FAKE_ROUNDS,
       sleep: async () => {},
       backoffMs: () => 0,
     });

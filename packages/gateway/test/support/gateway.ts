@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { createGateway, type Gateway, type GatewayServices } from '../../src/gateway.js';
+import { createGateway, type Gateway, type GatewayServices, type ServiceOptions } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import { CARD_NETWORKS, type NetworkRegistry } from '../../src/connectors/index.js';
 
@@ -37,6 +37,8 @@ export async function startTestGateway(options: {
   simulator?: boolean | RunningSimulator;
   /** Extra card networks (a test-only network); pick one with env PDIRECT_CARD_NETWORK. */
   networks?: NetworkRegistry;
+  /** Lease heartbeat period and money alert hook of the payments module. */
+  payments?: ServiceOptions['payments'];
 }): Promise<TestGateway> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-data-'));
   const ownSimulator = options.simulator === true ? await startSimulator({ merchants: { TESTPDIRECT: 'sandbox' } }) : undefined;
@@ -74,6 +76,7 @@ export async function startTestGateway(options: {
     auditFlushIntervalMs: options.auditFlushIntervalMs ?? 10,
     extraRoutes: options.extraRoutes,
     networks: options.networks ? { ...CARD_NETWORKS, ...options.networks } : undefined,
+    payments: options.payments,
   });
   const url = await gateway.listen();
   return {

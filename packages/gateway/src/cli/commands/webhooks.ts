@@ -2,6 +2,7 @@ import { loadConfig } from '../../config.js';
 import { parseDuration } from '../../duration.js';
 import { ApiError } from '../../errors.js';
 import { createServices } from '../../gateway.js';
+import { startReconciling } from '../../modules/payments/reconcile-loop.js';
 import { withServices } from './context.js';
 import { cliEnv, note, out, printResult } from '../output.js';
 
@@ -20,11 +21,14 @@ export async function workerCommand(options: { json?: boolean }): Promise<void> 
     Boolean(options.json),
   );
   worker.start();
+  const reconciler = services.network ? startReconciling(services.payments, services.logger) : undefined;
   let stopping: Promise<void> | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       services.logger.info({ signal }, 'shutting down: finishing webhook attempts in flight');
-      stopping ??= services.close().then(() => process.exit(0));
+      stopping ??= Promise.resolve(reconciler?.stop())
+        .then(() => services.close())
+        .then(() => process.exit(0));
     });
   }
 }

@@ -93,8 +93,12 @@ export function retryPolicy(method: HttpMethod, path: string): boolean {
 
 /** 200 ms, 400 ms, 800 ms, ... capped at 3 s, with up to 20 % jitter removed. */
 export function defaultBackoffMs(retry: number): number {
-  const base = Math.min(200 * 2 ** Math.max(0, retry - 1), 3_000);
-  return Math.round(base * (0.8 + Math.random() * 0.2));
+  return Math.round(longestDefaultBackoffMs(retry) * (0.8 + Math.random() * 0.2));
+}
+
+/** The longest `defaultBackoffMs(retry)` can be (no jitter removed). */
+export function longestDefaultBackoffMs(retry: number): number {
+  return Math.min(200 * 2 ** Math.max(0, retry - 1), 3_000);
 }
 
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -226,6 +230,11 @@ export class MpgsClient {
 
   backoffMs(retry: number): number {
     return this.#backoffMs(retry);
+  }
+
+  /** The longest `backoffMs(retry)` can be: the jitter-free bound for the default, else the injected value. */
+  longestBackoffMs(retry: number): number {
+    return this.#backoffMs === defaultBackoffMs ? longestDefaultBackoffMs(retry) : this.#backoffMs(retry);
   }
 
   /** Sends a request, repeating it per retryPolicy; resolves to the parsed JSON answer. */

@@ -15,9 +15,10 @@ import type {
   PayInput,
   PaymentOutcome,
   RefundInput,
+  NetworkWorstCase,
   VoidInput,
 } from '../card-network.js';
-import { settle, type Lookup } from '../settle.js';
+import { callWorstCaseMs, settle, settleWorstCaseMs, type Lookup } from '../settle.js';
 import type { MpgsClient, MpgsLogger } from './client.js';
 import { MpgsError, MpgsIdConflictError, isOutcomeUnknown } from './errors.js';
 import {
@@ -79,6 +80,14 @@ export class MpgsConnector implements CardNetwork {
     this.#client = client;
     this.#logger = logger;
     this.browserOrigins = [new URL(client.baseUrl).origin];
+  }
+
+  /** From the client's timeout × attempts and backoff: a retried call, and a settle loop (one PUT, then a retried retrieve, per round). */
+  get worstCase(): NetworkWorstCase {
+    const client = this.#client;
+    const backoffMs = (retry: number) => client.longestBackoffMs(retry);
+    const callMs = callWorstCaseMs({ attempts: client.maxAttempts, timeoutMs: client.timeoutMs, backoffMs });
+    return { callMs, settleMs: settleWorstCaseMs({ rounds: client.maxAttempts, sendMs: client.timeoutMs, lookupMs: callMs, backoffMs }) };
   }
 
   async health(): Promise<boolean> {

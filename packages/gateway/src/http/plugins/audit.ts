@@ -2,11 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hmacSha256Hex } from '../../crypto/hash.js';
 import type { AuditLog } from '../../modules/audit/audit-log.js';
 import type { CredentialType } from '../../modules/audit/audit-repository.js';
+import type { MoneyRequestScope } from '../../modules/audit/state-change-audit.js';
 import { bearerToken, parseMerchantSecret } from '../../modules/keys/key-format.js';
 import type { Clock } from '../../clock.js';
 import { unavailableReason } from '../../storage/database.js';
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Opens the audit scope of a money-moving request (see modules/audit/state-change-audit.ts). */
+    moneyAudit: (statusFor: MoneyRequestScope['statusFor']) => MoneyRequestScope;
+    moneyAuditScope?: MoneyRequestScope;
+  }
   interface FastifyContextConfig {
     /** A public route that can move money: audited although no credential is presented. */
     auditPublic?: boolean;
@@ -30,9 +36,44 @@ const MONEY_MOVING_PUBLIC_ROUTES = new Set(['/v1/3ds/return/:payment_id']);
  * matched by support without the body (or anything in it) being stored.
  */
 export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fingerprintKey: Buffer; clock: Clock }): void {
+  app.decorateRequest('moneyAudit', null as unknown as FastifyRequest['moneyAudit']);
+  app.addHook('onRequest', async (request) => {
+    const startedAt = deps.clock.now();
+    // A money-moving route opens this scope around its use case: the record is then written with the state change.
+    request.moneyAudit = (statusFor) => {
+      const credential = auditedCredential(request, 200) ?? { type: 'public' as const, id: null, merchantId: null };
+      const scope: MoneyRequestScope = {
+        base: {
+          requestId: request.id,
+          at: startedAt,
+          credentialType: credential.type,
+          credentialId: credential.id,
+          merchantId: credential.merchantId,
+          sourceIp: request.ip,
+          userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
+          method: request.method,
+          path: request.url.split('?')[0] ?? request.url,
+          bodyFingerprint: request.rawBody ? hmacSha256Hex(deps.fingerprintKey, request.rawBody) : null,
+          warnings: request.auditWarnings ?? [],
+        },
+        startedAt,
+        statusFor,
+      };
+      request.moneyAuditScope = scope;
+      return scope;
+    };
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     const credential = auditedCredential(request, reply.statusCode);
     if (!credential) return payload;
+    // Already recorded in the transaction of the state change it caused: that is the request's one record.
+    const recorded = request.moneyAuditScope?.recorded;
+    if (recorded !== undefined) {
+      if (recorded !== reply.statusCode) {
+        request.log.warn({ recorded_status: recorded, status: reply.statusCode }, 'the answer differs from the status recorded with the state change');
+      }
+      return payload;
+    }
     const durationMs = Math.round(reply.elapsedTime);
     try {
       await deps.audit.append({

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
+import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
 import { collectBody, type CollectInput } from '../../modules/payments/payment-schemas.js';
 import { paymentView, type PaymentService } from '../../modules/payments/payment-service.js';
 import type { SessionService } from '../../modules/sessions/session-service.js';
@@ -46,10 +47,10 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     network();
     const device = request.headers['x-device-fingerprint'];
     const client = { ip: request.ip, userAgent: request.headers['user-agent'] ?? 'unknown', device: Array.isArray(device) ? device[0] : device };
-    const result = await deps.payments.collect(request.checkoutSession!, request.body, client);
-    // The fraud screening's decision goes into the request's audit record.
-    if (result.payment.risk) request.auditWarnings.push(`risk ${result.payment.risk}`);
-    const redirect = result.payment.status === 'succeeded' ? { redirect_url: (await deps.payments.redirectFor(result.payment)).redirectTo } : {};
+    const audit = request.moneyAudit((outcome) => (outcome === 'succeeded' ? 200 : outcome === 'pending' ? 202 : 402));
+    const result = await withMoneyRequestAudit(audit, () => deps.payments.collect(request.checkoutSession!, request.body, client));
+    const redirectTo = result.payment.status === 'succeeded' ? await deps.payments.redirectIfAllowed(result.payment) : undefined;
+    const redirect = redirectTo ? { redirect_url: redirectTo } : {};
     const answer = { ...paymentView(result.payment), ...(result.nextAction ? { next_action: result.nextAction } : {}), ...redirect };
     return reply.code(result.payment.status === 'pending' ? 202 : 200).send(answer);
   });

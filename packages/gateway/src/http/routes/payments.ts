@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE } from '../../errors.js';
+import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
 import { RefundBody } from '../../modules/payments/payment-schemas.js';
 import { paymentView, refundView, type PaymentService } from '../../modules/payments/payment-service.js';
 import { idPattern } from '../../ids.js';
@@ -32,7 +34,11 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: PaymentSer
     '/v1/payments/:payment_id/refunds',
     { config: { auth: 'merchant' }, schema: { params: PaymentParams, body: RefundBody } },
     async (request, reply) => {
-      const refund = await deps.payments.refund(request.merchant!.merchantId, request.params.payment_id, request.body ?? {});
+      const refund = await withMoneyRequestAudit(
+        // A refund the network refuses answers 402 (1601); one it took or cannot tell yet, 201.
+        request.moneyAudit((outcome) => (outcome === 'failed' ? ERROR_CATALOGUE['1601'].status : 201)),
+        () => deps.payments.refund(request.merchant!.merchantId, request.params.payment_id, request.body ?? {}),
+      );
       return reply.code(201).send(refundView(refund));
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
 import { isId } from '../../ids.js';
+import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
 import type { PaymentService } from '../../modules/payments/payment-service.js';
 
 /**
@@ -15,7 +16,10 @@ export function threeDsRoutes(app: FastifyInstance, deps: { payments: PaymentSer
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, _body, done) => done(null, {}));
     scope.post<{ Params: { payment_id: string } }>('/v1/3ds/return/:payment_id', async (request, reply) => {
       if (!isId('pay', request.params.payment_id)) throw new ApiError('1011', 'no such payment');
-      const result = await deps.payments.completeChallenge(request.params.payment_id);
+      const result = await withMoneyRequestAudit(
+        request.moneyAudit(() => 303),
+        () => deps.payments.completeChallenge(request.params.payment_id),
+      );
       if (!result) throw new ApiError('1011', 'no such payment');
       return reply.code(303).header('Location', result.redirectTo).send();
     });

@@ -86,11 +86,13 @@ export class AuditRepository {
    * PostgreSQL (and the write lock on SQLite): appends from every process
    * queue there, each then reads the head as the previous one committed it.
    */
-  async insertMany(records: AuditRecord[]): Promise<void> {
+  async insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> {
     if (records.length === 0) return;
     const chainKey = this.chainKey;
     if (!chainKey) throw new Error('audit repository has no chain key: it can read, not append');
-    await this.db.transaction().execute(async (trx) => {
+    // Inside the caller's transaction (a money-moving state change and its record commit together), or in its own.
+    const run = <T>(work: (trx: Kysely<Database>) => Promise<T>) => (inTransaction ? work(inTransaction) : this.db.transaction().execute(work));
+    await run(async (trx) => {
       // Takes the head row's lock and reads it as the previous append committed it, in one statement.
       const head = await trx
         .updateTable('audit_chain')

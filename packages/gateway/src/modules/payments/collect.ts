@@ -10,13 +10,15 @@
  * The amount, currency and customer reference always come from the session.
  */
 import { NetworkRejected, type AuthenticationOutcome } from '../../connectors/card-network.js';
-import { ApiError, invalidField, mismatch } from '../../errors.js';
+import { ApiError, ERROR_CATALOGUE, invalidField, mismatch } from '../../errors.js';
+import { expectAnswer } from '../audit/state-change-audit.js';
 import { newId } from '../../ids.js';
 import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { failPayment, payOrDecline } from './outcomes.js';
 import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
-import type { PaymentDeps } from './payment-deps.js';
+import { holdingLease, freshLease } from './lease.js';
+import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import type { CollectInput } from './payment-schemas.js';
 
@@ -36,7 +38,17 @@ export async function collect(
   deps.sessions.assertAttemptAllowed(session);
   if (session.require_otp === 1 && session.otp_verified_at === null) throw new ApiError('1403', 'verify the one-time code before paying');
   const attempt = await startAttempt(deps, session, input.hosted_session_id);
+  // The reconciler leaves the attempt alone while this process lives (lease) and until its deadline.
+  return holdingLease(deps, attempt.id, () => runAttempt(deps, session, attempt, input, client));
+}
 
+async function runAttempt(
+  deps: PaymentDeps,
+  session: CheckoutSession,
+  attempt: Payment,
+  input: CollectInput,
+  client: { ip: string; userAgent: string; device?: string | undefined },
+): Promise<CollectResult> {
   const initiated = await authenticationStep(deps, attempt, () =>
     deps.network.initiateAuthentication({
       orderId: attempt.network_order_ref,
@@ -127,6 +139,8 @@ async function startAttempt(deps: PaymentDeps, session: CheckoutSession, hostedS
     reconcile_after: null,
     network_data: null,
     risk: null,
+    lease_expires_at: freshLease(deps),
+    attempt_deadline_at: attemptDeadline(deps, 'collect'),
     created_at: now,
     updated_at: now,
   };
@@ -175,6 +189,7 @@ async function authenticationStep(deps: PaymentDeps, payment: Payment, call: () 
   } catch (err) {
     const rejected = err instanceof NetworkRejected;
     const cause = rejected ? `card network rejected the request (${err.reason})` : 'card network unreachable';
+    expectAnswer('failed', ERROR_CATALOGUE[rejected ? (err.hostedSessionUnknown ? '1010' : '1601') : '1900'].status);
     await failPayment(deps, payment, 'processing', cause, rejected ? err.reason : 'SYSTEM_ERROR');
     if (rejected && err.hostedSessionUnknown) {
       throw invalidField('hosted_session_id', 'the card network does not know this hosted session (expired or never filled in)');
@@ -206,6 +221,7 @@ async function afterAuthentication(deps: PaymentDeps, payment: Payment, auth: Au
     case 'pending': {
       if (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable) {
         if (requiresThreeDs(payment)) {
+          expectAnswer('failed', ERROR_CATALOGUE['1602'].status);
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }

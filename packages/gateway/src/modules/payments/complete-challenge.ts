@@ -4,9 +4,12 @@
  * payment still waiting for it (compare-and-set) goes on to PAY. Anything
  * else fails the attempt. Either way the customer is sent to the merchant.
  */
-import { ApiError } from '../../errors.js';
+import { ApiError, ERROR_CATALOGUE } from '../../errors.js';
+import { expectAnswer, inMoneyRequest } from '../audit/state-change-audit.js';
 import { failPayment, pay, redirectFor, type ReturnResult } from './outcomes.js';
-import type { PaymentDeps } from './payment-deps.js';
+import { freshLease, holdingLease } from './lease.js';
+import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
+import type { Payment } from './payment-repository.js';
 import { recordChallengeOutcome, refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
 export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ReturnResult | undefined> {
@@ -16,8 +19,11 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
 
   const auth = await deps.network.retrieveAuthentication(payment.network_order_ref, payment.auth_txn_id);
   if (auth.status === 'challenge' || auth.status === 'pending') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
+  await expectRedirectAnswers(deps, payment);
   const now = deps.clock.now();
   const changes = { authentication_status: auth.authenticationStatus };
+  // Resuming starts a new in-flight phase: its own lease and deadline, before PAY.
+  const inFlight = { lease_expires_at: freshLease(deps), attempt_deadline_at: attemptDeadline(deps, 'challenge') };
 
   if (auth.status === 'unavailable' && requiresThreeDs(payment)) {
     const refused = await refuseUnauthenticated(deps, payment, 'requires_action', changes);
@@ -26,9 +32,10 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   }
   if (auth.status === 'proceed' || (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable)) {
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
-    const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, changes);
+    const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
     if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
-    const settled = await pay(deps, { ...payment, status: 'processing', ...changes }, auth.status === 'proceed');
+    const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
+    const settled = await holdingLease(deps, payment.id, () => pay(deps, resumedPayment, auth.status === 'proceed'));
     await recordChallengeOutcome(deps, settled);
     return redirectFor(deps, settled);
   }
@@ -37,4 +44,24 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   const failed = await failPayment(deps, payment, 'requires_action', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', changes);
   await recordChallengeOutcome(deps, failed);
   return redirectFor(deps, failed);
+}
+
+/**
+ * The return answers 303 to the merchant's URL for the outcome — or 1201
+ * when the merchant has since removed that URL's host from its allow-list.
+ * Checked before the state change, whose transaction holds the request's
+ * audit record with the status the answer will have.
+ */
+async function expectRedirectAnswers(deps: PaymentDeps, payment: Payment): Promise<void> {
+  if (!inMoneyRequest()) return;
+  const session = await deps.sessions.get(payment.session_id);
+  if (!session) return;
+  const targets = [
+    ['succeeded', 'success_redirect_url'],
+    ['failed', 'fail_redirect_url'],
+    ['pending', 'fail_redirect_url'],
+  ] as const;
+  for (const [outcome, field] of targets) {
+    if (await deps.sessions.urlRefused(session.merchant_id, session[field])) expectAnswer(outcome, ERROR_CATALOGUE['1201'].status);
+  }
 }

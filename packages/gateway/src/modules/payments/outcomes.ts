@@ -8,6 +8,7 @@ import { NetworkRejected, type PaymentOutcome } from '../../connectors/card-netw
 import { ApiError } from '../../errors.js';
 import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
+import { inMoneyRequest, recordWithStateChange, stateChangeTransaction } from '../audit/state-change-audit.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -64,22 +65,65 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   };
   if (outcome.status === 'pending') {
     if (from === 'processing') {
-      await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, {
-        reconcile_after: now + RECONCILE_BACKOFF_MS,
-        ...card,
+      await stateChangeTransaction(deps.storage.db, async (trx) => {
+        const changes = { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card };
+        if (!(await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, changes, trx))) return;
+        await recordWithStateChange(deps.auditTrail, trx, 'pending', now);
       });
     }
     return (await deps.payments.findById(payment.id))!;
   }
   if (outcome.status === 'failed')
     return failPayment(deps, payment, from, `${cause}: ${outcome.gatewayCode ?? 'declined'}`, outcome.gatewayCode ?? 'DECLINED', card);
-  await deps.storage.db.transaction().execute(async (trx) => {
+  const stored = await stateChangeTransaction(deps.storage.db, async (trx) => {
     const changes = { gateway_code: outcome.gatewayCode, reconcile_after: null, ...card };
-    if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return;
+    if (!(await deps.payments.transition(payment.id, from, 'succeeded', `${cause}: ${outcome.gatewayCode}`, now, changes, trx))) return false;
     await deps.sessions.markPaid(payment.session_id, payment.id, trx);
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.succeeded', now);
+    await recordWithStateChange(deps.auditTrail, trx, 'succeeded', now);
+    return true;
   });
-  return (await deps.payments.findById(payment.id))!;
+  const current = (await deps.payments.findById(payment.id))!;
+  if (!stored && current.status === 'failed') await reverseLateCharge(deps, current, outcome);
+  return current;
+}
+
+/**
+ * The network charged a payment that is already failed (its session
+ * reopened, the customer told "declined"): never leave that charge. Void it
+ * (refund it when the void is refused), note it in the payment's history,
+ * log at error and call the alert hook.
+ */
+export async function reverseLateCharge(deps: PaymentDeps, payment: Payment, charge: PaymentOutcome): Promise<void> {
+  const log = { payment_id: payment.id, session_id: payment.session_id, merchant_id: payment.merchant_id, gateway_code: charge.gatewayCode };
+  deps.logger.error({ ...log, alert: 'late_charge' }, 'a charge arrived on a failed payment: reversing it');
+  let action: 'voided' | 'refunded' | 'reversal_failed' = 'reversal_failed';
+  try {
+    const voided = await deps.network.voidTransaction({
+      orderId: payment.network_order_ref,
+      voidTransactionId: 'late-void-1',
+      targetTransactionId: payment.pay_txn_id,
+    });
+    if (voided.status === 'succeeded') action = 'voided';
+  } catch (err) {
+    deps.logger.warn({ err, payment_id: payment.id }, 'voiding the late charge failed; refunding it');
+  }
+  if (action !== 'voided') {
+    try {
+      const refunded = await deps.network.refund({
+        orderId: payment.network_order_ref,
+        refundTransactionId: 'late-refund-1',
+        amount: payment.amount,
+        currency: currencyCode(payment.currency)!,
+      });
+      if (refunded.status === 'succeeded') action = 'refunded';
+    } catch (err) {
+      deps.logger.error({ err, payment_id: payment.id }, 'refunding the late charge failed');
+    }
+  }
+  await deps.payments.note(payment.id, 'failed', `late charge on a failed payment: ${action.replace('_', ' ')}`, deps.clock.now());
+  if (action === 'reversal_failed') deps.logger.error({ ...log, alert: 'late_charge' }, 'the late charge could not be reversed: an operator must refund it');
+  deps.onAlert?.({ kind: 'late_charge', paymentId: payment.id, sessionId: payment.session_id, merchantId: payment.merchant_id, action });
 }
 
 /** Fails the attempt, reopens the session for another card, and announces payment.failed — atomically. */
@@ -92,12 +136,13 @@ export async function failPayment(
   changes: Record<string, string | null> = {},
 ): Promise<Payment> {
   const now = deps.clock.now();
-  await deps.storage.db.transaction().execute(async (trx) => {
+  await stateChangeTransaction(deps.storage.db, async (trx) => {
     const failed = { gateway_code: gatewayCode, failure_reason: cause.slice(0, 255), reconcile_after: null, risk: payment.risk, ...changes };
     if (!(await deps.payments.transition(payment.id, from, 'failed', cause, now, failed, trx))) return;
     // Every failed attempt counts towards the card-testing lock (docs/card-defence.md).
     await deps.sessions.reopen(payment.session_id, payment.id, trx, await deps.payments.countFailed(payment.session_id, trx));
     await announce(deps, trx, (await deps.payments.findById(payment.id, trx))!, 'payment.failed', now);
+    await recordWithStateChange(deps.auditTrail, trx, 'failed', now);
   });
   return (await deps.payments.findById(payment.id))!;
 }
@@ -110,12 +155,17 @@ export async function settleRefund(
   status: PaymentOutcome['status'],
   gatewayCode: string | null,
 ): Promise<Refund> {
-  if (status === 'pending') return refund;
   const now = deps.clock.now();
-  await deps.storage.db.transaction().execute(async (trx) => {
+  if (status === 'pending') {
+    // Nothing changes (the reservation committed before the call): the request's record is written alone, as pending.
+    if (inMoneyRequest()) await stateChangeTransaction(deps.storage.db, (trx) => recordWithStateChange(deps.auditTrail, trx, 'pending', now));
+    return refund;
+  }
+  await stateChangeTransaction(deps.storage.db, async (trx) => {
     if (!(await deps.payments.settleRefund(refund.id, status, gatewayCode, now, trx))) return;
     if (status === 'failed') {
       await deps.payments.releaseRefund(payment.id, refund.amount_minor, trx);
+      await recordWithStateChange(deps.auditTrail, trx, 'failed', now);
       return;
     }
     const session = await deps.sessions.get(payment.session_id, trx);
@@ -126,6 +176,7 @@ export async function settleRefund(
       data: { object: refundView({ ...refund, status, gateway_code: gatewayCode, updated_at: now }) },
       at: now,
     });
+    await recordWithStateChange(deps.auditTrail, trx, 'succeeded', now);
   });
   return (await deps.payments.refundsOf(payment.id)).find((r) => r.id === refund.id)!;
 }
@@ -135,10 +186,11 @@ async function announce(deps: PaymentDeps, trx: Kysely<Database>, payment: Payme
   await enqueueWebhookEvent(trx, { merchantId: payment.merchant_id, type, notifyUrl: session!.notify_url, data: { object: paymentView(payment) }, at: now });
 }
 
-/** The merchant's success or fail URL, with the session and payment ids. */
+/** The merchant's success or fail URL, with the session and payment ids (1201 if its host is no longer allowed). */
 export async function redirectFor(deps: PaymentDeps, payment: Payment): Promise<ReturnResult> {
   const session = (await deps.sessions.get(payment.session_id))!;
-  const target = new URL(payment.status === 'succeeded' ? session.success_redirect_url : session.fail_redirect_url);
+  // Re-checked now: a host the merchant has removed from its allow-list gets no customer.
+  const target = await deps.sessions.allowedRedirect(session, payment.status === 'succeeded' ? 'success_redirect_url' : 'fail_redirect_url');
   target.searchParams.set('session_id', session.id);
   target.searchParams.set('payment_id', payment.id);
   return { redirectTo: target.toString(), payment };

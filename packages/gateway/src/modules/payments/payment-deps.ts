@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AuditRecord } from '../audit/audit-repository.js';
+import type { Database } from '../../storage/schema.js';
 import type { Clock } from '../../clock.js';
 import type { CardNetwork } from '../../connectors/card-network.js';
 import type { Storage } from '../../storage/database.js';
@@ -20,9 +23,43 @@ export interface PaymentDeps {
   publicUrl: string;
   /** Pay without 3-D Secure when the card cannot be authenticated (liability stays with the merchant). */
   payWhenAuthenticationUnavailable: boolean;
+  /** How often (real time) a live attempt renews its lease; default LEASE_RENEW_MS. */
+  leaseRenewMs?: number;
+  /** Where a money-moving request's audit record is written, in the transaction of its state change. */
+  auditTrail?: { insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> };
+  /** Called (besides an error log) when money moved where it must not have: a charge on a failed payment. */
+  onAlert?: (alert: MoneyAlert) => void;
 }
 
-/** A `processing` payment untouched this long was left behind by a crash: reconcile it. */
+/** What the alert hook receives: which payment, what was found, and what was done about it. */
+export interface MoneyAlert {
+  kind: 'late_charge';
+  paymentId: string;
+  sessionId: string;
+  merchantId: string;
+  /** `voided` or `refunded` when the charge was reversed; `reversal_failed` when a human must act. */
+  action: 'voided' | 'refunded' | 'reversal_failed';
+}
+
+/** An attempt's lease lasts this long on the clock unless its live process renews it. */
+export const LEASE_TTL_MS = 30_000;
+/** How often the live process renews it (well inside the TTL). */
+export const LEASE_RENEW_MS = 10_000;
+/** Added to the connector's worst case: clock skew between processes and the time to store an answer. */
+export const ATTEMPT_DEADLINE_MARGIN_MS = 60_000;
+
+/**
+ * Until when a transaction of this attempt may still reach the network: the
+ * connector's worst case for what is left of the attempt, from now. A
+ * collect runs two 3-D Secure calls and a settled PAY; a challenge's return
+ * one retrieve and a settled PAY.
+ */
+export function attemptDeadline(deps: Pick<PaymentDeps, 'network' | 'clock'>, phase: 'collect' | 'challenge'): number {
+  const { callMs, settleMs } = deps.network.worstCase;
+  return deps.clock.now() + (phase === 'collect' ? 2 : 1) * callMs + settleMs + ATTEMPT_DEADLINE_MARGIN_MS;
+}
+
+/** A `processing` payment untouched this long, and whose lease has expired, was left behind by a crash: reconcile it. */
 export const PROCESSING_STALE_MS = 120_000;
 /** How long a pending outcome waits before the network is asked again. */
 export const RECONCILE_BACKOFF_MS = 30_000;

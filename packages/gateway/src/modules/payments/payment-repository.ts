@@ -74,7 +74,11 @@ export class PaymentRepository {
     return rows.map((r) => ({ from: r.from_status, to: r.to_status, cause: r.cause, at: r.at }));
   }
 
-  /** Payments whose outcome must be learned from the network: pending ones that are due, and processing ones left behind by a crash. */
+  /**
+   * Payments whose outcome must be learned from the network: pending ones
+   * that are due, and processing ones left behind by a crash. Never one
+   * whose lease a live process still holds.
+   */
   async dueForReconciliation(now: number, staleProcessingBefore: number, limit: number): Promise<Payment[]> {
     return (await this.db
       .selectFrom('payments')
@@ -82,12 +86,32 @@ export class PaymentRepository {
       .where((eb) =>
         eb.or([
           eb.and([eb('status', '=', 'pending'), eb('reconcile_after', '<=', now)]),
-          eb.and([eb('status', '=', 'processing'), eb('updated_at', '<=', staleProcessingBefore)]),
+          eb.and([
+            eb('status', '=', 'processing'),
+            eb('updated_at', '<=', staleProcessingBefore),
+            eb.or([eb('reconcile_after', 'is', null), eb('reconcile_after', '<=', now)]),
+          ]),
         ]),
       )
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<=', now)]))
       .orderBy('updated_at')
       .limit(limit)
       .execute()) as Payment[];
+  }
+
+  /** The live attempt's heartbeat: only while the payment is still processing. */
+  async renewLease(id: string, until: number): Promise<void> {
+    await this.db.updateTable('payments').set({ lease_expires_at: until }).where('id', '=', id).where('status', '=', 'processing').execute();
+  }
+
+  /** The attempt's process is done with it (whatever state it left). */
+  async releaseLease(id: string): Promise<void> {
+    await this.db.updateTable('payments').set({ lease_expires_at: null }).where('id', '=', id).execute();
+  }
+
+  /** A history row that changes no status (e.g. a late charge reversed on a failed payment). */
+  async note(paymentId: string, status: PaymentStatus, cause: string, at: number): Promise<void> {
+    await this.db.insertInto('payment_transitions').values({ payment_id: paymentId, from_status: status, to_status: status, cause, at }).execute();
   }
 
   async setReconcileAfter(id: string, at: number): Promise<void> {

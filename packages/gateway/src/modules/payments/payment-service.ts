@@ -7,12 +7,13 @@ import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import type { CollectInput, RefundInput } from './payment-schemas.js';
 import { expireAbandoned } from './expire-abandoned.js';
-import { reconcileDue } from './reconcile.js';
+import { reconcileDue, reconcileReport, type ReconcileEntry } from './reconcile.js';
 import { refund } from './refund.js';
 import { ApiError } from '../../errors.js';
 
 export type { CollectResult } from './collect.js';
 export type { ReturnResult } from './outcomes.js';
+export type { ReconcileEntry } from './reconcile.js';
 export { bindSessionOrThrow } from './collect.js';
 export { paymentView, refundView } from './views.js';
 
@@ -78,7 +79,7 @@ export class PaymentService {
     const payment = session.current_payment_id ? await this.deps.payments.findById(session.current_payment_id) : undefined;
     const status = session.status === 'open' && session.expires_at <= this.deps.clock.now() ? 'expired' : session.status;
     let redirectUrl: string | null = null;
-    if (payment?.status === 'succeeded') redirectUrl = (await redirectFor(this.deps, payment)).redirectTo;
+    if (payment?.status === 'succeeded') redirectUrl = (await this.redirectIfAllowed(payment)) ?? null;
     else if (status === 'expired' || status === 'cancelled' || status === 'locked' || status === 'paid') redirectUrl = this.deps.sessions.backUrl(session);
     return {
       object: 'checkout_status' as const,
@@ -93,6 +94,21 @@ export class PaymentService {
         : null,
       redirect_url: redirectUrl,
     };
+  }
+
+  /** One reconciliation pass, line by line (what `pdirect reconcile` prints). */
+  reconcile(limit?: number): Promise<ReconcileEntry[]> {
+    return reconcileReport(this.deps, limit);
+  }
+
+  /** The redirect for an answer that has a payment to give too: none (rather than an error) when the merchant no longer allows the host. */
+  async redirectIfAllowed(payment: Payment): Promise<string | undefined> {
+    try {
+      return (await redirectFor(this.deps, payment)).redirectTo;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === '1201') return undefined;
+      throw err;
+    }
   }
 
   /** Where to send the customer once a payment has settled (the merchant's success or fail URL, with ids). */

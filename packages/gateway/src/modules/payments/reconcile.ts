@@ -2,33 +2,89 @@
  * Reconcile: learn the outcome of payments left pending (or stranded by a
  * crash mid-call) and of pending refunds, by asking the network about the
  * ids recorded before the call. Never by paying again.
+ *
+ * Never "not charged" while the attempt may still be in flight: a payment
+ * whose lease a live process holds is not even looked at, and "the network
+ * has no such transaction" means "not yet" until the attempt's own deadline
+ * (the connector's worst case) has passed.
  */
+import type { Payment, Refund } from './payment-repository.js';
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
 import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 
-export async function reconcileDue(deps: PaymentDeps, limit = 50): Promise<number> {
-  const now = deps.clock.now();
-  let settled = 0;
-  for (const payment of await deps.payments.dueForReconciliation(now, now - PROCESSING_STALE_MS, limit)) {
-    const outcome = await deps.network.reconcilePayment(payment.network_order_ref, payment.pay_txn_id).catch((err) => {
-      deps.logger.warn({ err, payment_id: payment.id }, 'reconciliation failed; will retry');
-      return undefined;
-    });
-    if (outcome === undefined || outcome?.status === 'pending') {
-      await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
-      continue;
-    }
-    settled++;
-    if (outcome === null) await failPayment(deps, payment, payment.status, 'the card network never received the payment', 'NOT_RECEIVED');
-    else await settlePayment(deps, payment, payment.status, outcome, 'reconciled with the card network');
-  }
+/** One line of what a reconciliation pass did (printed by `pdirect reconcile`). */
+export interface ReconcileEntry {
+  kind: 'payment' | 'refund';
+  id: string;
+  payment_id: string;
+  /** `succeeded` / `failed`: settled now; `waiting`: the network does not know it yet (deadline not passed) or is still pending; `error`: could not ask. */
+  result: 'succeeded' | 'failed' | 'waiting' | 'error';
+  detail: string;
+}
 
-  for (const refund of await deps.payments.pendingRefunds(now - PROCESSING_STALE_MS, limit)) {
-    const payment = (await deps.payments.findById(refund.payment_id))!;
-    const outcome = await deps.network.reconcilePayment(payment.network_order_ref, refund.network_txn_ref).catch(() => undefined);
-    if (outcome === undefined || outcome?.status === 'pending') continue;
-    settled++;
-    await settleRefund(deps, payment, refund, outcome === null ? 'failed' : outcome.status, outcome?.gatewayCode ?? 'NOT_RECEIVED');
+export async function reconcileReport(deps: PaymentDeps, limit = 50): Promise<ReconcileEntry[]> {
+  const now = deps.clock.now();
+  const entries: ReconcileEntry[] = [];
+  for (const payment of await deps.payments.dueForReconciliation(now, now - PROCESSING_STALE_MS, limit)) {
+    entries.push(await reconcilePayment(deps, payment, now));
   }
-  return settled;
+  for (const refund of await deps.payments.pendingRefunds(now - PROCESSING_STALE_MS, limit)) {
+    entries.push(await reconcileRefund(deps, refund));
+  }
+  return entries;
+}
+
+/** How many payments and refunds a pass settled. */
+export async function reconcileDue(deps: PaymentDeps, limit = 50): Promise<number> {
+  return (await reconcileReport(deps, limit)).filter((e) => e.result === 'succeeded' || e.result === 'failed').length;
+}
+
+async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number): Promise<ReconcileEntry> {
+  const entry = (result: ReconcileEntry['result'], detail: string): ReconcileEntry => ({
+    kind: 'payment',
+    id: payment.id,
+    payment_id: payment.id,
+    result,
+    detail,
+  });
+  const outcome = await deps.network.reconcilePayment(payment.network_order_ref, payment.pay_txn_id).catch((err) => {
+    deps.logger.warn({ err, payment_id: payment.id }, 'reconciliation failed; will retry');
+    return undefined;
+  });
+  if (outcome === undefined || outcome?.status === 'pending') {
+    await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+    return outcome === undefined ? entry('error', 'the card network could not be asked') : entry('waiting', 'the card network says pending');
+  }
+  if (outcome === null) {
+    if (payment.attempt_deadline_at !== null && now < payment.attempt_deadline_at) {
+      // Not found YET: a request of this attempt may still be on its way to the network.
+      await deps.payments.setReconcileAfter(payment.id, Math.min(payment.attempt_deadline_at, now + RECONCILE_BACKOFF_MS));
+      return entry('waiting', `not at the card network yet; the attempt may still arrive until ${new Date(payment.attempt_deadline_at).toISOString()}`);
+    }
+    const failed = await failPayment(deps, payment, payment.status, 'the card network never received the payment', 'NOT_RECEIVED');
+    return entry(resultOf(failed), 'the card network never received the payment');
+  }
+  const settled = await settlePayment(deps, payment, payment.status, outcome, 'reconciled with the card network');
+  return entry(resultOf(settled), `reconciled: ${outcome.gatewayCode ?? outcome.status}`);
+}
+
+function resultOf(payment: Payment): ReconcileEntry['result'] {
+  return payment.status === 'succeeded' || payment.status === 'failed' ? payment.status : 'waiting';
+}
+
+async function reconcileRefund(deps: PaymentDeps, refund: Refund): Promise<ReconcileEntry> {
+  const entry = (result: ReconcileEntry['result'], detail: string): ReconcileEntry => ({
+    kind: 'refund',
+    id: refund.id,
+    payment_id: refund.payment_id,
+    result,
+    detail,
+  });
+  const payment = (await deps.payments.findById(refund.payment_id))!;
+  const outcome = await deps.network.reconcilePayment(payment.network_order_ref, refund.network_txn_ref).catch(() => undefined);
+  if (outcome === undefined) return entry('error', 'the card network could not be asked');
+  if (outcome?.status === 'pending') return entry('waiting', 'the card network says pending');
+  const status = outcome === null ? 'failed' : outcome.status;
+  await settleRefund(deps, payment, refund, status, outcome?.gatewayCode ?? 'NOT_RECEIVED');
+  return entry(status, outcome === null ? 'the card network never received the refund' : `reconciled: ${outcome.gatewayCode ?? status}`);
 }

@@ -12,7 +12,8 @@
  * device, IP, card and customer across the merchant's sessions.
  */
 import type { MaskedCard } from '../../connectors/card-network.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, ERROR_CATALOGUE } from '../../errors.js';
+import { expectAnswer, noteAuditWarning } from '../audit/state-change-audit.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { riskView, type AttemptOutcome, type RiskContext, type RiskDecision } from '../risk/types.js';
 import { failPayment } from './outcomes.js';
@@ -67,11 +68,15 @@ export async function screen(
     decision = await deps.risk.assess(context);
   } catch (err) {
     deps.logger.error({ err, payment_id: payment.id }, 'fraud screening failed; refusing the attempt');
+    expectAnswer('failed', ERROR_CATALOGUE['1900'].status);
     await failPayment(deps, payment, 'processing', 'fraud screening unavailable', 'RISK_UNAVAILABLE');
     throw new ApiError('1900', 'the payment could not be screened; try again');
   }
   const risk = JSON.stringify(riskView(decision));
+  // The decision goes into the request's audit record (written with the attempt's state change).
+  noteAuditWarning(`risk ${risk}`);
   if (decision.action === 'block') {
+    expectAnswer('failed', ERROR_CATALOGUE['1602'].status);
     await failPayment(deps, payment, 'processing', `refused by fraud screening${decision.ruleId ? ` (rule ${decision.ruleId})` : ''}`, 'RISK_BLOCKED', {
       risk,
     });

@@ -4,7 +4,7 @@ import type { CardDefenceSettings } from '../../config.js';
 import type { HostedFields } from '../../connectors/card-network.js';
 import type { Keyring } from '../../crypto/keyring.js';
 import type { Secret } from '../../crypto/secret.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, urlNotAllowed } from '../../errors.js';
 import type { Storage } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
@@ -12,6 +12,7 @@ import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 import { CardSessionRepository, hostedSessionHash } from './card-session-repository.js';
 import { decideFingerprint, effectiveFingerprintMode } from './fingerprint.js';
 import { mintSession, type MintedSession } from './mint-session.js';
+import { checkAllowedUrl } from './redirect-url.js';
 import type { CheckoutSession, SessionRepository } from './session-repository.js';
 import type { MintSessionInput } from './session-schemas.js';
 import { sessionEventView } from './session-views.js';
@@ -60,6 +61,26 @@ export class SessionService {
   /** POST /v1/sessions (mint-session.ts). */
   mint(merchantId: string, input: MintSessionInput): Promise<MintedSession> {
     return mintSession(this.deps, merchantId, input);
+  }
+
+  /**
+   * Why `url` may no longer be used for this merchant (null: still allowed).
+   * The allow-list is checked again at use — every redirect and every webhook
+   * delivery — so a host removed from the merchant's list stops receiving
+   * both at once, whatever sessions were minted before.
+   */
+  async urlRefused(merchantId: string, url: string): Promise<string | null> {
+    const merchant = await this.deps.merchants.get(merchantId).catch(() => undefined);
+    if (!merchant) return 'the merchant no longer exists';
+    const verdict = checkAllowedUrl(url, merchant.redirectHosts, { sandbox: this.deps.sandbox });
+    return verdict.ok ? null : verdict.reason;
+  }
+
+  /** The session's success or fail URL, if the merchant still allows its host; else 1201. */
+  async allowedRedirect(session: CheckoutSession, field: 'success_redirect_url' | 'fail_redirect_url'): Promise<URL> {
+    const refused = await this.urlRefused(session.merchant_id, session[field]);
+    if (refused) throw urlNotAllowed(field, `${refused} (the merchant's allow-list changed after the session was created)`);
+    return new URL(session[field]);
   }
 
   /** A session by id, inside the caller's transaction when given one. */

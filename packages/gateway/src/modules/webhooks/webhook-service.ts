@@ -279,6 +279,7 @@ export function createWebhookService(deps: {
   databaseUrl?: string;
   /** For test events (the allow-list). */
   merchants?: MerchantService;
+  notifyUrlRefused?: (merchantId: string, url: string) => Promise<string | null>;
 }): WebhookService {
   const { settings } = deps;
   const deliveries = new WebhookDeliveryRepository(deps.storage, { perEndpointConcurrency: DEFAULT_PER_ENDPOINT_CONCURRENCY, breaker: DEFAULT_BREAKER });
@@ -294,6 +295,7 @@ export function createWebhookService(deps: {
           ? listenPostgres(deps.databaseUrl, wake, logger, settings.pollIntervalMs)
           : Promise.resolve(async () => {}),
     signingSecrets: (merchantId, now) => service!.signingSecrets(merchantId, now),
+    notifyUrlRefused: deps.notifyUrlRefused,
     clock: deps.clock,
     logger,
     retry: { scheduleMs: settings.retryScheduleMs, jitter: settings.retryJitter },

@@ -33,6 +33,8 @@ export interface WebhookWorkerOptions {
    * LISTEN/NOTIFY on PostgreSQL) while the worker runs; returns the unsubscribe.
    */
   subscribe?: (wake: () => void) => Promise<() => Promise<void>>;
+  /** Why a notify URL may no longer receive (the merchant's allow-list, checked at delivery time); null when allowed. */
+  notifyUrlRefused?: (merchantId: string, url: string) => Promise<string | null>;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
@@ -255,7 +257,16 @@ export class WebhookWorker {
       return { status: null, error: 'secret_unreadable', body: null, retryAfter: undefined };
     }
     if (secrets.length === 0) return { status: null, error: 'no_signing_secret', body: null, retryAfter: undefined };
+    if (await notifyUrlRefused(this.#o, d, this.#o.logger)) return { status: null, error: 'notify_url_not_allowed', body: null, retryAfter: undefined };
     const headers = signWebhook(d.eventId, Math.floor(now / 1000), d.payload, secrets);
     return this.#o.sender.send(d.notifyUrl, { ...headers }, d.payload);
   }
+}
+
+/** The delivery-time allow-list check: true when the merchant no longer allows the delivery's notify URL (nothing is sent). */
+async function notifyUrlRefused(o: Pick<WebhookWorkerOptions, 'notifyUrlRefused'>, d: ClaimedDelivery, logger: Logger): Promise<boolean> {
+  const reason = await o.notifyUrlRefused?.(d.merchantId, d.notifyUrl);
+  if (!reason) return false;
+  logger.warn({ event_id: d.eventId, merchant_id: d.merchantId, reason }, "webhook not sent: the notify URL is no longer on the merchant's allow-list");
+  return true;
 }

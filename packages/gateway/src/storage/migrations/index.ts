@@ -12,6 +12,7 @@ import * as m0009 from './0009_webhook_endpoints.js';
 import * as m0010 from './0010_risk.js';
 import * as m0011 from './0011_dashboard.js';
 import * as m0013 from './0013_card_defence.js';
+import * as m0014 from './0014_attempt_lease.js';
 import * as m0017 from './0017_checkout_ux.js';
 
 interface DialectMigration {
@@ -33,6 +34,7 @@ const ALL: Record<string, DialectMigration> = {
   '0010_risk': m0010,
   '0011_dashboard': m0011,
   '0013_card_defence': m0013,
+  '0014_attempt_lease': m0014,
   '0017_checkout_ux': m0017,
 };
 
