@@ -3,7 +3,7 @@ import { maskedCardView, validateCard } from './card-input.js';
 
 describe('validateCard', () => {
   it('normalises what a person types in hosted fields', () => {
-    const result = validateCard({ number: '5123 4500 0000 0008', expiryMonth: '01', expiryYear: '2039', securityCode: '100' }, { lenient: true });
+    const result = validateCard({ number: '5123 4500 0000 0008', expiryMonth: '01', expiryYear: '39', securityCode: '100' }, { lenient: true });
     expect(result).toEqual({
       ok: true,
       card: { number: '5123450000000008', brand: 'MASTERCARD', fundingMethod: 'DEBIT', expiryMonth: '1', expiryYear: '39', securityCode: '100' },
@@ -20,6 +20,24 @@ describe('validateCard', () => {
     expect(result).toEqual({ ok: false, errors: { cardNumber: 'invalid', expiryMonth: 'invalid', expiryYear: 'missing' } });
     const amexCsc = validateCard({ number: '371881634498004', expiryMonth: '1', expiryYear: '39', securityCode: '100' }, { lenient: true });
     expect(amexCsc).toEqual({ ok: false, errors: { securityCode: 'invalid' } });
+  });
+
+  it('hosted fields: the security code is required, the year is two digits, a past expiry is refused', () => {
+    const now = Date.UTC(2026, 11, 1);
+    const card = { number: '5123450000000008', expiryMonth: '1', expiryYear: '39' };
+    expect(validateCard(card, { lenient: true, now })).toEqual({ ok: false, errors: { securityCode: 'missing' } });
+    expect(validateCard({ ...card, securityCode: '100', expiryYear: '2039' }, { lenient: true, now })).toEqual({
+      ok: false,
+      errors: { expiryYear: 'invalid' },
+    });
+    expect(validateCard({ ...card, securityCode: '100', expiryYear: '20' }, { lenient: true, now })).toEqual({ ok: false, errors: { expiryYear: 'invalid' } });
+    expect(validateCard({ ...card, securityCode: '100', expiryMonth: '11', expiryYear: '26' }, { lenient: true, now })).toEqual({
+      ok: false,
+      errors: { expiryYear: 'invalid' },
+    });
+    expect(validateCard({ ...card, securityCode: '100', expiryMonth: '12', expiryYear: '26' }, { lenient: true, now }).ok).toBe(true);
+    // REST keeps MPGS's rules: no CSC needed.
+    expect(validateCard(card, { lenient: false }).ok).toBe(true);
   });
 
   it('merges partial REST updates over the stored card', () => {

@@ -32,8 +32,14 @@ export type CardFieldErrors = Partial<Record<CardFieldKey, 'invalid' | 'missing'
 export type CardValidation = { ok: true; card: StoredCard } | { ok: false; errors: CardFieldErrors };
 
 interface ValidateOptions {
-  /** Hosted fields accept what a person types ("2039", "1 / 39" is not accepted); REST wants exactly 2 digits. */
+  /**
+   * Hosted fields (what a person types): spaces in the number are fine; the
+   * security code is required for brands that have one; the expiry must not
+   * lie in the past (by `now`). REST takes exactly what MPGS takes.
+   */
   lenient: boolean;
+  /** The simulator's clock, for the hosted fields' past-expiry check. */
+  now?: number;
   /** Values already in the session, for partial REST updates. */
   existing?: StoredCard;
 }
@@ -78,20 +84,29 @@ export function validateCard(input: CardInput, options: ValidateOptions): CardVa
   let expiryYear = existing?.expiryYear;
   if (!isBlank(input.expiryYear)) {
     const raw = (text(input.expiryYear) ?? '').trim();
+    // Two digits, as the YY box says (the hosted field takes no more).
     if (/^\d{2}$/.test(raw)) expiryYear = raw;
-    else if (options.lenient && /^20\d{2}$/.test(raw)) expiryYear = raw.slice(2);
     else errors.expiryYear = 'invalid';
   } else if (!expiryYear) {
     errors.expiryYear = 'missing';
   }
 
-  // CSC is optional; when present it must have the brand's length.
+  // A card that expired before this month is refused by the form (the network's own EXPIRED_CARD stays for the test table).
+  if (options.lenient && options.now !== undefined && expiryMonth && expiryYear && !errors.expiryMonth && !errors.expiryYear) {
+    const now = new Date(options.now);
+    const expiry = (2000 + Number(expiryYear)) * 12 + Number(expiryMonth) - 1;
+    if (expiry < now.getUTCFullYear() * 12 + now.getUTCMonth()) errors.expiryYear = 'invalid';
+  }
+
+  // CSC: the form requires it for brands that have one; REST may leave it out. When present it must have the brand's length.
   let securityCode = existing?.securityCode;
   if (!isBlank(input.securityCode)) {
     const raw = (text(input.securityCode) ?? '').trim();
     const length = brand ? securityCodeLength(brand) : 0;
     if (/^\d+$/.test(raw) && (length === 0 || raw.length === length)) securityCode = raw;
     else errors.securityCode = 'invalid';
+  } else if (options.lenient && securityCode === undefined && (!brand || securityCodeLength(brand) > 0)) {
+    errors.securityCode = 'missing';
   }
 
   let nameOnCard = existing?.nameOnCard;

@@ -135,6 +135,10 @@ export interface ChallengeRef {
   merchantId: string;
   orderId: string;
   transactionId: string;
+  /** device.browserDetails.language of AUTHENTICATE_PAYER: the ACS page speaks it. */
+  language?: string;
+  /** The EMV 3DS challenge window size asked for ('01'…'05'). */
+  windowSize?: string;
 }
 
 interface PersistedState {

@@ -12,6 +12,35 @@ export interface PdirectOptions {
 
 export type CheckoutStatus = 'open' | 'processing' | 'authorized' | 'paid' | 'expired' | 'cancelled' | 'locked';
 
+/** The checkout's language (`locale` of the session, else the shopper's Accept-Language). */
+export type CheckoutLocale = 'en' | 'id';
+
+/** GET /v1/checkout/status: where the shopper stands, in any state (the token of a spent session still reads it). */
+export interface CheckoutStatusView {
+  object: 'checkout_status';
+  session_id: string;
+  status: CheckoutStatus;
+  /** The session's current payment attempt, if any. */
+  payment: {
+    id: string;
+    status: PaymentStatus;
+    /** Why a failed attempt failed, as a class the page words for the shopper (the network's code is for the merchant). */
+    failure_class: 'authentication' | 'declined' | 'expired_card' | 'security_code' | 'unavailable' | 'refused' | null;
+  } | null;
+  /** Where to go now: the success page once paid, the way back once the session can no longer be paid; null while it can. */
+  redirect_url: string | null;
+}
+
+/** POST /v1/checkout/cancel: "Back to {merchant}". */
+export interface CheckoutCancel {
+  object: 'checkout_cancel';
+  session_id: string;
+  /** `cancelled`, or the state the session kept (a payment attempt may still settle while `processing`). */
+  status: CheckoutStatus;
+  /** The merchant's cancel_url (else its fail page), with `session_id`. */
+  redirect_url: string;
+}
+
 /** GET /v1/checkout: what the customer sees. */
 export interface Checkout {
   object: 'checkout';
@@ -27,6 +56,7 @@ export interface Checkout {
   otp_verified: boolean;
   /** ISO 8601. */
   expires_at: string;
+  locale: CheckoutLocale;
 }
 
 /**
@@ -145,6 +175,10 @@ export interface ShowChallengeOptions {
    * Set by the client's own showChallenge().
    */
   gatewayOrigin?: string;
+  /** The challenge window asked for in collect's `browser.challengeWindowSize`: the frame gets that size (FULL_SCREEN: the container's width). */
+  windowSize?: ChallengeWindowSize;
+  /** The challenge frame's accessible title. */
+  title?: string;
 }
 
 /** The neutral names of the hosted card fields, mapped to CSS selectors of the page's placeholders. */
@@ -160,6 +194,10 @@ export interface MountCardFieldsOptions {
   fields: CardFieldSelectors;
   /** The page's CSP nonce for the network's script; default: the nonce of the page's own <script nonce>. */
   nonce?: string;
+  /** The fields' language (e.g. "id"); default: the page's <html lang>. */
+  locale?: string;
+  /** Called when Enter is pressed in a field (usually: submit the form). */
+  onEnter?: () => void;
 }
 
 /** What the customer typed, as the network took it into the hosted session. */
@@ -181,6 +219,10 @@ export interface Pdirect {
   /** SHA-256 hex of stable device attributes (a binding aid, not an identifier); computed once. */
   fingerprint(): Promise<string>;
   getCheckout(): Promise<Checkout>;
+  /** Where the shopper stands, also once the session is paid, expired or cancelled. */
+  getStatus(): Promise<CheckoutStatusView>;
+  /** The shopper goes back to the merchant: an open session is cancelled. */
+  cancel(): Promise<CheckoutCancel>;
   openCardSession(): Promise<CardSession>;
   /** Renders the card network's hosted fields through the adapter named by `cardSession.network`. */
   mountCardFields(cardSession: CardSession, options: MountCardFieldsOptions): Promise<CardFields>;
@@ -222,6 +264,8 @@ export function mountCardFields(cardSession: CardSession, options: MountCardFiel
 export function showChallenge(container: Element, html: string, options?: ShowChallengeOptions): HTMLIFrameElement | null;
 export function browserDetails(): BrowserDetails;
 export function challengeWindowSize(viewportWidth: number, viewportHeight: number): ChallengeWindowSize;
+/** The EMV 3DS challenge window that fits a container of this width (400 px tall windows preferred). */
+export function challengeWindowForWidth(containerWidth: number): ChallengeWindowSize;
 export function deviceFingerprint(): Promise<string>;
 export function sha256Hex(text: string): Promise<string>;
 export function newIdempotencyKey(): string;

@@ -24,6 +24,7 @@ const TOKEN_PATTERN = /^pd_st_[A-Za-z0-9_-]{43}$/;
 
 /** The challenge window sizes 3-D Secure 2 defines (width × height), largest first. */
 const CHALLENGE_WINDOW_SIZES = [
+  { value: '600_X_400', width: 600, height: 400 },
   { value: '500_X_600', width: 500, height: 600 },
   { value: '390_X_400', width: 390, height: 400 },
   { value: '250_X_400', width: 250, height: 400 },
@@ -131,6 +132,16 @@ export function createPdirect(options) {
     return call('GET', '/v1/checkout');
   }
 
+  /** GET /v1/checkout/status: where the shopper stands, in any state (paid, expired and cancelled too). */
+  function getStatus() {
+    return call('GET', '/v1/checkout/status');
+  }
+
+  /** POST /v1/checkout/cancel: the shopper goes back to the merchant; an open session is cancelled. Answers `redirect_url`. */
+  function cancel() {
+    return call('POST', '/v1/checkout/cancel');
+  }
+
   /** POST /v1/card/sessions: a fresh Mastercard Gateway hosted session for the card form. */
   function openCardSession() {
     return call('POST', '/v1/card/sessions');
@@ -203,6 +214,8 @@ export function createPdirect(options) {
   return Object.freeze({
     fingerprint,
     getCheckout,
+    getStatus,
+    cancel,
     openCardSession,
     mountCardFields,
     collect,
@@ -233,7 +246,12 @@ export async function mountCardFields(cardSession, mountOptions) {
   const adapter = Object.hasOwn(CARD_FIELD_ADAPTERS, network) ? CARD_FIELD_ADAPTERS[network] : undefined;
   if (!adapter) throw new TypeError(`mountCardFields: this SDK has no adapter for card network "${network}"`);
   if (!mountOptions || typeof mountOptions.fields !== 'object') throw new TypeError('mountCardFields: fields (name → CSS selector) is required');
-  return adapter(cardSession, { fields: mountOptions.fields, nonce: mountOptions.nonce ?? pageNonce() });
+  return adapter(cardSession, {
+    fields: mountOptions.fields,
+    nonce: mountOptions.nonce ?? pageNonce(),
+    locale: mountOptions.locale ?? globalThis.document?.documentElement.lang ?? undefined,
+    onEnter: typeof mountOptions.onEnter === 'function' ? mountOptions.onEnter : undefined,
+  });
 }
 
 // -- card-field adapters: one per card network ----------------------------------
@@ -242,7 +260,7 @@ export async function mountCardFields(cardSession, mountOptions) {
  * Mastercard Gateway: session.js (from the card session's `session_js_url`)
  * replaces the placeholders with iframes on the network's origin.
  */
-async function mountMpgsFields(cardSession, { fields, nonce }) {
+async function mountMpgsFields(cardSession, { fields, nonce, locale, onEnter }) {
   const unavailable = () => new Error('The secure card form could not be loaded');
   if (!globalThis.PaymentSession) {
     await new Promise((resolve, reject) => {
@@ -270,8 +288,11 @@ async function mountMpgsFields(cardSession, { fields, nonce }) {
           waiting = null;
           if (done) done(r);
         },
+        enterKey: () => {
+          if (onEnter) onEnter();
+        },
       },
-      interaction: { displayControl: { formatCard: 'EMBOSSED', invalidFieldCharacters: 'REJECT' } },
+      interaction: { displayControl: { formatCard: 'EMBOSSED', invalidFieldCharacters: 'REJECT' }, ...(locale ? { locale } : {}) },
     });
   });
   return {
@@ -319,6 +340,26 @@ export function showChallenge(container, html, showOptions = {}) {
   // without 'unsafe-inline' refuses them, even while parsing): they are set aside before
   // the html is parsed and applied through the CSSOM, which the policy does not govern.
   const parsed = new DOMParser().parseFromString(withoutInlineStyles(html), 'text/html');
+  const size = CHALLENGE_WINDOW_SIZES.find((s) => s.value === showOptions.windowSize);
+  for (const frame of Array.from(parsed.body.querySelectorAll('iframe'))) {
+    const hidden = frame.getAttribute('width') === '0' || frame.getAttribute('height') === '0';
+    if (hidden) {
+      frame.setAttribute('hidden', '');
+      frame.setAttribute('aria-hidden', 'true');
+      frame.setAttribute('tabindex', '-1');
+      frame.removeAttribute(STYLE_ATTRIBUTE);
+      continue;
+    }
+    if (frame.getAttribute('name') === 'challengeFrame') {
+      // The EMV 3DS window asked for: the ACS lays its page out for exactly that size.
+      frame.setAttribute('data-window-size', size ? size.value : 'FULL_SCREEN');
+      // FULL_SCREEN in an embedded page: the container's whole width, 400 pixels high.
+      frame.setAttribute('width', size ? String(size.width) : '100%');
+      frame.setAttribute('height', size ? String(size.height) : '400');
+      frame.removeAttribute(STYLE_ATTRIBUTE);
+      if (showOptions.title) frame.setAttribute('title', showOptions.title);
+    }
+  }
   container.replaceChildren(...Array.from(parsed.body.childNodes).map((node) => document.importNode(node, true)));
   for (const element of Array.from(container.querySelectorAll(`[${STYLE_ATTRIBUTE}]`))) {
     if (element instanceof HTMLElement) element.style.cssText = element.getAttribute(STYLE_ATTRIBUTE) ?? '';
@@ -452,12 +493,27 @@ export function browserDetails() {
 }
 
 /**
+ * The EMV 3DS challenge window for a container of this width: the widest
+ * 400-pixel-high window that fits (600×400, 390×400, 250×400), so the
+ * issuer's page needs no scrolling and leaves no large empty area; narrower
+ * containers get FULL_SCREEN (the container's width).
+ */
+export function challengeWindowForWidth(containerWidth) {
+  if (containerWidth >= 600) return '600_X_400';
+  if (containerWidth >= 390) return '390_X_400';
+  if (containerWidth >= 250) return '250_X_400';
+  return 'FULL_SCREEN';
+}
+
+/**
  * The largest 3-D Secure 2 challenge window that fits the viewport with
  * room to spare; phones and small windows get FULL_SCREEN.
  */
 export function challengeWindowSize(viewportWidth, viewportHeight) {
   if (!(viewportWidth >= 600)) return 'FULL_SCREEN';
-  const fit = CHALLENGE_WINDOW_SIZES.find((size) => size.width + 40 <= viewportWidth && size.height + 160 <= viewportHeight);
+  const fit = CHALLENGE_WINDOW_SIZES.filter((size) => size.value !== '600_X_400').find(
+    (size) => size.width + 40 <= viewportWidth && size.height + 160 <= viewportHeight,
+  );
   return fit ? fit.value : 'FULL_SCREEN';
 }
 

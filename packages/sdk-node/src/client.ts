@@ -15,6 +15,10 @@ export interface SessionCreateParams {
   notify_url: string;
   success_redirect_url: string;
   fail_redirect_url: string;
+  /** Where the hosted checkout's "Back to {merchant}" goes (on your allow-list too); default: fail_redirect_url. */
+  cancel_url?: string;
+  /** The hosted checkout's language; default: the shopper's Accept-Language. */
+  locale?: 'en' | 'id';
   /** 60–86400, default 1800. */
   ttl_seconds?: number;
   require_otp?: boolean;
@@ -49,6 +53,8 @@ export interface Session {
   /** The payment currently attached to the session, if any. */
   payment_id: string | null;
   expires_at: string;
+  cancel_url?: string | null;
+  locale?: 'en' | 'id' | null;
   [field: string]: unknown;
 }
 

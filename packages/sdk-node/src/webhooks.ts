@@ -20,13 +20,26 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *   still open and the customer may pay with another card. Do not cancel the order.
  * - `payment.failed`: the session can no longer be paid (expired, locked after
  *   too many declines, or cancelled) after a failed attempt — release the order.
- * - `session.expired` / `session.locked`: the session ended unpaid (also sent
+ * - `payment.requires_capture`: authorized, waiting for your capture (manual capture or a review).
+ * - `payment.review_opened`: the fraud screening asks you to review before capturing.
+ * - `payment.canceled`: the authorization was voided (by you, or at the end of the capture window).
+ * - `session.expired` / `session.locked` / `session.cancelled`: the session ended unpaid (also sent
  *   when nobody tried to pay).
  * - `refund.succeeded`: money went back to the card.
  * - `webhook.test`: sent by `POST /v1/events/test`; no state changed.
  */
 export type WebhookEventType =
-  'payment.succeeded' | 'payment_attempt.failed' | 'payment.failed' | 'refund.succeeded' | 'session.expired' | 'session.locked' | 'webhook.test';
+  | 'payment.succeeded'
+  | 'payment_attempt.failed'
+  | 'payment.failed'
+  | 'payment.requires_capture'
+  | 'payment.review_opened'
+  | 'payment.canceled'
+  | 'refund.succeeded'
+  | 'session.expired'
+  | 'session.locked'
+  | 'session.cancelled'
+  | 'webhook.test';
 
 export interface WebhookEvent<T extends Record<string, unknown> = Record<string, unknown>> {
   /** evt_…, also the webhook-id header: deduplicate on it. */

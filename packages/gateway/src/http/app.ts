@@ -98,7 +98,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
   threeDsRoutes(app, { payments: services.payments });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
-  hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [] });
+  hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [], sessions: services.sessions });
   registerDashboard(app, config, services);
   extraRoutes?.(app);
 

@@ -91,6 +91,10 @@ export interface CheckoutSessionsTable {
   notify_url: string;
   success_redirect_url: string;
   fail_redirect_url: string;
+  /** Where "Back to the merchant" goes (allow-listed); null = the fail page. Migration 0017. */
+  cancel_url: string | null;
+  /** The checkout's language (`en`, `id`); null = from the shopper's Accept-Language. Migration 0017. */
+  locale: string | null;
   capture_mode: string;
   /** automatic | manual (the merchant captures or cancels the authorization); the database defaults it to automatic. */
   capture_method: Generated<string>;

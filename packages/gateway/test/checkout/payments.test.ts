@@ -134,22 +134,25 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     expect(payments(await order(res.body.id))).toHaveLength(1);
   });
 
-  it.each(['N', 'CANCELLED', 'U', 'R'] as const)('3-D Secure challenge answered %s: no PAY, redirect to the fail URL', async (outcome) => {
-    const { token } = await mintSession(gw, secret);
-    const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
-    const back = await completeChallenge(gw, res.body.next_action.html, outcome);
-    expect(back.status).toBe(303);
-    expect(back.headers.location).toMatch(/^http:\/\/localhost:3000\/sorry\?/);
-    expect((await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) })).body.status).toBe('failed');
-    expect(payments(await order(res.body.id))).toHaveLength(0);
-  });
+  it.each(['N', 'CANCELLED', 'U', 'R'] as const)(
+    '3-D Secure challenge answered %s: no PAY, back to the checkout form (the session is open again)',
+    async (outcome) => {
+      const { token, sessionId } = await mintSession(gw, secret);
+      const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
+      const back = await completeChallenge(gw, res.body.next_action.html, outcome);
+      expect(back.status).toBe(303);
+      expect(back.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=failed&reason=authentication`);
+      expect((await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) })).body.status).toBe('failed');
+      expect(payments(await order(res.body.id))).toHaveLength(0);
+    },
+  );
 
   it('a challenge passed but a PAY declined lands on the fail URL', async () => {
     const { token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, { number: CHALLENGE.number, expiry: '05/39' }) });
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
     expect(back.status).toBe(303);
-    expect(back.headers.location).toMatch(/\/sorry\?/);
+    expect(back.headers.location).toMatch(/\/checkout\/cs_[a-z2-7]{20}\?return=failed&reason=declined$/);
     expect((await http(`${gw.url}/v1/payments/${res.body.id}`, { headers: bearer(secret) })).body).toMatchObject({
       status: 'failed',
       gateway_code: 'DECLINED',
@@ -275,7 +278,7 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     // The real ACS answer (failed) wins; forging success afterwards is still ignored.
     await completeChallenge(gw, res.body.next_action.html, 'N');
     const after = await postForm(`${gw.url}/v1/3ds/return/${paymentId}`, { result: 'SUCCESS', 'response.gatewayRecommendation': 'PROCEED' });
-    expect(after.headers.location).toMatch(/\/sorry\?/);
+    expect(after.headers.location).toMatch(/\/checkout\/cs_[a-z2-7]{20}\?return=failed&reason=authentication$/);
     expect(payments(await order(paymentId))).toHaveLength(0);
     expect((await postForm(`${gw.url}/v1/3ds/return/pay_${'a'.repeat(20)}`, { result: 'SUCCESS' })).status).toBe(404);
   });

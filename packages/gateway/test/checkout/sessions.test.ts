@@ -165,6 +165,7 @@ describe.each(testDatabases())('POST /v1/sessions ($name)', (factory) => {
       require_otp: true,
       otp_verified: false,
       expires_at: response.body.expires_at,
+      locale: 'en',
     });
   });
 

@@ -94,12 +94,12 @@ describe.each(testDatabases())('a second card network runs the payment stories (
     expect(fake.captured(res.body.id)).toBe(12.5);
   });
 
-  it('3-D Secure challenge refused: no PAY, redirect to the fail URL, the session reopens', async () => {
+  it('3-D Secure challenge refused: no PAY, back to the checkout form, the session reopens', async () => {
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardFields(token, FAKE_CARDS.challenge) });
     fake.answerChallenge(res.body.id, false);
     const back = await postForm(`${gw.url}/v1/3ds/return/${res.body.id}`, {});
-    expect(back.headers.location).toMatch(/^http:\/\/localhost:3000\/sorry\?/);
+    expect(back.headers.location).toMatch(new RegExp(`/checkout/${sessionId}\\?return=failed&reason=authentication$`));
     expect((await payment(res.body.id)).status).toBe('failed');
     expect(fake.sent.filter((s) => s.startsWith(`PAYMENT ${res.body.id}/`))).toEqual([]);
     expect((await session(sessionId)).status).toBe('open');

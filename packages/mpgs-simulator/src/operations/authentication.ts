@@ -213,7 +213,7 @@ export function authenticatePayer(input: OperationInput): OperationResult {
         JSON.stringify({
           threeDSServerTransID: threeDs.serverTransactionId,
           acsTransID: challengeId,
-          challengeWindowSize: '05',
+          challengeWindowSize: challengeWindowCode(getPath(input.body, 'device.browserDetails.3DSecureChallengeWindowSize')),
           messageType: 'CReq',
           messageVersion: '2.2.0',
         }),
@@ -265,7 +265,16 @@ export function authenticatePayer(input: OperationInput): OperationResult {
         session.authenticationsUsed += 1;
         consumeSessionCsc(input.ctx, session);
       }
-      if (challengeId) input.ctx.store.challenges.set(challengeId, { merchantId: input.merchantId, orderId: order.id, transactionId: transaction.id });
+      if (challengeId) {
+        const language = getPath(input.body, 'device.browserDetails.language');
+        input.ctx.store.challenges.set(challengeId, {
+          merchantId: input.merchantId,
+          orderId: order.id,
+          transactionId: transaction.id,
+          windowSize: challengeWindowCode(getPath(input.body, 'device.browserDetails.3DSecureChallengeWindowSize')),
+          ...(typeof language === 'string' ? { language: language.slice(0, 35) } : {}),
+        });
+      }
     },
   };
 }
@@ -334,7 +343,16 @@ export function completeChallenge(store: SimulatorStore, now: number, acsTransac
 }
 
 /** The ACS page shows what is being authenticated. */
-export function describeChallenge(store: SimulatorStore, acsTransactionId: string): { merchantId: string; amount: string; card: string } | undefined {
+/** MPGS's 3DSecureChallengeWindowSize → the EMV 3DS challengeWindowSize code of the CReq. */
+const WINDOW_CODES: Readonly<Record<string, string>> = { '250_X_400': '01', '390_X_400': '02', '500_X_600': '03', '600_X_400': '04', FULL_SCREEN: '05' };
+function challengeWindowCode(size: unknown): string {
+  return typeof size === 'string' && Object.hasOwn(WINDOW_CODES, size) ? WINDOW_CODES[size]! : '05';
+}
+
+export function describeChallenge(
+  store: SimulatorStore,
+  acsTransactionId: string,
+): { merchantId: string; amount: string; card: string; language: string; windowSize: string } | undefined {
   const ref = store.challenges.get(acsTransactionId);
   if (!ref) return undefined;
   const order = store.getOrder(ref.merchantId, ref.orderId);
@@ -344,6 +362,8 @@ export function describeChallenge(store: SimulatorStore, acsTransactionId: strin
     merchantId: ref.merchantId,
     amount: `${order.currency} ${formatMinor(transaction.amountMinor, currencyDigits(order.currency) ?? 2)}`,
     card: String(transaction.cardView?.number ?? ''),
+    language: ref.language ?? 'en',
+    windowSize: ref.windowSize ?? '05',
   };
 }
 

@@ -10,6 +10,13 @@ import { scriptJson } from './html.js';
  *     callbacks: { initialized, formSessionUpdate }, interaction }, scope?)
  *   PaymentSession.updateSessionFromForm('card', localCardType?, scope?)
  *
+ * Honoured from `interaction`: `displayControl.formatCard` (EMBOSSED groups
+ * the number as typed), `displayControl.invalidFieldCharacters` (REJECT
+ * refuses what a field cannot hold) and `locale` (the fields' language).
+ * `callbacks.enterKey({ field })` is called when Enter is pressed in a field.
+ * Configuring the same fields again with a new session keeps the frames
+ * (and the name typed) and clears the card.
+ *
  * Each configured selector names an element of the hosting page (usually a
  * readonly <input>); it is hidden and an <iframe> from the simulator origin
  * takes its place, so card data is typed into the simulator's origin and
@@ -74,13 +81,42 @@ export function sessionJs(simulatorOrigin: string, apiVersion: string, merchantI
       if (host) { host.element.style.display = host.display; host.element.removeAttribute('aria-hidden'); }
     });
     Object.keys(state.pending).forEach(function (id) { clearTimeout(state.pending[id]); });
+    state.listeners.forEach(function (remove) { remove(); });
+  }
+
+  function post(state, name, message) {
+    var frame = state.frames[name];
+    if (!frame || !frame.contentWindow) return;
+    message.protocol = PROTOCOL;
+    message.channel = state.channel;
+    frame.contentWindow.postMessage(message, SIM_ORIGIN);
+  }
+
+  // The same form with a new session (a new attempt after a decline): the frames stay, so what
+  // the shopper need not type again (the name) stays; the card is cleared.
+  function sameForm(state, config) {
+    var card = (config.fields && config.fields.card) || {};
+    var old = (state.config.fields && state.config.fields.card) || {};
+    if (!state.initialized) return false;
+    return FIELD_NAMES.every(function (name) {
+      if ((card[name] || '') !== (old[name] || '')) return false;
+      var frame = state.frames[name];
+      return !card[name] || (frame && frame.isConnected);
+    });
   }
 
   function configure(config, scope) {
     if (!config || typeof config !== 'object') throw new Error('PaymentSession.configure: a configuration object is required');
     var key = scopeKey(scope);
+    if (scopes[key] && typeof config.session === 'string' && /^SESSION[0-9A-Z]{24}$/.test(config.session) && sameForm(scopes[key], config)) {
+      var kept = scopes[key];
+      kept.config = config;
+      Object.keys(kept.frames).forEach(function (name) { post(kept, name, { type: 'rebind', session: config.session }); });
+      setTimeout(function () { call(callbacksOf(kept).initialized, { status: 'ok' }); });
+      return;
+    }
     if (scopes[key]) teardown(scopes[key]);
-    var state = { config: config, channel: randomId(), frames: {}, hosts: {}, ready: {}, initialized: false, pending: {} };
+    var state = { config: config, channel: randomId(), frames: {}, hosts: {}, ready: {}, initialized: false, pending: {}, listeners: [] };
     scopes[key] = state;
 
     if (typeof config.session !== 'string' || !config.session) {
@@ -91,6 +127,11 @@ export function sessionJs(simulatorOrigin: string, apiVersion: string, merchantI
       console.warn('[MPGS simulator session.js] set frameEmbeddingMitigation, e.g. ["javascript"], as MPGS requires');
     }
     var card = (config.fields && config.fields.card) || {};
+    var interaction = config.interaction || {};
+    var display = interaction.displayControl || {};
+    var options = '&locale=' + encodeURIComponent(String(interaction.locale || document.documentElement.lang || 'en')) +
+      '&formatCard=' + (display.formatCard === 'PLAIN' ? 'PLAIN' : 'EMBOSSED') +
+      '&invalidFieldCharacters=' + (display.invalidFieldCharacters === 'ALLOW' ? 'ALLOW' : 'REJECT');
     FIELD_NAMES.forEach(function (name) {
       var selector = card[name];
       if (!selector) return;
@@ -101,7 +142,7 @@ export function sessionJs(simulatorOrigin: string, apiVersion: string, merchantI
       frame.src = FIELD_BASE + '/field/' + name +
         '?session=' + encodeURIComponent(config.session) +
         '&channel=' + state.channel +
-        '&parentOrigin=' + encodeURIComponent(window.location.origin);
+        '&parentOrigin=' + encodeURIComponent(window.location.origin) + options;
       frame.title = labelFor(element) || TITLES[name];
       frame.setAttribute('data-mpgs-field', name);
       frame.setAttribute('scrolling', 'no');
@@ -115,6 +156,19 @@ export function sessionJs(simulatorOrigin: string, apiVersion: string, merchantI
       element.style.display = 'none';
       element.setAttribute('aria-hidden', 'true');
       state.frames[name] = frame;
+      // A click on the page's label for the replaced element focuses the field inside the frame.
+      if (element.id && window.CSS && CSS.escape) {
+        var labels = document.querySelectorAll('label[for="' + CSS.escape(element.id) + '"]');
+        Array.prototype.forEach.call(labels, function (label) {
+          var onClick = function (event) {
+            event.preventDefault();
+            frame.focus();
+            post(state, name, { type: 'focus' });
+          };
+          label.addEventListener('click', onClick);
+          state.listeners.push(function () { label.removeEventListener('click', onClick); });
+        });
+      }
     });
     if (!state.frames.number) console.error('[MPGS simulator session.js] fields.card.number is required');
   }
@@ -149,7 +203,18 @@ export function sessionJs(simulatorOrigin: string, apiVersion: string, merchantI
       if (timer === undefined) return;
       clearTimeout(timer);
       delete state.pending[data.requestId];
+      // Each field frame learns its own verdict (aria-invalid and its message inside the frame).
+      var response = data.response || {};
+      var errors = response.status === 'fields_in_error' && response.errors ? response.errors : {};
+      if (response.status === 'ok' || response.status === 'fields_in_error') {
+        Object.keys(state.frames).forEach(function (name) {
+          post(state, name, { type: 'validity', state: errors[name === 'number' ? 'cardNumber' : name] || '' });
+        });
+      }
       call(callbacksOf(state).formSessionUpdate, data.response);
+    } else if (data.type === 'enter') {
+      // Enter in any field: the page decides (usually: submit the form).
+      call(callbacksOf(state).enterKey, { field: data.field });
     }
   });
 

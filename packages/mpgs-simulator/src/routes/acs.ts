@@ -33,7 +33,7 @@ export function registerAcsRoutes(app: FastifyInstance, ctx: SimulatorContext): 
     if (!OUTCOMES.has(outcome)) throw new MpgsError(400, 'INVALID_REQUEST', 'Choose one of the offered results');
     const completion = completeChallenge(ctx.store, ctx.now(), acsTransactionId, outcome as ChallengeOutcome);
     if (!completion) throw new MpgsError(400, 'INVALID_REQUEST', 'Unknown or expired challenge');
-    return sendPage(reply, (nonce) => redirectToMerchantPage(nonce, completion.redirectResponseUrl, completion.fields));
+    return sendPage(reply, (nonce) => redirectToMerchantPage(nonce, completion.redirectResponseUrl, completion.fields, formField(request.body, 'lang')));
   });
 }
 

@@ -4,6 +4,7 @@ import type { SimulatorContext } from '../context.js';
 import { MpgsError } from '../errors.js';
 import { hostedFieldPage, isHostedFieldName } from '../pages/hosted-field-page.js';
 import { newNonce } from '../pages/html.js';
+import { simLocale } from '../pages/messages.js';
 import { sessionJs } from '../pages/session-js.js';
 import { lookupSession, storeHostedCard } from '../sessions.js';
 import { FORM_PREFIX, apiVersionOf, param } from './params.js';
@@ -42,7 +43,18 @@ export function registerHostedFieldRoutes(app: FastifyInstance, ctx: SimulatorCo
     }
     const nonce = newNonce();
     const submitUrl = `${ctx.publicOrigin()}/form/version/${apiVersion}/merchant/${encodeURIComponent(merchantId)}/session/${sessionId}`;
-    return securePage(reply, nonce).send(hostedFieldPage(nonce, { field, channel, parentOrigin, submitUrl, timeoutMs: FIELD_SUBMIT_TIMEOUT_MS }));
+    return securePage(reply, nonce).send(
+      hostedFieldPage(nonce, {
+        field,
+        channel,
+        parentOrigin,
+        submitUrl,
+        timeoutMs: FIELD_SUBMIT_TIMEOUT_MS,
+        locale: simLocale(query.locale),
+        formatCard: query.formatCard === 'PLAIN' ? 'PLAIN' : 'EMBOSSED',
+        invalidCharacters: query.invalidFieldCharacters === 'ALLOW' ? 'ALLOW' : 'REJECT',
+      }),
+    );
   });
 
   app.post(`${FORM_PREFIX}/session/:sessionId`, { config: { operation: 'UPDATE_SESSION_FROM_FORM' } }, async (request, reply) => {
@@ -69,7 +81,7 @@ export function registerHostedFieldRoutes(app: FastifyInstance, ctx: SimulatorCo
         securityCode: values.securityCode,
         nameOnCard: values.nameOnCard,
       },
-      { lenient: true },
+      { lenient: true, now: ctx.now() },
     );
     if (!validation.ok) return reply.send({ status: 'fields_in_error', errors: validation.errors });
 

@@ -4,12 +4,20 @@
  * session token from the URL fragment and asks GET /v1/checkout, so the
  * HTML reveals nothing to whoever fetches the URL without the token.
  *
- * The only per-response value is the CSP nonce; the only server-side
- * switch is the "test mode" badge. Everything is escaped anyway. The
- * stylesheet and script live in @pdirect/browser (src/checkout/).
+ * Per response: the CSP nonce, the "test mode" badge and the language
+ * (the session's locale, else Accept-Language). Every string comes from the
+ * typed catalogue (src/locales/checkout-messages.ts); the page carries it as
+ * JSON (`data-i18n` names each element's key) so the script can switch to
+ * the session's locale. Everything is escaped anyway. The stylesheet and
+ * script live in @pdirect/browser (src/checkout/).
+ *
+ * A session that can no longer be paid (paid, expired, cancelled, locked)
+ * gets a page of its own with no script: what happened, in plain words, and
+ * the way back to the merchant — with or without the token.
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CHECKOUT_MESSAGES, message, type CheckoutMessageKey, type Locale } from '../../locales/checkout-messages.js';
 
 export function escapeHtml(value: string): string {
   return value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -39,93 +47,108 @@ export function loadCheckoutAssets(resolve: (specifier: string) => string = (spe
 }
 
 /** The shared <head>: no referrer (the token may still be in the URL), not indexed, the nonce on the one <style>. */
-function documentHead(nonce: string, title: string, style: string): string {
+function documentHead(nonce: string, locale: Locale, title: string, style: string): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${locale}" dir="ltr">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
+<title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
 <style nonce="${nonce}">${style}</style>
 </head>`;
 }
 
+/** JSON safe inside a <script type="application/json"> (never executed; no `</script>` breakout). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e').replaceAll('&', '\\u0026');
+}
+
+const BACK_ICON = `<svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" class="flip-rtl"><path d="M15 18l-6-6 6-6"/></svg>`;
+
 /** The page; `nonce` goes on the one <style> and the one <script>. */
-export function renderCheckoutPage(options: { nonce: string; sandbox: boolean; assets: CheckoutAssets }): string {
+export function renderCheckoutPage(options: { nonce: string; sandbox: boolean; assets: CheckoutAssets; locale?: Locale }): string {
   const nonce = escapeHtml(options.nonce);
-  return `${documentHead(nonce, 'Secure checkout', options.assets.style)}
+  const locale = options.locale ?? 'en';
+  /** The element's text in this locale, and its key for the script. */
+  const t = (key: CheckoutMessageKey) => escapeHtml(message(locale, key));
+  const i = (key: CheckoutMessageKey) => `data-i18n="${key}">${t(key)}`;
+  return `${documentHead(nonce, locale, message(locale, 'page.title'), options.assets.style)}
 <body>
 <main id="main" class="checkout" aria-labelledby="amount-heading" aria-busy="true">
+  <nav class="topbar" aria-label="${t('back.toMerchantGeneric')}" data-i18n-aria-label="back.toMerchantGeneric">
+    <button id="back" type="button" class="back" hidden>${BACK_ICON}<span id="back-label" ${i('back.toMerchantGeneric')}</span></button>
+  </nav>
   <header id="summary" class="summary">
     <div class="summary-top">
-      <p class="merchant"><span class="visually-hidden">Pay </span><span id="merchant" class="skeleton">Merchant</span></p>
-      ${options.sandbox ? '<span class="badge" title="Sandbox: no real money moves">Test mode</span>' : ''}
+      <p class="merchant"><span class="visually-hidden" ${i('summary.pay')}</span><span id="merchant" class="skeleton">Merchant</span></p>
+      ${options.sandbox ? `<span class="badge" title="${t('summary.testModeHint')}" data-i18n-title="summary.testModeHint" ${i('summary.testMode')}</span>` : ''}
     </div>
-    <h1 id="amount-heading" class="amount"><span class="visually-hidden">Amount to pay: </span><span id="amount" class="skeleton">&nbsp;</span></h1>
+    <h1 id="amount-heading" class="amount"><span class="visually-hidden" ${i('summary.amountToPay')}</span><span id="amount" class="skeleton">&nbsp;</span></h1>
     <p class="order"><span id="order" class="skeleton">&nbsp;</span></p>
   </header>
   <div class="content">
     <div id="alert" class="alert" role="alert" tabindex="-1" hidden></div>
+    <div id="expiry-warning" class="warning" role="alert" hidden></div>
     <p id="status" class="status" role="status" aria-live="polite"></p>
 
     <section id="step-otp" class="step" aria-labelledby="otp-title" hidden>
-      <h2 id="otp-title" tabindex="-1">Confirm it’s you</h2>
-      <p>To protect this payment, we’ll send a 6-digit code to the phone number or e-mail address you gave the merchant.</p>
-      <button id="otp-send" type="button" class="primary">Send code</button>
+      <h2 id="otp-title" tabindex="-1" ${i('otp.title')}</h2>
+      <p ${i('otp.intro')}</p>
+      <button id="otp-send" type="button" class="primary" ${i('otp.send')}</button>
       <form id="otp-form" novalidate hidden>
         <div class="field">
-          <label for="otp-code">6-digit code</label>
+          <label for="otp-code" ${i('otp.codeLabel')}</label>
           <input id="otp-code" class="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" pattern="[0-9]{6}" required aria-describedby="otp-code-error">
           <p id="otp-code-error" class="field-error" hidden></p>
         </div>
-        <button id="otp-verify" type="submit" class="primary">Verify code</button>
-        <button id="otp-resend" type="button" class="link">Send a new code</button>
+        <button id="otp-verify" type="submit" class="primary" ${i('otp.verify')}</button>
+        <button id="otp-resend" type="button" class="link" ${i('otp.resend')}</button>
       </form>
     </section>
 
     <section id="step-card" class="step" aria-labelledby="card-title" hidden>
-      <h2 id="card-title" tabindex="-1">Pay by card</h2>
+      <h2 id="card-title" tabindex="-1" ${i('card.title')}</h2>
       <form id="card-form" novalidate>
         <div class="field">
-          <label for="card-number">Card number</label>
-          <input id="card-number" class="hosted" readonly tabindex="-1">
+          <label for="card-number" ${i('card.number')}</label>
+          <input id="card-number" class="hosted" readonly tabindex="-1" aria-describedby="card-number-error">
           <p id="card-number-error" class="field-error" hidden></p>
         </div>
         <div class="row">
           <div class="field">
-            <label for="expiry-month">Expiry month</label>
-            <input id="expiry-month" class="hosted" readonly tabindex="-1">
+            <label for="expiry-month" ${i('card.expiryMonth')}</label>
+            <input id="expiry-month" class="hosted" readonly tabindex="-1" aria-describedby="expiry-month-error">
             <p id="expiry-month-error" class="field-error" hidden></p>
           </div>
           <div class="field">
-            <label for="expiry-year">Expiry year</label>
-            <input id="expiry-year" class="hosted" readonly tabindex="-1">
+            <label for="expiry-year" ${i('card.expiryYear')}</label>
+            <input id="expiry-year" class="hosted" readonly tabindex="-1" aria-describedby="expiry-year-error">
             <p id="expiry-year-error" class="field-error" hidden></p>
           </div>
           <div class="field">
-            <label for="security-code">Security code</label>
-            <input id="security-code" class="hosted" readonly tabindex="-1">
+            <label for="security-code" ${i('card.securityCode')}</label>
+            <input id="security-code" class="hosted" readonly tabindex="-1" aria-describedby="security-code-error">
             <p id="security-code-error" class="field-error" hidden></p>
           </div>
         </div>
         <div class="field">
-          <label for="name-on-card">Name on card</label>
-          <input id="name-on-card" class="hosted" readonly tabindex="-1">
+          <label for="name-on-card" ${i('card.nameOnCard')}</label>
+          <input id="name-on-card" class="hosted" readonly tabindex="-1" aria-describedby="name-on-card-error">
           <p id="name-on-card-error" class="field-error" hidden></p>
         </div>
-        <button id="pay" type="submit" class="primary" disabled>Pay <span id="pay-amount"></span></button>
+        <button id="pay" type="submit" class="primary" disabled><span id="pay-label">${escapeHtml(message(locale, 'card.pay', { amount: '' }).trim())}</span></button>
       </form>
-      <p class="lock">${LOCK_ICON}<span>Card details are entered in the card network’s secure fields and never reach the merchant or Pdirect.</span></p>
+      <p class="lock">${LOCK_ICON}<span ${i('card.lock')}</span></p>
     </section>
 
     <section id="step-challenge" class="step" aria-labelledby="challenge-title" hidden>
-      <h2 id="challenge-title" tabindex="-1">Confirm with your bank</h2>
-      <p>Your bank wants to check it’s really you. Follow the steps in the window below.</p>
+      <h2 id="challenge-title" tabindex="-1" ${i('challenge.title')}</h2>
+      <p ${i('challenge.intro')}</p>
       <div id="challenge" class="challenge"></div>
-      <button id="challenge-cancel" type="button" class="secondary">Use a different card</button>
+      <button id="challenge-cancel" type="button" class="secondary" ${i('challenge.useOther')}</button>
     </section>
 
     <section id="step-final" class="step final" aria-labelledby="final-title" hidden>
@@ -136,26 +159,75 @@ export function renderCheckoutPage(options: { nonce: string; sandbox: boolean; a
       </span>
       <h2 id="final-title" tabindex="-1"></h2>
       <p id="final-text"></p>
+      <p id="final-more" class="final-more" hidden></p>
+      <a id="final-back" class="button-link" href="#" hidden></a>
     </section>
 
   </div>
 </main>
-<footer>Secured by Pdirect</footer>
+<footer ${i('footer.securedBy')}</footer>
+<script id="checkout-messages" type="application/json">${scriptJson(CHECKOUT_MESSAGES)}</script>
 <script type="module" nonce="${nonce}">${options.assets.script}</script>
 </body>
 </html>`;
 }
 
 /** For a URL that cannot be a checkout (malformed session id): same look, no script. */
-export function renderInvalidLinkPage(options: { nonce: string; assets: CheckoutAssets }): string {
+export function renderInvalidLinkPage(options: { nonce: string; assets: CheckoutAssets; locale?: Locale }): string {
   const nonce = escapeHtml(options.nonce);
-  return `${documentHead(nonce, 'Checkout not found', options.assets.style)}
+  const locale = options.locale ?? 'en';
+  return `${documentHead(nonce, locale, message(locale, 'final.invalidTitle'), options.assets.style)}
 <body>
 <main class="checkout"><div class="content final" data-kind="error">
-  <h1 class="invalid-title">This payment link is not valid</h1>
-  <p>Check that you opened the complete link the merchant gave you, or go back to the merchant and start again.</p>
+  <h1 class="invalid-title">${escapeHtml(message(locale, 'final.invalidTitle'))}</h1>
+  <p>${escapeHtml(message(locale, 'final.invalidText'))}</p>
 </div></main>
-<footer>Secured by Pdirect</footer>
+<footer>${escapeHtml(message(locale, 'footer.securedBy'))}</footer>
+</body>
+</html>`;
+}
+
+export type FinalState = 'paid' | 'expired' | 'cancelled' | 'locked';
+
+const FINAL_TEXT: Record<FinalState, [CheckoutMessageKey, CheckoutMessageKey, 'success' | 'error']> = {
+  paid: ['final.paidTitle', 'final.paidText', 'success'],
+  expired: ['final.expiredTitle', 'final.expiredText', 'error'],
+  cancelled: ['final.cancelledTitle', 'final.cancelledText', 'error'],
+  locked: ['final.lockedTitle', 'final.lockedText', 'error'],
+};
+
+/**
+ * A checkout reopened once it can no longer be paid (with or without the
+ * token, e.g. Back after paying): what happened, and a link back to the
+ * merchant. No script; only the merchant's name and the way back are shown.
+ */
+export function renderFinalStatePage(options: {
+  nonce: string;
+  assets: CheckoutAssets;
+  locale: Locale;
+  state: FinalState;
+  merchantName: string;
+  backUrl: string;
+}): string {
+  const nonce = escapeHtml(options.nonce);
+  const [title, text, kind] = FINAL_TEXT[options.state];
+  const merchant = options.merchantName;
+  const m = (key: CheckoutMessageKey) => escapeHtml(message(options.locale, key, { merchant }));
+  return `${documentHead(nonce, options.locale, message(options.locale, title), options.assets.style)}
+<body>
+<main class="checkout" aria-labelledby="final-title">
+  <nav class="topbar" aria-label="${m('back.toMerchantGeneric')}">
+    <a class="back" href="${escapeHtml(options.backUrl)}">${BACK_ICON}<span>${m('back.toMerchant')}</span></a>
+  </nav>
+  <div class="content">
+    <section class="step final" data-kind="${kind}" data-state="${options.state}">
+      <h1 id="final-title" class="invalid-title">${m(title)}</h1>
+      <p>${m(text)}</p>
+      <a class="button-link" href="${escapeHtml(options.backUrl)}">${m('back.toMerchant')}</a>
+    </section>
+  </div>
+</main>
+<footer>${escapeHtml(message(options.locale, 'footer.securedBy'))}</footer>
 </body>
 </html>`;
 }

@@ -14,6 +14,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Which credential the route requires; absent = public route (no audit record). */
     auth?: AuthKind;
+    /**
+     * With `auth: 'session'`: admit the token in any state (paid, expired,
+     * cancelled, locked) after the device check — for reads that tell the
+     * shopper where they stand, never for anything that moves money.
+     */
+    sessionAnyState?: boolean;
   }
   interface FastifyRequest {
     /** Who is calling, once authenticated: a merchant backend... */
@@ -67,7 +73,9 @@ export function registerAuthentication(app: FastifyInstance, deps: { merchants: 
       const fingerprint = Array.isArray(header) ? header[0] : header;
       let caller;
       try {
-        caller = await deps.sessions.admitSdk(session, fingerprint);
+        caller = request.routeOptions.config.sessionAnyState
+          ? await deps.sessions.admitDevice(session, fingerprint)
+          : await deps.sessions.admitSdk(session, fingerprint);
       } catch (err) {
         // An SDK retry of a collect that succeeded finds the session spent: its stored answer is
         // replayed (by the idempotency layer) rather than refused — only to the device that made it.

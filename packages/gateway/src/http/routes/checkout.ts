@@ -19,7 +19,20 @@ export function checkoutRoutes(app: FastifyInstance, deps: { sessions: SessionSe
     })();
   const body = collectBody(deps.network?.hostedSessionIdPattern ?? ANY_HOSTED_SESSION);
 
-  app.get('/v1/checkout', { config: { auth: 'session' } }, async (request) => deps.sessions.checkoutView(request.checkoutSession!));
+  app.get('/v1/checkout', { config: { auth: 'session' } }, async (request) =>
+    deps.sessions.checkoutView(request.checkoutSession!, request.headers['accept-language']),
+  );
+
+  // Where the shopper stands, in any state (paid, expired, cancelled too): the pending screen polls it.
+  app.get('/v1/checkout/status', { config: { auth: 'session', sessionAnyState: true } }, async (request) =>
+    deps.payments.checkoutStatus(request.checkoutSession!),
+  );
+
+  // "Back to {merchant}": an open session is cancelled (session.cancelled); the answer says where to go.
+  app.post('/v1/checkout/cancel', { config: { auth: 'session' } }, async (request) => {
+    const result = await deps.sessions.cancelByCustomer(request.checkoutSession!);
+    return { object: 'checkout_cancel' as const, session_id: request.checkoutSession!.id, status: result.status, redirect_url: result.redirectUrl };
+  });
 
   app.post('/v1/card/sessions', { config: { auth: 'session' } }, async (request, reply) => {
     const cardNetwork = network();

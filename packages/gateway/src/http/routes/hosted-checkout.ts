@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Mode } from '../../config.js';
-import { loadCheckoutAssets, renderCheckoutPage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+import { loadCheckoutAssets, renderCheckoutPage, renderFinalStatePage, renderInvalidLinkPage } from '../pages/checkout-page.js';
+import { negotiateLocale } from '../../locales/checkout-messages.js';
+import type { SessionService } from '../../modules/sessions/session-service.js';
 import { idPattern } from '../../ids.js';
 
 const SESSION_ID = new RegExp(idPattern('cs'));
@@ -12,6 +14,8 @@ export interface HostedCheckoutOptions {
   mode: Mode;
   /** The card network's browser origins (its scripts, hosted fields and 3-D Secure pages). */
   networkOrigins: readonly string[];
+  /** To tell a shopper reopening a finished checkout what happened (and to speak the session's language). */
+  sessions?: SessionService;
 }
 
 /**
@@ -21,16 +25,35 @@ export interface HostedCheckoutOptions {
  *   GET /sdk/pdirect.js          the browser SDK (@pdirect/browser) the page uses
  *
  * The page is static HTML under a strict per-response CSP with a nonce. It
- * renders nothing about the session: its script takes the session token from
- * the URL fragment (never sent to a server) and asks GET /v1/checkout.
+ * renders nothing about an open session but its language: its script takes
+ * the session token from the URL fragment (never sent to a server) and asks
+ * GET /v1/checkout. A session that can no longer be paid gets a scriptless
+ * page saying so, with the merchant's name and the way back.
  */
 export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedCheckoutOptions): void {
   const sdk = loadBrowserSdk();
   const assets = loadCheckoutAssets();
 
-  app.get<{ Params: { session_id: string } }>('/checkout/:session_id', async (request, reply) => {
+  app.get<{ Params: { session_id: string }; Querystring: { return?: string } }>('/checkout/:session_id', async (request, reply) => {
     const nonce = randomBytes(18).toString('base64');
     const valid = SESSION_ID.test(request.params.session_id);
+    const acceptLanguage = request.headers['accept-language'];
+    let html: string;
+    if (!valid) {
+      html = renderInvalidLinkPage({ nonce, assets, locale: negotiateLocale(acceptLanguage) });
+    } else {
+      const landing = options.sessions ? await options.sessions.landing(request.params.session_id) : undefined;
+      const locale = options.sessions ? options.sessions.localeFor(landing?.session, acceptLanguage) : negotiateLocale(acceptLanguage);
+      if (landing?.final) {
+        const backUrl = options.sessions!.backUrl(landing.session);
+        // Back from 3-D Secure to the pending screen, but the payment already settled: straight on to the merchant.
+        if (landing.final.state === 'paid' && request.query.return === 'pending')
+          return reply.code(303).header('Cache-Control', 'no-store').header('Location', backUrl).send();
+        html = renderFinalStatePage({ nonce, assets, locale, state: landing.final.state, merchantName: landing.final.merchantName, backUrl });
+      } else {
+        html = renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets, locale });
+      }
+    }
     return (
       reply
         .code(valid ? 200 : 404)
@@ -43,7 +66,7 @@ export function hostedCheckoutRoutes(app: FastifyInstance, options: HostedChecko
         .header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), usb=()')
         .header('X-Robots-Tag', 'noindex, nofollow')
         .type('text/html; charset=utf-8')
-        .send(valid ? renderCheckoutPage({ nonce, sandbox: options.mode === 'sandbox', assets }) : renderInvalidLinkPage({ nonce, assets }))
+        .send(html)
     );
   });
 

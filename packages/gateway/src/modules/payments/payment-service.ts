@@ -1,6 +1,7 @@
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { authenticate } from './authenticate.js';
 import { collect, type CollectResult, type PayerClient } from './collect.js';
+import { challengeReturn, failureClass } from './challenge-return.js';
 import { completeChallenge } from './complete-challenge.js';
 import { announceEndedUnpaid, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
@@ -40,8 +41,10 @@ export class PaymentService {
     return authenticate(this.deps, session, paymentId, input, client);
   }
 
-  completeChallenge(paymentId: string): Promise<ReturnResult | undefined> {
-    return completeChallenge(this.deps, paymentId);
+  /** The browser is back from 3-D Secure: settle, then where it goes next (challenge-return.ts). */
+  async completeChallenge(paymentId: string): Promise<ReturnResult | undefined> {
+    const result = await completeChallenge(this.deps, paymentId);
+    return result && challengeReturn(this.deps, result);
   }
 
   /** A payment of this merchant; 1011 for anyone else's. */
@@ -89,6 +92,34 @@ export class PaymentService {
   /** The sweeper: 3-D Secure challenges abandoned past their session's time fail, and the session expires. */
   expireAbandoned(limit?: number): Promise<number> {
     return expireAbandoned(this.deps, limit);
+  }
+
+  /**
+   * GET /v1/checkout/status: where the shopper stands, in any state — what the
+   * hosted checkout's pending screen polls, and what it shows on reopening.
+   * `redirect_url` once there is somewhere to go: the success page after a
+   * payment succeeded, the way back once the session can no longer be paid.
+   */
+  async checkoutStatus(session: CheckoutSession) {
+    const payment = session.current_payment_id ? await this.deps.payments.findById(session.current_payment_id) : undefined;
+    const status = session.status === 'open' && session.expires_at <= this.deps.clock.now() ? 'expired' : session.status;
+    let redirectUrl: string | null = null;
+    if (payment?.status === 'succeeded' || payment?.status === 'requires_capture') redirectUrl = (await this.redirectIfAllowed(payment)) ?? null;
+    else if (status === 'expired' || status === 'cancelled' || status === 'locked' || status === 'paid' || status === 'authorized')
+      redirectUrl = this.deps.sessions.backUrl(session);
+    return {
+      object: 'checkout_status' as const,
+      session_id: session.id,
+      status,
+      payment: payment
+        ? {
+            id: payment.id,
+            status: payment.status,
+            failure_class: payment.status === 'failed' ? failureClass(payment.gateway_code, payment.authentication_status, payment.failure_reason) : null,
+          }
+        : null,
+      redirect_url: redirectUrl,
+    };
   }
 
   /** One reconciliation pass, line by line (what `pdirect reconcile` prints). */

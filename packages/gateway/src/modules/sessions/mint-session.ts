@@ -60,6 +60,12 @@ export async function mintSession(deps: MintDeps, merchantId: string, input: Min
     if (!verdict.ok) throw urlNotAllowed(field, verdict.reason);
     urls[field] = verdict.url;
   }
+  let cancelUrl: string | null = null;
+  if (input.cancel_url !== undefined) {
+    const verdict = checkAllowedUrl(input.cancel_url, merchant.redirectHosts, { sandbox: deps.sandbox });
+    if (!verdict.ok) throw urlNotAllowed('cancel_url', verdict.reason);
+    cancelUrl = verdict.url;
+  }
   const existing = await deps.sessions.findByOrderId(merchantId, input.order_id);
   if (existing) throw invalidField('order_id', `already used by session ${existing.id}; order ids are unique per merchant`);
 
@@ -77,6 +83,8 @@ export async function mintSession(deps: MintDeps, merchantId: string, input: Min
     customer_reference: input.customer_reference,
     order_id: input.order_id,
     ...urls,
+    cancel_url: cancelUrl,
+    locale: input.locale ?? null,
     capture_mode: 'HOSTED_SESSION',
     capture_method: input.capture_method ?? 'automatic',
     require_otp: input.require_otp ? 1 : 0,

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SUPPORTED_LOCALES } from '../../locales/checkout-messages.js';
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '^[\\x20-\\x7e]+$' });
 const Url = Type.String({ minLength: 1, maxLength: 2048 });
@@ -13,6 +14,10 @@ export const MintSessionBody = Type.Object(
     notify_url: Url,
     success_redirect_url: Url,
     fail_redirect_url: Url,
+    /** Where the checkout's "Back to {merchant}" control goes (allow-listed like the others); default: fail_redirect_url. */
+    cancel_url: Type.Optional(Url),
+    /** The checkout's language; default: the shopper's Accept-Language. */
+    locale: Type.Optional(Type.Union(SUPPORTED_LOCALES.map((code) => Type.Literal(code)))),
     ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86_400 })),
     require_otp: Type.Optional(Type.Boolean()),
     customer: Type.Optional(

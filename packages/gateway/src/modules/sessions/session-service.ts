@@ -19,6 +19,7 @@ import type { MintSessionInput } from './session-schemas.js';
 import { sessionEventView } from './session-views.js';
 import { isSessionToken, sessionTokenHash } from './session-token.js';
 import { isPayable } from './state-machine.js';
+import { negotiateLocale, isLocale, type Locale } from '../../locales/checkout-messages.js';
 
 export type { MintedSession } from './mint-session.js';
 export type { MintSessionInput } from './session-schemas.js';
@@ -145,7 +146,15 @@ export class SessionService {
     if (session.status === 'paid' || session.status === 'cancelled' || session.status === 'authorized')
       throw new ApiError('1005', `the checkout session is already ${session.status}`);
     if (session.status === 'locked') throw locked();
+    return this.admitDevice(session, fingerprint);
+  }
 
+  /**
+   * The device check alone, in any state: for the one read a spent session's
+   * token still allows (GET /v1/checkout/status, where to go back to).
+   */
+  async admitDevice(session: CheckoutSession, fingerprint: string | undefined): Promise<SdkCaller> {
+    const now = this.deps.clock.now();
     const merchant = await this.deps.merchants.get(session.merchant_id);
     const mode = effectiveFingerprintMode(merchant.fingerprintMode, merchant.createdAt, now);
     let decision = decideFingerprint(mode, session.device_fingerprint, fingerprint);
@@ -310,6 +319,72 @@ export class SessionService {
     return db ? run(db) : this.deps.storage.db.transaction().execute(run);
   }
 
+  /**
+   * POST /v1/checkout/cancel: the shopper chose "Back to {merchant}". An open
+   * session is cancelled (named transition open → cancelled) and announced
+   * (session.cancelled) in one transaction; a session an attempt holds
+   * (processing: a payment may still settle) or one already final is left as
+   * it is. Either way the answer says where the shopper goes back to.
+   */
+  async cancelByCustomer(session: CheckoutSession): Promise<{ status: CheckoutSession['status']; redirectUrl: string }> {
+    const now = this.deps.clock.now();
+    let status = session.status;
+    if (session.status === 'open' && session.expires_at > now) {
+      await this.deps.storage.db.transaction().execute(async (trx) => {
+        if (!(await this.cancel(session.id, 'cancelled by the customer', trx))) return;
+        status = 'cancelled';
+        await enqueueWebhookEvent(trx, {
+          merchantId: session.merchant_id,
+          type: 'session.cancelled',
+          notifyUrl: session.notify_url,
+          data: { object: sessionEventView({ ...session, status: 'cancelled', updated_at: now }) },
+          at: now,
+        });
+      });
+      if (status !== 'cancelled') status = (await this.deps.sessions.findById(session.id))?.status ?? status;
+    }
+    return { status, redirectUrl: this.backUrl(session) };
+  }
+
+  /**
+   * Where "Back to {merchant}" leads: the session's cancel_url, else its
+   * fail page; both carry `session_id` so the merchant knows which checkout
+   * came back. A paid session leads to its success page.
+   */
+  backUrl(session: CheckoutSession): string {
+    const target = new URL(session.status === 'paid' ? session.success_redirect_url : (session.cancel_url ?? session.fail_redirect_url));
+    target.searchParams.set('session_id', session.id);
+    return target.toString();
+  }
+
+  /** The checkout's language: the session's own, else the shopper's Accept-Language. */
+  localeFor(session: CheckoutSession | undefined, acceptLanguage: string | undefined): Locale {
+    return session && isLocale(session.locale) ? session.locale : negotiateLocale(acceptLanguage);
+  }
+
+  /**
+   * What GET /checkout/{id} needs before any token is seen: the session (for
+   * its language) and, when it can no longer take a payment, its final state
+   * and the merchant's name — what a shopper reopening it is told, with or
+   * without the token. Undefined for an unknown id.
+   */
+  async landing(
+    sessionId: string,
+  ): Promise<{ session: CheckoutSession; final: { state: 'paid' | 'expired' | 'cancelled' | 'locked'; merchantName: string } | null } | undefined> {
+    const session = await this.deps.sessions.findById(sessionId);
+    if (!session) return undefined;
+    const now = this.deps.clock.now();
+    const state =
+      session.status === 'paid' || session.status === 'cancelled' || session.status === 'locked' || session.status === 'expired'
+        ? session.status
+        : session.status === 'open' && session.expires_at <= now
+          ? 'expired'
+          : undefined;
+    if (!state) return { session, final: null };
+    const merchant = await this.deps.merchants.get(session.merchant_id);
+    return { session, final: { state, merchantName: merchant.name } };
+  }
+
   /** Locks the first device fingerprint seen; false when another request locked one first. */
   lockFingerprint(sessionId: string, fingerprint: string): Promise<boolean> {
     return this.deps.sessions.lockFingerprint(sessionId, fingerprint, this.deps.clock.now());
@@ -336,8 +411,8 @@ export class SessionService {
 
   // -- views -----------------------------------------------------------------
 
-  /** What the customer sees (GET /v1/checkout). */
-  async checkoutView(session: CheckoutSession) {
+  /** What the customer sees (GET /v1/checkout); `acceptLanguage` picks the locale when the session names none. */
+  async checkoutView(session: CheckoutSession, acceptLanguage?: string) {
     const merchant = await this.deps.merchants.get(session.merchant_id);
     return {
       object: 'checkout' as const,
@@ -350,6 +425,7 @@ export class SessionService {
       require_otp: session.require_otp === 1,
       otp_verified: session.otp_verified_at !== null,
       expires_at: new Date(session.expires_at).toISOString(),
+      locale: this.localeFor(session, acceptLanguage),
     };
   }
 
@@ -362,6 +438,8 @@ export class SessionService {
       notify_url: session.notify_url,
       success_redirect_url: session.success_redirect_url,
       fail_redirect_url: session.fail_redirect_url,
+      cancel_url: session.cancel_url,
+      locale: session.locale,
       require_otp: session.require_otp === 1,
       otp_verified: session.otp_verified_at !== null,
       customer: this.decryptCustomer(session),

@@ -16,6 +16,7 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'refund.succeeded',
   'session.expired',
   'session.locked',
+  'session.cancelled',
   'webhook.test',
 ];
 

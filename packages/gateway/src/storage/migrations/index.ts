@@ -15,6 +15,7 @@ import * as m0013 from './0013_card_defence.js';
 import * as m0014 from './0014_attempt_lease.js';
 import * as m0015 from './0015_network_fidelity.js';
 import * as m0016 from './0016_capture.js';
+import * as m0017 from './0017_checkout_ux.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -38,6 +39,7 @@ const ALL: Record<string, DialectMigration> = {
   '0014_attempt_lease': m0014,
   '0015_network_fidelity': m0015,
   '0016_capture': m0016,
+  '0017_checkout_ux': m0017,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
