@@ -25,6 +25,7 @@ const PaymentsQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 255 })),
     status: Type.Optional(Type.String({ maxLength: 32 })),
+    risk_level: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('normal'), Type.Literal('elevated'), Type.Literal('highest')])),
     from: Type.Optional(DateText),
     to: Type.Optional(DateText),
     page: PageNo,
@@ -83,6 +84,19 @@ function time(value: string | undefined, field: string): number | undefined {
 }
 
 const page = (value: string | undefined) => Math.max(1, Number(value ?? '1'));
+const AUDIT_EXPORT_MAX = 10_000;
+
+function auditFilters(q: Static<typeof AuditQuery>) {
+  return {
+    requestId: q.request_id?.trim() || undefined,
+    ...(q.key_id?.trim() ? { credentialId: q.key_id.trim(), credentialType: 'merchant_key' as const } : {}),
+    ...(q.user_id?.trim() ? { credentialId: q.user_id.trim(), credentialType: 'dashboard_user' as const } : {}),
+    path: q.path?.trim() || undefined,
+    status: q.status ? Number(q.status) : undefined,
+    from: time(q.from, 'from'),
+    to: time(q.to, 'to'),
+  };
+}
 
 export function auditView(r: AuditRecord) {
   return {
@@ -176,7 +190,13 @@ export function dashboardConsoleRoutes(
       const p = page(q.page);
       const found = await deps.payments.search(
         merchantOf(request),
-        { text: q.q?.trim() || undefined, status: q.status || undefined, from: time(q.from, 'from'), to: time(q.to, 'to') },
+        {
+          text: q.q?.trim() || undefined,
+          status: q.status || undefined,
+          riskLevel: q.risk_level || undefined,
+          from: time(q.from, 'from'),
+          to: time(q.to, 'to'),
+        },
         PAGE,
         (p - 1) * PAGE,
       );
@@ -192,11 +212,12 @@ export function dashboardConsoleRoutes(
       const payment = await services.payments.get(merchantId, request.params.payment_id);
       const session = await services.sessions.getForMerchant(merchantId, payment.session_id);
       const merchantSession = services.sessions.merchantView(session);
-      const [refunds, history, events, audit] = await Promise.all([
+      const [refunds, history, events, audit, fraudReport] = await Promise.all([
         services.payments.refundsOf(payment.id),
         services.payments.transitionsOf(payment.id),
         deps.deliveries.listEvents(merchantId, { mentions: payment.id }, 50, 0),
         services.auditRepository.aboutResource(merchantId, [payment.id, session.id], 100),
+        services.risk.fraudReportOf(merchantId, payment.id),
       ]);
       return {
         payment: paymentView(payment),
@@ -211,6 +232,7 @@ export function dashboardConsoleRoutes(
         refunds: refunds.map(refundView),
         events: await Promise.all(events.map((e) => services.webhooks.describeEvent(e.id, { merchantId }))),
         audit: audit.map(auditView),
+        fraud_report: fraudReport,
       };
     },
   );
@@ -407,21 +429,29 @@ export function dashboardConsoleRoutes(
     async (request) => {
       const q = request.query;
       const p = page(q.page);
-      const records = await services.auditRepository.search(
-        merchantOf(request),
-        {
-          requestId: q.request_id?.trim() || undefined,
-          ...(q.key_id?.trim() ? { credentialId: q.key_id.trim(), credentialType: 'merchant_key' as const } : {}),
-          ...(q.user_id?.trim() ? { credentialId: q.user_id.trim(), credentialType: 'dashboard_user' as const } : {}),
-          path: q.path?.trim() || undefined,
-          status: q.status ? Number(q.status) : undefined,
-          from: time(q.from, 'from'),
-          to: time(q.to, 'to'),
-        },
-        50,
-        (p - 1) * 50,
-      );
+      const records = await services.auditRepository.search(merchantOf(request), auditFilters(q), 50, (p - 1) * 50);
       return { data: records.map(auditView), page: p, page_size: 50 };
+    },
+  );
+
+  // The same search as a file: one JSON record per line, newest first, every field (at most AUDIT_EXPORT_MAX records).
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    '/dashboard/api/audit/export',
+    { config: { dashboard: 'read' }, schema: { querystring: AuditQuery } },
+    async (request, reply) => {
+      const filters = auditFilters(request.query);
+      const lines: string[] = [];
+      for (let offset = 0; offset < AUDIT_EXPORT_MAX; offset += 500) {
+        const batch = await services.auditRepository.search(merchantOf(request), filters, 500, offset);
+        for (const r of batch) lines.push(JSON.stringify(auditView(r)));
+        if (batch.length < 500) break;
+      }
+      const stamp = new Date(services.clock.now()).toISOString().replace(/[:.]/g, '-');
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="pdirect-audit-${stamp}.ndjson"`)
+        .header('cache-control', 'no-store')
+        .send(lines.length ? `${lines.join('\n')}\n` : '');
     },
   );
 

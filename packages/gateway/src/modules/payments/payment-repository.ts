@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, PaymentsTable, RefundsTable } from '../../storage/schema.js';
+import type { RiskAction, RiskLevel } from '../risk/types.js';
 import { assertTransition, type PaymentStatus } from './state-machine.js';
 
 export type Payment = Omit<Selectable<PaymentsTable>, 'status'> & { status: PaymentStatus };
@@ -145,11 +146,14 @@ export class PaymentRepository {
   /** Dashboard search, newest first: `text` matches a payment id, order id or customer reference exactly. */
   async search(
     merchantId: string,
-    filters: { text?: string; status?: string; from?: number; to?: number },
+    filters: { text?: string; status?: string; from?: number; to?: number; riskLevel?: RiskLevel; riskAction?: RiskAction },
     limit: number,
     offset: number,
   ): Promise<{ rows: Payment[]; total: number }> {
     let query = this.db.selectFrom('payments').where('merchant_id', '=', merchantId);
+    // `risk` is the JSON the screening stored (JSON.stringify: no spaces; a quote inside a reason is escaped, so it never matches).
+    if (filters.riskLevel) query = query.where('risk', 'like', `%"level":"${filters.riskLevel}"%`);
+    if (filters.riskAction) query = query.where('risk', 'like', `%"action":"${filters.riskAction}"%`);
     if (filters.text)
       query = query.where((eb) => eb.or([eb('id', '=', filters.text!), eb('order_id', '=', filters.text!), eb('customer_reference', '=', filters.text!)]));
     if (filters.status) query = query.where('status', '=', filters.status);

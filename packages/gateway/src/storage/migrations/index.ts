@@ -12,6 +12,7 @@ import * as m0009 from './0009_webhook_endpoints.js';
 import * as m0010 from './0010_risk.js';
 import * as m0011 from './0011_dashboard.js';
 import * as m0013 from './0013_card_defence.js';
+import * as m0019 from './0019_risk_attributes.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -32,6 +33,7 @@ const ALL: Record<string, DialectMigration> = {
   '0010_risk': m0010,
   '0011_dashboard': m0011,
   '0013_card_defence': m0013,
+  '0019_risk_attributes': m0019,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
