@@ -183,6 +183,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('button', { name: 'Last 7 days' }).click();
     await page.getByTestId('volume').getByText('12.50 USD').waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
+    expect(await page.getByTestId('risk-decisions').textContent()).toMatch(/Allowed \(allow\)[1-9]/);
     await check('06-home');
 
     await page.getByRole('link', { name: 'Payments' }).click();
@@ -392,6 +393,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByLabel('Allowed hosts (one per line)').fill('localhost\n127.0.0.1');
     await page.getByRole('button', { name: 'Save allow-list' }).click();
     await page.getByTestId('allowlist').getByText('127.0.0.1').waitFor();
+    expect(await page.getByTestId('risk-policy').textContent()).toContain('75 and above');
     await page.getByLabel('Email').fill('new.viewer@shop.example');
     await page.getByRole('button', { name: 'Invite member' }).click();
     const link = page.locator('article.secret-once', { hasText: 'Setup link — shown only now' }).getByTestId('secret-value');

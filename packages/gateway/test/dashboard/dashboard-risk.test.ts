@@ -194,6 +194,35 @@ describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud report
     expect(ownerRecord).toMatchObject({ credential_type: 'dashboard_user', status: 501, warnings: ['capture reason: checked with the customer'] });
   });
 
+  it('Home counts the risk decisions of the period; Settings shows the risk policy in force', async () => {
+    const { client } = await userWithRole(gw, merchantId, 'viewer');
+    await pay('4.00');
+    const overview = await client.get('/overview?range=24h');
+    const stored = await gw.services.storage.db
+      .withTables<{ risk_assessments: { merchant_id: string; action: string; created_at: number } }>()
+      .selectFrom('risk_assessments')
+      .select(['action'])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', gw.clock.now() - 86_400_000)
+      .execute();
+    const expected = { allow: 0, request_3ds: 0, review: 0, block: 0 } as Record<string, number>;
+    for (const r of stored) expected[r.action]!++;
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    expect(overview.body.risk_decisions.totals).toEqual(expected);
+    expect(overview.body.risk_decisions.series).toHaveLength(24);
+    const summed = { allow: 0, request_3ds: 0, review: 0, block: 0 } as Record<string, number>;
+    for (const b of overview.body.risk_decisions.series) for (const k of Object.keys(summed)) summed[k]! += b[k];
+    expect(summed).toEqual(expected);
+
+    const settings = await client.get('/settings');
+    expect(settings.body.risk).toEqual({
+      thresholds: { elevated: 65, highest: 75 },
+      default_actions: { normal: 'allow', elevated: 'request_3ds', highest: 'block' },
+      model: 'shipped',
+      rules: 0,
+    });
+  });
+
   it('audit export: the search as NDJSON, every field, only this merchant', async () => {
     const { client } = await userWithRole(gw, merchantId, 'viewer');
     const call = await http(`${gw.url}/v1/merchant`, { headers: bearer(merchantSecret) });

@@ -76,6 +76,21 @@ const RangeQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const RISK_ACTIONS = ['allow', 'request_3ds', 'review', 'block'] as const;
+
+/** Risk decisions of the period: totals per action, and per time bucket for the chart. */
+function riskDecisions(rows: Array<{ bucket: number; action: string; count: number }>, buckets: number) {
+  const totals = Object.fromEntries(RISK_ACTIONS.map((a) => [a, 0])) as Record<(typeof RISK_ACTIONS)[number], number>;
+  const series = Array.from({ length: buckets }, () => ({ ...totals }));
+  for (const r of rows) {
+    if (!(RISK_ACTIONS as readonly string[]).includes(r.action)) continue;
+    const action = r.action as (typeof RISK_ACTIONS)[number];
+    totals[action] += r.count;
+    series[Math.min(buckets - 1, Math.max(0, r.bucket))]![action] += r.count;
+  }
+  return { totals, series };
+}
+
 function time(value: string | undefined, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);
@@ -139,6 +154,7 @@ export function dashboardConsoleRoutes(
       const since = now - bucketMs * buckets;
       const stats = await deps.payments.statsSince(merchantOf(request), since, bucketMs);
       const health = await deps.deliveries.healthSince(merchantOf(request), since);
+      const decisions = await services.risk.decisionsSince(merchantOf(request), since, bucketMs);
       const currencies = new Map<string, number>();
       for (const r of stats.series) if (r.status === 'succeeded') currencies.set(r.currency, (currencies.get(r.currency) ?? 0) + r.minor);
       const currency = [...currencies.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
@@ -178,6 +194,7 @@ export function dashboardConsoleRoutes(
         })),
         decline_reasons: stats.declines.sort((a, b) => b.count - a.count).map((d) => ({ reason: d.code ?? 'unknown', count: d.count })),
         webhooks: { attempts: health.attempts, deliveries: health.deliveries },
+        risk_decisions: riskDecisions(decisions, buckets),
       };
     },
   );
@@ -366,6 +383,7 @@ export function dashboardConsoleRoutes(
         default_enforce_from: iso(merchant.createdAt + DEFAULT_WARN_PERIOD_MS),
       },
       otp_channels: { email: deps.otp.email, sms: deps.otp.sms },
+      risk: await services.risk.policy(merchantOf(request)),
       mode: deps.mode,
     };
   });

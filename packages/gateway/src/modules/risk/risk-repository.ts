@@ -323,6 +323,20 @@ export class RiskRepository {
     return rows.filter((r) => !seen.has(r.payment_id!) && seen.add(r.payment_id!));
   }
 
+  /** Dashboard charts: the merchant's risk decisions since `since`, by time bucket and action. */
+  async decisionsSince(merchantId: string, since: number, bucketMs: number): Promise<Array<{ bucket: number; action: string; count: number }>> {
+    // Inlined integers (computed by the caller, never input), so SELECT and GROUP BY are the same expression on PostgreSQL.
+    const bucket = sql<number | string>`(created_at - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
+    const rows = await this.db
+      .selectFrom('risk_assessments')
+      .select([bucket.as('bucket'), 'action', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', since)
+      .groupBy([bucket, 'action'])
+      .execute();
+    return rows.map((r) => ({ bucket: Math.floor(Number(r.bucket)), action: r.action, count: Number(r.count) }));
+  }
+
   async fraudReport(merchantId: string, paymentId: string): Promise<{ fraudulent: number; updated_at: number } | undefined> {
     return this.db
       .selectFrom('risk_fraud_reports')

@@ -14,6 +14,7 @@ import {
   loadShippedWeights,
   reasonsOf,
   scoreOf,
+  THRESHOLDS,
   type Example,
   type Metrics,
   type ModelWeights,
@@ -293,6 +294,22 @@ export class RiskService {
       matched_by_outcome: matchedByOutcome,
       truncated: rows.length >= DRY_RUN_MAX_ASSESSMENTS,
       matches,
+    };
+  }
+
+  /** The merchant's decisions since `since` per time bucket (bucket 0 starts at `since`) and action: the console's chart. */
+  decisionsSince(merchantId: string, since: number, bucketMs: number): Promise<Array<{ bucket: number; action: string; count: number }>> {
+    return this.deps.repository.decisionsSince(merchantId, since, bucketMs);
+  }
+
+  /** What the engine does with a score, for the console's settings page: levels, default actions, the model in force. */
+  async policy(merchantId: string) {
+    const [model, rules] = await Promise.all([this.currentModel(), this.deps.repository.rules(merchantId)]);
+    return {
+      thresholds: { elevated: THRESHOLDS.elevated, highest: THRESHOLDS.highest },
+      default_actions: { ...DEFAULT_ACTIONS },
+      model: model.label,
+      rules: rules.length,
     };
   }
 
