@@ -12,6 +12,7 @@ export function PaymentsPage() {
   const filters = {
     q: params.get('q') ?? '',
     status: params.get('status') ?? '',
+    amount: params.get('amount') ?? '',
     risk_level: params.get('risk_level') ?? '',
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
@@ -43,6 +44,10 @@ export function PaymentsPage() {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Amount
+          <input inputMode="decimal" placeholder="12.50" {...form.register('amount')} />
         </label>
         <label>
           Risk level

@@ -159,7 +159,7 @@ describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud report
     expect(errorCode(await stranger.client.post(`/payments/${paid.id}/fraud-report`, { fraudulent: true }))).toBe('1011');
   });
 
-  it('payments can be searched by risk level', async () => {
+  it('payments can be searched by risk level and by amount', async () => {
     const { client } = await userWithRole(gw, merchantId, 'viewer');
     const paid = await pay('7.00');
     const level = paid.risk.level;
@@ -169,6 +169,12 @@ describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud report
     const other = (['normal', 'elevated', 'highest'] as const).find((l) => l !== level)!;
     expect((await client.get(`/payments?risk_level=${other}`)).body.data.map((p: { id: string }) => p.id)).not.toContain(paid.id);
     expect(errorCode(await client.get('/payments?risk_level=%25'))).toBe('1010');
+    // By amount, however the decimals are written.
+    for (const amount of ['7', '7.0', '7.00', '7.000'])
+      expect((await client.get(`/payments?amount=${amount}`)).body.data.map((p: { id: string }) => p.id)).toContain(paid.id);
+    expect((await client.get('/payments?amount=7.001')).body.data.map((p: { id: string }) => p.id)).not.toContain(paid.id);
+    expect((await client.get('/payments?amount=70')).body.data.map((p: { id: string }) => p.id)).not.toContain(paid.id);
+    expect(errorCode(await client.get('/payments?amount=7%25'))).toBe('1010');
   });
 
   it('reviews: the queue is read by every role; Approve / Reject go through the capture seam, owner only, and audit the reason', async () => {

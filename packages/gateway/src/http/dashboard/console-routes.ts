@@ -25,6 +25,7 @@ const PaymentsQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 255 })),
     status: Type.Optional(Type.String({ maxLength: 32 })),
+    amount: Type.Optional(Type.String({ pattern: '^([0-9]{1,12}(\\.[0-9]{1,3})?)?$' })),
     risk_level: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('normal'), Type.Literal('elevated'), Type.Literal('highest')])),
     from: Type.Optional(DateText),
     to: Type.Optional(DateText),
@@ -211,6 +212,7 @@ export function dashboardConsoleRoutes(
           text: q.q?.trim() || undefined,
           status: q.status || undefined,
           riskLevel: q.risk_level || undefined,
+          amount: q.amount || undefined,
           from: time(q.from, 'from'),
           to: time(q.to, 'to'),
         },
