@@ -425,4 +425,29 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a session that ends while a page is open sends the next request to the sign-in page, which returns to that page', async () => {
+    const secret = (globalThis as unknown as { totpSecret: string }).totpSecret;
+    gw.clock.advance(30_000);
+    await page.goto(`${gw.url}/dashboard/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Authentication code').fill(await totpCode(secret, gw.clock.now()));
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    gw.clock.advance(30_000);
+    // The session ends on the server (sign out everywhere from elsewhere = every session row gone).
+    const user = (await gw.services.users.team(merchantId)).find((u) => u.email === email)!;
+    await gw.services.users.signOutEverywhere(user.id);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the Pdirect dashboard' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Authentication code').fill(await totpCode(secret, gw.clock.now()));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });
