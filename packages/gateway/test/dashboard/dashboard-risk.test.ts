@@ -3,6 +3,7 @@ import { cardSession, collect, mintSession } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
+import { captureUseCases } from '../../src/http/dashboard/capture-seam.js';
 import { userWithRole } from './support.js';
 
 const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
@@ -185,19 +186,29 @@ describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud report
     // No payment waits for capture on this build: a review decision is still answered with 3-D Secure (see capture-seam.ts).
     expect(queue.body).toMatchObject({ data: [], total: 0 });
 
+    // An automatic-capture payment: already captured, nothing to capture or cancel.
     const paid = await pay('5.00');
+    const wired = captureUseCases() !== undefined;
+    let captureStatus = 0;
     for (const action of ['capture', 'cancel']) {
       expect(errorCode(await developer.client.post(`/payments/${paid.id}/${action}`, { reason: 'looks fine' }))).toBe('1703');
       const res = await owner.client.post(`/payments/${paid.id}/${action}`, { reason: 'checked \u0007with the customer' });
-      // Not wired on this branch: refused plainly, nothing moved.
-      expect([res.status, errorCode(res)]).toEqual([501, '1501']);
-      expect(res.body.error.message).toMatch(/not available in this build/);
+      if (action === 'capture') captureStatus = res.status;
+      if (!wired) {
+        // The seam not wired (this branch): refused plainly, nothing moved.
+        expect([res.status, errorCode(res)]).toEqual([501, '1501']);
+        expect(res.body.error.message).toMatch(/not available in this build/);
+      } else {
+        // Wired: the use case refuses a payment that is not waiting for capture.
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect([403, 501]).not.toContain(res.status);
+      }
     }
     expect((await owner.client.get(`/payments/${paid.id}`)).body.payment).toMatchObject({ status: 'succeeded', amount_refunded: '0.00' });
     await gw.services.audit.flush();
     const audit = await owner.client.get(`/audit?path=${encodeURIComponent(`/dashboard/api/payments/${paid.id}/capture`)}`);
     const ownerRecord = audit.body.data.find((r: { credential_id: string; status: number }) => r.credential_id === owner.userId);
-    expect(ownerRecord).toMatchObject({ credential_type: 'dashboard_user', status: 501, warnings: ['capture reason: checked with the customer'] });
+    expect(ownerRecord).toMatchObject({ credential_type: 'dashboard_user', status: captureStatus, warnings: ['capture reason: checked with the customer'] });
   });
 
   it('Home counts the risk decisions of the period; Settings shows the risk policy in force', async () => {
