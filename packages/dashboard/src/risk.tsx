@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient, type QueryKey } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, formatDate, type FraudReport, type Payment } from './api';
 import { ErrorNotice, RiskBadge } from './components';
@@ -28,7 +28,7 @@ export function cscText(payment: Payment): string | null {
 }
 
 /** What fraud screening decided for the payment: score, level, decision, the rule that decided it and every reason. */
-export function RiskPanel({ payment }: { payment: Payment }) {
+export function RiskPanel({ payment, children }: { payment: Payment; children?: ReactNode }) {
   const risk = payment.risk;
   const csc = cscText(payment);
   return (
@@ -60,6 +60,7 @@ export function RiskPanel({ payment }: { payment: Payment }) {
           </ul>
         </>
       ) : null}
+      {children}
     </section>
   );
 }

@@ -90,8 +90,10 @@ export function PaymentPage() {
         </section>
       ) : null}
 
-      <RiskPanel payment={payment} />
-      <FraudFeedback paymentId={payment.id} report={detail.data.fraud_report} invalidate={['payment', paymentId]} />
+      <RiskPanel payment={payment}>
+        <h3>Fraud feedback</h3>
+        <FraudFeedback paymentId={payment.id} report={detail.data.fraud_report} invalidate={['payment', paymentId]} />
+      </RiskPanel>
 
       <section aria-labelledby="session-h">
         <h2 id="session-h">Checkout session {session.id}</h2>

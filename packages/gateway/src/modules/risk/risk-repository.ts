@@ -288,6 +288,7 @@ export class RiskRepository {
           .execute();
         const byId = new Map(current.map((r) => [r.rule_id, r]));
         if (ruleIds.length !== current.length || new Set(ruleIds).size !== ruleIds.length || !ruleIds.every((id) => byId.has(id))) return false;
+        if (ruleIds.length === 0) return true;
         const deleted = await trx.deleteFrom('risk_rules').where('merchant_id', '=', merchantId).where('rule_id', 'in', ruleIds).executeTakeFirst();
         // A concurrent reorder or removal got there first: leave it as it is.
         if (Number(deleted.numDeletedRows) !== ruleIds.length) throw new RulesChanged();
