@@ -1,37 +1,54 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { api } from './api';
 import { ErrorNotice } from './components';
-import { AuditPage } from './pages/AuditPage';
-import { DevelopersPage } from './pages/DevelopersPage';
-import { EventPage } from './pages/EventPage';
-import { HomePage } from './pages/HomePage';
-import { PaymentPage } from './pages/PaymentPage';
-import { PaymentsPage } from './pages/PaymentsPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { SetupPage } from './pages/SetupPage';
-import { SignInPage } from './pages/SignInPage';
 import { SessionProvider, useSession, useSessionQuery } from './session';
 
 /*
- * Pages. Where the risk engine's pages will go once it exists: a "Reviews"
- * entry in NAV (/reviews), risk score, CSC check and capture/cancel on the
- * payment page, and the rules editor on the Developers page. None is shown
- * before the gateway can back it.
+ * Each page is its own chunk, loaded when first visited (the charts library
+ * only with Home); the sign-in and setup pages too, so a signed-in reload
+ * fetches neither.
  */
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(async () => ({ default: (await load())[name] }));
+const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
+const DevelopersPage = page(() => import('./pages/DevelopersPage'), 'DevelopersPage');
+const EventPage = page(() => import('./pages/EventPage'), 'EventPage');
+const HomePage = page(() => import('./pages/HomePage'), 'HomePage');
+const PaymentPage = page(() => import('./pages/PaymentPage'), 'PaymentPage');
+const PaymentsPage = page(() => import('./pages/PaymentsPage'), 'PaymentsPage');
+const ReviewsPage = page(() => import('./pages/ReviewsPage'), 'ReviewsPage');
+const SettingsPage = page(() => import('./pages/SettingsPage'), 'SettingsPage');
+const SetupPage = page(() => import('./pages/SetupPage'), 'SetupPage');
+const SignInPage = page(() => import('./pages/SignInPage'), 'SignInPage');
+
 const NAV = [
   { to: '/', label: 'Home', end: true },
   { to: '/payments', label: 'Payments' },
+  { to: '/reviews', label: 'Reviews' },
   { to: '/developers', label: 'Developers' },
   { to: '/settings', label: 'Settings' },
   { to: '/audit', label: 'Audit' },
 ];
 
+function Loading({ what }: { what: string }) {
+  return <p aria-busy="true">Loading {what}…</p>;
+}
+
 export function App() {
   const location = useLocation();
-  if (location.pathname === '/setup') return <SetupPage />;
-  if (location.pathname === '/sign-in') return <SignInPage />;
+  if (location.pathname === '/setup' || location.pathname === '/sign-in')
+    return (
+      <Suspense
+        fallback={
+          <main className="container">
+            <Loading what="the page" />
+          </main>
+        }
+      >
+        {location.pathname === '/setup' ? <SetupPage /> : <SignInPage />}
+      </Suspense>
+    );
   return <SignedIn />;
 }
 
@@ -110,16 +127,19 @@ function Layout() {
         <ErrorNotice error={signOut.error} />
       </header>
       <main id="main" className="container" tabIndex={-1}>
-        <Routes>
-          <Route index element={<HomePage />} />
-          <Route path="payments" element={<PaymentsPage />} />
-          <Route path="payments/:paymentId" element={<PaymentPage />} />
-          <Route path="developers" element={<DevelopersPage />} />
-          <Route path="developers/events/:eventId" element={<EventPage />} />
-          <Route path="settings" element={<SettingsPage />} />
-          <Route path="audit" element={<AuditPage />} />
-          <Route path="*" element={<h1>Page not found</h1>} />
-        </Routes>
+        <Suspense fallback={<Loading what="the page" />}>
+          <Routes>
+            <Route index element={<HomePage />} />
+            <Route path="payments" element={<PaymentsPage />} />
+            <Route path="payments/:paymentId" element={<PaymentPage />} />
+            <Route path="developers" element={<DevelopersPage />} />
+            <Route path="developers/events/:eventId" element={<EventPage />} />
+            <Route path="settings" element={<SettingsPage />} />
+            <Route path="audit" element={<AuditPage />} />
+            <Route path="reviews" element={<ReviewsPage />} />
+            <Route path="*" element={<h1>Page not found</h1>} />
+          </Routes>
+        </Suspense>
       </main>
     </>
   );

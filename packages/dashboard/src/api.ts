@@ -44,7 +44,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
 }
 
 export type Role = 'owner' | 'developer' | 'viewer';
-export type Permission = 'read' | 'refund' | 'manage_keys' | 'manage_webhooks' | 'manage_settings' | 'manage_team';
+export type Permission = 'read' | 'refund' | 'manage_keys' | 'manage_webhooks' | 'manage_settings' | 'manage_team' | 'review' | 'manage_risk_rules';
 
 export interface SessionInfo {
   user: { id: string; email: string; role: Role; status: string };
@@ -63,11 +63,26 @@ export interface Payment {
   currency: string;
   customer_reference: string;
   amount_refunded: string;
-  card: { brand: string | null; masked_number: string; expiry: string | null } | null;
+  /** `checks.security_code`: the network's CSC check, when the gateway reports one. */
+  card: { brand: string | null; masked_number: string; expiry: string | null; checks?: { security_code?: string | null } | null } | null;
   three_d_secure: { authentication_status: string } | null;
   gateway_code: string | null;
   failure_reason: string | null;
+  risk: RiskDecision | null;
   created_at: string;
+  updated_at: string;
+}
+
+export interface RiskDecision {
+  score: number;
+  level: 'normal' | 'elevated' | 'highest';
+  action: 'allow' | 'review' | 'request_3ds' | 'block';
+  reasons: Array<{ code: string; detail: string }>;
+  rule_id?: string;
+}
+
+export interface FraudReport {
+  fraudulent: boolean;
   updated_at: string;
 }
 

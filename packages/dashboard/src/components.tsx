@@ -62,3 +62,13 @@ export function Pager({ page, hasNext, onPage, label }: { page: number; hasNext:
     </nav>
   );
 }
+
+/** The risk level as text (never colour alone), with the score. */
+export function RiskBadge({ risk }: { risk: { level: string; score: number } | null | undefined }) {
+  if (!risk) return <span>not screened</span>;
+  return (
+    <span className={`badge risk-${risk.level}`}>
+      {risk.level} ({risk.score})
+    </span>
+  );
+}

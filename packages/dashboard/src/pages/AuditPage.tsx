@@ -7,6 +7,12 @@ import { ErrorNotice, Pager } from '../components';
 const FIELDS = ['request_id', 'key_id', 'user_id', 'path', 'status', 'from', 'to'] as const;
 type Filters = Record<(typeof FIELDS)[number], string>;
 
+function exportUrl(filters: Filters): string {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''));
+  const text = query.toString();
+  return `/dashboard/api/audit/export${text ? `?${text}` : ''}`;
+}
+
 export function AuditPage() {
   const [params, setParams] = useSearchParams();
   const filters = Object.fromEntries(FIELDS.map((f) => [f, params.get(f) ?? ''])) as Filters;
@@ -56,6 +62,11 @@ export function AuditPage() {
         </label>
         <button type="submit">Search</button>
       </form>
+      <p>
+        <a href={exportUrl(filters)} download data-testid="audit-export">
+          Export the matching records (NDJSON, up to 10,000)
+        </a>
+      </p>
       <ErrorNotice error={records.error} />
       {records.data?.data.length === 0 ? <p>No matching audit records.</p> : null}
       {records.data?.data.map((r) => (

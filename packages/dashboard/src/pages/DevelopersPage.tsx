@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { api, formatDate } from '../api';
 import { ErrorNotice, Pager, SecretOnce } from '../components';
 import { useCan } from '../session';
+import { RiskRulesSection } from './RiskRulesSection';
 
 interface Key {
   key_id: string;
@@ -39,6 +40,7 @@ export function DevelopersPage() {
       <KeysSection />
       <WebhookSecretSection />
       <EventsSection />
+      <RiskRulesSection />
     </>
   );
 }

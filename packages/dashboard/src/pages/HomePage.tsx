@@ -12,7 +12,15 @@ interface Overview {
   series: Array<{ start: string; succeeded: number; failed: number; volume: number; approval_rate: number | null }>;
   decline_reasons: Array<{ reason: string; count: number }>;
   webhooks: { attempts: Record<string, number>; deliveries: Record<string, number> };
+  risk_decisions: { totals: Record<RiskAction, number>; series: Array<Record<RiskAction, number>> };
 }
+type RiskAction = 'allow' | 'request_3ds' | 'review' | 'block';
+const RISK_ACTIONS: Array<[RiskAction, string, string]> = [
+  ['allow', 'Allowed', '#2e7d32'],
+  ['request_3ds', 'Sent to 3-D Secure', '#0172ad'],
+  ['review', 'Held for review', '#b26a00'],
+  ['block', 'Blocked', '#c62828'],
+];
 
 const RANGES: Array<[Range, string]> = [
   ['24h', 'Last 24 hours'],
@@ -138,6 +146,48 @@ export function HomePage() {
                 </tbody>
               </table>
             )}
+          </section>
+
+          <section aria-labelledby="risk-h">
+            <h2 id="risk-h">Risk decisions</h2>
+            <div
+              className="chart"
+              role="img"
+              aria-label={`Stacked bar chart of fraud-screening decisions per ${range === '24h' ? 'hour' : 'day'}; ${RISK_ACTIONS.map(
+                ([a, text]) => `${text.toLowerCase()} ${data.risk_decisions.totals[a]}`,
+              ).join(', ')}`}
+            >
+              <ResponsiveContainer width="100%" height="100%">
+                <BarChart data={data.risk_decisions.series.map((b, i) => ({ ...b, label: series[i]?.label ?? '' }))}>
+                  <CartesianGrid strokeDasharray="3 3" />
+                  <XAxis dataKey="label" />
+                  <YAxis allowDecimals={false} />
+                  <Tooltip />
+                  {RISK_ACTIONS.map(([a, text, colour]) => (
+                    <Bar key={a} dataKey={a} name={text} stackId="risk" fill={colour} />
+                  ))}
+                </BarChart>
+              </ResponsiveContainer>
+            </div>
+            <table data-testid="risk-decisions">
+              <caption className="sr-only">Fraud-screening decisions in this period</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Decision</th>
+                  <th scope="col">Attempts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {RISK_ACTIONS.map(([a, text]) => (
+                  <tr key={a}>
+                    <td>
+                      {text} (<code>{a}</code>)
+                    </td>
+                    <td>{data.risk_decisions.totals[a]}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </section>
 
           <section aria-labelledby="webhooks-h">

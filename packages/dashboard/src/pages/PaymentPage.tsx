@@ -3,8 +3,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { z } from 'zod';
-import { api, formatDate, type AuditEntry, type EventDetail, type Payment } from '../api';
+import { api, formatDate, type AuditEntry, type EventDetail, type FraudReport, type Payment } from '../api';
 import { ErrorNotice, StatusBadge } from '../components';
+import { CaptureActions, FraudFeedback, RiskPanel } from '../risk';
 import { useCan } from '../session';
 import { AttemptsTable, RedeliverButton } from './EventPage';
 
@@ -28,6 +29,7 @@ interface PaymentDetail {
   refunds: Array<{ id: string; amount: string; currency: string; status: string; gateway_code: string | null; created_at: string }>;
   events: EventDetail[];
   audit: AuditEntry[];
+  fraud_report: FraudReport | null;
 }
 
 const refundSchema = z.object({ amount: z.string().regex(/^([0-9]+(\.[0-9]{1,3})?)?$/, 'A decimal amount such as 5.00, or empty for the rest.') });
@@ -79,6 +81,19 @@ export function PaymentPage() {
         <dt>Created</dt>
         <dd>{formatDate(payment.created_at)}</dd>
       </dl>
+
+      {payment.status === 'requires_capture' ? (
+        <section aria-labelledby="capture-h">
+          <h2 id="capture-h">Authorized: capture or cancel</h2>
+          <p>The card is authorized and no money has moved yet.</p>
+          <CaptureActions payment={payment} invalidate={[['payment', paymentId], ['reviews']]} variant="payment" />
+        </section>
+      ) : null}
+
+      <RiskPanel payment={payment}>
+        <h3>Fraud feedback</h3>
+        <FraudFeedback paymentId={payment.id} report={detail.data.fraud_report} invalidate={['payment', paymentId]} />
+      </RiskPanel>
 
       <section aria-labelledby="session-h">
         <h2 id="session-h">Checkout session {session.id}</h2>

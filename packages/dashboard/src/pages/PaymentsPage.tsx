@@ -2,13 +2,21 @@ import { useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { api, formatDate, type Payment } from '../api';
-import { ErrorNotice, Pager, StatusBadge } from '../components';
+import { ErrorNotice, Pager, RiskBadge, StatusBadge } from '../components';
 
-const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action'];
+const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action', 'requires_capture'];
+const RISK_LEVELS = ['normal', 'elevated', 'highest'];
 
 export function PaymentsPage() {
   const [params, setParams] = useSearchParams();
-  const filters = { q: params.get('q') ?? '', status: params.get('status') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const filters = {
+    q: params.get('q') ?? '',
+    status: params.get('status') ?? '',
+    amount: params.get('amount') ?? '',
+    risk_level: params.get('risk_level') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+  };
   const page = Number(params.get('page') ?? '1');
   const form = useForm({ values: filters });
   const result = useQuery({
@@ -38,6 +46,21 @@ export function PaymentsPage() {
           </select>
         </label>
         <label>
+          Amount
+          <input inputMode="decimal" placeholder="12.50" {...form.register('amount')} />
+        </label>
+        <label>
+          Risk level
+          <select {...form.register('risk_level')}>
+            <option value="">Any risk level</option>
+            {RISK_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           From (UTC date)
           <input type="date" {...form.register('from')} />
         </label>
@@ -61,6 +84,7 @@ export function PaymentsPage() {
                   <th scope="col">Status</th>
                   <th scope="col">Amount</th>
                   <th scope="col">Refunded</th>
+                  <th scope="col">Risk level</th>
                   <th scope="col">Created</th>
                 </tr>
               </thead>
@@ -79,6 +103,9 @@ export function PaymentsPage() {
                       {p.amount} {p.currency.toUpperCase()}
                     </td>
                     <td>{p.amount_refunded}</td>
+                    <td>
+                      <RiskBadge risk={p.risk} />
+                    </td>
                     <td>{formatDate(p.created_at)}</td>
                   </tr>
                 ))}

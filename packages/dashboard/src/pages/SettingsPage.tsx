@@ -1,6 +1,7 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
+import { Link } from 'react-router';
 import { z } from 'zod';
 import { api, formatDate, type Role } from '../api';
 import { ErrorNotice, SecretOnce } from '../components';
@@ -15,6 +16,12 @@ interface Settings {
     default_enforce_from: string;
   };
   otp_channels: { email: string; sms: string };
+  risk: {
+    thresholds: { elevated: number; highest: number };
+    default_actions: Record<'normal' | 'elevated' | 'highest', string>;
+    model: string;
+    rules: number;
+  };
   mode: string;
 }
 
@@ -52,6 +59,48 @@ export function SettingsPage() {
               <dt>SMS</dt>
               <dd>{settings.data.otp_channels.sms === 'off' ? 'off' : `on (${settings.data.otp_channels.sms})`}</dd>
             </dl>
+          </section>
+          <section aria-labelledby="risk-policy-h">
+            <h2 id="risk-policy-h">Fraud screening and CSC policy</h2>
+            <p>Every payment attempt is scored 0–100 by the risk model before money moves. Without a rule deciding otherwise, the level sets the action:</p>
+            <table data-testid="risk-policy">
+              <thead>
+                <tr>
+                  <th scope="col">Level</th>
+                  <th scope="col">Score</th>
+                  <th scope="col">Action by default</th>
+                </tr>
+              </thead>
+              <tbody>
+                <tr>
+                  <td>normal</td>
+                  <td>below {settings.data.risk.thresholds.elevated}</td>
+                  <td>{settings.data.risk.default_actions.normal}</td>
+                </tr>
+                <tr>
+                  <td>elevated</td>
+                  <td>
+                    {settings.data.risk.thresholds.elevated} to {settings.data.risk.thresholds.highest - 1}
+                  </td>
+                  <td>{settings.data.risk.default_actions.elevated}</td>
+                </tr>
+                <tr>
+                  <td>highest</td>
+                  <td>{settings.data.risk.thresholds.highest} and above</td>
+                  <td>{settings.data.risk.default_actions.highest}</td>
+                </tr>
+              </tbody>
+            </table>
+            <p>
+              Model in force: <code>{settings.data.risk.model}</code> (
+              {settings.data.risk.model === 'shipped' ? 'the weights shipped with Pdirect' : 'retrained on this gateway'}
+              ). Your rules: {settings.data.risk.rules} — edit them, and dry-run new ones, under <Link to="/developers#rules-h">Developers → Risk rules</Link>.
+              Marking payments as fraud or not fraud (payment page, Reviews) is what retraining learns from.
+            </p>
+            <p>
+              The card network's security-code (CSC) check is shown on each payment when the network reports it (match, no_match, not_processed or
+              not_provided).
+            </p>
           </section>
           <TeamSection />
         </>

@@ -179,6 +179,16 @@ describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($
       ['PUT', `/team/${target.user.id}`, { role: 'viewer' }, ['owner']],
       ['POST', `/team/${target.user.id}/setup-link`, {}, ['owner']],
       ['GET', '/audit', undefined, ['owner', 'developer', 'viewer']],
+      ['GET', '/audit/export', undefined, ['owner', 'developer', 'viewer']],
+      ['GET', '/risk/rules', undefined, ['owner', 'developer', 'viewer']],
+      ['POST', '/risk/rules', { action: 'review', predicate: ':amount: > 100000' }, ['owner', 'developer']],
+      ['DELETE', '/risk/rules/rule_aaaaaaaaaaaaaaaaaaaa', undefined, ['owner', 'developer']],
+      ['PUT', '/risk/rules/order', { rule_ids: [] }, ['owner', 'developer']],
+      ['POST', '/risk/rules/dry-run', { predicate: ':amount: > 1' }, ['owner', 'developer', 'viewer']],
+      ['POST', `/payments/${pay}/fraud-report`, { fraudulent: true }, ['owner']],
+      ['GET', '/reviews', undefined, ['owner', 'developer', 'viewer']],
+      ['POST', `/payments/${pay}/capture`, {}, ['owner']],
+      ['POST', `/payments/${pay}/cancel`, {}, ['owner']],
     ];
     for (const [method, path, body, allowed] of routes) {
       for (const [role, who] of [

@@ -39,6 +39,7 @@ const XSS = {
   order_id: `<img src=x onerror="window.__xss='order'">order-${Date.now()}`,
   customer_reference: `<script>window.__xss='customer'</script>`,
   metadata: { '<b onmouseover=alert(1)>key': `<svg onload="window.__xss='metadata'"></svg>`, note: `"><iframe src="javascript:window.__xss='iframe'">` },
+  rule: `:customer_reference: = '<img src=x onerror="window.__xss=\\'rule\\'">'`,
 };
 
 async function axeViolations(page: Page): Promise<string[]> {
@@ -60,6 +61,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
   let page: Page;
   let receiver: Receiver;
   let merchantSecret: string;
+  let merchantId: string;
   let email: string;
   let setupUrl: string;
   const cspViolations: string[] = [];
@@ -80,6 +82,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     gw = await startTestGateway({ databaseUrl: db.url, simulator: true, env: { PDIRECT_WEBHOOK_POLL_MS: '50' } });
     const created = await gw.services.merchants.create({ name: 'Browser Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
     merchantSecret = created.merchantSecret.reveal();
+    merchantId = created.merchant.id;
     email = `owner-${factory.name}@shop.example`;
     setupUrl = (await gw.services.users.create({ merchantId: created.merchant.id, email, role: 'owner' })).setupUrl.replace(
       'http://localhost:',
@@ -181,6 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByRole('button', { name: 'Last 7 days' }).click();
     await page.getByTestId('volume').getByText('12.50 USD').waitFor();
     await page.locator('.recharts-bar-rectangle').first().waitFor();
+    expect(await page.getByTestId('risk-decisions').textContent()).toMatch(/Allowed \(allow\)[1-9]/);
     await check('06-home');
 
     await page.getByRole('link', { name: 'Payments' }).click();
@@ -281,6 +285,84 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await check('13-event');
   });
 
+  it('Payment page: the risk decision with its reasons, the CSC check line, and fraud / not-fraud feedback', async () => {
+    const paymentId = (globalThis as unknown as { paymentId: string }).paymentId;
+    await page.goto(`${gw.url}/dashboard/payments/${paymentId}`);
+    await page.getByRole('heading', { name: 'Risk' }).waitFor();
+    const api = await http(`${gw.url}/v1/payments/${paymentId}`, { headers: bearer(merchantSecret) });
+    const risk = api.body.risk as { score: number; level: string; action: string; reasons: Array<{ detail: string }> };
+    const panel = page.getByTestId('risk');
+    expect(await panel.textContent()).toContain(`${risk.score} of 100`);
+    expect(await panel.textContent()).toContain(risk.level);
+    expect(await panel.textContent()).toContain(`(${risk.action})`);
+    for (const reason of risk.reasons) expect(await page.getByTestId('risk-reasons').textContent()).toContain(reason.detail);
+    // The CSC check is shown when the payment object carries it.
+    const csc = api.body.card?.checks?.security_code as string | undefined;
+    expect(await page.getByTestId('csc-check').textContent()).toContain(csc ?? 'not reported');
+    await page.getByRole('button', { name: 'Mark as fraud', exact: true }).click();
+    await page.getByTestId(`fraud-report-${paymentId}`).getByText('fraud', { exact: true }).waitFor();
+    expect(await gw.services.risk.fraudReportOf(merchantId, paymentId)).toMatchObject({ fraudulent: true });
+    await check('17-payment-risk');
+    await page.getByRole('button', { name: 'Mark as not fraud' }).click();
+    await page.getByTestId(`fraud-report-${paymentId}`).getByText('not fraud', { exact: true }).waitFor();
+  });
+
+  it('Developers: the risk rules editor — parser errors shown, dry run, add (rule text shown as text), reorder by keyboard, remove', async () => {
+    await page.getByRole('link', { name: 'Developers' }).click();
+    await page.getByRole('heading', { name: 'Risk rules' }).waitFor();
+    const predicate = page.getByLabel('Predicate');
+    await predicate.fill(':amount: >');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const help = page.getByTestId('predicate-help');
+    await help.getByText(/position/).waitFor();
+    expect(await predicate.getAttribute('aria-invalid')).toBe('true');
+    const api = await http(`${gw.url}/v1/risk/rules`, { method: 'POST', headers: bearer(merchantSecret), body: { action: 'block', predicate: ':amount: >' } });
+    expect((await help.textContent())!).toBe(api.body.error.message);
+
+    // The dry run: the 12.50 payment made earlier matches, the declined 12.50 one too; nothing is stored.
+    await predicate.fill(":amount: >= 12 and :currency: = 'usd'");
+    await page.getByRole('button', { name: 'Dry run over the last 30 days' }).click();
+    const summary = page.getByTestId('dry-run-summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toMatch(/^This rule would have blocked [1-9][0-9]* of [1-9][0-9]* payment\(s\)$/);
+    const paymentId = (globalThis as unknown as { paymentId: string }).paymentId;
+    await page.getByTestId('dry-run').getByRole('link', { name: paymentId }).waitFor();
+    expect((await http(`${gw.url}/v1/risk/rules`, { headers: bearer(merchantSecret) })).body.data).toEqual([]);
+    await check('18-risk-dry-run');
+
+    await page.getByLabel('Action').selectOption('review');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByTestId('risk-rules').locator('li').first().waitFor();
+    await page.getByLabel('Action').selectOption('block');
+    await predicate.fill(XSS.rule);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByTestId('risk-rules').locator('li').nth(1).waitFor();
+    expect(await page.getByTestId('rule-predicate').nth(1).textContent()).toBe(XSS.rule);
+    const ids = async () =>
+      (await http(`${gw.url}/v1/risk/rules`, { headers: bearer(merchantSecret) })).body.data.map((r: { predicate: string }) => r.predicate);
+    expect(await ids()).toEqual([":amount: >= 12 and :currency: = 'usd'", XSS.rule]);
+
+    // Keyboard only: focus the button, Enter.
+    await page.getByRole('button', { name: 'Move down rule 1' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('rule-predicate').first().getByText(XSS.rule).waitFor();
+    expect(await ids()).toEqual([XSS.rule, ":amount: >= 12 and :currency: = 'usd'"]);
+    await check('19-risk-rules');
+    await page.getByRole('button', { name: 'Remove rule 1' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('risk-rules').locator('li').nth(1).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Remove rule 1' }).click();
+    await page.getByText("No rules: the model's score alone decides.").waitFor();
+    expect(await ids()).toEqual([]);
+  });
+
+  it('Reviews: the queue page (empty on this build: manual capture is not part of it yet)', async () => {
+    await page.getByRole('link', { name: 'Reviews' }).click();
+    await page.getByRole('heading', { name: 'Reviews' }).waitFor();
+    await page.getByTestId('reviews-empty').waitFor();
+    await check('20-reviews');
+  });
+
   it('Settings: emptying the allow-list says every checkout will be refused (and it is); restoring it works', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Redirect and notify host allow-list' }).waitFor();
@@ -312,6 +394,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.getByLabel('Allowed hosts (one per line)').fill('localhost\n127.0.0.1');
     await page.getByRole('button', { name: 'Save allow-list' }).click();
     await page.getByTestId('allowlist').getByText('127.0.0.1').waitFor();
+    expect(await page.getByTestId('risk-policy').textContent()).toContain('75 and above');
     await page.getByLabel('Email').fill('new.viewer@shop.example');
     await page.getByRole('button', { name: 'Invite member' }).click();
     const link = page.locator('article.secret-once', { hasText: 'Setup link — shown only now' }).getByTestId('secret-value');
@@ -342,6 +425,31 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     await page.goto(`${gw.url}/dashboard/payments`);
     await page.getByRole('heading', { name: 'Sign in to the Pdirect dashboard' }).waitFor();
     expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a session that ends while a page is open sends the next request to the sign-in page, which returns to that page', async () => {
+    const secret = (globalThis as unknown as { totpSecret: string }).totpSecret;
+    gw.clock.advance(30_000);
+    await page.goto(`${gw.url}/dashboard/sign-in`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Authentication code').fill(await totpCode(secret, gw.clock.now()));
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    gw.clock.advance(30_000);
+    // The session ends on the server (sign out everywhere from elsewhere = every session row gone).
+    const user = (await gw.services.users.team(merchantId)).find((u) => u.email === email)!;
+    await gw.services.users.signOutEverywhere(user.id);
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the Pdirect dashboard' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Authentication code').fill(await totpCode(secret, gw.clock.now()));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -25,6 +25,8 @@ const PaymentsQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 255 })),
     status: Type.Optional(Type.String({ maxLength: 32 })),
+    amount: Type.Optional(Type.String({ pattern: '^([0-9]{1,12}(\\.[0-9]{1,3})?)?$' })),
+    risk_level: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('normal'), Type.Literal('elevated'), Type.Literal('highest')])),
     from: Type.Optional(DateText),
     to: Type.Optional(DateText),
     page: PageNo,
@@ -75,6 +77,21 @@ const RangeQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const RISK_ACTIONS = ['allow', 'request_3ds', 'review', 'block'] as const;
+
+/** Risk decisions of the period: totals per action, and per time bucket for the chart. */
+function riskDecisions(rows: Array<{ bucket: number; action: string; count: number }>, buckets: number) {
+  const totals = Object.fromEntries(RISK_ACTIONS.map((a) => [a, 0])) as Record<(typeof RISK_ACTIONS)[number], number>;
+  const series = Array.from({ length: buckets }, () => ({ ...totals }));
+  for (const r of rows) {
+    if (!(RISK_ACTIONS as readonly string[]).includes(r.action)) continue;
+    const action = r.action as (typeof RISK_ACTIONS)[number];
+    totals[action] += r.count;
+    series[Math.min(buckets - 1, Math.max(0, r.bucket))]![action] += r.count;
+  }
+  return { totals, series };
+}
+
 function time(value: string | undefined, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);
@@ -83,6 +100,19 @@ function time(value: string | undefined, field: string): number | undefined {
 }
 
 const page = (value: string | undefined) => Math.max(1, Number(value ?? '1'));
+const AUDIT_EXPORT_MAX = 10_000;
+
+function auditFilters(q: Static<typeof AuditQuery>) {
+  return {
+    requestId: q.request_id?.trim() || undefined,
+    ...(q.key_id?.trim() ? { credentialId: q.key_id.trim(), credentialType: 'merchant_key' as const } : {}),
+    ...(q.user_id?.trim() ? { credentialId: q.user_id.trim(), credentialType: 'dashboard_user' as const } : {}),
+    path: q.path?.trim() || undefined,
+    status: q.status ? Number(q.status) : undefined,
+    from: time(q.from, 'from'),
+    to: time(q.to, 'to'),
+  };
+}
 
 export function auditView(r: AuditRecord) {
   return {
@@ -125,6 +155,7 @@ export function dashboardConsoleRoutes(
       const since = now - bucketMs * buckets;
       const stats = await deps.payments.statsSince(merchantOf(request), since, bucketMs);
       const health = await deps.deliveries.healthSince(merchantOf(request), since);
+      const decisions = await services.risk.decisionsSince(merchantOf(request), since, bucketMs);
       const currencies = new Map<string, number>();
       for (const r of stats.series) if (r.status === 'succeeded') currencies.set(r.currency, (currencies.get(r.currency) ?? 0) + r.minor);
       const currency = [...currencies.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
@@ -164,6 +195,7 @@ export function dashboardConsoleRoutes(
         })),
         decline_reasons: stats.declines.sort((a, b) => b.count - a.count).map((d) => ({ reason: d.code ?? 'unknown', count: d.count })),
         webhooks: { attempts: health.attempts, deliveries: health.deliveries },
+        risk_decisions: riskDecisions(decisions, buckets),
       };
     },
   );
@@ -176,7 +208,14 @@ export function dashboardConsoleRoutes(
       const p = page(q.page);
       const found = await deps.payments.search(
         merchantOf(request),
-        { text: q.q?.trim() || undefined, status: q.status || undefined, from: time(q.from, 'from'), to: time(q.to, 'to') },
+        {
+          text: q.q?.trim() || undefined,
+          status: q.status || undefined,
+          riskLevel: q.risk_level || undefined,
+          amount: q.amount || undefined,
+          from: time(q.from, 'from'),
+          to: time(q.to, 'to'),
+        },
         PAGE,
         (p - 1) * PAGE,
       );
@@ -192,11 +231,12 @@ export function dashboardConsoleRoutes(
       const payment = await services.payments.get(merchantId, request.params.payment_id);
       const session = await services.sessions.getForMerchant(merchantId, payment.session_id);
       const merchantSession = services.sessions.merchantView(session);
-      const [refunds, history, events, audit] = await Promise.all([
+      const [refunds, history, events, audit, fraudReport] = await Promise.all([
         services.payments.refundsOf(payment.id),
         services.payments.transitionsOf(payment.id),
         deps.deliveries.listEvents(merchantId, { mentions: payment.id }, 50, 0),
         services.auditRepository.aboutResource(merchantId, [payment.id, session.id], 100),
+        services.risk.fraudReportOf(merchantId, payment.id),
       ]);
       return {
         payment: paymentView(payment),
@@ -211,6 +251,7 @@ export function dashboardConsoleRoutes(
         refunds: refunds.map(refundView),
         events: await Promise.all(events.map((e) => services.webhooks.describeEvent(e.id, { merchantId }))),
         audit: audit.map(auditView),
+        fraud_report: fraudReport,
       };
     },
   );
@@ -344,6 +385,7 @@ export function dashboardConsoleRoutes(
         default_enforce_from: iso(merchant.createdAt + DEFAULT_WARN_PERIOD_MS),
       },
       otp_channels: { email: deps.otp.email, sms: deps.otp.sms },
+      risk: await services.risk.policy(merchantOf(request)),
       mode: deps.mode,
     };
   });
@@ -407,21 +449,29 @@ export function dashboardConsoleRoutes(
     async (request) => {
       const q = request.query;
       const p = page(q.page);
-      const records = await services.auditRepository.search(
-        merchantOf(request),
-        {
-          requestId: q.request_id?.trim() || undefined,
-          ...(q.key_id?.trim() ? { credentialId: q.key_id.trim(), credentialType: 'merchant_key' as const } : {}),
-          ...(q.user_id?.trim() ? { credentialId: q.user_id.trim(), credentialType: 'dashboard_user' as const } : {}),
-          path: q.path?.trim() || undefined,
-          status: q.status ? Number(q.status) : undefined,
-          from: time(q.from, 'from'),
-          to: time(q.to, 'to'),
-        },
-        50,
-        (p - 1) * 50,
-      );
+      const records = await services.auditRepository.search(merchantOf(request), auditFilters(q), 50, (p - 1) * 50);
       return { data: records.map(auditView), page: p, page_size: 50 };
+    },
+  );
+
+  // The same search as a file: one JSON record per line, newest first, every field (at most AUDIT_EXPORT_MAX records).
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    '/dashboard/api/audit/export',
+    { config: { dashboard: 'read' }, schema: { querystring: AuditQuery } },
+    async (request, reply) => {
+      const filters = auditFilters(request.query);
+      const lines: string[] = [];
+      for (let offset = 0; offset < AUDIT_EXPORT_MAX; offset += 500) {
+        const batch = await services.auditRepository.search(merchantOf(request), filters, 500, offset);
+        for (const r of batch) lines.push(JSON.stringify(auditView(r)));
+        if (batch.length < 500) break;
+      }
+      const stamp = new Date(services.clock.now()).toISOString().replace(/[:.]/g, '-');
+      return reply
+        .type('application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="pdirect-audit-${stamp}.ndjson"`)
+        .header('cache-control', 'no-store')
+        .send(lines.length ? `${lines.join('\n')}\n` : '');
     },
   );
 

@@ -6,6 +6,7 @@ import { PaymentRepository } from '../../modules/payments/payment-repository.js'
 import { WebhookDeliveryRepository } from '../../modules/webhooks/delivery-repository.js';
 import { dashboardAuthRoutes } from './auth-routes.js';
 import { dashboardConsoleRoutes } from './console-routes.js';
+import { dashboardRiskRoutes } from './risk-routes.js';
 import { cookieSettings, registerDashboardGuard } from './guard.js';
 import { registerDashboardStatic } from './static.js';
 
@@ -21,9 +22,11 @@ export function registerDashboard(app: FastifyInstance, config: Config, services
     const cookies = cookieSettings(Boolean(config.tls) || config.mode === 'live');
     registerDashboardGuard(scope, { users: services.users, cookies, allowedOrigins: [new URL(config.publicUrl).origin] });
     dashboardAuthRoutes(scope, { users: services.users, merchants: services.merchants, cookies });
+    const payments = new PaymentRepository(services.storage.db);
+    dashboardRiskRoutes(scope, { services, payments });
     dashboardConsoleRoutes(scope, {
       services,
-      payments: new PaymentRepository(services.storage.db),
+      payments,
       deliveries: new WebhookDeliveryRepository(services.storage),
       mode: config.mode,
       otp: config.otp,

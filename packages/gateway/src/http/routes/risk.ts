@@ -10,7 +10,7 @@ const FraudReportBody = Type.Object({ fraudulent: Type.Boolean() }, { additional
 const RuleBody = Type.Object({ action: Type.Union(RULE_ACTIONS.map((a) => Type.Literal(a))), predicate: Type.String() }, { additionalProperties: false });
 
 /** 400 1010 for a predicate the language refuses, naming the field and the position. */
-function invalidPredicate(request: FastifyRequest, reply: FastifyReply, err: PredicateError): FastifyReply {
+export function invalidPredicate(request: FastifyRequest, reply: FastifyReply, err: PredicateError): FastifyReply {
   const message = `predicate: ${err.message}`;
   return reply
     .code(400)

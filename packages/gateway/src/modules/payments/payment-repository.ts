@@ -1,10 +1,20 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database, PaymentsTable, RefundsTable } from '../../storage/schema.js';
+import type { RiskAction, RiskLevel } from '../risk/types.js';
 import { assertTransition, type PaymentStatus } from './state-machine.js';
 
 export type Payment = Omit<Selectable<PaymentsTable>, 'status'> & { status: PaymentStatus };
 export type Refund = Selectable<RefundsTable>;
 export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+/** Every way a decimal amount may have been written with 0–3 decimals ("12.5" → 12.5, 12.50, 12.500): the amount as the merchant sent it. */
+export function amountSpellings(amount: string): string[] {
+  const [whole = '', fraction = ''] = amount.split('.');
+  const significant = fraction.replace(/0+$/, '');
+  const spellings = [];
+  for (let places = significant.length; places <= 3; places++) spellings.push(places === 0 ? whole : `${whole}.${significant.padEnd(places, '0')}`);
+  return spellings;
+}
 
 /** Storage of payments, their transition history and refunds. Every status change is a checked compare-and-set. */
 export class PaymentRepository {
@@ -187,14 +197,18 @@ export class PaymentRepository {
   /** Dashboard search, newest first: `text` matches a payment id, order id or customer reference exactly. */
   async search(
     merchantId: string,
-    filters: { text?: string; status?: string; from?: number; to?: number },
+    filters: { text?: string; status?: string; from?: number; to?: number; riskLevel?: RiskLevel; riskAction?: RiskAction; amount?: string },
     limit: number,
     offset: number,
   ): Promise<{ rows: Payment[]; total: number }> {
     let query = this.db.selectFrom('payments').where('merchant_id', '=', merchantId);
+    // `risk` is the JSON the screening stored (JSON.stringify: no spaces; a quote inside a reason is escaped, so it never matches).
+    if (filters.riskLevel) query = query.where('risk', 'like', `%"level":"${filters.riskLevel}"%`);
+    if (filters.riskAction) query = query.where('risk', 'like', `%"action":"${filters.riskAction}"%`);
     if (filters.text)
       query = query.where((eb) => eb.or([eb('id', '=', filters.text!), eb('order_id', '=', filters.text!), eb('customer_reference', '=', filters.text!)]));
     if (filters.status) query = query.where('status', '=', filters.status);
+    if (filters.amount) query = query.where('amount', 'in', amountSpellings(filters.amount));
     if (filters.from !== undefined) query = query.where('created_at', '>=', filters.from);
     if (filters.to !== undefined) query = query.where('created_at', '<', filters.to);
     const [rows, count] = await Promise.all([

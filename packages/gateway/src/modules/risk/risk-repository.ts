@@ -36,6 +36,8 @@ export type RiskTables = {
     model: string;
     outcome: string;
     created_at: number;
+    /** JSON of the rule attributes evaluated (migration 0019); null on older rows. */
+    attributes: string | null;
   };
   risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number; created_at: number; updated_at: number };
   risk_rules: { id: import('kysely').Generated<number>; rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
@@ -45,6 +47,8 @@ export type RiskTables = {
 export type RiskDb = Kysely<Database & RiskTables>;
 export type RuleRow = { rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
 export type AssessmentRow = RiskTables['risk_assessments'];
+
+class RulesChanged extends Error {}
 
 /** Per identity and window, counts stop at this many events (log-scaled features barely move past it). */
 export const VELOCITY_CAP = 100;
@@ -264,6 +268,83 @@ export class RiskRepository {
       await trx.insertInto('risk_rules').values(rule).execute();
       return true;
     });
+  }
+
+  /**
+   * Puts the merchant's rules in the given order (the serial id is the
+   * evaluation order: each rule is deleted and inserted again, keeping its
+   * rule_id and created_at, in one transaction). False, and nothing changed,
+   * unless `ruleIds` names exactly the merchant's current rules.
+   */
+  async reorderRules(merchantId: string, ruleIds: string[]): Promise<boolean> {
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const current = await trx
+          .selectFrom('risk_rules')
+          .select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at'])
+          .where('merchant_id', '=', merchantId)
+          .orderBy('id')
+          .execute();
+        const byId = new Map(current.map((r) => [r.rule_id, r]));
+        if (ruleIds.length !== current.length || new Set(ruleIds).size !== ruleIds.length || !ruleIds.every((id) => byId.has(id))) return false;
+        if (ruleIds.length === 0) return true;
+        const deleted = await trx.deleteFrom('risk_rules').where('merchant_id', '=', merchantId).where('rule_id', 'in', ruleIds).executeTakeFirst();
+        // A concurrent reorder or removal got there first: leave it as it is.
+        if (Number(deleted.numDeletedRows) !== ruleIds.length) throw new RulesChanged();
+        for (const id of ruleIds) await trx.insertInto('risk_rules').values(byId.get(id)!).execute();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof RulesChanged) return false;
+        throw err;
+      });
+  }
+
+  /**
+   * The newest assessment of each of the merchant's payments since `since`
+   * (at most `limit` assessments read, newest first): what a dry run of a
+   * rule evaluates.
+   */
+  async recentAssessments(
+    merchantId: string,
+    since: number,
+    limit: number,
+  ): Promise<Array<Pick<AssessmentRow, 'payment_id' | 'score' | 'level' | 'action' | 'outcome' | 'created_at' | 'attributes'>>> {
+    const rows = await this.db
+      .selectFrom('risk_assessments')
+      .select(['payment_id', 'score', 'level', 'action', 'outcome', 'created_at', 'attributes'])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', since)
+      .where('payment_id', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.payment_id!) && seen.add(r.payment_id!));
+  }
+
+  /** Dashboard charts: the merchant's risk decisions since `since`, by time bucket and action. */
+  async decisionsSince(merchantId: string, since: number, bucketMs: number): Promise<Array<{ bucket: number; action: string; count: number }>> {
+    // Inlined integers (computed by the caller, never input), so SELECT and GROUP BY are the same expression on PostgreSQL.
+    const bucket = sql<number | string>`(created_at - ${sql.lit(Math.trunc(since))}) / ${sql.lit(Math.trunc(bucketMs))}`;
+    const rows = await this.db
+      .selectFrom('risk_assessments')
+      .select([bucket.as('bucket'), 'action', (eb) => eb.fn.countAll<number | string>().as('count')])
+      .where('merchant_id', '=', merchantId)
+      .where('created_at', '>=', since)
+      .groupBy([bucket, 'action'])
+      .execute();
+    return rows.map((r) => ({ bucket: Math.floor(Number(r.bucket)), action: r.action, count: Number(r.count) }));
+  }
+
+  async fraudReport(merchantId: string, paymentId: string): Promise<{ fraudulent: number; updated_at: number } | undefined> {
+    return this.db
+      .selectFrom('risk_fraud_reports')
+      .select(['fraudulent', 'updated_at'])
+      .where('merchant_id', '=', merchantId)
+      .where('payment_id', '=', paymentId)
+      .executeTakeFirst();
   }
 
   /** Deletes only within the merchant's own rules: another merchant's id deletes nothing. */

@@ -15,6 +15,7 @@ import {
   loadShippedWeights,
   reasonsOf,
   scoreOf,
+  THRESHOLDS,
   type Example,
   type Metrics,
   type ModelWeights,
@@ -66,6 +67,43 @@ export function ruleView(rule: RuleRow): RuleView {
     predicate: rule.predicate,
     created_at: new Date(rule.created_at).toISOString(),
   };
+}
+
+/** A dry run reads at most this many assessments, and lists at most this many matching payments. */
+export const DRY_RUN_MAX_ASSESSMENTS = 5000;
+export const DRY_RUN_MAX_LISTED = 50;
+
+export interface DryRun {
+  object: 'risk_rule_dry_run';
+  since: string;
+  /** Assessed payments in the window. */
+  payments: number;
+  /** Of those, the ones whose attributes were stored (assessed since migration 0019). */
+  evaluated: number;
+  without_attributes: number;
+  matched: number;
+  /** What actually happened to the matched payments: succeeded, declined, blocked, failed. */
+  matched_by_outcome: Record<string, number>;
+  /** The window held more assessments than a dry run reads (the newest were evaluated). */
+  truncated: boolean;
+  matches: Array<{
+    payment_id: string;
+    assessed_at: string;
+    amount: number | null;
+    currency: string | null;
+    score: number;
+    level: string;
+    action: string;
+    outcome: string;
+  }>;
+}
+
+/** Attributes without the undefined ones (what JSON keeps anyway), for storage. */
+function definedAttributes(attributes: Record<string, unknown>): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(attributes))
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+  return out;
 }
 
 export interface RetrainResult {
@@ -139,7 +177,12 @@ export class RiskService {
     }
     if (ruleId) reasons.unshift({ code: 'merchant_rule', detail: `rule ${ruleId} (${action}) matched` });
     // Nothing is written here: the assessment is stored by recordAttempt, with the velocity events, in one transaction.
-    const scored = { features: features.vector.map((x) => Math.round(x * 1e4) / 1e4), model: model.label, at };
+    const scored = {
+      features: features.vector.map((x) => Math.round(x * 1e4) / 1e4),
+      model: model.label,
+      at,
+      attributes: definedAttributes(attributes),
+    };
     return { assessmentId: `rsk_${randomBase32Lower(20)}`, score, level, action, reasons, ...(ruleId ? { ruleId } : {}), scored };
   }
 
@@ -171,6 +214,7 @@ export class RiskService {
             model: decision.scored.model,
             outcome,
             created_at: decision.scored.at,
+            attributes: decision.scored.attributes ? JSON.stringify(decision.scored.attributes) : null,
           }
         : undefined,
     });
@@ -208,7 +252,84 @@ export class RiskService {
     return { object: 'risk_rule', id: ruleId, deleted: true };
   }
 
+  /** Evaluation order of the merchant's rules: `ruleIds` must name each of them exactly once. */
+  async reorderRules(merchantId: string, ruleIds: string[]): Promise<RuleView[]> {
+    if (!(await this.deps.repository.reorderRules(merchantId, ruleIds)))
+      throw new ApiError('1010', 'rule_ids must list each of your current rules exactly once (the list changed? reload it)', {}, { param: 'rule_ids' });
+    return this.listRules(merchantId);
+  }
+
+  /**
+   * What a rule would have done: its predicate (parsed as addRule parses it;
+   * a PredicateError otherwise) evaluated alone on the attributes each of the
+   * merchant's payments since `since` was assessed on. Nothing is stored.
+   */
+  async dryRunRule(merchantId: string, predicate: string, since: number): Promise<DryRun> {
+    const tree = parsePredicate(predicate);
+    const rows = await this.deps.repository.recentAssessments(merchantId, since, DRY_RUN_MAX_ASSESSMENTS);
+    const matches: DryRun['matches'] = [];
+    let evaluated = 0;
+    let withoutAttributes = 0;
+    let matched = 0;
+    const matchedByOutcome: Record<string, number> = {};
+    for (const row of rows) {
+      if (!row.attributes) {
+        withoutAttributes++;
+        continue;
+      }
+      evaluated++;
+      const attributes = JSON.parse(row.attributes) as Record<string, string | number | boolean>;
+      if (!evaluatePredicate(tree, attributes)) continue;
+      matched++;
+      matchedByOutcome[row.outcome] = (matchedByOutcome[row.outcome] ?? 0) + 1;
+      if (matches.length < DRY_RUN_MAX_LISTED)
+        matches.push({
+          payment_id: row.payment_id!,
+          assessed_at: new Date(row.created_at).toISOString(),
+          amount: typeof attributes.amount === 'number' ? attributes.amount : null,
+          currency: typeof attributes.currency === 'string' ? attributes.currency : null,
+          score: row.score,
+          level: row.level,
+          action: row.action,
+          outcome: row.outcome,
+        });
+    }
+    return {
+      object: 'risk_rule_dry_run',
+      since: new Date(since).toISOString(),
+      payments: rows.length,
+      evaluated,
+      without_attributes: withoutAttributes,
+      matched,
+      matched_by_outcome: matchedByOutcome,
+      truncated: rows.length >= DRY_RUN_MAX_ASSESSMENTS,
+      matches,
+    };
+  }
+
+  /** The merchant's decisions since `since` per time bucket (bucket 0 starts at `since`) and action: the console's chart. */
+  decisionsSince(merchantId: string, since: number, bucketMs: number): Promise<Array<{ bucket: number; action: string; count: number }>> {
+    return this.deps.repository.decisionsSince(merchantId, since, bucketMs);
+  }
+
+  /** What the engine does with a score, for the console's settings page: levels, default actions, the model in force. */
+  async policy(merchantId: string) {
+    const [model, rules] = await Promise.all([this.currentModel(), this.deps.repository.rules(merchantId)]);
+    return {
+      thresholds: { elevated: THRESHOLDS.elevated, highest: THRESHOLDS.highest },
+      default_actions: { ...DEFAULT_ACTIONS },
+      model: model.label,
+      rules: rules.length,
+    };
+  }
+
   // Feedback
+
+  /** The merchant's report on a payment, if any. */
+  async fraudReportOf(merchantId: string, paymentId: string): Promise<{ fraudulent: boolean; updated_at: string } | null> {
+    const row = await this.deps.repository.fraudReport(merchantId, paymentId);
+    return row ? { fraudulent: row.fraudulent === 1, updated_at: new Date(row.updated_at).toISOString() } : null;
+  }
 
   async reportFraud(merchantId: string, paymentId: string, fraudulent: boolean) {
     const payment = await this.deps.payments.findById(paymentId);

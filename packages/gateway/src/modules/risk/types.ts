@@ -55,8 +55,11 @@ export interface RiskDecision {
   reasons: RiskReason[];
   /** The merchant rule that decided the action, if one did. */
   ruleId?: string;
-  /** What recordAttempt stores with the assessment: the feature vector and the model that scored it. */
-  scored: { features: number[]; model: string; at: number };
+  /**
+   * What recordAttempt stores with the assessment: the feature vector and the model that scored it, and the
+   * rule attributes it was evaluated on (what a dry run of a new rule evaluates against).
+   */
+  scored: { features: number[]; model: string; at: number; attributes?: Record<string, string | number | boolean> };
 }
 
 /** The `risk` object of the payment, its webhooks and its audit record. */

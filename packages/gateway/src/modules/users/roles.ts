@@ -7,7 +7,8 @@ export const ROLES: readonly DashboardRole[] = ['owner', 'developer', 'viewer'];
 /**
  * What each dashboard role may do (docs/dashboard.md). Every role reads
  * everything the console shows; changes are split: owners run the team, the
- * settings and money (refunds); developers and owners run keys and webhooks.
+ * settings and money (refunds, captures, reviews, fraud reports); developers and
+ * owners run keys, webhooks and the risk rules.
  * The server checks this on every dashboard API route; the console only hides
  * buttons the user could not use anyway.
  */
@@ -18,6 +19,10 @@ export const PERMISSIONS = {
   manage_webhooks: ['owner', 'developer'],
   manage_settings: ['owner'],
   manage_team: ['owner'],
+  /** Money and risk feedback on one payment: capture/cancel (Approve/Reject a review), mark as fraud / not fraud. */
+  review: ['owner'],
+  /** The risk rules editor (Developers page): add, remove, reorder; the dry run is a read. */
+  manage_risk_rules: ['owner', 'developer'],
 } as const satisfies Record<string, readonly DashboardRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -16,6 +16,7 @@ import * as m0014 from './0014_attempt_lease.js';
 import * as m0015 from './0015_network_fidelity.js';
 import * as m0016 from './0016_capture.js';
 import * as m0017 from './0017_checkout_ux.js';
+import * as m0019 from './0019_risk_attributes.js';
 
 interface DialectMigration {
   up(db: Kysely<any>, dialect: Dialect): Promise<void>;
@@ -40,6 +41,7 @@ const ALL: Record<string, DialectMigration> = {
   '0015_network_fidelity': m0015,
   '0016_capture': m0016,
   '0017_checkout_ux': m0017,
+  '0019_risk_attributes': m0019,
 };
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
