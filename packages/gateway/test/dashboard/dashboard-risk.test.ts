@@ -180,12 +180,45 @@ describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud report
     expect(errorCode(await client.get('/payments?amount=7%25'))).toBe('1010');
   });
 
+  it('reviews end to end: a review rule authorizes only; the queue shows it; Approve captures it, Reject on another voids it', async () => {
+    const owner = await userWithRole(gw, merchantId, 'owner');
+    const rule = await http(`${gw.url}/v1/risk/rules`, {
+      method: 'POST',
+      headers: bearer(merchantSecret),
+      body: { action: 'review', predicate: ":customer_reference: in ('review-a', 'review-b')" },
+    });
+    expect(rule.status).toBe(201);
+    try {
+      const authorize = async (customer: string) => {
+        const { token } = await mintSession(gw, merchantSecret, { amount: '8.00', customer_reference: customer });
+        const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, FRICTIONLESS) });
+        expect(res.body.status, res.text).toBe('requires_capture');
+        return res.body.id as string;
+      };
+      const approved = await authorize('review-a');
+      const rejected = await authorize('review-b');
+      const queue = await owner.client.get('/reviews');
+      expect(queue.body.data.map((p: { id: string }) => p.id).sort()).toEqual([approved, rejected].sort());
+
+      const approve = await owner.client.post(`/payments/${approved}/capture`, { reason: 'customer confirmed by phone' });
+      expect(approve.status, approve.text).toBeLessThan(300);
+      const reject = await owner.client.post(`/payments/${rejected}/cancel`, { reason: 'address mismatch' });
+      expect(reject.status, reject.text).toBeLessThan(300);
+      const status = async (id: string) => (await http(`${gw.url}/v1/payments/${id}`, { headers: bearer(merchantSecret) })).body.status;
+      expect(await status(approved)).toBe('succeeded');
+      expect(await status(rejected)).toBe('canceled');
+      expect((await owner.client.get('/reviews')).body).toMatchObject({ data: [], total: 0 });
+    } finally {
+      await http(`${gw.url}/v1/risk/rules/${rule.body.id}`, { method: 'DELETE', headers: bearer(merchantSecret) });
+    }
+  });
+
   it('reviews: the queue is read by every role; Approve / Reject go through the capture seam, owner only, and audit the reason', async () => {
     const owner = await userWithRole(gw, merchantId, 'owner');
     const developer = await userWithRole(gw, merchantId, 'developer');
     const queue = await developer.client.get('/reviews');
     expect(queue.status).toBe(200);
-    // No payment waits for capture on this build: a review decision is still answered with 3-D Secure (see capture-seam.ts).
+    // Nothing waits for review at this point.
     expect(queue.body).toMatchObject({ data: [], total: 0 });
 
     // An automatic-capture payment: already captured, nothing to capture or cancel.

@@ -1,19 +1,8 @@
 /*
- * ─────────────────────────────────────────────────────────────────────────
- * INTEGRATION SEAM — manual capture (built in parallel on another branch).
- *
  * The console's Capture / Cancel buttons and the Reviews page's Approve
- * (capture) / Reject (void) call the payments module's use cases
- *
- *   capturePayment(services, merchantId, paymentId, amount?)
- *   cancelPayment(services, merchantId, paymentId)
- *
- * (modules/payments, the same ones behind POST /v1/payments/{id}/capture and
- * /cancel). They are not on this branch yet: until the integrator wires them
- * below, the routes answer 501 1501 and nothing moves. To wire, import the
- * two functions and return them from `captureUseCases` — nothing else in the
- * dashboard changes.
- * ─────────────────────────────────────────────────────────────────────────
+ * (capture) / Reject (void) call the payments module's use cases — the same
+ * ones behind POST /v1/payments/{id}/capture and /cancel (modules/payments/
+ * capture.ts), through the payment service, which scopes them to the merchant.
  */
 import { ApiError } from '../../errors.js';
 import type { Payment } from '../../modules/payments/payment-repository.js';
@@ -26,7 +15,10 @@ export interface CaptureUseCases {
 
 /** The wired use cases, or undefined while manual capture is not part of this build. */
 export function captureUseCases(): CaptureUseCases | undefined {
-  return undefined;
+  return {
+    capturePayment: (services, merchantId, paymentId, amount) => services.payments.capture(merchantId, paymentId, amount === undefined ? {} : { amount }),
+    cancelPayment: (services, merchantId, paymentId) => services.payments.cancel(merchantId, paymentId),
+  };
 }
 
 export function requireCapture(): CaptureUseCases {

@@ -102,7 +102,9 @@ async function authenticateAndPay(
       authentication_status: initiated.authenticationStatus,
       three_ds_step: 'method',
       risk: payment.risk,
-      // Judged already (refuseDeclinedSecurityCode): kept, so the resumed attempt need not authorize first to learn it.
+      // Decided already, kept for the resumed attempt: the screening's review (it then authorizes only)
+      // and the judged security code (so it need not authorize first to learn it).
+      review: payment.review,
       security_code: payment.security_code,
     });
     return {
