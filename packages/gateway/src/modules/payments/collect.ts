@@ -17,7 +17,7 @@ import { currencyCode } from '../../money.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { chargeOrDecline, refuseDeclinedSecurityCode } from './charge.js';
 import { failPayment } from './outcomes.js';
-import { outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
+import { notePending, outcomeOfError, recordOutcome, refuseUnauthenticated, requiresThreeDs, screen } from './screen.js';
 import { holdingLease, freshLease } from './lease.js';
 import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
@@ -80,6 +80,7 @@ async function runAttempt(
     const payment = await refuseDeclinedSecurityCode(deps, screened.payment, initiated);
     const result = await authenticateAndPay(deps, payment, initiated, input, client);
     if (['succeeded', 'requires_capture', 'capturing'].includes(result.payment.status)) await recordOutcome(deps, screened, 'succeeded');
+    else if (result.payment.status === 'requires_action') await notePending(deps, screened);
     return result;
   } catch (err) {
     await recordOutcome(deps, screened, outcomeOfError(err));

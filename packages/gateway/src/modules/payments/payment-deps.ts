@@ -18,7 +18,11 @@ export interface PaymentDeps {
   sessions: SessionService;
   network: CardNetwork;
   /** Fraud screening (modules/risk): scored before money moves, told every outcome. */
-  risk: { assess(context: RiskContext): Promise<RiskDecision>; recordAttempt(record: AttemptRecord): Promise<void> };
+  risk: {
+    assess(context: RiskContext): Promise<RiskDecision>;
+    recordAttempt(record: AttemptRecord): Promise<void>;
+    notePending(record: Omit<AttemptRecord, 'outcome'> & { decision: RiskDecision }): Promise<void>;
+  };
   /** The merchant's settings (the security-code policy). */
   merchants: { get(merchantId: string): Promise<Merchant> };
   clock: Clock;

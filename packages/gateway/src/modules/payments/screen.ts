@@ -120,6 +120,15 @@ export async function refuseUnauthenticated(
   return failPayment(deps, payment, from, 'fraud screening requires 3-D Secure and the card could not authenticate', 'RISK_3DS_REQUIRED', changes);
 }
 
+/** The attempt waits for the payer (3-D Secure): its decision is stored now, its outcome when it ends (recordChallengeOutcome). */
+export async function notePending(deps: PaymentDeps, screened: Pick<Screened, 'context' | 'decision'> & { payment: Pick<Payment, 'id'> }): Promise<void> {
+  try {
+    await deps.risk.notePending({ context: screened.context, decision: screened.decision, paymentId: screened.payment.id });
+  } catch (err) {
+    deps.logger.error({ err, payment_id: screened.payment.id }, 'storing the fraud screening decision failed');
+  }
+}
+
 /** Feeds the outcome back into the risk engine; never fails the request (the outcome is already stored). */
 export async function recordOutcome(
   deps: PaymentDeps,

@@ -153,6 +153,26 @@ export class RiskRepository {
     return (await sql.join(parts, sql` union all `).execute(this.db)).rows as VelocityRow[];
   }
 
+  /** A decision stored before its attempt ends (outcome `pending`). */
+  async insertAssessment(row: AssessmentRow): Promise<void> {
+    await this.db
+      .insertInto('risk_assessments')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  /** The outcome of an attempt whose decision was stored while it waited for the payer. */
+  async settleAssessment(merchantId: string, paymentId: string, outcome: string): Promise<void> {
+    await this.db
+      .updateTable('risk_assessments')
+      .set({ outcome })
+      .where('merchant_id', '=', merchantId)
+      .where('payment_id', '=', paymentId)
+      .where('outcome', '=', 'pending')
+      .execute();
+  }
+
   /** Counts one attempt for every identity; a success also joins the merchant's and the customer's history. */
   async recordAttempt(a: AttemptRow): Promise<void> {
     const entries = Object.entries(a.keys) as Array<[VelocityKind, string]>;

@@ -22,9 +22,9 @@ import {
 } from './model.js';
 import { evaluatePredicate, parsePredicate, type Predicate } from './predicate.js';
 import { hmacHasher, resolveAttempt, type IdentityHasher } from './resolve.js';
-import type { RiskRepository, RuleRow } from './risk-repository.js';
+import type { AssessmentRow, RiskRepository, RuleRow } from './risk-repository.js';
 import { trainSynthetic } from './train.js';
-import type { AttemptRecord, RiskAction, RiskContext, RiskDecision, RiskReason } from './types.js';
+import type { AttemptOutcome, AttemptRecord, RiskAction, RiskContext, RiskDecision, RiskReason } from './types.js';
 
 export const RULE_ACTIONS = ['block', 'review', 'request_3ds', 'allow'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
@@ -199,25 +199,39 @@ export class RiskService {
       at,
       amountMinor: context.session.amountMinor,
       customer: { key: resolved.keys.customer, device: resolved.deviceKey, country: resolved.ipCountryKey, emailDomain: resolved.emailDomainKey },
-      assessment: decision
-        ? {
-            id: decision.assessmentId,
-            merchant_id: context.merchantId,
-            payment_id: record.paymentId ?? context.paymentId ?? null,
-            session_id: context.sessionId ?? null,
-            features: JSON.stringify(decision.scored.features),
-            score: decision.score,
-            level: decision.level,
-            action: decision.action,
-            reasons: JSON.stringify(decision.reasons),
-            rule_id: decision.ruleId ?? null,
-            model: decision.scored.model,
-            outcome,
-            created_at: decision.scored.at,
-            attributes: decision.scored.attributes ? JSON.stringify(decision.scored.attributes) : null,
-          }
-        : undefined,
+      assessment: decision ? this.#assessmentRow(record, decision, outcome) : undefined,
     });
+    // The attempt's decision was stored while it waited for the payer (notePending): its outcome now.
+    if (!decision && record.paymentId) await this.deps.repository.settleAssessment(context.merchantId, record.paymentId, outcome);
+  }
+
+  /**
+   * An attempt that now waits for the payer (the 3-D Secure method or challenge):
+   * its decision is stored at once, as `pending`, so the console and the dry run
+   * see it; recordAttempt fills in the outcome when the attempt ends.
+   */
+  async notePending(record: Omit<AttemptRecord, 'outcome'> & { decision: RiskDecision }): Promise<void> {
+    await this.deps.repository.insertAssessment(this.#assessmentRow(record, record.decision, 'pending'));
+  }
+
+  #assessmentRow(record: Omit<AttemptRecord, 'outcome'>, decision: RiskDecision, outcome: AttemptOutcome | 'pending'): AssessmentRow {
+    const { context } = record;
+    return {
+      id: decision.assessmentId,
+      merchant_id: context.merchantId,
+      payment_id: record.paymentId ?? context.paymentId ?? null,
+      session_id: context.sessionId ?? null,
+      features: JSON.stringify(decision.scored.features),
+      score: decision.score,
+      level: decision.level,
+      action: decision.action,
+      reasons: JSON.stringify(decision.reasons),
+      rule_id: decision.ruleId ?? null,
+      model: decision.scored.model,
+      outcome,
+      created_at: decision.scored.at,
+      attributes: decision.scored.attributes ? JSON.stringify(decision.scored.attributes) : null,
+    };
   }
 
   /** Velocity events older than the longest window; run periodically. */
