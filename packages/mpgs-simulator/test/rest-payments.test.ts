@@ -79,7 +79,7 @@ describe('CSC results', () => {
   });
 
   it('checks the CSC where the session first uses it (INITIATE_AUTHENTICATION) and repeats that result on the PAY', async () => {
-    const sessionId = await t.api.sessionWithCard({ number: '5123456789012346', csc: '102' });
+    const sessionId = await t.api.sessionWithCard({ number: '5555555555000018', csc: '102' });
     const orderId = uniqueId('order');
     const initiated = await t.api.put(orderId, 'auth-1', initiateBody(sessionId));
     expect(initiated.body.response.cardSecurityCode).toEqual({ acquirerCode: 'N', gatewayCode: 'NO_MATCH' });

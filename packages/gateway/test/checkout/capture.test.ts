@@ -86,7 +86,7 @@ describe.each(testDatabases())('capture and the security code ($name)', (factory
       });
       // Nothing was paid, authorized or captured at the network.
       expect(await moneyMoves(gw.simulator!.url, payment.id)).toEqual([]);
-      expect((await events('payment.failed', payment.id))[0]?.data.object).toMatchObject({ card: { checks: { security_code: 'no_match' } } });
+      expect((await events('payment_attempt.failed', payment.id))[0]?.data.object).toMatchObject({ card: { checks: { security_code: 'no_match' } } });
     });
 
     it('no CSC entered (not provided): declined, nothing captured; the session stays open for another card', async () => {
@@ -244,7 +244,14 @@ describe.each(testDatabases())('capture and the security code ($name)', (factory
       const res = await merchant(`/v1/payments/${paymentId}/cancel`, {});
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'canceled', amount_captured: '0.00' });
-      expect(res.body.history.map((h: { to: string }) => h.to)).toEqual(['processing', 'requires_capture', 'canceling', 'canceled']);
+      expect(res.body.history.map((h: { to: string }) => h.to)).toEqual([
+        'processing',
+        'requires_action',
+        'processing',
+        'requires_capture',
+        'canceling',
+        'canceled',
+      ]);
       expect((await merchant(`/v1/sessions/${sessionId}`)).body.status).toBe('cancelled');
       expect(await events('payment.canceled', paymentId)).toHaveLength(1);
       expect((await merchant(`/v1/payments/${paymentId}/capture`, {})).body.error.error_code).toBe('1604');
