@@ -19,7 +19,7 @@ describe.each(testDatabases())('webhook CLI ($name)', (factory) => {
     db = await factory.create();
     env = { PDIRECT_DATABASE_URL: db.url };
     gw = await startTestGateway({ databaseUrl: db.url, env: { PDIRECT_WEBHOOK_WORKER: 'off' } });
-    const created = await gw.services.merchants.create({ name: 'CLI Hook Shop' });
+    const created = await gw.services.merchants.create({ name: 'CLI Hook Shop', redirectHosts: ['127.0.0.1'] });
     merchantId = created.merchant.id;
     firstSecret = created.webhookSecret.reveal();
     rx = await startReceiver((r) => (r.body.includes('"payment.failed"') ? { status: 410 } : { status: 200 }));

@@ -72,7 +72,7 @@ describe.skipIf(!postgres)('webhook delivery by several processes on PostgreSQL'
   });
 
   it(`${EVENTS} events: each delivered once per attempt, one success each, by all three workers`, async () => {
-    const created = await gw.services.merchants.create({ name: 'Busy Shop' });
+    const created = await gw.services.merchants.create({ name: 'Busy Shop', redirectHosts: ['127.0.0.1'] });
     const secret = created.webhookSecret.reveal();
     rx = await startReceiver((r) => {
       const n = (JSON.parse(r.body) as { data: { n: number } }).data.n;

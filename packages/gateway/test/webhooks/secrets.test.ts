@@ -18,7 +18,7 @@ describe.each(testDatabases())('webhook secrets stay secret ($name)', (factory) 
     // A receiver that echoes what it got, headers included, into the stored response body.
     rx = await startReceiver((r) => ({ status: r.nth === 1 ? 500 : 200, body: JSON.stringify(r.headers) }));
     for (const name of ['Alpha', 'Beta']) {
-      const created = await gw.services.merchants.create({ name });
+      const created = await gw.services.merchants.create({ name, redirectHosts: ['127.0.0.1'] });
       secrets.push(created.webhookSecret.reveal());
       secrets.push((await gw.services.webhooks.rotateSecret(created.merchant.id)).webhookSecret.reveal());
       for (const url of [rx.url, DOWN_URL]) {
