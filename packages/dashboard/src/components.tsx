@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiFailure } from './api';
 
 /** An error as the API gave it, with the request id support can look up on the Audit page. */
@@ -70,5 +70,21 @@ export function RiskBadge({ risk }: { risk: { level: string; score: number } | n
     <span className={`badge risk-${risk.level}`}>
       {risk.level} ({risk.score})
     </span>
+  );
+}
+
+/** The From / To date fields every search form has (the range is UTC days, the end exclusive). */
+export function DateRangeFields({ from, to }: { from: InputHTMLAttributes<HTMLInputElement>; to: InputHTMLAttributes<HTMLInputElement> }) {
+  return (
+    <>
+      <label>
+        From (UTC date)
+        <input type="date" {...from} />
+      </label>
+      <label>
+        To (UTC date, exclusive)
+        <input type="date" {...to} />
+      </label>
+    </>
   );
 }

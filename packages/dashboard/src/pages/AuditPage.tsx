@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { useSearchParams } from 'react-router';
 import { api, formatDate, type AuditEntry } from '../api';
-import { ErrorNotice, Pager } from '../components';
+import { DateRangeFields, ErrorNotice, Pager } from '../components';
 
 const FIELDS = ['request_id', 'key_id', 'user_id', 'path', 'status', 'from', 'to'] as const;
 type Filters = Record<(typeof FIELDS)[number], string>;
@@ -52,14 +52,7 @@ export function AuditPage() {
           HTTP status
           <input inputMode="numeric" {...form.register('status')} />
         </label>
-        <label>
-          From (UTC date)
-          <input type="date" {...form.register('from')} />
-        </label>
-        <label>
-          To (UTC date, exclusive)
-          <input type="date" {...form.register('to')} />
-        </label>
+        <DateRangeFields from={form.register('from')} to={form.register('to')} />
         <button type="submit">Search</button>
       </form>
       <p>

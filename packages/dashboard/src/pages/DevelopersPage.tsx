@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { api, formatDate } from '../api';
-import { ErrorNotice, Pager, SecretOnce } from '../components';
+import { DateRangeFields, ErrorNotice, Pager, SecretOnce } from '../components';
 import { useCan } from '../session';
 import { RiskRulesSection } from './RiskRulesSection';
 
@@ -235,7 +235,19 @@ function WebhookSecretSection() {
   );
 }
 
-const EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'refund.succeeded', 'session.expired', 'webhook.test'];
+const EVENT_TYPES = [
+  'payment.succeeded',
+  'payment_attempt.failed',
+  'payment.failed',
+  'payment.requires_capture',
+  'payment.review_opened',
+  'payment.canceled',
+  'refund.succeeded',
+  'session.expired',
+  'session.locked',
+  'session.cancelled',
+  'webhook.test',
+];
 
 function EventsSection() {
   const canSend = useCan('manage_webhooks');
@@ -279,14 +291,7 @@ function EventsSection() {
           About (payment, refund or session id)
           <input {...form.register('mentions')} />
         </label>
-        <label>
-          From (UTC date)
-          <input type="date" {...form.register('from')} />
-        </label>
-        <label>
-          To (UTC date, exclusive)
-          <input type="date" {...form.register('to')} />
-        </label>
+        <DateRangeFields from={form.register('from')} to={form.register('to')} />
         <button type="submit">Filter events</button>
       </form>
       <ErrorNotice error={events.error} />

@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { api, formatDate, type Payment } from '../api';
-import { ErrorNotice, Pager, RiskBadge, StatusBadge } from '../components';
+import { DateRangeFields, ErrorNotice, Pager, RiskBadge, StatusBadge } from '../components';
 
-const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action', 'requires_capture'];
+const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action', 'requires_capture', 'capturing', 'canceling', 'canceled'];
 const RISK_LEVELS = ['normal', 'elevated', 'highest'];
 
 export function PaymentsPage() {
@@ -60,14 +60,7 @@ export function PaymentsPage() {
             ))}
           </select>
         </label>
-        <label>
-          From (UTC date)
-          <input type="date" {...form.register('from')} />
-        </label>
-        <label>
-          To (UTC date, exclusive)
-          <input type="date" {...form.register('to')} />
-        </label>
+        <DateRangeFields from={form.register('from')} to={form.register('to')} />
         <button type="submit">Search</button>
       </form>
       <ErrorNotice error={result.error} />
