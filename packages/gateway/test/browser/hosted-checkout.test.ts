@@ -522,10 +522,7 @@ describe.skipIf(!HAVE_CHROMIUM)('hosted checkout in Chromium', () => {
     const { page } = watched;
     await typeCard(page, { ...FRICTIONLESS, csc: '102' });
     await page.getByRole('button', { name: 'Pay $12.50' }).click();
-    await page
-      .locator('#alert')
-      .getByText('The security code (CVC) does not match this card. No money was taken. Please check it, or try another card.')
-      .waitFor();
+    await page.locator('#alert').getByText('The security code does not match the card. Check it and try again, or try another card.').waitFor();
     await page.screenshot({ path: `${ARTIFACTS}csc-declined.png`, fullPage: true });
     await page.locator('#pay:enabled').waitFor();
     await typeCard(page, FRICTIONLESS);
