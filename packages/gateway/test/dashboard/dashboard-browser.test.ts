@@ -356,11 +356,31 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_BUILD).each(testDatabases())('dashboard 
     expect(await ids()).toEqual([]);
   });
 
-  it('Reviews: the queue page (empty on this build: manual capture is not part of it yet)', async () => {
-    await page.getByRole('link', { name: 'Reviews' }).click();
-    await page.getByRole('heading', { name: 'Reviews' }).waitFor();
-    await page.getByTestId('reviews-empty').waitFor();
-    await check('20-reviews');
+  it('Reviews: a payment a review rule held (authorized, not captured) is approved from the queue with a reason: captured', async () => {
+    const rule = await http(`${gw.url}/v1/risk/rules`, {
+      method: 'POST',
+      headers: bearer(merchantSecret),
+      body: { action: 'review', predicate: ":customer_reference: = 'held-for-review'" },
+    });
+    expect(rule.status).toBe(201);
+    try {
+      const { token } = await mintSession(gw, merchantSecret, { customer_reference: 'held-for-review' });
+      const held = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, FRICTIONLESS) });
+      expect(held.body.status, held.text).toBe('requires_capture');
+      await page.getByRole('link', { name: 'Reviews' }).click();
+      await page.getByRole('heading', { name: 'Reviews' }).waitFor();
+      const decision = page.getByRole('form', { name: `Review decision for ${held.body.id}` });
+      await decision.waitFor();
+      await check('20-reviews');
+      await decision.getByLabel('Reason (kept on the audit record)').fill('customer confirmed by phone');
+      await decision.getByRole('button', { name: 'Approve' }).click();
+      await page.getByTestId('reviews-empty').waitFor();
+      const after = await http(`${gw.url}/v1/payments/${held.body.id}`, { headers: bearer(merchantSecret) });
+      expect(after.body).toMatchObject({ status: 'succeeded', amount_captured: after.body.amount });
+      await check('20b-reviews-approved');
+    } finally {
+      await http(`${gw.url}/v1/risk/rules/${rule.body.id}`, { method: 'DELETE', headers: bearer(merchantSecret) });
+    }
   });
 
   it('Settings: emptying the allow-list says every checkout will be refused (and it is); restoring it works', async () => {
