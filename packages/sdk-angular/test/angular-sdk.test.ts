@@ -71,7 +71,7 @@ async function startDemoSite(gatewayUrl: string, networkUrl: string): Promise<De
   app.get('/', async (_request, reply) => {
     const nonce = randomBytes(16).toString('base64');
     const html = template
-      .replace('<meta name="pdirect-base-url" content="">', `<meta name="pdirect-base-url" content="${gatewayUrl}">`)
+      .replace(/<meta name="pdirect-base-url" content=""\s*\/?>/, `<meta name="pdirect-base-url" content="${gatewayUrl}">`)
       .replace('<pdirect-demo>', `<pdirect-demo ngCspNonce="${nonce}">`);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
