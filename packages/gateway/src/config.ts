@@ -104,6 +104,14 @@ export interface Config {
   /** PDIRECT_CARD_NETWORK: which registered card network (connectors/index.ts) moves the money. Default `mpgs`. */
   cardNetwork: string;
   mpgs: MpgsSettings | undefined;
+  /**
+   * PDIRECT_MPGS_TIMEOUT_MS / PDIRECT_MPGS_MAX_ATTEMPTS: per call, and attempts per retryable call (also the
+   * settle rounds of PAY/REFUND/VOID). They bound how long an attempt may stay in flight — its deadline
+   * before the reconciler may call it "not charged" (docs/reliability.md) — in sandbox too.
+   */
+  mpgsCall: { timeoutMs: number; maxAttempts: number };
+  /** PDIRECT_PAYMENT_LEASE_SECONDS: an in-flight attempt's lease; every reconciliation timing follows it (modules/payments/payment-deps.ts). */
+  paymentLeaseMs: number;
   simPort: number;
   webhooks: WebhookSettings;
   otp: OtpSettings;
@@ -221,6 +229,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('live mode needs the card network: set PDIRECT_MPGS_BASE_URL, PDIRECT_MPGS_MERCHANT_ID and PDIRECT_MPGS_API_PASSWORD');
   }
 
+  const mpgsCall = {
+    timeoutMs: integer(read('PDIRECT_MPGS_TIMEOUT_MS'), 20_000, 'PDIRECT_MPGS_TIMEOUT_MS', 100, 120_000, problems),
+    maxAttempts: integer(read('PDIRECT_MPGS_MAX_ATTEMPTS'), 3, 'PDIRECT_MPGS_MAX_ATTEMPTS', 1, 10, problems),
+  };
+
   const webhooks: WebhookSettings = {
     workerInServe: (oneOf(read('PDIRECT_WEBHOOK_WORKER') ?? 'on', ['on', 'off'] as const, 'PDIRECT_WEBHOOK_WORKER', problems) ?? 'on') === 'on',
     timeoutMs: integer(read('PDIRECT_WEBHOOK_TIMEOUT_SECONDS'), 15, 'PDIRECT_WEBHOOK_TIMEOUT_SECONDS', 1, 120, problems) * 1000,
@@ -258,6 +271,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'info',
     cardNetwork,
     mpgs,
+    mpgsCall,
+    paymentLeaseMs: integer(read('PDIRECT_PAYMENT_LEASE_SECONDS'), 30, 'PDIRECT_PAYMENT_LEASE_SECONDS', 1, 600, problems) * 1000,
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,
     metricsToken: metricsToken ? new Secret(metricsToken) : undefined,

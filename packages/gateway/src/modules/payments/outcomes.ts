@@ -10,7 +10,7 @@ import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
 import { inMoneyRequest, recordWithStateChange, stateChangeTransaction } from '../audit/state-change-audit.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
-import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import { paymentView, refundView } from './views.js';
 
@@ -66,7 +66,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   if (outcome.status === 'pending') {
     if (from === 'processing') {
       await stateChangeTransaction(deps.storage.db, async (trx) => {
-        const changes = { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card };
+        const changes = { reconcile_after: now + paymentTimings(deps).reconcileBackoffMs, ...card };
         if (!(await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, changes, trx))) return;
         await recordWithStateChange(deps.auditTrail, trx, 'pending', now);
       });

@@ -10,7 +10,7 @@
  */
 import type { Payment, Refund } from './payment-repository.js';
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
-import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, refundStaleMs, type PaymentDeps } from './payment-deps.js';
 
 /** One line of what a reconciliation pass did (printed by `pdirect reconcile`). */
 export interface ReconcileEntry {
@@ -25,10 +25,10 @@ export interface ReconcileEntry {
 export async function reconcileReport(deps: PaymentDeps, limit = 50): Promise<ReconcileEntry[]> {
   const now = deps.clock.now();
   const entries: ReconcileEntry[] = [];
-  for (const payment of await deps.payments.dueForReconciliation(now, now - PROCESSING_STALE_MS, limit)) {
+  for (const payment of await deps.payments.dueForReconciliation(now, now - paymentTimings(deps).processingStaleMs, limit)) {
     entries.push(await reconcilePayment(deps, payment, now));
   }
-  for (const refund of await deps.payments.pendingRefunds(now - PROCESSING_STALE_MS, limit)) {
+  for (const refund of await deps.payments.pendingRefunds(now - refundStaleMs(deps), limit)) {
     entries.push(await reconcileRefund(deps, refund));
   }
   return entries;
@@ -52,13 +52,13 @@ async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number
     return undefined;
   });
   if (outcome === undefined || outcome?.status === 'pending') {
-    await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+    await deps.payments.setReconcileAfter(payment.id, now + paymentTimings(deps).reconcileBackoffMs);
     return outcome === undefined ? entry('error', 'the card network could not be asked') : entry('waiting', 'the card network says pending');
   }
   if (outcome === null) {
     if (payment.attempt_deadline_at !== null && now < payment.attempt_deadline_at) {
       // Not found YET: a request of this attempt may still be on its way to the network.
-      await deps.payments.setReconcileAfter(payment.id, Math.min(payment.attempt_deadline_at, now + RECONCILE_BACKOFF_MS));
+      await deps.payments.setReconcileAfter(payment.id, Math.min(payment.attempt_deadline_at, now + paymentTimings(deps).reconcileBackoffMs));
       return entry('waiting', `not at the card network yet; the attempt may still arrive until ${new Date(payment.attempt_deadline_at).toISOString()}`);
     }
     const failed = await failPayment(deps, payment, payment.status, 'the card network never received the payment', 'NOT_RECEIVED');
