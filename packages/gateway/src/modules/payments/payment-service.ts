@@ -1,6 +1,6 @@
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { collect, type CollectResult } from './collect.js';
-import { completeChallenge } from './complete-challenge.js';
+import { completeChallenge, type ChallengeReturn } from './complete-challenge.js';
 import { redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -30,7 +30,7 @@ export class PaymentService {
     return collect(this.deps, session, input, client);
   }
 
-  completeChallenge(paymentId: string): Promise<ReturnResult | undefined> {
+  completeChallenge(paymentId: string): Promise<ChallengeReturn | undefined> {
     return completeChallenge(this.deps, paymentId);
   }
 
