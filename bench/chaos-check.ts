@@ -21,11 +21,13 @@ export interface CampaignFacts {
   /** Webhook deliveries by state (all events of the campaign's merchant). */
   deliveries: Record<string, number>;
   /** Every request a gateway answered (a status line reached the client): request id, what it was, the status. */
-  answered: Array<{ requestId: string; what: string; status: number }>;
+  answered: Array<{ requestId: string; what: string; status: number; errorCode?: string }>;
   /** Audit records per request id. */
   auditCounts: Map<string, number>;
   /** What the customer was told at collect (or at the 3-D Secure return): `succeeded`, `declined`, … by order id. */
   told: Map<string, 'succeeded' | 'declined'>;
+  /** Order ids whose customer got a 3-D Secure challenge (and went through it). A challenge nobody saw waits for the session's expiry. */
+  challenged: Set<string>;
 }
 
 export interface InvariantRow {
@@ -51,7 +53,7 @@ function chargesOf(order: LedgerOrder): { gross: number; net: number } {
   return { gross, net };
 }
 
-export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; lateChargesReversed: number } {
+export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; lateChargesReversed: number; unseenChallenges: number } {
   const rows: InvariantRow[] = [];
   const row = (invariant: string, checked: number, bad: string[]) => rows.push({ invariant, checked, violations: bad.length, examples: bad.slice(0, 5) });
 
@@ -101,7 +103,9 @@ export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; l
   );
 
   const stuck = [
-    ...facts.payments.filter((p) => ['processing', 'pending', 'requires_action'].includes(p.status)).map((p) => `payment ${p.id} ${p.status}`),
+    ...facts.payments
+      .filter((p) => ['processing', 'pending'].includes(p.status) || (p.status === 'requires_action' && facts.challenged.has(p.orderId)))
+      .map((p) => `payment ${p.id} ${p.status}`),
     ...facts.sessions.filter((s) => s.status === 'processing').map((s) => `session ${s.id} processing`),
     ...facts.refunds.filter((r) => r.status === 'pending').map((r) => `refund ${r.id} pending`),
     ...Object.entries(facts.deliveries)
@@ -110,14 +114,20 @@ export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; l
   ];
   row('nothing stuck after reconciliation', facts.payments.length + facts.sessions.length, stuck);
 
-  const unaudited = facts.answered.filter((a) => (facts.auditCounts.get(a.requestId) ?? 0) === 0).map((a) => `${a.requestId} ${a.what} → ${a.status}`);
-  row('every answered request audited', facts.answered.length, unaudited);
+  // A 503 1901 ("could not be recorded / temporarily unavailable", with Retry-After) is the one answer allowed without a
+  // record: it is what the gateway answers when the record cannot be written, and nothing was done for it.
+  const refusedUnrecorded = (a: CampaignFacts['answered'][number]) => a.status === 503 && a.errorCode === '1901';
+  const unaudited = facts.answered
+    .filter((a) => (facts.auditCounts.get(a.requestId) ?? 0) === 0 && !refusedUnrecorded(a))
+    .map((a) => `${a.requestId} ${a.what} → ${a.status}`);
+  row('every answered request audited (or answered 503 1901)', facts.answered.length, unaudited);
   const doubled = facts.answered
     .filter((a) => (facts.auditCounts.get(a.requestId) ?? 0) > 1)
     .map((a) => `${a.requestId} ${a.what}: ${facts.auditCounts.get(a.requestId)} records`);
   row('one audit record per request', facts.answered.length, doubled);
 
-  return { rows, lateChargesReversed };
+  const unseenChallenges = facts.payments.filter((p) => p.status === 'requires_action' && !facts.challenged.has(p.orderId)).length;
+  return { rows, lateChargesReversed, unseenChallenges };
 }
 
 /** The table as Markdown. */

@@ -39,8 +39,11 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string' },
     'fault-rate': { type: 'string' },
     seed: { type: 'string' },
+    'kill-every': { type: 'string' },
+    'scenario-every': { type: 'string' },
     smoke: { type: 'boolean' },
     keep: { type: 'boolean' },
+    'no-build': { type: 'boolean' },
   },
 });
 const smoke = args.smoke === true;
@@ -49,10 +52,13 @@ const options = {
   kills: Number(args.kills ?? (smoke ? 4 : 30)),
   concurrency: Number(args.concurrency ?? (smoke ? 6 : 8)),
   /** Seconds; 0 = until both the checkouts and the kills are done. Past it the load stops whatever the counts. */
-  duration: Number(args.duration ?? (smoke ? 45 : 0)),
+  duration: Number(args.duration ?? (smoke ? 30 : 0)),
   scenarios: new Set((args.scenarios ?? 'faults,slow-collect,terminate-backends,blackhole,refuse').split(',')),
   faultRate: Number(args['fault-rate'] ?? 0.1),
   seed: Number(args.seed ?? Date.now() % 1_000_000),
+  /** Mean milliseconds between two kills, and between two database/network scenarios. */
+  killEvery: Number(args['kill-every'] ?? (smoke ? 6000 : 8000)),
+  scenarioEvery: Number(args['scenario-every'] ?? (smoke ? 8000 : 12000)),
 };
 for (const [name, value] of Object.entries(options)) {
   if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
@@ -85,8 +91,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const log = (line: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const CLI = path.join(ROOT, 'packages/gateway/src/cli/bin.ts');
-const NODE_ARGS = ['--import', 'tsx', '--conditions=pdirect-source'];
+// The compiled CLI, as operators run it (and a restart after kill -9 takes a second, not the tsx compile).
+const CLI = path.join(ROOT, 'packages/gateway/bin/pdirect.js');
+const NODE_ARGS: string[] = [];
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -202,10 +209,15 @@ interface Answer {
 class Customers {
   readonly answered: CampaignFacts['answered'] = [];
   readonly told = new Map<string, 'succeeded' | 'declined'>();
+  readonly challenged = new Set<string>();
   readonly outcomes: Record<string, number> = {};
+  /** The first answer seen for each outcome, to show what it was. */
+  readonly examples: Record<string, string> = {};
   readonly orders: string[] = [];
   started = 0;
   finished = 0;
+  /** Checkouts that reached collect (the campaign's N). */
+  collects = 0;
 
   constructor(
     readonly gateways: Managed[],
@@ -214,8 +226,9 @@ class Customers {
     readonly notifyUrl: string,
   ) {}
 
-  #count(outcome: string) {
+  #count(outcome: string, example?: string) {
     this.outcomes[outcome] = (this.outcomes[outcome] ?? 0) + 1;
+    if (example && !this.examples[outcome]) this.examples[outcome] = example.slice(0, 300);
   }
 
   /** One HTTP call to a gateway; a network error (the process was killed) is thrown. */
@@ -234,13 +247,13 @@ class Customers {
     });
     const text = await res.text();
     const requestId = res.headers.get('x-request-id') ?? undefined;
-    if (requestId) this.answered.push({ requestId, what, status: res.status });
     let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
+    if (requestId) this.answered.push({ requestId, what, status: res.status, errorCode: parsed?.error?.error_code });
     return { status: res.status, body: parsed, text, requestId, location: res.headers.get('location') };
   }
 
@@ -265,6 +278,7 @@ class Customers {
     this.started++;
     const kind = random() < 0.6 ? 'approved' : random() < 0.45 ? 'declined' : 'challenge';
     const orderId = `chaos-${randomBytes(6).toString('hex')}`;
+    const ip = { 'x-forwarded-for': `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${1 + Math.floor(random() * 254)}` };
     try {
       const minted = await this.#retrying(
         'mint session',
@@ -281,11 +295,11 @@ class Customers {
           fail_redirect_url: 'http://localhost:3000/sorry',
         },
       );
-      if (minted.status !== 201) return this.#count(`mint ${minted.status}`);
+      if (minted.status !== 201) return this.#count(`mint ${minted.status}`, minted.text);
       this.orders.push(orderId);
-      const sdk = { authorization: `Bearer ${minted.body.session_token}`, 'x-device-fingerprint': randomBytes(32).toString('hex') };
+      const sdk = { ...ip, authorization: `Bearer ${minted.body.session_token}`, 'x-device-fingerprint': randomBytes(32).toString('hex') };
       const opened = await this.#retrying('card session', 'POST', '/v1/card/sessions', sdk);
-      if (opened.status !== 201) return this.#count(`card session ${opened.status}`);
+      if (opened.status !== 201) return this.#count(`card session ${opened.status}`, opened.text);
       const hosted = opened.body.hosted_session_id as string;
       const card = CARDS[kind];
       const filled = await fetch(`${this.simulatorUrl}/api/rest/version/100/merchant/TESTPDIRECT/session/${hosted}`, {
@@ -299,6 +313,7 @@ class Customers {
 
       // Collect: sent once. If the gateway dies under it, the customer has no answer; reconciliation decides.
       const gateway = pick(this.gateways);
+      this.collects++;
       let paid: Answer;
       try {
         paid = await this.#call(gateway.url!, 'collect', 'POST', '/v1/payments/collect', sdk, { payment_method: 'card', hosted_session_id: hosted });
@@ -314,9 +329,12 @@ class Customers {
         return this.#count('collect: declined');
       }
       if (paid.status === 200 && paid.body?.status === 'requires_action') return this.#challenge(orderId, paid.body.next_action.html as string);
-      return this.#count(`collect: ${paid.status}${paid.body?.error?.error_code ? ` ${paid.body.error.error_code}` : ` ${paid.body?.status ?? ''}`}`);
+      return this.#count(
+        `collect: ${paid.status}${paid.body?.error?.error_code ? ` ${paid.body.error.error_code}` : ` ${paid.body?.status ?? ''}`}`,
+        paid.text,
+      );
     } catch (err) {
-      this.#count(`gave up: ${(err as Error).message.split(':')[0]}`);
+      this.#count(`gave up: ${(err as Error).message.split(':')[0]}`, (err as Error).message);
     } finally {
       this.finished++;
     }
@@ -324,6 +342,7 @@ class Customers {
 
   /** The customer's browser through the simulator's ACS, then back to a gateway (any live one, as a load balancer would). */
   async #challenge(orderId: string, html: string): Promise<void> {
+    this.challenged.add(orderId);
     const acsUrl = /action="([^"]+\/acs\/challenge)"/.exec(html)?.[1];
     const creq = /name="creq" value="([^"]+)"/.exec(html)?.[1];
     if (!acsUrl || !creq) return this.#count('challenge: no form');
@@ -340,20 +359,30 @@ class Customers {
     if (!action) return this.#count('challenge: no return form');
     const fields = Object.fromEntries([...back.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
     const target = new URL(action);
-    for (let attempt = 0; attempt < 6; attempt++) {
+    let confirming = false;
+    for (let attempt = 0; attempt < 90; attempt++) {
       const gateway = pick(this.gateways);
       try {
-        const answer = await this.#call(gateway.url!, '3-D Secure return', 'POST', target.pathname, {}, undefined, form(fields));
+        // The "confirming" page (202) comes back by itself with GET until the payment has settled.
+        const answer = confirming
+          ? await this.#call(gateway.url!, '3-D Secure return (confirming)', 'GET', target.pathname, {})
+          : await this.#call(gateway.url!, '3-D Secure return', 'POST', target.pathname, {}, undefined, form(fields));
+        if (answer.status === 202) {
+          if (!confirming) this.#count('3-D Secure return: confirming page');
+          confirming = true;
+          await sleep(1000);
+          continue;
+        }
         if (answer.status === 303) {
           // The merchant's success or fail page: what the customer is told.
           this.told.set(orderId, answer.location?.startsWith('http://localhost:3000/thanks') ? 'succeeded' : 'declined');
           return this.#count(`3-D Secure return: ${this.told.get(orderId)}`);
         }
-        if (answer.status !== 503) return this.#count(`3-D Secure return: ${answer.status}`);
+        if (answer.status !== 503) return this.#count(`3-D Secure return: ${answer.status}`, answer.text);
       } catch {
         // killed under it: the browser posts again (the return is safe to repeat)
       }
-      await sleep(300 + attempt * 300);
+      await sleep(Math.min(2000, 300 + attempt * 300));
     }
     this.#count('3-D Secure return: gave up');
   }
@@ -362,6 +391,8 @@ class Customers {
 // --- the campaign --------------------------------------------------------------------------------
 
 const cleanups: Array<() => Promise<unknown>> = [];
+/** A campaign with a violation keeps its database and logs for the post-mortem. */
+let keepOnViolation = false;
 
 async function runCleanups(): Promise<void> {
   for (const cleanup of cleanups.reverse().splice(0)) await cleanup().catch((err: Error) => log(`cleanup: ${err.message}`));
@@ -379,10 +410,19 @@ async function main(): Promise<number> {
     `seed ${options.seed}; ${options.checkouts} checkouts, ≥ ${options.kills} kills, concurrency ${options.concurrency}; scenarios ${[...options.scenarios].join(', ')}`,
   );
   log(`database ${dbName} on ${new URL(baseUrl).host}; logs in ${tmp}`);
+  if (!args['no-build']) {
+    log('building the gateway (npm run build -w @pdirect/gateway) so that the processes run this tree');
+    const built = await new Promise<number>((resolve) =>
+      spawn('npm', ['run', 'build', '-w', '@pdirect/gateway'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).once('exit', (code) =>
+        resolve(code ?? 1),
+      ),
+    );
+    if (built !== 0) throw new Error('the build failed');
+  }
   await admin.query(`create database ${dbName}`);
   cleanups.push(() => admin.end());
   cleanups.push(async () => {
-    if (args.keep) return log(`kept database ${dbName}`);
+    if (args.keep || keepOnViolation) return log(`kept database ${dbName} (drop it with: psql -c 'drop database ${dbName}')`);
     await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [dbName]);
     await admin.query(`drop database if exists ${dbName}`);
   });
@@ -418,6 +458,10 @@ async function main(): Promise<number> {
     PDIRECT_WEBHOOK_POLL_MS: '200',
     PDIRECT_WEBHOOK_TIMEOUT_SECONDS: '5',
     PDIRECT_AUTH_FAILURES_PER_MINUTE: '100000',
+    // Every customer comes from this one machine: each gets its own address (X-Forwarded-For from a trusted proxy),
+    // and the per-address card-session cap is lifted, so that the card-entry defences do not stop the campaign.
+    PDIRECT_TRUSTED_PROXIES: '127.0.0.1',
+    PDIRECT_CARD_SESSIONS_PER_MINUTE: '100000',
     ...extra,
   });
 
@@ -446,10 +490,11 @@ async function main(): Promise<number> {
   const customers = new Customers(gateways, simulator.url, merchant.merchant_secret, receiver.url);
   const counts = { kills: 0, workerKills: 0, faults: 0, slowCollects: 0, terminations: 0, terminatedConnections: 0, blackholes: 0, refusals: 0 };
   let loadDone = false;
-  const loadDeadline = options.duration > 0 ? startedAt + options.duration * 1000 : Infinity;
+  const loadStartedAt = Date.now();
+  const loadDeadline = options.duration > 0 ? loadStartedAt + options.duration * 1000 : Infinity;
 
   // The killer: kill -9 a gateway process (sometimes the worker), start it again.
-  const killEvery = smoke ? 4000 : 2500;
+  const killEvery = options.killEvery;
   const killer = (async () => {
     while (!loadDone) {
       await sleep(killEvery * (0.5 + random()));
@@ -467,7 +512,7 @@ async function main(): Promise<number> {
   const scenarioList = [...options.scenarios].filter((s) => s !== 'faults');
   const scenarios = (async () => {
     while (!loadDone && scenarioList.length > 0) {
-      await sleep((smoke ? 3000 : 4000) * (0.5 + random()));
+      await sleep(options.scenarioEvery * (0.5 + random()));
       if (loadDone) break;
       const scenario = pick(scenarioList);
       if (scenario === 'slow-collect') {
@@ -501,13 +546,13 @@ async function main(): Promise<number> {
   const OPERATIONS = ['INITIATE_AUTHENTICATION', 'AUTHENTICATE_PAYER', 'PAY', 'RETRIEVE_TRANSACTION'] as const;
   const progress = setInterval(() => {
     log(
-      `${customers.finished}/${options.checkouts} checkouts, ${counts.kills} kills (+${counts.workerKills} worker), ${counts.faults} faults, ` +
+      `${customers.collects}/${options.checkouts} checkouts (collects), ${counts.kills} kills (+${counts.workerKills} worker), ${counts.faults} faults, ` +
         `${counts.slowCollects} slow collects, ${counts.terminations} terminations, ${counts.blackholes} blackholes, ${counts.refusals} refusals`,
     );
   }, 5000);
   await Promise.all(
     Array.from({ length: options.concurrency }, async () => {
-      while ((customers.started < options.checkouts || counts.kills < options.kills) && Date.now() < loadDeadline) {
+      while ((customers.collects < options.checkouts || counts.kills < options.kills) && Date.now() < loadDeadline) {
         if (options.scenarios.has('faults') && random() < options.faultRate) {
           const kind = pick(FAULT_KINDS);
           const fault: FaultSpec = { kind, apiOperation: pick(OPERATIONS), ...(kind === 'delay' ? { delayMs: Math.floor(random() * 1200) } : {}) };
@@ -524,8 +569,10 @@ async function main(): Promise<number> {
   simulator.faults.clear();
   await proxy.setMode('pass');
   for (const p of all) if (!p.alive) await p.start();
-  const loadSeconds = (Date.now() - startedAt) / 1000;
-  log(`load done in ${loadSeconds.toFixed(0)} s: ${customers.finished} checkouts, ${counts.kills} gateway kills, ${counts.workerKills} worker kills`);
+  const loadSeconds = (Date.now() - loadStartedAt) / 1000;
+  log(
+    `load done in ${loadSeconds.toFixed(0)} s: ${customers.collects} checkouts reached collect, ${counts.kills} gateway kills, ${counts.workerKills} worker kills`,
+  );
 
   // Settle: reconcile (as an operator would) until nothing is in flight and every webhook is delivered.
   const db = new pg.Client({ connectionString: direct.toString(), application_name: 'pdirect-chaos' });
@@ -563,22 +610,26 @@ async function main(): Promise<number> {
     answered: customers.answered,
     auditCounts: new Map(audit.rows.map((r) => [r.request_id as string, r.n as number])),
     told: customers.told,
+    challenged: customers.challenged,
   };
-  const { rows, lateChargesReversed } = checkInvariants(facts);
+  const { rows, lateChargesReversed, unseenChallenges } = checkInvariants(facts);
   const violations = rows.reduce((sum, r) => sum + r.violations, 0);
+  keepOnViolation = violations > 0;
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(0);
 
   const summary = [
-    `checkouts ${customers.finished} (sessions ${facts.sessions.length}, payments ${facts.payments.length}, succeeded ${facts.payments.filter((p) => p.status === 'succeeded').length})`,
+    `checkouts ${customers.collects} reached collect, of ${customers.finished} begun (sessions ${facts.sessions.length}, payments ${facts.payments.length}, succeeded ${facts.payments.filter((p) => p.status === 'succeeded').length})`,
     `kills ${counts.kills} gateway + ${counts.workerKills} worker (kill -9, restarted)`,
     `card-network faults ${counts.faults} random + ${counts.slowCollects} slow collects; late charges reversed ${lateChargesReversed}`,
     `database: ${counts.terminations} pg_terminate_backend rounds (${counts.terminatedConnections} connections), ${counts.blackholes} blackholes, ${counts.refusals} refused-connection windows`,
+    `3-D Secure challenges whose collect answer was lost (the customer never saw them; they fail when the session expires): ${unseenChallenges}`,
     `answered requests ${facts.answered.length}; webhooks received ${receiver.received}; ${seconds} s in all (load ${loadSeconds.toFixed(0)} s); seed ${options.seed}`,
   ];
   const outcomes = Object.entries(customers.outcomes)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+  for (const [outcome, example] of Object.entries(customers.examples)) log(`example of "${outcome}": ${example}`);
   process.stdout.write(`\n${summary.map((s) => `- ${s}`).join('\n')}\n- customers saw: ${outcomes}\n\n${formatTable(rows)}\n\n`);
   process.stdout.write(violations === 0 ? 'chaos: no violation\n' : `chaos: ${violations} violation(s); logs in ${tmp}\n`);
 
