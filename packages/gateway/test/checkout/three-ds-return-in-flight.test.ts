@@ -72,4 +72,27 @@ describe.each(testDatabases())('the 3-D Secure return while the payment is in fl
       expect(rows.map((r) => r.status)).toEqual([status]);
     }
   });
+
+  // Found by the fault campaign: a database error while re-checking the redirect's allow-list was read as "the
+  // merchant no longer exists" and answered 400 1201 — a settled payment's customer got an error for good.
+  it('a database error while re-checking the allow-list is a retry (5xx), not "the merchant no longer exists" (1201)', async () => {
+    const { token } = await mintSession(gw, secret);
+    const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
+    const { action, fields } = await acsReturn(res.body.next_action.html);
+    const merchants = gw.services.merchants;
+    const get = merchants.get.bind(merchants);
+    merchants.get = async () => {
+      throw new Error('Connection terminated unexpectedly');
+    };
+    try {
+      const back = await postForm(action, fields);
+      expect(back.status).toBeGreaterThanOrEqual(500);
+      expect(back.body.error.error_code).not.toBe('1201');
+    } finally {
+      merchants.get = get;
+    }
+    const retried = await postForm(action, fields);
+    expect(retried.status).toBe(303);
+    expect(retried.headers.location).toMatch(/^http:\/\/localhost:3000\/thanks\?/);
+  });
 });
