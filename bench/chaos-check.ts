@@ -102,11 +102,15 @@ export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; l
     succeededPayments.filter((p) => !facts.announcedSucceeded.has(p.id)).map((p) => `${p.id} never announced`),
   );
 
+  // A challenge whose collect answer was lost: the customer never saw it; it waits (session processing) until the session expires.
+  const awaitingUnseenChallenge = new Set(
+    facts.payments.filter((p) => p.status === 'requires_action' && !facts.challenged.has(p.orderId)).map((p) => p.orderId),
+  );
   const stuck = [
     ...facts.payments
       .filter((p) => ['processing', 'pending'].includes(p.status) || (p.status === 'requires_action' && facts.challenged.has(p.orderId)))
       .map((p) => `payment ${p.id} ${p.status}`),
-    ...facts.sessions.filter((s) => s.status === 'processing').map((s) => `session ${s.id} processing`),
+    ...facts.sessions.filter((s) => s.status === 'processing' && !awaitingUnseenChallenge.has(s.orderId)).map((s) => `session ${s.id} processing`),
     ...facts.refunds.filter((r) => r.status === 'pending').map((r) => `refund ${r.id} pending`),
     ...Object.entries(facts.deliveries)
       .filter(([state, n]) => state !== 'succeeded' && n > 0)

@@ -378,7 +378,8 @@ class Customers {
           this.told.set(orderId, answer.location?.startsWith('http://localhost:3000/thanks') ? 'succeeded' : 'declined');
           return this.#count(`3-D Secure return: ${this.told.get(orderId)}`);
         }
-        if (answer.status !== 503) return this.#count(`3-D Secure return: ${answer.status}`, answer.text);
+        // 503 and 500 1900 ("try again"): the customer tries again.
+        if (answer.status !== 503 && !(answer.status === 500 && attempt < 10)) return this.#count(`3-D Secure return: ${answer.status}`, answer.text);
       } catch {
         // killed under it: the browser posts again (the return is safe to repeat)
       }
