@@ -13,7 +13,8 @@ export interface LedgerOrder {
 export interface CampaignFacts {
   /** Every checkout session the campaign minted (by its merchant order id). */
   sessions: Array<{ id: string; orderId: string; status: string }>;
-  payments: Array<{ id: string; sessionId: string; orderId: string; status: string }>;
+  /** `networkOrderRef`: the order id the gateway gave the card network (its ledger's `orderId`), when not the merchant's. */
+  payments: Array<{ id: string; sessionId: string; orderId: string; status: string; networkOrderRef?: string }>;
   refunds: Array<{ id: string; status: string }>;
   ledger: LedgerOrder[];
   /** payment ids announced by a `payment.succeeded` webhook the receiver got. */
@@ -38,12 +39,12 @@ export interface InvariantRow {
   examples: string[];
 }
 
-/** Net charges of one order: a PAY that succeeded, not voided, not refunded in full. */
+/** Net charges of one order: a PAY (or a CAPTURE of an authorization) that succeeded, not voided, not refunded in full. */
 function chargesOf(order: LedgerOrder): { gross: number; net: number } {
   let gross = 0;
   let net = 0;
   for (const t of order.transactions) {
-    if (t.type !== 'PAYMENT' || t.result !== 'SUCCESS') continue;
+    if ((t.type !== 'PAYMENT' && t.type !== 'CAPTURE') || t.result !== 'SUCCESS') continue;
     gross++;
     const refunded = order.transactions
       .filter((r) => r.type === 'REFUND' && r.result === 'SUCCESS' && !r.voided && (r.targetTransactionId === undefined || r.targetTransactionId === t.id))
@@ -59,12 +60,16 @@ export function checkInvariants(facts: CampaignFacts): { rows: InvariantRow[]; l
 
   const chargesBySession = new Map<string, { gross: number; net: number }>();
   let lateChargesReversed = 0;
+  // A ledger order belongs to the merchant order whose payment the gateway sent under that network order id (or, for
+  // a gateway that sends the merchant's order id as the reference, to that reference).
+  const merchantOrderOf = new Map(facts.payments.filter((p) => p.networkOrderRef !== undefined).map((p) => [p.networkOrderRef!, p.orderId]));
   for (const order of facts.ledger) {
-    if (order.reference === undefined) continue;
+    const merchantOrder = merchantOrderOf.get(order.orderId) ?? order.reference;
+    if (merchantOrder === undefined) continue;
     const c = chargesOf(order);
     lateChargesReversed += c.gross - c.net;
-    const sum = chargesBySession.get(order.reference) ?? { gross: 0, net: 0 };
-    chargesBySession.set(order.reference, { gross: sum.gross + c.gross, net: sum.net + c.net });
+    const sum = chargesBySession.get(merchantOrder) ?? { gross: 0, net: 0 };
+    chargesBySession.set(merchantOrder, { gross: sum.gross + c.gross, net: sum.net + c.net });
   }
   const succeededBySession = new Map<string, string[]>();
   for (const p of facts.payments) {

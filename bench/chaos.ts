@@ -328,6 +328,23 @@ class Customers {
         this.told.set(orderId, 'declined');
         return this.#count('collect: declined');
       }
+      // The issuer's 3-D Secure method first (the browser SDK runs its frame): then authenticate, answered like collect.
+      if (paid.status === 200 && paid.body?.next_action?.type === 'three_d_secure_method') {
+        try {
+          const authenticate = new URL(paid.body.next_action.authenticate_url as string, gateway.url!).pathname;
+          paid = await this.#call(pick(this.gateways).url!, 'authenticate', 'POST', authenticate, sdk, {});
+        } catch {
+          return this.#count('authenticate: no answer');
+        }
+        if (paid.status === 200 && paid.body?.status === 'succeeded') {
+          this.told.set(orderId, 'succeeded');
+          return this.#count('authenticate: succeeded');
+        }
+        if (paid.status === 402) {
+          this.told.set(orderId, 'declined');
+          return this.#count('authenticate: declined');
+        }
+      }
       if (paid.status === 200 && paid.body?.status === 'requires_action') return this.#challenge(orderId, paid.body.next_action.html as string);
       return this.#count(
         `collect: ${paid.status}${paid.body?.error?.error_code ? ` ${paid.body.error.error_code}` : ` ${paid.body?.status ?? ''}`}`,
@@ -597,13 +614,19 @@ async function main(): Promise<number> {
 
   // The facts, and the verdict.
   const sessions = await db.query(`select id, order_id, status from checkout_sessions where merchant_id = $1`, [merchant.merchant_id]);
-  const payments = await db.query(`select id, session_id, order_id, status from payments where merchant_id = $1`, [merchant.merchant_id]);
+  const payments = await db.query(`select id, session_id, order_id, status, network_order_ref from payments where merchant_id = $1`, [merchant.merchant_id]);
   const refundRows = await db.query(`select id, status from refunds where merchant_id = $1`, [merchant.merchant_id]);
   const deliveryStates = await db.query(`select state, count(*)::int as n from webhook_deliveries group by state`);
   const audit = await db.query(`select request_id, count(*)::int as n from audit_log group by request_id`);
   const facts: CampaignFacts = {
     sessions: sessions.rows.map((r) => ({ id: r.id, orderId: r.order_id, status: r.status })),
-    payments: payments.rows.map((r) => ({ id: r.id, sessionId: r.session_id, orderId: r.order_id, status: r.status })),
+    payments: payments.rows.map((r) => ({
+      id: r.id,
+      sessionId: r.session_id,
+      orderId: r.order_id,
+      status: r.status,
+      networkOrderRef: r.network_order_ref ?? undefined,
+    })),
     refunds: refundRows.rows.map((r) => ({ id: r.id, status: r.status })),
     ledger: simulator.ledger(),
     announcedSucceeded: receiver.succeeded,
