@@ -62,6 +62,22 @@ describe('the fault campaign invariant checker', () => {
     expect(checkInvariants(reversed).lateChargesReversed).toBe(1);
   });
 
+  it("finds an authorization's CAPTURE under the gateway's own network order id (the reference is not the merchant's order id)", () => {
+    const payments = [
+      { id: 'pay_1', sessionId: 'cs_1', orderId: 'o1', status: 'succeeded', networkOrderRef: 'n1' },
+      { id: 'pay_2', sessionId: 'cs_2', orderId: 'o2', status: 'failed', networkOrderRef: 'n2' },
+    ];
+    const authorized = (id: string) => [pay(`${id}-a`, 'SUCCESS', { type: 'AUTHORIZATION' }), pay(`${id}-c`, 'SUCCESS', { type: 'CAPTURE' })];
+    const consistent = facts({ payments, ledger: [{ orderId: 'n1', reference: 'n1', transactions: authorized('n1') }] });
+    expect(Object.values(violations(consistent)).every((n) => n === 0)).toBe(true);
+    // Captured under the failed payment's network order: a charge the gateway calls failed.
+    const silent = facts({ payments, ledger: [...consistent.ledger, { orderId: 'n2', reference: 'n2', transactions: authorized('n2') }] });
+    expect(violations(silent)['charged exactly when the gateway says succeeded']).toBe(1);
+    // An authorization alone (not captured) is no charge.
+    const uncaptured = facts({ payments, ledger: [{ orderId: 'n1', reference: 'n1', transactions: [pay('n1-a', 'SUCCESS', { type: 'AUTHORIZATION' })] }] });
+    expect(violations(uncaptured)['charged exactly when the gateway says succeeded']).toBe(1);
+  });
+
   it('names a success never announced, anything stuck, an unaudited answer and a doubled record', () => {
     expect(violations(facts({ announcedSucceeded: new Set() }))['every success announced (payment.succeeded received)']).toBe(1);
     const stuck = facts({
