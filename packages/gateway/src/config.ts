@@ -6,16 +6,19 @@ import {
   cardDefenceSettings,
   databaseSettings,
   edgeSettings,
+  mpgsCallSettings,
+  paymentLeaseMs,
   webhookSettings,
   type CardDefenceSettings,
   type DatabaseSettings,
   type EdgeSettings,
+  type MpgsCallSettings,
   type WebhookSettings,
 } from './config/runtime-settings.js';
 import { isHttpUrl } from './urls.js';
 
 export type { HttpsSmsSettings, OtpSettings, SmtpSettings } from './config/otp-settings.js';
-export type { CardDefenceSettings, DatabaseSettings, EdgeSettings, WebhookSettings } from './config/runtime-settings.js';
+export type { CardDefenceSettings, DatabaseSettings, EdgeSettings, MpgsCallSettings, WebhookSettings } from './config/runtime-settings.js';
 export { isIpOrCidr } from './config/readers.js';
 
 /**
@@ -67,6 +70,14 @@ export interface Config {
   /** PDIRECT_CARD_NETWORK: which registered card network (connectors/index.ts) moves the money. Default `mpgs`. */
   cardNetwork: string;
   mpgs: MpgsSettings | undefined;
+  /**
+   * PDIRECT_MPGS_TIMEOUT_MS / PDIRECT_MPGS_MAX_ATTEMPTS: per call, and attempts per retryable call (also the
+   * settle rounds of PAY/REFUND/VOID). They bound how long an attempt may stay in flight — its deadline
+   * before the reconciler may call it "not charged" (docs/reliability.md) — in sandbox too.
+   */
+  mpgsCall: MpgsCallSettings;
+  /** PDIRECT_PAYMENT_LEASE_SECONDS: an in-flight attempt's lease; every reconciliation timing follows it (modules/payments/payment-deps.ts). */
+  paymentLeaseMs: number;
   simPort: number;
   webhooks: WebhookSettings;
   otp: OtpSettings;
@@ -183,6 +194,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       'info',
     cardNetwork,
     mpgs,
+    mpgsCall: mpgsCallSettings(read, problems),
+    paymentLeaseMs: paymentLeaseMs(read, problems),
     simPort: integer(read('PDIRECT_SIM_PORT'), port === 0 ? 0 : port + 1, 'PDIRECT_SIM_PORT', 0, 65535, problems),
     webhooks,
     metricsToken: metricsToken ? new Secret(metricsToken) : undefined,

@@ -50,7 +50,7 @@ export interface ServiceOptions {
   /** The card-network registry (default connectors/index.ts); tests add a fake network here. */
   networks?: NetworkRegistry;
   /** In-flight attempts: lease heartbeat period and the money alert hook (see docs/reliability.md). */
-  payments?: Pick<PaymentDeps, 'leaseRenewMs' | 'onAlert'>;
+  payments?: Pick<PaymentDeps, 'leaseTtlMs' | 'leaseRenewMs' | 'onAlert'>;
 }
 
 export function keyModeOf(config: Config): KeyMode {
@@ -133,6 +133,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     payWhenAuthenticationUnavailable: true,
     captureWindowMs: config.cardDefence.captureWindowMs,
     auditTrail: auditRepository,
+    leaseTtlMs: config.paymentLeaseMs,
     ...options.payments,
   });
   const otp = createOtpService({
@@ -223,7 +224,7 @@ export async function createGateway(
       background.push(startPeriodic('sweep-dashboard-sessions', 300_000, () => services.users.sweep(), services.logger));
       background.push(startPeriodic('sweep-risk-velocity', 300_000, () => services.risk.sweep(), services.logger));
       background.push(startReencryptionJob(services.storage.db, services.keys, services.logger));
-      if (services.network) background.push(startReconciling(services.payments, services.logger));
+      if (services.network) background.push(startReconciling(services.payments, services.logger, config.paymentLeaseMs));
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -30,7 +30,21 @@ export interface RunningSimulator {
   url: string;
   /** Injected faults; `list()` shows those not used up yet (a test waits for a request to reach one). */
   faults: { add(f: FaultSpec): void; clear(): void; list(): Array<FaultSpec & { remaining: number }> };
+  /**
+   * What the card network itself recorded, order by order: every money
+   * movement, whatever the gateway stored about it. A fault campaign checks
+   * the gateway's claims against it (bench/chaos.ts).
+   */
+  ledger(): LedgerOrder[];
   close(): Promise<void>;
+}
+
+/** One order of the simulator's ledger. */
+export interface LedgerOrder {
+  orderId: string;
+  /** `order.reference` as the first PAY sent it (Pdirect: the merchant's order id). */
+  reference: string | undefined;
+  transactions: Array<{ id: string; type: string; result: string; gatewayCode: string; amountMinor: number; voided: boolean; targetTransactionId?: string }>;
 }
 
 export const DEFAULT_MERCHANTS: Readonly<Record<string, string>> = { TESTPDIRECT: 'sandbox' };
@@ -59,6 +73,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   return {
     url: origin,
     faults: { add: (fault) => faults.add(fault), clear: () => faults.clear(), list: () => faults.list() },
+    ledger: () =>
+      ctx.store.allOrders().map((order) => ({
+        orderId: order.id,
+        reference: order.reference,
+        transactions: order.transactions.map((t) => ({
+          id: t.id,
+          type: t.type,
+          result: t.result,
+          gatewayCode: t.gatewayCode,
+          amountMinor: t.amountMinor,
+          voided: t.voided === true,
+          ...(t.targetTransactionId !== undefined ? { targetTransactionId: t.targetTransactionId } : {}),
+        })),
+      })),
     close: async () => {
       await app.close();
     },

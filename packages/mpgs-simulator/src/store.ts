@@ -169,6 +169,11 @@ export class SimulatorStore {
     return this.orders.get(orderKey(merchantId, orderId));
   }
 
+  /** Every order, in the order they were created (the simulator's own ledger). */
+  allOrders(): OrderRecord[] {
+    return [...this.orders.values()];
+  }
+
   putOrder(order: OrderRecord): void {
     this.orders.set(orderKey(order.merchantId, order.id), order);
   }

@@ -1,4 +1,4 @@
-/** The operational sections of the configuration: webhook delivery, the HTTP edge, database timeouts, card-entry defence. */
+/** The operational sections of the configuration: webhook delivery, card-network calls, the HTTP edge, database timeouts, card-entry defence. */
 import { parseDuration } from '../duration.js';
 import { integer, oneOf, type Read } from './readers.js';
 
@@ -15,6 +15,14 @@ export interface WebhookSettings {
   pollIntervalMs: number;
   /** Deliveries one worker claims and attempts in parallel per round. */
   concurrency: number;
+}
+
+/** How long one card-network call may take (connectors/mpgs): it bounds an attempt's deadline (docs/reliability.md), in sandbox too. */
+export interface MpgsCallSettings {
+  /** PDIRECT_MPGS_TIMEOUT_MS: per call (default 20 s). */
+  timeoutMs: number;
+  /** PDIRECT_MPGS_MAX_ATTEMPTS: attempts per retryable call, also the settle rounds of PAY/REFUND/VOID (default 3). */
+  maxAttempts: number;
 }
 
 export interface CardDefenceSettings {
@@ -58,6 +66,19 @@ export function webhookSettings(read: Read, problems: string[]): WebhookSettings
     pollIntervalMs: integer(read('PDIRECT_WEBHOOK_POLL_MS'), 1000, 'PDIRECT_WEBHOOK_POLL_MS', 10, 60_000, problems),
     concurrency: integer(read('PDIRECT_WEBHOOK_CONCURRENCY'), 16, 'PDIRECT_WEBHOOK_CONCURRENCY', 1, 256, problems),
   };
+}
+
+/** Card-network calls: PDIRECT_MPGS_TIMEOUT_MS, PDIRECT_MPGS_MAX_ATTEMPTS. */
+export function mpgsCallSettings(read: Read, problems: string[]): MpgsCallSettings {
+  return {
+    timeoutMs: integer(read('PDIRECT_MPGS_TIMEOUT_MS'), 20_000, 'PDIRECT_MPGS_TIMEOUT_MS', 100, 120_000, problems),
+    maxAttempts: integer(read('PDIRECT_MPGS_MAX_ATTEMPTS'), 3, 'PDIRECT_MPGS_MAX_ATTEMPTS', 1, 10, problems),
+  };
+}
+
+/** PDIRECT_PAYMENT_LEASE_SECONDS (default 30, 1–600), in ms: an in-flight attempt's lease; every reconciliation timing follows it. */
+export function paymentLeaseMs(read: Read, problems: string[]): number {
+  return integer(read('PDIRECT_PAYMENT_LEASE_SECONDS'), 30, 'PDIRECT_PAYMENT_LEASE_SECONDS', 1, 600, problems) * 1000;
 }
 
 /** Card-entry defence: PDIRECT_CARD_SESSIONS_*, PDIRECT_DECLINES_BEFORE_LOCK. */

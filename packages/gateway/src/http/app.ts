@@ -83,7 +83,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   registerEdge(app, config, { ready: () => services.storage.health.migrated });
   registerSecurityHeaders(app, { tls: Boolean(config.tls) });
   registerAuthentication(app, { merchants: services.authenticator, sessions: services.sessions });
-  registerAudit(app, { audit: services.audit, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
+  registerAudit(app, { audit: services.audit, records: services.auditRepository, fingerprintKey: services.keys.auditFingerprintKey, clock: services.clock });
   // After authentication: a key is scoped to the caller it identifies.
   registerIdempotency(app, { idempotency: services.idempotency });
   // Before the routes: it learns the SDK-boundary paths as they are declared.

@@ -138,29 +138,31 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
     expect(pending.headers.location).toBe(`http://localhost:3000/thanks?session_id=${sessionId}`);
   });
 
-  it('3-D Secure passed but the payment is still settling: the pending screen, never the fail page (L4)', async () => {
-    const { sessionId, token } = await mintSession(gw, secret);
+  it('3-D Secure passed but the payment is still settling: "confirming" (202, comes back by itself), never the fail page (L4)', async () => {
+    const { token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, { ...CHALLENGE, expiry: '05/37' }) });
     const started = Date.now();
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(back.status).toBe(303);
-    expect(back.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=pending`);
+    expect(back.status).toBe(202);
+    expect(back.headers.location).toBeUndefined();
+    expect(back.text).toContain(`<meta http-equiv="refresh" content="3;url=/v1/3ds/return/${res.body.id}">`);
     expect((await http(`${gw.url}/v1/checkout/status`, { headers: sdk(token) })).body).toMatchObject({
       status: 'processing',
       payment: { status: 'pending' },
       redirect_url: null,
     });
-    // A racing second return finds the payment no longer waiting for the bank: the pending screen again.
+    // A racing second return finds the payment no longer waiting for the bank: "confirming" again.
     const racing = await http(`${gw.url}/v1/3ds/return/${res.body.id}`, {
       method: 'POST',
       body: 'x=1',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    expect(racing.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=pending`);
+    expect(racing.status).toBe(202);
+    expect(racing.headers.location).toBeUndefined();
   });
 
-  it('L4: the answer of the PAY after the challenge is lost and the network cannot be asked: pending screen, then reconciled as paid', async () => {
+  it('L4: the answer of the PAY after the challenge is lost and the network cannot be asked: "confirming", then reconciled as paid', async () => {
     const { sessionId, token } = await mintSession(gw, secret);
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
     await payAnswerLost(res.body.id);
@@ -168,11 +170,16 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
     const took = Date.now() - started;
     gw.simulator!.faults.clear();
-    expect(back.headers.location).toBe(`${gw.url}/checkout/${sessionId}?return=pending`);
+    expect(back.status).toBe(202);
+    expect(back.headers.location).toBeUndefined();
     expect(took).toBeLessThan(10_000);
     gw.clock.advance(31_000);
     await gw.services.payments.reconcileDue();
     expect((await http(`${gw.url}/v1/checkout/status`, { headers: sdk(token) })).body).toMatchObject({ status: 'paid', payment: { status: 'succeeded' } });
+    // The confirming page's refresh (GET) now goes on to the merchant's success page.
+    const refreshed = await http(`${gw.url}/v1/3ds/return/${res.body.id}`);
+    expect(refreshed.status).toBe(303);
+    expect(refreshed.headers.location).toBe(`http://localhost:3000/thanks?session_id=${sessionId}&payment_id=${res.body.id}`);
   });
 
   it('a session that can no longer be paid: declined after the challenge past its time goes to the fail page', async () => {

@@ -131,6 +131,46 @@ describe.each(testDatabases())('a money-moving request is audited with its state
     expect((await verifyAuditChain(gw.services.auditRepository, gw.services.keys.auditChain)).ok).toBe(true);
   });
 
+  // Found by the fault campaign (npm run chaos): pg_terminate_backend hit a collect's connection during the COMMIT of
+  // its state change. The commit went through, the client saw an error, and the 500 answer got a second record.
+  it('a state change whose COMMIT seemed to fail but went through: still one record', async () => {
+    const { token } = await mintSession(gw, secret, { customer_reference: 'cust_commit' });
+    const hosted = await cardSession(gw, token, PLAIN_DECLINED);
+    const db = gw.services.storage.db;
+    const transaction = db.transaction.bind(db);
+    const insertMany = gw.services.auditRepository.insertMany.bind(gw.services.auditRepository);
+    let recordInTransaction = false;
+    gw.services.auditRepository.insertMany = async (records, inTransaction) => {
+      if (inTransaction) recordInTransaction = true;
+      return insertMany(records, inTransaction);
+    };
+    // The connection is lost right after the server committed: the client sees an error.
+    db.transaction = (() => {
+      const real = transaction();
+      return {
+        execute: async <T>(work: Parameters<typeof real.execute<T>>[0]) => {
+          const result = await real.execute(work);
+          if (recordInTransaction) {
+            recordInTransaction = false;
+            throw new Error('Connection terminated unexpectedly');
+          }
+          return result;
+        },
+      };
+    }) as unknown as typeof db.transaction;
+    try {
+      const res = await collect(gw, token, { hosted_session_id: hosted });
+      // The lost connection is answered as the database being unreachable.
+      expect(res.status).toBe(503);
+      const rows = await recordsOf(res.headers['x-request-id'] as string);
+      // The committed state change's record (the decline it stored), not a second one for the 500.
+      expect(rows.map((r) => r.status)).toEqual([402]);
+    } finally {
+      db.transaction = transaction;
+      gw.services.auditRepository.insertMany = insertMany;
+    }
+  });
+
   it('a request that changes no money state still goes through the answer-time write (503 when it fails)', async () => {
     breakAuditLog();
     const res = await http(`${gw.url}/v1/payments?order_id=nothing`, { headers: bearer(secret) });

@@ -21,7 +21,7 @@ export async function workerCommand(options: { json?: boolean }): Promise<void> 
     Boolean(options.json),
   );
   worker.start();
-  const reconciler = services.network ? startReconciling(services.payments, services.logger) : undefined;
+  const reconciler = services.network ? startReconciling(services.payments, services.logger, config.paymentLeaseMs) : undefined;
   let stopping: Promise<void> | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

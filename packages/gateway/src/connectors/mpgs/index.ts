@@ -20,7 +20,8 @@ export const mpgsNetwork: NetworkEntry = {
   create(config: Config, deps) {
     if (!config.mpgs) return undefined;
     const { baseUrl, merchantId, apiPassword, apiVersion } = config.mpgs;
-    return createMpgsConnector({ baseUrl, merchantId, apiPassword, apiVersion }, { logger: deps.logger.child({ component: 'mpgs' }) });
+    const { timeoutMs, maxAttempts } = config.mpgsCall;
+    return createMpgsConnector({ baseUrl, merchantId, apiPassword, apiVersion, timeoutMs, maxAttempts }, { logger: deps.logger.child({ component: 'mpgs' }) });
   },
   startSandbox: startMpgsSandbox,
 };

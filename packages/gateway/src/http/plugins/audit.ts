@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hmacSha256Hex } from '../../crypto/hash.js';
 import type { AuditLog } from '../../modules/audit/audit-log.js';
-import type { CredentialType } from '../../modules/audit/audit-repository.js';
+import type { AuditRepository, CredentialType } from '../../modules/audit/audit-repository.js';
 import type { MoneyRequestScope } from '../../modules/audit/state-change-audit.js';
 import { bearerToken, parseMerchantSecret } from '../../modules/keys/key-format.js';
 import type { Clock } from '../../clock.js';
@@ -35,7 +35,10 @@ const MONEY_MOVING_PUBLIC_ROUTES = new Set(['/v1/3ds/return/:payment_id']);
  * The body is represented only by a keyed HMAC, so equal bodies can be
  * matched by support without the body (or anything in it) being stored.
  */
-export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fingerprintKey: Buffer; clock: Clock }): void {
+export function registerAudit(
+  app: FastifyInstance,
+  deps: { audit: AuditLog; records: Pick<AuditRepository, 'findByRequestId'>; fingerprintKey: Buffer; clock: Clock },
+): void {
   app.decorateRequest('moneyAudit', null as unknown as FastifyRequest['moneyAudit']);
   app.addHook('onRequest', async (request) => {
     const startedAt = deps.clock.now();
@@ -73,6 +76,17 @@ export function registerAudit(app: FastifyInstance, deps: { audit: AuditLog; fin
         request.log.warn({ recorded_status: recorded, status: reply.statusCode }, 'the answer differs from the status recorded with the state change');
       }
       return payload;
+    }
+    // The state change's transaction failed during its COMMIT: it may have committed, record included. One record per request.
+    if (request.moneyAuditScope?.uncertain !== undefined) {
+      const found = await deps.records.findByRequestId(request.id).catch(() => []);
+      if (found.length > 0) {
+        request.log.warn(
+          { recorded_status: found[0]!.status, status: reply.statusCode },
+          'the state change committed with its record although its commit seemed to fail',
+        );
+        return payload;
+      }
     }
     const durationMs = Math.round(reply.elapsedTime);
     try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../errors.js';
 import { isId } from '../../ids.js';
 import { withMoneyRequestAudit } from '../../modules/audit/state-change-audit.js';
@@ -10,23 +10,38 @@ import type { PaymentService } from '../../modules/payments/payment-service.js';
  * `redirectResponseUrl`). The form fields it posts are ignored on purpose:
  * anyone can forge them. The payment service re-reads the authentication
  * from the network before acting, then redirects to the merchant's success
- * or fail URL.
+ * or fail URL. While the payment is still in flight (paid by another request,
+ * or its outcome unknown until reconciled) it answers 202 with a page that
+ * comes back by itself (GET on the same path) until the payment has settled.
  */
 export function threeDsRoutes(app: FastifyInstance, deps: { payments: PaymentService }): void {
   app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, _body, done) => done(null, {}));
-    scope.post<{ Params: { payment_id: string } }>('/v1/3ds/return/:payment_id', async (request, reply) => {
+    const handler = async (request: FastifyRequest<{ Params: { payment_id: string } }>, reply: FastifyReply) => {
       if (!isId('pay', request.params.payment_id)) throw new ApiError('1011', 'no such payment');
       const result = await withMoneyRequestAudit(
-        request.moneyAudit(() => 303),
+        request.moneyAudit((outcome) => (outcome === 'pending' ? 202 : 303)),
         () => deps.payments.completeChallenge(request.params.payment_id),
       );
       if (!result) throw new ApiError('1011', 'no such payment');
+      if ('confirming' in result) {
+        // Inside the challenge frame it must be framable (like the breakout page) so that its refresh can break
+        // out once settled; it carries nothing but the path it comes back to.
+        if (request.headers['sec-fetch-dest'] === 'iframe') reply.header('Content-Security-Policy', FRAMABLE_CSP);
+        return reply
+          .code(202)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(confirmingPage(`/v1/3ds/return/${encodeURIComponent(result.payment.id)}`));
+      }
       // The issuer's last form should post with target _parent; one that posts into the
       // challenge frame itself must not leave the merchant's page inside that frame.
       if (request.headers['sec-fetch-dest'] === 'iframe') return sendBreakout(reply, result.redirectTo);
       return reply.code(303).header('Location', result.redirectTo).send();
-    });
+    };
+    scope.post('/v1/3ds/return/:payment_id', handler);
+    // The "confirming" page comes back here (a refresh navigates with GET).
+    scope.get('/v1/3ds/return/:payment_id', handler);
   });
 }
 
@@ -55,4 +70,16 @@ function sendBreakout(reply: FastifyReply, redirectTo: string): FastifyReply {
     .header('Cache-Control', 'no-store')
     .type('text/html; charset=utf-8')
     .send(html);
+}
+
+const FRAMABLE_CSP = "default-src 'none'; frame-ancestors *; base-uri 'none'; form-action 'none'";
+
+/** A page with no script: it refreshes itself (GET) every 3 s until the payment has settled. */
+function confirmingPage(path: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta http-equiv="refresh" content="3;url=${path}"><title>Confirming your payment</title></head>
+<body><p>Your bank has answered. We are confirming the payment with it; this page updates by itself. Please do not pay again.</p></body>
+</html>
+`;
 }

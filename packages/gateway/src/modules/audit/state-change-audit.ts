@@ -30,6 +30,12 @@ export interface MoneyRequestScope {
   written?: number;
   /** Set once the transaction holding the record has committed: the status recorded. */
   recorded?: number;
+  /**
+   * The transaction holding the record failed at a point where it may still
+   * have committed (the connection was lost during COMMIT): the answer-time
+   * hook looks the record up before writing another.
+   */
+  uncertain?: number;
 }
 
 const scope = new AsyncLocalStorage<MoneyRequestScope>();
@@ -70,6 +76,9 @@ export async function stateChangeTransaction<T>(db: Kysely<Database>, work: (trx
     const result = await db.transaction().execute(work);
     if (current?.written !== undefined) current.recorded = current.written;
     return result;
+  } catch (err) {
+    if (current?.written !== undefined) current.uncertain = current.written;
+    throw err;
   } finally {
     if (current) current.written = undefined;
   }

@@ -13,7 +13,7 @@
 import { ApiError, invalidField } from '../../errors.js';
 import { currencyCode, formatMinor, parseAmount } from '../../money.js';
 import { networkTxnId, sendCapture, voidAuthorization } from './charge.js';
-import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import type { CaptureInput } from './payment-schemas.js';
 
@@ -43,7 +43,7 @@ export async function capture(deps: PaymentDeps, payment: Payment, input: Captur
   const started = await deps.payments.transition(payment.id, 'requires_capture', 'capturing', `capture of ${formatMinor(minor, code)} requested`, now, {
     capture_txn_id: networkTxnId('capture'),
     capture_requested_minor: minor,
-    reconcile_after: now + RECONCILE_BACKOFF_MS,
+    reconcile_after: now + paymentTimings(deps).reconcileBackoffMs,
   });
   if (!started) throw notCapturable((await deps.payments.findById(payment.id))!, 'captured');
   const settled = await sendCapture(deps, (await deps.payments.findById(payment.id))!);
@@ -56,7 +56,7 @@ export async function cancel(deps: PaymentDeps, payment: Payment, cause = 'cance
   const now = deps.clock.now();
   const started = await deps.payments.transition(payment.id, 'requires_capture', 'canceling', cause, now, {
     void_txn_id: networkTxnId('void'),
-    reconcile_after: now + RECONCILE_BACKOFF_MS,
+    reconcile_after: now + paymentTimings(deps).reconcileBackoffMs,
   });
   if (!started) throw notCapturable((await deps.payments.findById(payment.id))!, 'canceled');
   const settled = await voidAuthorization(deps, (await deps.payments.findById(payment.id))!);

@@ -20,7 +20,7 @@ import { ApiError } from '../../errors.js';
 import { currencyCode, formatMinor } from '../../money.js';
 import { securityCodeDecline } from '../merchants/merchant-service.js';
 import { announce, failPayment, outcomeChanges, pay, settlePayment } from './outcomes.js';
-import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 
 /** A network transaction id for a CAPTURE or VOID: unique per attempt, at most 40 characters. */
@@ -126,7 +126,7 @@ export async function afterAuthorization(deps: PaymentDeps, payment: Payment, fr
       gateway_code: 'DECLINED_CSC',
       failure_reason: `security_code_${securityCode}`,
       void_txn_id: networkTxnId('void'),
-      reconcile_after: now + RECONCILE_BACKOFF_MS,
+      reconcile_after: now + paymentTimings(deps).reconcileBackoffMs,
     };
     const cause = `AUTHORIZE approved; security code ${securityCode} is declined by the merchant's policy: VOID`;
     if (!(await deps.payments.transition(payment.id, from, 'canceling', cause, now, voiding))) return (await deps.payments.findById(payment.id))!;
@@ -150,7 +150,7 @@ export async function afterAuthorization(deps: PaymentDeps, payment: Payment, fr
     ...changes,
     capture_txn_id: networkTxnId('capture'),
     capture_requested_minor: payment.amount_minor,
-    reconcile_after: now + RECONCILE_BACKOFF_MS,
+    reconcile_after: now + paymentTimings(deps).reconcileBackoffMs,
   };
   if (!(await deps.payments.transition(payment.id, from, 'capturing', 'AUTHORIZE approved: CAPTURE', now, capturing))) {
     return (await deps.payments.findById(payment.id))!;
@@ -178,7 +178,7 @@ export async function sendCapture(deps: PaymentDeps, payment: Payment): Promise<
 export async function settleCapture(deps: PaymentDeps, payment: Payment, outcome: PaymentOutcome | NetworkRejected): Promise<Payment> {
   const now = deps.clock.now();
   if (!(outcome instanceof NetworkRejected) && outcome.status === 'pending') {
-    await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+    await deps.payments.setReconcileAfter(payment.id, now + paymentTimings(deps).reconcileBackoffMs);
     return (await deps.payments.findById(payment.id))!;
   }
   if (outcome instanceof NetworkRejected || outcome.status === 'failed') {
@@ -229,14 +229,14 @@ export async function settleVoid(deps: PaymentDeps, payment: Payment, outcome: P
   const declined = payment.gateway_code === 'DECLINED_CSC';
   const refused = outcome instanceof NetworkRejected || outcome.status === 'failed';
   if (!refused && outcome.status === 'pending') {
-    await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+    await deps.payments.setReconcileAfter(payment.id, now + paymentTimings(deps).reconcileBackoffMs);
     return (await deps.payments.findById(payment.id))!;
   }
   if (refused) {
     const reason = outcome instanceof NetworkRejected ? outcome.reason : (outcome.gatewayCode ?? 'DECLINED');
     if (declined) {
       deps.logger.error({ payment_id: payment.id, reason }, 'VOID after a declined security code refused; will try again');
-      await deps.payments.setReconcileAfter(payment.id, now + RECONCILE_BACKOFF_MS);
+      await deps.payments.setReconcileAfter(payment.id, now + paymentTimings(deps).reconcileBackoffMs);
       return (await deps.payments.findById(payment.id))!;
     }
     await deps.payments.transition(payment.id, 'canceling', 'requires_capture', `VOID refused (${reason})`, now, { void_txn_id: null, reconcile_after: null });

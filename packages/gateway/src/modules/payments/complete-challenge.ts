@@ -13,10 +13,13 @@ import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 import { recordChallengeOutcome, refuseUnauthenticated, requiresThreeDs } from './screen.js';
 
-export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ReturnResult | undefined> {
+/** The return's answer: the merchant's success or fail URL once settled, or "still confirming" while the payment is in flight. */
+export type ChallengeReturn = ReturnResult | { confirming: true; payment: Payment };
+
+export async function completeChallenge(deps: PaymentDeps, paymentId: string): Promise<ChallengeReturn | undefined> {
   const payment = await deps.payments.findById(paymentId);
   if (!payment) return undefined;
-  if (payment.status !== 'requires_action') return redirectFor(deps, payment);
+  if (payment.status !== 'requires_action') return answerFor(deps, payment);
   // Waiting for the browser's 3-D Secure method: no challenge was shown, so nothing can have completed.
   if (payment.three_ds_step === 'method') throw new ApiError('1010', 'the 3-D Secure authentication has not completed');
 
@@ -36,17 +39,33 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
   if (auth.status === 'proceed' || (auth.status === 'unavailable' && deps.payWhenAuthenticationUnavailable)) {
     const cause = `3-D Secure ${auth.authenticationStatus ?? 'completed'}`;
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
-    if (!resumed) return redirectFor(deps, (await deps.payments.findById(paymentId))!);
+    if (!resumed) return answerFor(deps, (await deps.payments.findById(paymentId))!);
     const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
     const settled = await holdingLease(deps, payment.id, () => charge(deps, resumedPayment, auth.status === 'proceed'));
     await recordChallengeOutcome(deps, settled);
-    return redirectFor(deps, settled);
+    return answerFor(deps, settled);
   }
 
   const cause = `3-D Secure ${auth.authenticationStatus ?? 'failed'}`;
   const failed = await failPayment(deps, payment, 'requires_action', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', changes);
   await recordChallengeOutcome(deps, failed);
   return redirectFor(deps, failed);
+}
+
+/** Still moving money: being paid, outcome unknown until reconciled, or its capture in flight. */
+const IN_FLIGHT = new Set<Payment['status']>(['processing', 'pending', 'capturing']);
+
+/**
+ * A payment still in flight (another request is paying it — the browser
+ * posted the return twice, or the process paying it died — or its outcome is
+ * unknown until reconciled) is neither a success nor a failure yet: sending
+ * the customer to the fail URL would tell them "declined" while the charge
+ * may still go through, and they would pay again. They get "confirming"
+ * instead, and come back until it has settled.
+ */
+async function answerFor(deps: PaymentDeps, payment: Payment): Promise<ChallengeReturn> {
+  if (IN_FLIGHT.has(payment.status)) return { confirming: true, payment };
+  return redirectFor(deps, payment);
 }
 
 /**
@@ -62,7 +81,6 @@ async function expectRedirectAnswers(deps: PaymentDeps, payment: Payment): Promi
   const targets = [
     ['succeeded', 'success_redirect_url'],
     ['failed', 'fail_redirect_url'],
-    ['pending', 'fail_redirect_url'],
   ] as const;
   for (const [outcome, field] of targets) {
     if (await deps.sessions.urlRefused(session.merchant_id, session[field])) expectAnswer(outcome, ERROR_CATALOGUE['1201'].status);

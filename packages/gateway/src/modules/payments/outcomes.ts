@@ -11,7 +11,7 @@ import type { Database } from '../../storage/schema.js';
 import { inMoneyRequest, recordWithStateChange, stateChangeTransaction } from '../audit/state-change-audit.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
 import { enqueueWebhookEvent } from '../webhooks/outbox.js';
-import { RECONCILE_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, type PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
 import { paymentView, refundView } from './views.js';
 
@@ -85,7 +85,7 @@ export async function settlePayment(deps: PaymentDeps, payment: Payment, from: P
   if (outcome.status === 'pending') {
     if (from === 'processing') {
       await stateChangeTransaction(deps.storage.db, async (trx) => {
-        const changes = { reconcile_after: now + RECONCILE_BACKOFF_MS, ...card };
+        const changes = { reconcile_after: now + paymentTimings(deps).reconcileBackoffMs, ...card };
         if (!(await deps.payments.transition(payment.id, 'processing', 'pending', `${cause}: outcome unknown`, now, changes, trx))) return;
         await recordWithStateChange(deps.auditTrail, trx, 'pending', now);
       });

@@ -30,7 +30,9 @@ export interface PaymentDeps {
   publicUrl: string;
   /** Pay without 3-D Secure when the card cannot be authenticated (liability stays with the merchant). */
   payWhenAuthenticationUnavailable: boolean;
-  /** How often (real time) a live attempt renews its lease; default LEASE_RENEW_MS. */
+  /** How long an attempt's lease lasts unless renewed; default LEASE_TTL_MS. Every reconciliation timing follows it (paymentTimings). */
+  leaseTtlMs?: number;
+  /** How often (real time) a live attempt renews its lease; default a third of the lease. */
   leaseRenewMs?: number;
   /** Where a money-moving request's audit record is written, in the transaction of its state change. */
   auditTrail?: { insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> };
@@ -50,12 +52,28 @@ export interface MoneyAlert {
   action: 'voided' | 'refunded' | 'reversal_failed';
 }
 
-/** An attempt's lease lasts this long on the clock unless its live process renews it. */
+/** An attempt's lease lasts this long on the clock unless its live process renews it (PDIRECT_PAYMENT_LEASE_SECONDS). */
 export const LEASE_TTL_MS = 30_000;
-/** How often the live process renews it (well inside the TTL). */
-export const LEASE_RENEW_MS = 10_000;
-/** Added to the connector's worst case: clock skew between processes and the time to store an answer. */
-export const ATTEMPT_DEADLINE_MARGIN_MS = 60_000;
+
+/**
+ * Every timing of in-flight attempts and reconciliation, from the lease
+ * (defaults in brackets): renewed every third of it [10 s]; an attempt's
+ * deadline is the connector's worst case plus two leases [60 s] (clock skew
+ * between processes, the time to store an answer); a `processing` payment
+ * untouched for four leases [120 s] with its lease expired was stranded; a
+ * pending outcome is asked again after one lease [30 s], and the
+ * reconciliation loop runs every lease [30 s].
+ */
+export function paymentTimings(deps: Pick<PaymentDeps, 'leaseTtlMs' | 'leaseRenewMs'>) {
+  const leaseMs = deps.leaseTtlMs ?? LEASE_TTL_MS;
+  return {
+    leaseMs,
+    renewMs: deps.leaseRenewMs ?? Math.max(1, Math.floor(leaseMs / 3)),
+    deadlineMarginMs: 2 * leaseMs,
+    processingStaleMs: 4 * leaseMs,
+    reconcileBackoffMs: leaseMs,
+  };
+}
 
 /**
  * Until when a transaction of this attempt may still reach the network: the
@@ -63,19 +81,26 @@ export const ATTEMPT_DEADLINE_MARGIN_MS = 60_000;
  * collect runs two 3-D Secure calls and a settled PAY; a challenge's return
  * one retrieve and a settled PAY.
  */
-export function attemptDeadline(deps: Pick<PaymentDeps, 'network' | 'clock'>, phase: 'collect' | 'challenge'): number {
+export function attemptDeadline(deps: Pick<PaymentDeps, 'network' | 'clock' | 'leaseTtlMs' | 'leaseRenewMs'>, phase: 'collect' | 'challenge'): number {
   const { callMs, settleMs } = deps.network.worstCase;
-  return deps.clock.now() + (phase === 'collect' ? 2 : 1) * callMs + settleMs + ATTEMPT_DEADLINE_MARGIN_MS;
+  return deps.clock.now() + (phase === 'collect' ? 2 : 1) * callMs + settleMs + paymentTimings(deps).deadlineMarginMs;
 }
 
-/** A `processing` payment untouched this long, and whose lease has expired, was left behind by a crash: reconcile it. */
-export const PROCESSING_STALE_MS = 120_000;
-/** How long a pending outcome waits before the network is asked again. */
-export const RECONCILE_BACKOFF_MS = 30_000;
 /**
- * Fast reconciliation rounds per payment (30 s apart: 20 minutes). Past them the payment
- * stays pending (money may have moved: it is never failed for want of an answer), an
- * alert is raised (error log + pdirect_reconcile_exhausted_total) and it is asked hourly.
+ * How old a pending refund must be before the reconciler may conclude from
+ * "the network has no such refund" that it never arrived: past the
+ * connector's worst case for a settled call, like a payment's deadline.
+ */
+export function refundStaleMs(deps: Pick<PaymentDeps, 'network' | 'leaseTtlMs' | 'leaseRenewMs'>): number {
+  const timings = paymentTimings(deps);
+  return Math.max(timings.processingStaleMs, deps.network.worstCase.settleMs + timings.deadlineMarginMs);
+}
+
+/**
+ * Fast reconciliation rounds per payment (a lease apart, paymentTimings().reconcileBackoffMs:
+ * 20 minutes with the default lease). Past them the payment stays pending (money may have
+ * moved: it is never failed for want of an answer), an alert is raised (error log +
+ * pdirect_reconcile_exhausted_total) and it is asked hourly.
  */
 export const RECONCILE_MAX_ATTEMPTS = 40;
 export const RECONCILE_SLOW_BACKOFF_MS = 3_600_000;

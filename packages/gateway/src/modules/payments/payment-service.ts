@@ -2,7 +2,7 @@ import type { CheckoutSession } from '../sessions/session-repository.js';
 import { authenticate } from './authenticate.js';
 import { collect, type CollectResult, type PayerClient } from './collect.js';
 import { challengeReturn, failureClass } from './challenge-return.js';
-import { completeChallenge } from './complete-challenge.js';
+import { completeChallenge, type ChallengeReturn } from './complete-challenge.js';
 import { announceEndedUnpaid, redirectFor, type ReturnResult } from './outcomes.js';
 import type { PaymentDeps } from './payment-deps.js';
 import type { Payment, Refund } from './payment-repository.js';
@@ -41,10 +41,14 @@ export class PaymentService {
     return authenticate(this.deps, session, paymentId, input, client);
   }
 
-  /** The browser is back from 3-D Secure: settle, then where it goes next (challenge-return.ts). */
-  async completeChallenge(paymentId: string): Promise<ReturnResult | undefined> {
+  /**
+   * The browser is back from 3-D Secure: settle, then where it goes next (challenge-return.ts) — or
+   * "confirming" (202, complete-challenge.ts) while the payment is still in flight.
+   */
+  async completeChallenge(paymentId: string): Promise<ChallengeReturn | undefined> {
     const result = await completeChallenge(this.deps, paymentId);
-    return result && challengeReturn(this.deps, result);
+    if (!result || 'confirming' in result) return result;
+    return challengeReturn(this.deps, result);
   }
 
   /** A payment of this merchant; 1011 for anyone else's. */

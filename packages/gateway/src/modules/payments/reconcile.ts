@@ -14,7 +14,7 @@ import type { Payment, Refund } from './payment-repository.js';
 import { afterAuthorization, sendCapture, settleCapture, settleVoid, voidAuthorization } from './charge.js';
 import { failPayment, settlePayment, settleRefund } from './outcomes.js';
 import { metrics } from '../../observability/metrics.js';
-import { PROCESSING_STALE_MS, RECONCILE_BACKOFF_MS, RECONCILE_MAX_ATTEMPTS, RECONCILE_SLOW_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
+import { paymentTimings, refundStaleMs, RECONCILE_MAX_ATTEMPTS, RECONCILE_SLOW_BACKOFF_MS, type PaymentDeps } from './payment-deps.js';
 
 /** One line of what a reconciliation pass did (printed by `pdirect reconcile`). */
 export interface ReconcileEntry {
@@ -29,10 +29,10 @@ export interface ReconcileEntry {
 export async function reconcileReport(deps: PaymentDeps, limit = 50): Promise<ReconcileEntry[]> {
   const now = deps.clock.now();
   const entries: ReconcileEntry[] = [];
-  for (const payment of await deps.payments.dueForReconciliation(now, now - PROCESSING_STALE_MS, limit)) {
+  for (const payment of await deps.payments.dueForReconciliation(now, now - paymentTimings(deps).processingStaleMs, limit)) {
     entries.push(await reconcilePayment(deps, payment, now));
   }
-  for (const refund of await deps.payments.pendingRefunds(now - PROCESSING_STALE_MS, limit)) {
+  for (const refund of await deps.payments.pendingRefunds(now - refundStaleMs(deps), limit)) {
     entries.push(await reconcileRefund(deps, refund));
   }
   return entries;
@@ -71,7 +71,7 @@ async function reconcilePayment(deps: PaymentDeps, payment: Payment, now: number
   if (outcome === null) {
     if (payment.attempt_deadline_at !== null && now < payment.attempt_deadline_at) {
       // Not found YET: a request of this attempt may still be on its way to the network.
-      await deps.payments.setReconcileAfter(payment.id, Math.min(payment.attempt_deadline_at, now + RECONCILE_BACKOFF_MS));
+      await deps.payments.setReconcileAfter(payment.id, Math.min(payment.attempt_deadline_at, now + paymentTimings(deps).reconcileBackoffMs));
       return entry('waiting', `not at the card network yet; the attempt may still arrive until ${new Date(payment.attempt_deadline_at).toISOString()}`);
     }
     const failed = await failPayment(deps, payment, payment.status, 'the card network never received the payment', 'NOT_RECEIVED');
@@ -122,7 +122,7 @@ async function requeue(deps: PaymentDeps, payment: Payment, now: number, gateway
       'payment outcome still undecided after the reconciliation rounds; check it with the card network',
     );
   }
-  const backoff = attempts >= RECONCILE_MAX_ATTEMPTS ? RECONCILE_SLOW_BACKOFF_MS : RECONCILE_BACKOFF_MS;
+  const backoff = attempts >= RECONCILE_MAX_ATTEMPTS ? RECONCILE_SLOW_BACKOFF_MS : paymentTimings(deps).reconcileBackoffMs;
   await deps.payments.requeue(payment.id, now + backoff, attempts);
 }
 

@@ -98,7 +98,11 @@ export class SessionService {
    * both at once, whatever sessions were minted before.
    */
   async urlRefused(merchantId: string, url: string): Promise<string | null> {
-    const merchant = await this.deps.merchants.get(merchantId).catch(() => undefined);
+    // Only "no such merchant" means it is gone; a database error is not a refusal (it propagates: 503, retry).
+    const merchant = await this.deps.merchants.get(merchantId).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === '1011') return undefined;
+      throw err;
+    });
     if (!merchant) return 'the merchant no longer exists';
     const verdict = checkAllowedUrl(url, merchant.redirectHosts, { sandbox: this.deps.sandbox });
     return verdict.ok ? null : verdict.reason;
