@@ -63,7 +63,10 @@ function sendBreakout(reply: FastifyReply, redirectTo: string): FastifyReply {
     `<script nonce="${nonce}">(function(){var u=${url};` +
     `if(window.top===window){location.replace(u);return;}` +
     `try{window.parent.postMessage({type:'pdirect.3ds.return',redirect_url:u},'*');}catch(e){}` +
-    `try{window.top.location.replace(u);}catch(e){}})();</script></body></html>`;
+    // The page holding the frame (the browser SDK) navigates on the message; navigating the top
+    // from here as well would race it (the second navigation aborts the first), so this is only
+    // the fallback for a page without the SDK's listener.
+    `setTimeout(function(){try{window.top.location.replace(u);}catch(e){}},1000);})();</script></body></html>`;
   return reply
     .code(200)
     .header('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors *; base-uri 'none'; form-action 'none'`)
