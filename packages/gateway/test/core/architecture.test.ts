@@ -28,6 +28,7 @@ describe('architecture', () => {
       /^packages\/gateway\/src\/connectors\/mpgs\//,
       /^packages\/gateway\/src\/connectors\/index\.ts$/,
       /^packages\/gateway\/src\/config\.ts$/,
+      /^packages\/gateway\/src\/config\//,
       /^packages\/gateway\/src\/cli\//,
       /^packages\/gateway\/src\/storage\/migrations\/000[36]_/,
     ];
