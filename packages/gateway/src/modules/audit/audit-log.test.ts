@@ -20,16 +20,22 @@ const record = (i: number): AuditRecord => ({
 });
 
 /** A repository whose writes take a while and can be made to fail. */
-function slowRepository(options: { failures?: number } = {}) {
+function slowRepository(options: { failures?: number; lostCommits?: number } = {}) {
   const batches: string[][] = [];
   const committed = new Set<string>();
   let failures = options.failures ?? 0;
+  let lostCommits = options.lostCommits ?? 0;
   const repo = {
     async insertMany(records: AuditRecord[]) {
       await new Promise((resolve) => setTimeout(resolve, 15));
       if (failures-- > 0) throw new Error('disk full');
       batches.push(records.map((r) => r.requestId));
       for (const r of records) committed.add(r.requestId);
+      // The write committed, but its answer never arrived (e.g. pg_terminate_backend after COMMIT).
+      if (lostCommits-- > 0) throw new Error('Connection terminated unexpectedly');
+    },
+    async requestIdsWritten(ids: string[]) {
+      return new Set(ids.filter((id) => committed.has(id)));
     },
   } as unknown as AuditRepository;
   return { repo, batches, committed };
@@ -70,5 +76,13 @@ describe('AuditLog group commit', () => {
     expect(broken.committed.size).toBe(0);
     await log.flush(); // nothing left hanging
     expect(log.pending).toBe(0);
+  });
+
+  it('a write that committed but lost its answer is not written again on retry (one record per request)', async () => {
+    const { repo, batches } = slowRepository({ lostCommits: 1 });
+    const log = new AuditLog({ repository: repo, logger, retryDelaysMs: [1, 1] });
+    await Promise.all([log.append(record(1)), log.append(record(2))]);
+    await log.flush();
+    expect(batches.flat().sort()).toEqual(['req_1', 'req_2']);
   });
 });

@@ -99,9 +99,17 @@ export class AuditLog {
   }
 
   async #write(records: AuditRecord[]): Promise<void> {
+    let pending = records;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.#repo.insertMany(records);
+        // A failed write may still have committed (the connection cut after COMMIT, before its
+        // answer): a retry writes only the records not there yet, so none is recorded twice.
+        if (attempt > 0) {
+          const written = await this.#repo.requestIdsWritten(pending.map((r) => r.requestId));
+          pending = pending.filter((r) => !written.has(r.requestId));
+          if (pending.length === 0) return;
+        }
+        await this.#repo.insertMany(pending);
         return;
       } catch (err) {
         const delay = this.#retryDelays[attempt];

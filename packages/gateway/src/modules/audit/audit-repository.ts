@@ -124,6 +124,13 @@ export class AuditRepository {
    * PostgreSQL (and the write lock on SQLite): appends from every process
    * queue there, each then reads the head as the previous one committed it.
    */
+  /** Which of these request ids already have their record (a write whose outcome was lost). */
+  async requestIdsWritten(requestIds: string[]): Promise<Set<string>> {
+    if (requestIds.length === 0) return new Set();
+    const rows = await this.db.selectFrom('audit_log').select('request_id').where('request_id', 'in', requestIds).execute();
+    return new Set(rows.map((r) => r.request_id));
+  }
+
   async insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> {
     if (records.length === 0) return;
     const chainKey = this.chainKey;
