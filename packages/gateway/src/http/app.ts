@@ -96,7 +96,7 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
   riskRoutes(app, { risk: services.risk });
   eventRoutes(app, { webhooks: services.webhooks });
   checkoutRoutes(app, { sessions: services.sessions, payments: services.payments, network: services.network });
-  threeDsRoutes(app, { payments: services.payments });
+  threeDsRoutes(app, { payments: services.payments, sessions: services.sessions });
   otpRoutes(app, { otp: services.otp, sessions: services.sessions, sandbox: config.mode === 'sandbox' });
   hostedCheckoutRoutes(app, { mode: config.mode, networkOrigins: services.network?.browserOrigins ?? [], sessions: services.sessions });
   registerDashboard(app, config, services);

@@ -382,6 +382,10 @@ describe.skipIf(!HAVE_CHROMIUM)('checkout UX in Chromium', () => {
         // Still in flight: "confirming", never the fail page; the page comes back by itself (GET on the same path).
         await page.getByText('Please do not pay again').waitFor();
         expect(new URL(page.url()).pathname).toBe(`/v1/3ds/return/${paymentId}`);
+        // Styled like the checkout, in its language, with the way back to the merchant.
+        await page.getByRole('heading', { name: 'We are confirming your payment' }).waitFor();
+        expect(await page.getByRole('link', { name: 'Back to Toko Batik' }).count()).toBeGreaterThanOrEqual(1);
+        expect(await page.locator('main.checkout').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
         await shot(page, 'pending', viewport);
         gw.simulator!.faults.clear();
         const refreshes = (async () => {

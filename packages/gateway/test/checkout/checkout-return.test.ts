@@ -139,7 +139,7 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
   });
 
   it('3-D Secure passed but the payment is still settling: "confirming" (202, comes back by itself), never the fail page (L4)', async () => {
-    const { token } = await mintSession(gw, secret);
+    const { sessionId, token } = await mintSession(gw, secret, { cancel_url: 'http://localhost:3000/back' });
     const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, { ...CHALLENGE, expiry: '05/37' }) });
     const started = Date.now();
     const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
@@ -147,6 +147,15 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
     expect(back.status).toBe(202);
     expect(back.headers.location).toBeUndefined();
     expect(back.text).toContain(`<meta http-equiv="refresh" content="3;url=/v1/3ds/return/${res.body.id}">`);
+    // In the checkout's language, with the way back to the merchant (its cancel_url), styled under a nonce, never framed top-level.
+    expect(back.text).toContain('<html lang="en"');
+    expect(back.text).toContain('We are confirming your payment');
+    expect(back.text).toContain(`<a class="back" href="http://localhost:3000/back?session_id=${sessionId}" target="_top">`);
+    expect(back.text).toContain('Back to Toko Batik');
+    const csp = back.headers['content-security-policy'] as string;
+    expect(csp).toMatch(/style-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(back.text).toContain(`<style nonce="${/'nonce-([^']+)'/.exec(csp)![1]}">`);
     expect((await http(`${gw.url}/v1/checkout/status`, { headers: sdk(token) })).body).toMatchObject({
       status: 'processing',
       payment: { status: 'pending' },
@@ -180,6 +189,23 @@ describe.each(testDatabases())('checkout: the way back and the landings ($name)'
     const refreshed = await http(`${gw.url}/v1/3ds/return/${res.body.id}`);
     expect(refreshed.status).toBe(303);
     expect(refreshed.headers.location).toBe(`http://localhost:3000/thanks?session_id=${sessionId}&payment_id=${res.body.id}`);
+  });
+
+  it('"confirming" speaks the checkout\'s language: locale id, Indonesian text and back link (L4, item 9)', async () => {
+    const { sessionId, token } = await mintSession(gw, secret, { locale: 'id' });
+    const res = await collect(gw, token, { hosted_session_id: await cardSession(gw, token, CHALLENGE) });
+    await payAnswerLost(res.body.id);
+    const back = await completeChallenge(gw, res.body.next_action.html, 'Y');
+    gw.simulator!.faults.clear();
+    expect(back.status).toBe(202);
+    expect(back.text).toContain('<html lang="id"');
+    expect(back.text).toContain('Kami sedang mengonfirmasi pembayaran Anda');
+    expect(back.text).toContain('Jangan membayar lagi');
+    expect(back.text).toContain('Kembali ke Toko Batik');
+    expect(back.text).toContain(`href="http://localhost:3000/sorry?session_id=${sessionId}"`);
+    expect(back.text).not.toContain('Please do not pay again');
+    gw.clock.advance(31_000);
+    await gw.services.payments.reconcileDue();
   });
 
   it('a session that can no longer be paid: declined after the challenge past its time goes to the fail page', async () => {

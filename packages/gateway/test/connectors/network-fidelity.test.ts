@@ -218,6 +218,8 @@ describe.each(testDatabases())('card-network fidelity ($name)', (factory) => {
     expect(framed.headers['content-security-policy']).toMatch(/script-src 'nonce-[^']+'/);
     expect(framed.text).toContain('pdirect.3ds.return');
     expect(framed.text).toContain('target="_top"');
+    // In the checkout's language, naming the merchant.
+    expect(framed.text).toMatch(/<html lang="en">.*>Back to [^<]+<\/a>/s);
     expect(framed.text).toContain('/thanks');
     // The top-level return is still a plain redirect.
     const top = await postForm(`${gw.url}/v1/3ds/return/${res.body.id}`, fields);

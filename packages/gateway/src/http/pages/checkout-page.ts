@@ -47,11 +47,11 @@ export function loadCheckoutAssets(resolve: (specifier: string) => string = (spe
 }
 
 /** The shared <head>: no referrer (the token may still be in the URL), not indexed, the nonce on the one <style>. */
-function documentHead(nonce: string, locale: Locale, title: string, style: string): string {
+function documentHead(nonce: string, locale: Locale, title: string, style: string, extraHead = ''): string {
   return `<!doctype html>
 <html lang="${locale}" dir="ltr">
 <head>
-<meta charset="utf-8">
+<meta charset="utf-8">${extraHead}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
@@ -224,6 +224,46 @@ export function renderFinalStatePage(options: {
       <h1 id="final-title" class="invalid-title">${m(title)}</h1>
       <p>${m(text)}</p>
       <a class="button-link" href="${escapeHtml(options.backUrl)}">${m('back.toMerchant')}</a>
+    </section>
+  </div>
+</main>
+<footer>${escapeHtml(message(options.locale, 'footer.securedBy'))}</footer>
+</body>
+</html>`;
+}
+
+/**
+ * Back from 3-D Secure while the payment is still in flight (paid by another
+ * request, or its outcome unknown until reconciled): "we are confirming it,
+ * do not pay again". No script: the page refreshes itself (GET on the same
+ * path) every 3 s until the payment has settled, and always offers the way
+ * back to the merchant (from inside the challenge frame too: target _top).
+ */
+export function renderConfirmingPage(options: {
+  nonce: string;
+  assets: CheckoutAssets;
+  locale: Locale;
+  merchantName: string;
+  backUrl: string;
+  refreshPath: string;
+}): string {
+  const nonce = escapeHtml(options.nonce);
+  const merchant = options.merchantName;
+  const m = (key: CheckoutMessageKey) => escapeHtml(message(options.locale, key, { merchant }));
+  const refresh = `<meta http-equiv="refresh" content="3;url=${escapeHtml(options.refreshPath)}">`;
+  const back = escapeHtml(options.backUrl);
+  return `${documentHead(nonce, options.locale, message(options.locale, 'final.pendingTitle'), options.assets.style, refresh)}
+<body>
+<main class="checkout" aria-labelledby="final-title">
+  <nav class="topbar" aria-label="${m('back.toMerchantGeneric')}">
+    <a class="back" href="${back}" target="_top">${BACK_ICON}<span>${m('back.toMerchant')}</span></a>
+  </nav>
+  <div class="content">
+    <section class="step final" data-kind="pending" data-state="confirming" role="status">
+      <h1 id="final-title" class="invalid-title">${m('final.pendingTitle')}</h1>
+      <p>${m('confirming.text')}</p>
+      <p>${m('final.pendingLater')}</p>
+      <a class="button-link" href="${back}" target="_top">${m('back.toMerchant')}</a>
     </section>
   </div>
 </main>

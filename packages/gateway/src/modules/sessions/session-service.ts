@@ -389,6 +389,17 @@ export class SessionService {
     return { session, final: { state, merchantName: merchant.name } };
   }
 
+  /**
+   * What the pages around the 3-D Secure return need to speak to the shopper:
+   * the checkout's language, the merchant's name and the way back to it.
+   */
+  async returnContext(sessionId: string, acceptLanguage: string | undefined): Promise<{ locale: Locale; merchantName: string; backUrl: string } | undefined> {
+    const session = await this.deps.sessions.findById(sessionId);
+    if (!session) return undefined;
+    const merchant = await this.deps.merchants.get(session.merchant_id);
+    return { locale: this.localeFor(session, acceptLanguage), merchantName: merchant.name, backUrl: this.backUrl(session) };
+  }
+
   /** Locks the first device fingerprint seen; false when another request locked one first. */
   lockFingerprint(sessionId: string, fingerprint: string): Promise<boolean> {
     return this.deps.sessions.lockFingerprint(sessionId, fingerprint, this.deps.clock.now());
