@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
 import { NO_VELOCITY, type CustomerHistory, type MerchantProfile, type RiskHistory, type VelocityCounts, type VelocityKind } from './features.js';
 
@@ -96,20 +97,39 @@ export class RiskRepository {
     this.db = db.withTables<RiskTables>();
   }
 
+  // Every payment attempt runs these before money moves: built and compiled once (storage/precompiled.ts).
+  readonly #profile = precompiled<RiskTables['risk_merchant_profiles']>(
+    () => this.db,
+    (p) => this.db.selectFrom('risk_merchant_profiles').selectAll().where('merchant_id', '=', p('merchantId')).where('currency', '=', p('currency')),
+  );
+  readonly #links = precompiled<{ kind: string; value_hash: string }>(
+    () => this.db,
+    (p) =>
+      this.db
+        .selectFrom('risk_customer_links')
+        .select(['kind', 'value_hash'])
+        .where('merchant_id', '=', p('merchantId'))
+        .where('customer_hash', '=', p('customerHash'))
+        .limit(500),
+  );
+  readonly #rules = precompiled<RuleRow>(
+    () => this.db,
+    (p) =>
+      this.db
+        .selectFrom('risk_rules')
+        .select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at'])
+        .where('merchant_id', '=', p('merchantId'))
+        .orderBy('id'),
+  );
+  /** One compiled velocity statement per set of identity kinds present (at most 2^5). */
+  readonly #velocityByKinds = new Map<string, ReturnType<typeof precompiled<VelocityRow>>>();
+
   async history(q: HistoryQuery): Promise<RiskHistory> {
     const entries = Object.entries(q.keys) as Array<[VelocityKind, string]>;
     const [velocityRows, profileRow, links] = await Promise.all([
       entries.length === 0 ? Promise.resolve([] as VelocityRow[]) : this.#velocity(q, entries),
-      this.db.selectFrom('risk_merchant_profiles').selectAll().where('merchant_id', '=', q.merchantId).where('currency', '=', q.currency).executeTakeFirst(),
-      q.customerKey
-        ? this.db
-            .selectFrom('risk_customer_links')
-            .select(['kind', 'value_hash'])
-            .where('merchant_id', '=', q.merchantId)
-            .where('customer_hash', '=', q.customerKey)
-            .limit(500)
-            .execute()
-        : Promise.resolve([]),
+      this.#profile({ merchantId: q.merchantId, currency: q.currency }).then((rows) => rows[0]),
+      q.customerKey ? this.#links({ merchantId: q.merchantId, customerHash: q.customerKey }) : Promise.resolve([]),
     ]);
     const velocity: Partial<Record<VelocityKind, VelocityCounts>> = {};
     for (const row of velocityRows) {
@@ -139,18 +159,35 @@ export class RiskRepository {
    * the (merchant_id, key_hash, at) index), so a busy shared IP costs no more
    * than a quiet one. Counts saturate at the cap.
    */
-  async #velocity(q: HistoryQuery, entries: Array<[VelocityKind, string]>): Promise<VelocityRow[]> {
-    const hourAgo = q.now - HOUR;
-    const parts = entries.map(
-      ([kind, key]) => sql<VelocityRow>`select ${sql.lit(kind)} as kind, count(*) as attempts24h, coalesce(sum(declined), 0) as declines24h,
-        coalesce(sum(case when at > ${hourAgo} then 1 else 0 end), 0) as attempts1h,
-        coalesce(sum(case when at > ${hourAgo} then declined else 0 end), 0) as declines1h,
+  #velocity(q: HistoryQuery, entries: Array<[VelocityKind, string]>): Promise<VelocityRow[]> {
+    const kinds = entries.map(([kind]) => kind).join(',');
+    let run = this.#velocityByKinds.get(kinds);
+    if (!run) {
+      run = precompiled<VelocityRow>(
+        () => this.db,
+        (p) => ({
+          compile: () =>
+            sql
+              .join(
+                entries.map(
+                  ([kind]) => sql<VelocityRow>`select ${sql.lit(kind)} as kind, count(*) as attempts24h, coalesce(sum(declined), 0) as declines24h,
+        coalesce(sum(case when at > ${p('hourAgo')} then 1 else 0 end), 0) as attempts1h,
+        coalesce(sum(case when at > ${p('hourAgo')} then declined else 0 end), 0) as declines1h,
         ${kind === 'device' ? sql`count(distinct card_hash)` : sql`0`} as cards24h
         from (select declined, at, card_hash from risk_velocity_events
-              where merchant_id = ${q.merchantId} and key_hash = ${key} and at > ${q.now - DAY} and at <= ${q.now}
+              where merchant_id = ${p('merchantId')} and key_hash = ${p(`key_${kind}`)} and at > ${p('dayAgo')} and at <= ${p('now')}
               order by at desc limit ${VELOCITY_CAP}) recent`,
-    );
-    return (await sql.join(parts, sql` union all `).execute(this.db)).rows as VelocityRow[];
+                ),
+                sql` union all `,
+              )
+              .compile(this.db) as CompiledQuery<VelocityRow>,
+        }),
+      );
+      this.#velocityByKinds.set(kinds, run);
+    }
+    const values: Record<string, unknown> = { merchantId: q.merchantId, hourAgo: q.now - HOUR, dayAgo: q.now - DAY, now: q.now };
+    for (const [kind, key] of entries) values[`key_${kind}`] = key;
+    return run(values);
   }
 
   /** A decision stored before its attempt ends (outcome `pending`). */
@@ -267,13 +304,8 @@ export class RiskRepository {
     return rows.filter((r) => !seen.has(r.payment_id) && seen.add(r.payment_id)).map((r) => ({ features: r.features, fraudulent: r.fraudulent }));
   }
 
-  async rules(merchantId: string): Promise<RuleRow[]> {
-    return this.db
-      .selectFrom('risk_rules')
-      .select(['rule_id', 'merchant_id', 'action', 'predicate', 'created_at'])
-      .where('merchant_id', '=', merchantId)
-      .orderBy('id')
-      .execute();
+  rules(merchantId: string): Promise<RuleRow[]> {
+    return this.#rules({ merchantId });
   }
 
   /** Adds a rule at the end of the merchant's list, unless the list is full (checked in the same transaction). */
