@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { RiskRepository, VELOCITY_CAP } from '../../src/modules/risk/risk-repository.js';
+import { RiskRepository } from '../../src/modules/risk/risk-repository.js';
+import { VELOCITY_CAP } from '../../src/modules/risk/velocity-query.js';
 import { RiskService } from '../../src/modules/risk/risk-service.js';
 import type { RiskContext } from '../../src/modules/risk/types.js';
 import { openStorage, type Storage } from '../../src/storage/database.js';

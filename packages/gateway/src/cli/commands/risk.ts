@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { ApiError } from '../../errors.js';
 import { PredicateError } from '../../modules/risk/predicate.js';
-import { RULE_ACTIONS, type RuleAction } from '../../modules/risk/risk-service.js';
+import { RULE_ACTIONS, type RuleAction } from '../../modules/risk/rules.js';
 import { withServices } from './context.js';
 import { note, out, printResult } from '../output.js';
 

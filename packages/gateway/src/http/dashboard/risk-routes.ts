@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { paymentView } from '../../modules/payments/payment-service.js';
 import type { PaymentRepository } from '../../modules/payments/payment-repository.js';
 import { PredicateError } from '../../modules/risk/predicate.js';
-import { RULE_ACTIONS } from '../../modules/risk/risk-service.js';
+import { RULE_ACTIONS } from '../../modules/risk/rules.js';
 import type { GatewayServices } from '../../services.js';
 import { invalidPredicate } from '../routes/risk.js';
 import { requireCapture } from './capture-seam.js';

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PredicateError } from '../../modules/risk/predicate.js';
-import { RULE_ACTIONS, type RiskService } from '../../modules/risk/risk-service.js';
+import type { RiskService } from '../../modules/risk/risk-service.js';
+import { RULE_ACTIONS } from '../../modules/risk/rules.js';
 
 const PaymentParams = Type.Object({ payment_id: Type.String({ pattern: '^pay_[a-z2-7]{20}$' }) });
 const RuleParams = Type.Object({ rule_id: Type.String({ pattern: '^rule_[a-z2-7]{20}$' }) });

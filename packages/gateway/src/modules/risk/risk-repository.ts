@@ -1,88 +1,15 @@
-import { type CompiledQuery, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { precompiled } from '../../storage/precompiled.js';
 import type { Database } from '../../storage/schema.js';
+import { velocityReader } from './velocity-query.js';
+import type { AssessmentRow, AttemptRow, HistoryQuery, HourColumn, RiskDb, RiskTables, RuleRow, VelocityRow } from './risk-tables.js';
 import { NO_VELOCITY, type CustomerHistory, type MerchantProfile, type RiskHistory, type VelocityCounts, type VelocityKind } from './features.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const HOURS = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}` as HourColumn);
-type HourColumn = `h${string}`;
-
-export type RiskTables = {
-  risk_velocity_events: {
-    id: import('kysely').Generated<number>;
-    merchant_id: string;
-    key_hash: string;
-    kind: string;
-    card_hash: string | null;
-    declined: number;
-    at: number;
-  };
-  risk_merchant_profiles: { merchant_id: string; currency: string; n: number; sum_log: number; sum_sq_log: number; updated_at: number } & Record<
-    HourColumn,
-    number
-  >;
-  risk_customer_links: { merchant_id: string; customer_hash: string; kind: string; value_hash: string; first_seen: number; last_seen: number };
-  risk_assessments: {
-    id: string;
-    merchant_id: string;
-    payment_id: string | null;
-    session_id: string | null;
-    features: string;
-    score: number;
-    level: string;
-    action: string;
-    reasons: string;
-    rule_id: string | null;
-    model: string;
-    outcome: string;
-    created_at: number;
-    /** JSON of the rule attributes evaluated (migration 0019); null on older rows. */
-    attributes: string | null;
-  };
-  risk_fraud_reports: { payment_id: string; merchant_id: string; fraudulent: number; created_at: number; updated_at: number };
-  risk_rules: { id: import('kysely').Generated<number>; rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
-  risk_models: { id: import('kysely').Generated<number>; source: string; weights: string; metrics: string; created_at: number };
-};
-
-export type RiskDb = Kysely<Database & RiskTables>;
-export type RuleRow = { rule_id: string; merchant_id: string; action: string; predicate: string; created_at: number };
-export type AssessmentRow = RiskTables['risk_assessments'];
 
 class RulesChanged extends Error {}
-
-/** Per identity and window, counts stop at this many events (log-scaled features barely move past it). */
-export const VELOCITY_CAP = 100;
-
-interface VelocityRow {
-  kind: string;
-  attempts24h: number | string;
-  declines24h: number | string | null;
-  attempts1h: number | string | null;
-  declines1h: number | string | null;
-  cards24h: number | string | null;
-}
-
-export interface HistoryQuery {
-  merchantId: string;
-  currency: string;
-  keys: Partial<Record<VelocityKind, string>>;
-  customerKey: string | undefined;
-  now: number;
-}
-
-export interface AttemptRow {
-  merchantId: string;
-  currency: string;
-  keys: Partial<Record<VelocityKind, string>>;
-  declined: boolean;
-  succeeded: boolean;
-  at: number;
-  amountMinor: number;
-  customer: { key?: string; device?: string; country?: string; emailDomain?: string };
-  /** The assessment that preceded the attempt, stored in the same transaction (an attempt recorded twice keeps the first). */
-  assessment?: AssessmentRow;
-}
 
 /**
  * The risk engine's storage on SQLite and PostgreSQL. Velocity is an
@@ -95,6 +22,7 @@ export class RiskRepository {
   readonly db: RiskDb;
   constructor(db: Kysely<Database>) {
     this.db = db.withTables<RiskTables>();
+    this.#velocity = velocityReader(this.db);
   }
 
   // Every payment attempt runs these before money moves: built and compiled once (storage/precompiled.ts).
@@ -121,8 +49,7 @@ export class RiskRepository {
         .where('merchant_id', '=', p('merchantId'))
         .orderBy('id'),
   );
-  /** One compiled velocity statement per set of identity kinds present (at most 2^5). */
-  readonly #velocityByKinds = new Map<string, ReturnType<typeof precompiled<VelocityRow>>>();
+  readonly #velocity: ReturnType<typeof velocityReader>;
 
   async history(q: HistoryQuery): Promise<RiskHistory> {
     const entries = Object.entries(q.keys) as Array<[VelocityKind, string]>;
@@ -151,43 +78,6 @@ export class RiskRepository {
       for (const l of links) (l.kind === 'device' ? customer.devices : l.kind === 'country' ? customer.countries : customer.emailDomains).add(l.value_hash);
     }
     return { velocity, profile, customer };
-  }
-
-  /**
-   * One statement for every identity: each part reads at most VELOCITY_CAP of
-   * the identity's newest events inside the day (a backward range scan of
-   * the (merchant_id, key_hash, at) index), so a busy shared IP costs no more
-   * than a quiet one. Counts saturate at the cap.
-   */
-  #velocity(q: HistoryQuery, entries: Array<[VelocityKind, string]>): Promise<VelocityRow[]> {
-    const kinds = entries.map(([kind]) => kind).join(',');
-    let run = this.#velocityByKinds.get(kinds);
-    if (!run) {
-      run = precompiled<VelocityRow>(
-        () => this.db,
-        (p) => ({
-          compile: () =>
-            sql
-              .join(
-                entries.map(
-                  ([kind]) => sql<VelocityRow>`select ${sql.lit(kind)} as kind, count(*) as attempts24h, coalesce(sum(declined), 0) as declines24h,
-        coalesce(sum(case when at > ${p('hourAgo')} then 1 else 0 end), 0) as attempts1h,
-        coalesce(sum(case when at > ${p('hourAgo')} then declined else 0 end), 0) as declines1h,
-        ${kind === 'device' ? sql`count(distinct card_hash)` : sql`0`} as cards24h
-        from (select declined, at, card_hash from risk_velocity_events
-              where merchant_id = ${p('merchantId')} and key_hash = ${p(`key_${kind}`)} and at > ${p('dayAgo')} and at <= ${p('now')}
-              order by at desc limit ${VELOCITY_CAP}) recent`,
-                ),
-                sql` union all `,
-              )
-              .compile(this.db) as CompiledQuery<VelocityRow>,
-        }),
-      );
-      this.#velocityByKinds.set(kinds, run);
-    }
-    const values: Record<string, unknown> = { merchantId: q.merchantId, hourAgo: q.now - HOUR, dayAgo: q.now - DAY, now: q.now };
-    for (const [kind, key] of entries) values[`key_${kind}`] = key;
-    return run(values);
   }
 
   /** A decision stored before its attempt ends (outcome `pending`). */

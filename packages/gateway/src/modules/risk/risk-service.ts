@@ -5,32 +5,16 @@ import { randomBase32Lower } from '../../crypto/random.js';
 import { ApiError } from '../../errors.js';
 import { metrics } from '../../observability/metrics.js';
 import type { Payment } from '../payments/payment-repository.js';
-import { computeFeatures, FEATURES } from './features.js';
-import {
-  checkWeights,
-  DEFAULT_ACTIONS,
-  evaluate,
-  fitLogistic,
-  levelOf,
-  loadShippedWeights,
-  reasonsOf,
-  scoreOf,
-  THRESHOLDS,
-  type Example,
-  type Metrics,
-  type ModelWeights,
-} from './model.js';
+import { computeFeatures } from './features.js';
+import { checkWeights, DEFAULT_ACTIONS, levelOf, loadShippedWeights, reasonsOf, scoreOf, THRESHOLDS, type ModelWeights } from './model.js';
 import { evaluatePredicate, parsePredicate, type Predicate } from './predicate.js';
 import { hmacHasher, resolveAttempt, type IdentityHasher } from './resolve.js';
-import type { AssessmentRow, RiskRepository, RuleRow } from './risk-repository.js';
-import { trainSynthetic } from './train.js';
+import { dryRunRule, type DryRun } from './dry-run.js';
+import { retrainModel, type RetrainResult } from './retrain.js';
+import type { RiskRepository } from './risk-repository.js';
+import type { AssessmentRow, RuleRow } from './risk-tables.js';
+import { MAX_RULES_PER_MERCHANT, RULE_ACTIONS, ruleView, type RuleAction, type RuleView } from './rules.js';
 import type { AttemptOutcome, AttemptRecord, RiskAction, RiskContext, RiskDecision, RiskReason } from './types.js';
-
-export const RULE_ACTIONS = ['block', 'review', 'request_3ds', 'allow'] as const;
-export type RuleAction = (typeof RULE_ACTIONS)[number];
-export const MAX_RULES_PER_MERCHANT = 100;
-/** Retraining on a deployment's reports needs at least this many, with some of each kind. */
-export const MIN_FEEDBACK = { total: 20, perClass: 5 } as const;
 
 const SEVERITY: Record<RiskAction, number> = { allow: 0, request_3ds: 1, review: 2, block: 3 };
 
@@ -51,69 +35,12 @@ export function riskIdentityKey(auditFingerprintKey: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', auditFingerprintKey, Buffer.alloc(0), 'pdirect/risk/identity/v1', 32));
 }
 
-export interface RuleView {
-  object: 'risk_rule';
-  id: string;
-  action: RuleAction;
-  predicate: string;
-  created_at: string;
-}
-
-export function ruleView(rule: RuleRow): RuleView {
-  return {
-    object: 'risk_rule',
-    id: rule.rule_id,
-    action: rule.action as RuleAction,
-    predicate: rule.predicate,
-    created_at: new Date(rule.created_at).toISOString(),
-  };
-}
-
-/** A dry run reads at most this many assessments, and lists at most this many matching payments. */
-export const DRY_RUN_MAX_ASSESSMENTS = 5000;
-export const DRY_RUN_MAX_LISTED = 50;
-
-export interface DryRun {
-  object: 'risk_rule_dry_run';
-  since: string;
-  /** Assessed payments in the window. */
-  payments: number;
-  /** Of those, the ones whose attributes were stored (assessed since migration 0019). */
-  evaluated: number;
-  without_attributes: number;
-  matched: number;
-  /** What actually happened to the matched payments: succeeded, declined, blocked, failed. */
-  matched_by_outcome: Record<string, number>;
-  /** The window held more assessments than a dry run reads (the newest were evaluated). */
-  truncated: boolean;
-  matches: Array<{
-    payment_id: string;
-    assessed_at: string;
-    amount: number | null;
-    currency: string | null;
-    score: number;
-    level: string;
-    action: string;
-    outcome: string;
-  }>;
-}
-
 /** Attributes without the undefined ones (what JSON keeps anyway), for storage. */
 function definedAttributes(attributes: Record<string, unknown>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(attributes))
     if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
   return out;
-}
-
-export interface RetrainResult {
-  model_id: number;
-  source: 'synthetic' | 'feedback';
-  samples: number;
-  fraudulent: number;
-  /** Synthetic: on a held-out generated world. Feedback: on the reports themselves (in-sample; few rows). */
-  metrics: Metrics;
-  previous_metrics?: Metrics;
 }
 
 /**
@@ -274,51 +201,11 @@ export class RiskService {
   }
 
   /**
-   * What a rule would have done: its predicate (parsed as addRule parses it;
-   * a PredicateError otherwise) evaluated alone on the attributes each of the
-   * merchant's payments since `since` was assessed on. Nothing is stored.
+   * What a rule would have done on the merchant's assessed payments since
+   * `since` (dry-run.ts). Nothing is stored.
    */
-  async dryRunRule(merchantId: string, predicate: string, since: number): Promise<DryRun> {
-    const tree = parsePredicate(predicate);
-    const rows = await this.deps.repository.recentAssessments(merchantId, since, DRY_RUN_MAX_ASSESSMENTS);
-    const matches: DryRun['matches'] = [];
-    let evaluated = 0;
-    let withoutAttributes = 0;
-    let matched = 0;
-    const matchedByOutcome: Record<string, number> = {};
-    for (const row of rows) {
-      if (!row.attributes) {
-        withoutAttributes++;
-        continue;
-      }
-      evaluated++;
-      const attributes = JSON.parse(row.attributes) as Record<string, string | number | boolean>;
-      if (!evaluatePredicate(tree, attributes)) continue;
-      matched++;
-      matchedByOutcome[row.outcome] = (matchedByOutcome[row.outcome] ?? 0) + 1;
-      if (matches.length < DRY_RUN_MAX_LISTED)
-        matches.push({
-          payment_id: row.payment_id!,
-          assessed_at: new Date(row.created_at).toISOString(),
-          amount: typeof attributes.amount === 'number' ? attributes.amount : null,
-          currency: typeof attributes.currency === 'string' ? attributes.currency : null,
-          score: row.score,
-          level: row.level,
-          action: row.action,
-          outcome: row.outcome,
-        });
-    }
-    return {
-      object: 'risk_rule_dry_run',
-      since: new Date(since).toISOString(),
-      payments: rows.length,
-      evaluated,
-      without_attributes: withoutAttributes,
-      matched,
-      matched_by_outcome: matchedByOutcome,
-      truncated: rows.length >= DRY_RUN_MAX_ASSESSMENTS,
-      matches,
-    };
+  dryRunRule(merchantId: string, predicate: string, since: number): Promise<DryRun> {
+    return dryRunRule(this.deps.repository, merchantId, predicate, since);
   }
 
   /** The merchant's decisions since `since` per time bucket (bucket 0 starts at `since`) and action: the console's chart. */
@@ -361,41 +248,13 @@ export class RiskService {
 
   /**
    * Refits the weights and stores them for every gateway process (each picks
-   * them up within modelRefreshMs). `synthetic`: a fresh fit on generated
-   * traffic (what the shipped file holds). Otherwise: on this deployment's
-   * fraud reports, starting from and pulled towards the current weights.
+   * them up within modelRefreshMs); see retrain.ts.
    */
   async retrain(options: { synthetic?: boolean } = {}): Promise<RetrainResult> {
     const now = this.deps.clock.now();
-    if (options.synthetic) {
-      const { weights, heldOut } = trainSynthetic();
-      const id = await this.deps.repository.insertModel('synthetic', JSON.stringify(weights), JSON.stringify(heldOut), now);
-      this.#model = undefined;
-      return { model_id: id, source: 'synthetic', samples: heldOut.samples, fraudulent: heldOut.fraudulent, metrics: heldOut };
-    }
-    const examples: Example[] = [];
-    for (const row of await this.deps.repository.labelledExamples()) {
-      const x = JSON.parse(row.features) as unknown;
-      if (Array.isArray(x) && x.length === FEATURES.length && x.every((v) => typeof v === 'number' && Number.isFinite(v)))
-        examples.push({ x: x as number[], y: row.fraudulent ? 1 : 0 });
-    }
-    const fraudulent = examples.filter((e) => e.y === 1).length;
-    if (examples.length < MIN_FEEDBACK.total || fraudulent < MIN_FEEDBACK.perClass || examples.length - fraudulent < MIN_FEEDBACK.perClass) {
-      throw new ApiError(
-        '1010',
-        `not enough fraud reports to retrain: ${examples.length} assessed payments reported (${fraudulent} fraudulent); need ${MIN_FEEDBACK.total}, with at least ${MIN_FEEDBACK.perClass} of each kind`,
-      );
-    }
-    const current = (await this.#currentModel(now, true)).weights;
-    const refit = fitLogistic(examples, { prior: current, l2: 0.05, epochs: 1500, learningRate: 0.3 });
-    const metrics = evaluate(refit, examples);
-    const weights: ModelWeights = {
-      ...refit,
-      trained: { source: 'feedback', samples: examples.length, fraudulent, in_sample_metrics: metrics, trained_at: new Date(now).toISOString() },
-    };
-    const id = await this.deps.repository.insertModel('feedback', JSON.stringify(weights), JSON.stringify(metrics), now);
+    const result = await retrainModel(this.deps.repository, now, options, async () => (await this.#currentModel(now, true)).weights);
     this.#model = undefined;
-    return { model_id: id, source: 'feedback', samples: examples.length, fraudulent, metrics, previous_metrics: evaluate(current, examples) };
+    return result;
   }
 
   /** The weights in force: the newest retrain of this deployment, else the shipped file. */
