@@ -8,12 +8,13 @@
 // played during the load: random simulator faults, slow collects (F1: a
 // collect outliving the reconciler's staleness), pg_terminate_backend of every
 // connection (F2), a network blackhole and refused connections to the
-// database (F6). Then everything settles (`pdirect reconcile`, the webhook
+// database (F6), and a full disk under the audit log's table (F3: its
+// PostgreSQL tablespace on a small tmpfs that is filled, then freed). Then everything settles (`pdirect reconcile`, the webhook
 // worker) and the invariant checker (bench/chaos-check.ts) prints a table;
 // the exit code is 1 on any violation.
 //
 //   npm run chaos -- [--checkouts 1000] [--kills 30] [--concurrency 8] [--duration 0]
-//                    [--scenarios faults,slow-collect,terminate-backends,blackhole,refuse]
+//                    [--scenarios faults,slow-collect,terminate-backends,blackhole,refuse,disk-full]
 //                    [--fault-rate 0.1] [--seed N] [--smoke] [--keep]
 //   PDIRECT_CHAOS_POSTGRES_URL (else PDIRECT_TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/postgres):
 //   a server where the campaign may create and drop a database.
@@ -27,6 +28,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startSimulator, type FaultSpec, type RunningSimulator } from '@pdirect/mpgs-simulator';
+import { fillDisk, mountTinyFs } from '../packages/gateway/test/support/full-disk.js';
 import { startTcpProxy, type TcpProxy } from '../packages/gateway/test/support/tcp-proxy.js';
 import { checkInvariants, formatTable, type CampaignFacts } from './chaos-check.js';
 
@@ -53,7 +55,7 @@ const options = {
   concurrency: Number(args.concurrency ?? (smoke ? 6 : 8)),
   /** Seconds; 0 = until both the checkouts and the kills are done. Past it the load stops whatever the counts. */
   duration: Number(args.duration ?? (smoke ? 30 : 0)),
-  scenarios: new Set((args.scenarios ?? 'faults,slow-collect,terminate-backends,blackhole,refuse').split(',')),
+  scenarios: new Set((args.scenarios ?? 'faults,slow-collect,terminate-backends,blackhole,refuse,disk-full').split(',')),
   faultRate: Number(args['fault-rate'] ?? 0.1),
   seed: Number(args.seed ?? Date.now() % 1_000_000),
   /** Mean milliseconds between two kills, and between two database/network scenarios. */
@@ -408,6 +410,50 @@ class Customers {
 
 // --- the campaign --------------------------------------------------------------------------------
 
+/**
+ * A tablespace on a small tmpfs for the audit log's table, so that its disk
+ * can fill up while the rest of the database works. Needs root (mount) and a
+ * PostgreSQL server on this machine running as `postgres`; otherwise the
+ * scenario is skipped, and said so.
+ */
+async function auditTablespace(admin: pg.Client, baseUrl: string, dbName: string): Promise<{ dir: string; tablespace: string; sizeMb: number } | undefined> {
+  const sizeMb = 48;
+  const host = new URL(baseUrl).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return skip(`the PostgreSQL server (${host}) is not on this machine`);
+  let owner: { uid: number; gid: number };
+  try {
+    const { execFileSync } = await import('node:child_process');
+    owner = { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) };
+  } catch {
+    return skip('no postgres user on this machine');
+  }
+  let tiny: ReturnType<typeof mountTinyFs>;
+  try {
+    tiny = mountTinyFs({ sizeMb, owner });
+  } catch (err) {
+    return skip(`cannot mount a tmpfs (${(err as Error).message.split('\n')[0]}; needs root)`);
+  }
+  const tablespace = `${dbName}_audit`;
+  try {
+    await admin.query(`create tablespace ${tablespace} location '${tiny.dir}'`);
+  } catch (err) {
+    tiny.unmount();
+    return skip(`create tablespace failed: ${(err as Error).message}`);
+  }
+  // Runs after the database is dropped (cleanups run last-pushed first).
+  cleanups.push(async () => {
+    if (args.keep || keepOnViolation) return log(`kept tablespace ${tablespace} on ${tiny.dir}`);
+    await admin.query(`drop tablespace if exists ${tablespace}`);
+    tiny.unmount();
+  });
+  return { dir: tiny.dir, tablespace, sizeMb };
+
+  function skip(why: string): undefined {
+    log(`disk-full scenario skipped: ${why}`);
+    return undefined;
+  }
+}
+
 const cleanups: Array<() => Promise<unknown>> = [];
 /** A campaign with a violation keeps its database and logs for the post-mortem. */
 let keepOnViolation = false;
@@ -424,6 +470,7 @@ async function main(): Promise<number> {
   const admin = new pg.Client({ connectionString: baseUrl, application_name: 'pdirect-chaos' });
   await admin.connect();
   admin.on('error', () => undefined);
+  cleanups.push(() => admin.end());
   log(
     `seed ${options.seed}; ${options.checkouts} checkouts, ≥ ${options.kills} kills, concurrency ${options.concurrency}; scenarios ${[...options.scenarios].join(', ')}`,
   );
@@ -437,8 +484,10 @@ async function main(): Promise<number> {
     );
     if (built !== 0) throw new Error('the build failed');
   }
+  // F3 on PostgreSQL: the audit log's table lives on a small filesystem of its own that the campaign fills up.
+  const disk = options.scenarios.has('disk-full') ? await auditTablespace(admin, baseUrl, dbName) : undefined;
+  if (!disk) options.scenarios.delete('disk-full');
   await admin.query(`create database ${dbName}`);
-  cleanups.push(() => admin.end());
   cleanups.push(async () => {
     if (args.keep || keepOnViolation) return log(`kept database ${dbName} (drop it with: psql -c 'drop database ${dbName}')`);
     await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [dbName]);
@@ -491,6 +540,14 @@ async function main(): Promise<number> {
   if (created.code !== 0) throw new Error(`merchant create failed: ${created.stderr}`);
   const merchant = JSON.parse(created.stdout) as { merchant_id: string; merchant_secret: string };
 
+  if (disk) {
+    const db = new pg.Client({ connectionString: direct.toString(), application_name: 'pdirect-chaos' });
+    await db.connect();
+    await db.query(`alter table audit_log set tablespace ${disk.tablespace}`);
+    await db.end();
+    log(`the audit log's table is on a ${disk.sizeMb} MB tmpfs (tablespace ${disk.tablespace}, ${disk.dir})`);
+  }
+
   const gateways: Managed[] = [];
   for (const name of ['gateway-a', 'gateway-b']) {
     const port = await freePort();
@@ -506,7 +563,7 @@ async function main(): Promise<number> {
   log(`gateways ${gateways.map((g) => g.url).join(', ')} and a worker are up`);
 
   const customers = new Customers(gateways, simulator.url, merchant.merchant_secret, receiver.url);
-  const counts = { kills: 0, workerKills: 0, faults: 0, slowCollects: 0, terminations: 0, terminatedConnections: 0, blackholes: 0, refusals: 0 };
+  const counts = { kills: 0, workerKills: 0, faults: 0, slowCollects: 0, terminations: 0, terminatedConnections: 0, blackholes: 0, refusals: 0, diskFulls: 0 };
   let loadDone = false;
   const loadStartedAt = Date.now();
   const loadDeadline = options.duration > 0 ? loadStartedAt + options.duration * 1000 : Infinity;
@@ -555,6 +612,12 @@ async function main(): Promise<number> {
         await proxy.setMode('refuse');
         await sleep(500 + random() * 1500);
         await proxy.setMode('pass');
+      } else if (scenario === 'disk-full' && disk) {
+        // F3: the audit log cannot grow for a few seconds (every write that needs a record fails: 503 1901), then space returns.
+        counts.diskFulls++;
+        const filler = fillDisk(disk.dir);
+        await sleep(1500 + random() * 2500);
+        fs.rmSync(filler, { force: true });
       }
     }
   })();
@@ -565,7 +628,7 @@ async function main(): Promise<number> {
   const progress = setInterval(() => {
     log(
       `${customers.collects}/${options.checkouts} checkouts (collects), ${counts.kills} kills (+${counts.workerKills} worker), ${counts.faults} faults, ` +
-        `${counts.slowCollects} slow collects, ${counts.terminations} terminations, ${counts.blackholes} blackholes, ${counts.refusals} refusals`,
+        `${counts.slowCollects} slow collects, ${counts.terminations} terminations, ${counts.blackholes} blackholes, ${counts.refusals} refusals, ${counts.diskFulls} full disks`,
     );
   }, 5000);
   await Promise.all(
@@ -645,7 +708,7 @@ async function main(): Promise<number> {
     `checkouts ${customers.collects} reached collect, of ${customers.finished} begun (sessions ${facts.sessions.length}, payments ${facts.payments.length}, succeeded ${facts.payments.filter((p) => p.status === 'succeeded').length})`,
     `kills ${counts.kills} gateway + ${counts.workerKills} worker (kill -9, restarted)`,
     `card-network faults ${counts.faults} random + ${counts.slowCollects} slow collects; late charges reversed ${lateChargesReversed}`,
-    `database: ${counts.terminations} pg_terminate_backend rounds (${counts.terminatedConnections} connections), ${counts.blackholes} blackholes, ${counts.refusals} refused-connection windows`,
+    `database: ${counts.terminations} pg_terminate_backend rounds (${counts.terminatedConnections} connections), ${counts.blackholes} blackholes, ${counts.refusals} refused-connection windows, ${counts.diskFulls} full disks under the audit log`,
     `3-D Secure challenges whose collect answer was lost (the customer never saw them; they fail when the session expires): ${unseenChallenges}`,
     `answered requests ${facts.answered.length}; webhooks received ${receiver.received}; ${seconds} s in all (load ${loadSeconds.toFixed(0)} s); seed ${options.seed}`,
   ];

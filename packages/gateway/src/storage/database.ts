@@ -172,7 +172,8 @@ export function unavailableReason(err: unknown): UnavailableReason | undefined {
     const code = String((e as { code?: unknown }).code ?? '');
     const message = String((e as { message?: unknown }).message ?? '');
     // SHMSIZE: the WAL index could not be grown, which on a full disk is how opening fails.
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE') return 'disk_full';
+    // 53100: PostgreSQL's disk_full ("could not extend file … No space left on device").
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'SQLITE_IOERR_SHMSIZE' || code === '53100') return 'disk_full';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database_busy';
     if (code.startsWith('SQLITE_IOERR')) return message.includes('full') ? 'disk_full' : 'database_unreachable';
     if (PG_UNREACHABLE.has(code) || NET_UNREACHABLE.has(code)) return 'database_unreachable';

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionBody } from '../support/checkout.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http, type HttpResponse } from '../support/http.js';
+import { fillDisk, mountTinyFs } from '../support/full-disk.js';
 
 // SQLite on a disk that fills up, and a database locked by another process.
 // The full disk is real: a 4 MB tmpfs mounted for the test (needs root, as in CI).
@@ -26,44 +26,21 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30
   }
 }
 
-/** Fills the filesystem holding `dir` with one file; returns its path. */
-function fillDisk(dir: string): string {
-  const filler = path.join(dir, 'filler');
-  const fd = fs.openSync(filler, 'a');
-  const chunk = Buffer.alloc(16 * 1024, 1);
-  try {
-    for (let i = 0; i < 100_000; i++) fs.writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    fs.closeSync(fd);
-  }
-  // The last partial page too.
-  try {
-    for (let i = 0; i < 4096; i++) fs.appendFileSync(filler, Buffer.alloc(512, 1));
-  } catch {
-    // full
-  }
-  return filler;
-}
-
 describe('SQLite on a full disk', () => {
   let mountPoint: string;
+  let tinyFs: ReturnType<typeof mountTinyFs> | undefined;
   let gw: TestGateway;
   let secret: string;
 
   beforeAll(async () => {
-    mountPoint = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-tinyfs-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint]);
+    tinyFs = mountTinyFs({ sizeMb: 4 });
+    mountPoint = tinyFs.dir;
     gw = await startTestGateway({ databaseUrl: `sqlite:${path.join(mountPoint, 'pdirect.db')}` });
     secret = (await gw.services.merchants.create({ name: 'Full Disk Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
   });
   afterAll(async () => {
     await gw?.close();
-    if (mountPoint) {
-      execFileSync('umount', [mountPoint]);
-      fs.rmSync(mountPoint, { recursive: true, force: true });
-    }
+    tinyFs?.unmount();
   });
 
   const mint = () => http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody() });
