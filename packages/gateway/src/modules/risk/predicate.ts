@@ -12,14 +12,4 @@
 export { evaluatePredicate } from './predicate-evaluator.js';
 export { parsePredicate } from './predicate-parser.js';
 export { type Token, tokenize } from './predicate-tokenizer.js';
-export {
-  ATTRIBUTES,
-  type Attributes,
-  type AttributeType,
-  type CompareOp,
-  type Operand,
-  type Predicate,
-  PREDICATE_LIMITS,
-  PredicateError,
-  type Value,
-} from './predicate-types.js';
+export * from './predicate-types.js';

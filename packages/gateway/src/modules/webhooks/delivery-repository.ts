@@ -15,17 +15,8 @@ import type {
 } from './delivery-types.js';
 import { DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY } from './endpoints.js';
 
-export type {
-  AttemptRecord,
-  ClaimedDelivery,
-  DeliveryScheduling,
-  EndpointHealth,
-  EventListQuery,
-  NextLease,
-  WebhookAttemptRow,
-  WebhookDeliveryRow,
-  WebhookEventRow,
-} from './delivery-types.js';
+// The shapes it takes and answers (delivery-types.ts) are exported from here too.
+export type * from './delivery-types.js';
 
 /**
  * The outbox's storage, in three parts: leases (claiming, handing back, new
