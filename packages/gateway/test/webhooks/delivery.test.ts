@@ -3,7 +3,7 @@ import { createReplayGuard, verifyWebhook, WebhookVerificationError } from '../.
 import { enqueueWebhookEvent, type WebhookEventType } from '../../src/modules/webhooks/outbox.js';
 import { ManualClock } from '../../src/clock.js';
 import { RESPONSE_BODY_LIMIT } from '../../src/modules/webhooks/sender.js';
-import type { EventView } from '../../src/modules/webhooks/webhook-service.js';
+import type { EventView } from '../../src/modules/webhooks/event-views.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { DOWN_URL, type Receiver, startReceiver } from './receiver.js';

@@ -41,6 +41,24 @@ describe('merchant history signals', () => {
   });
 });
 
+describe('reason details', () => {
+  it('count their nouns in the singular for one and the plural otherwise', () => {
+    const history: RiskHistory = {
+      ...empty,
+      velocity: {
+        device: { attempts1h: 1, declines1h: 1, attempts24h: 1, declines24h: 0, cards24h: 1 },
+        ip: { attempts1h: 2, declines1h: 0, attempts24h: 2, declines24h: 0, cards24h: 0 },
+      },
+    };
+    const { details } = computeFeatures(context, resolved({ keys: { device: 'd', ip: 'i' } }), history);
+    expect(details.device_attempts_1h).toBe('1 attempt from this device in the last hour');
+    expect(details.device_declines_1h).toBe('1 declined attempt from this device in the last hour');
+    expect(details.device_cards_24h).toBe('1 different card from this device in 24 hours');
+    expect(details.ip_attempts_1h).toBe('2 attempts from this IP address in the last hour');
+    expect(details.ip_declines_1h).toBe('0 declined attempts from this IP address in the last hour');
+  });
+});
+
 describe('customer and location signals', () => {
   it('new device/country/domain only for a customer with history, mismatch only when both countries are known', () => {
     const known: RiskHistory = { ...empty, customer: { devices: new Set(['d1']), countries: new Set(['GBk']), emailDomains: new Set(['gm']) } };

@@ -97,6 +97,9 @@ export interface FeatureResult {
 
 const log1p = Math.log1p;
 
+/** A reason's count with its noun: "1 attempt", "3 attempts". */
+const count = (n: number, noun: string): string => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 export function amountZscore(profile: MerchantProfile | undefined, amountMinor: number): number | undefined {
   if (!profile || profile.n < MIN_HISTORY.amount) return undefined;
   const mean = profile.sumLog / profile.n;
@@ -152,15 +155,15 @@ export function computeFeatures(context: RiskContext, resolved: ResolvedAttempt,
     three_ds_authenticated: resolved.threeDs === 'authenticated' ? 1 : 0,
   };
   const details: Partial<Record<FeatureName, string>> = {
-    card_attempts_1h: `${card?.attempts1h ?? 0} attempts with this card in the last hour`,
-    card_declines_24h: `${card?.declines24h ?? 0} declined attempts with this card in 24 hours`,
-    device_attempts_1h: `${device?.attempts1h ?? 0} attempts from this device in the last hour`,
-    device_declines_1h: `${device?.declines1h ?? 0} declined attempts from this device in the last hour`,
-    device_cards_24h: `${device?.cards24h ?? 0} different cards from this device in 24 hours`,
-    ip_attempts_1h: `${ip?.attempts1h ?? 0} attempts from this IP address in the last hour`,
-    ip_declines_1h: `${ip?.declines1h ?? 0} declined attempts from this IP address in the last hour`,
-    customer_attempts_24h: `${customer?.attempts24h ?? 0} attempts by this customer_reference in 24 hours`,
-    email_attempts_24h: `${email?.attempts24h ?? 0} attempts with this e-mail in 24 hours`,
+    card_attempts_1h: `${count(card?.attempts1h ?? 0, 'attempt')} with this card in the last hour`,
+    card_declines_24h: `${count(card?.declines24h ?? 0, 'declined attempt')} with this card in 24 hours`,
+    device_attempts_1h: `${count(device?.attempts1h ?? 0, 'attempt')} from this device in the last hour`,
+    device_declines_1h: `${count(device?.declines1h ?? 0, 'declined attempt')} from this device in the last hour`,
+    device_cards_24h: `${count(device?.cards24h ?? 0, 'different card')} from this device in 24 hours`,
+    ip_attempts_1h: `${count(ip?.attempts1h ?? 0, 'attempt')} from this IP address in the last hour`,
+    ip_declines_1h: `${count(ip?.declines1h ?? 0, 'declined attempt')} from this IP address in the last hour`,
+    customer_attempts_24h: `${count(customer?.attempts24h ?? 0, 'attempt')} by this customer_reference in 24 hours`,
+    email_attempts_24h: `${count(email?.attempts24h ?? 0, 'attempt')} with this e-mail in 24 hours`,
     new_device_known_customer: 'a known customer on a device never seen for them',
     ip_card_country_mismatch: `client IP in ${resolved.ipCountry ?? '?'}, card issued in ${cardCountry ?? '?'}`,
     new_country_known_customer: `a known customer paying from ${resolved.ipCountry ?? '?'} for the first time`,

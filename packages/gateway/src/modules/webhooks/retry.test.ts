@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRY_AFTER_MS, nextRetryDelay, parseRetryAfter } from './retry.js';
+import { MAX_RETRY_AFTER_MS, nextRetryDelay, nextStep, parseRetryAfter } from './retry.js';
 
 const standard = { scheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], jitter: 0.1 };
 
@@ -37,5 +37,22 @@ describe('parseRetryAfter', () => {
   });
   it.each([undefined, '', 'soon', '-5', '1.5', 'Mon, 99 Foo 2026'])('ignores %j', (value) => {
     expect(parseRetryAfter(value, now)).toBeUndefined();
+  });
+});
+
+describe('nextStep', () => {
+  const at = Date.UTC(2026, 0, 1, 12, 0, 0);
+  const mid = () => 0.5;
+  it('succeeds on 2xx, stops at once on 410, retries anything else until the schedule is used up', () => {
+    expect(nextStep({ status: 204, retryAfter: undefined }, 1, at, standard, mid)).toEqual({ succeeded: true, nextState: 'succeeded', nextAttemptAt: null });
+    expect(nextStep({ status: 410, retryAfter: undefined }, 1, at, standard, mid)).toEqual({ succeeded: false, nextState: 'dead', nextAttemptAt: null });
+    expect(nextStep({ status: 500, retryAfter: undefined }, 1, at, standard, mid)).toEqual({
+      succeeded: false,
+      nextState: 'pending',
+      nextAttemptAt: at + 5_000,
+    });
+    expect(nextStep({ status: null, retryAfter: undefined }, 2, at, standard, mid).nextAttemptAt).toBe(at + 300_000);
+    expect(nextStep({ status: 503, retryAfter: '120' }, 1, at, standard, mid).nextAttemptAt).toBe(at + 120_000);
+    expect(nextStep({ status: 500, retryAfter: undefined }, 8, at, standard, mid)).toEqual({ succeeded: false, nextState: 'dead', nextAttemptAt: null });
   });
 });

@@ -6,6 +6,9 @@
  * about 27 hours.
  */
 
+import type { AttemptRecord } from './delivery-types.js';
+import type { SendResult } from './sender.js';
+
 /** A receiver may slow us down with Retry-After, but not park a delivery for longer than this. */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
@@ -36,4 +39,29 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   const at = Date.parse(text);
   if (Number.isNaN(at) || !/[a-z]/i.test(text)) return undefined;
   return Math.max(0, at - now);
+}
+
+/**
+ * What an attempt's answer means for its delivery: succeeded on 2xx, dead at
+ * once on 410, otherwise the next retry from the schedule (with jitter, or
+ * later if Retry-After asks), dead after the last one.
+ */
+export function nextStep(
+  result: Pick<SendResult, 'status' | 'retryAfter'>,
+  attemptNumber: number,
+  finishedAt: number,
+  policy: RetryPolicy,
+  random: () => number,
+): { succeeded: boolean; nextState: AttemptRecord['nextState']; nextAttemptAt: number | null } {
+  const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
+  let nextState: AttemptRecord['nextState'] = succeeded ? 'succeeded' : 'dead';
+  let nextAttemptAt: number | null = null;
+  if (!succeeded && result.status !== 410) {
+    const wait = nextRetryDelay(attemptNumber, policy, parseRetryAfter(result.retryAfter, finishedAt), random);
+    if (wait !== undefined) {
+      nextState = 'pending';
+      nextAttemptAt = finishedAt + wait;
+    }
+  }
+  return { succeeded, nextState, nextAttemptAt };
 }

@@ -7,7 +7,8 @@ import type { Secret } from '../../crypto/secret.js';
 import { metrics } from '../../observability/metrics.js';
 import type { AttemptRecord, ClaimedDelivery, WebhookDeliveryRepository } from './delivery-repository.js';
 import { endpointOf, isEndpointFailure } from './endpoints.js';
-import { nextRetryDelay, parseRetryAfter, type RetryPolicy } from './retry.js';
+import { AttemptGroupCommit } from './group-commit.js';
+import { nextStep, type RetryPolicy } from './retry.js';
 import type { SendResult, WebhookSender } from './sender.js';
 import { signWebhook } from './signature.js';
 
@@ -37,11 +38,6 @@ export interface WebhookWorkerOptions {
   notifyUrlRefused?: (merchantId: string, url: string) => Promise<string | null>;
 }
 
-type NextLease = { owner: string; now: number; leaseUntil: number };
-
-/** At most this many attempts recorded per transaction. */
-const STORE_BATCH = 64;
-
 const defaultSleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 /**
@@ -67,16 +63,11 @@ export class WebhookWorker {
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
   #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
-  readonly #toStore: Array<{
-    attempt: AttemptRecord;
-    next: NextLease | undefined;
-    resolve(result: { held: boolean; next: ClaimedDelivery | undefined }): void;
-    reject(err: unknown): void;
-  }> = [];
-  #storing: Promise<void> | undefined;
+  readonly #recorder: AttemptGroupCommit;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
+    this.#recorder = new AttemptGroupCommit(options.deliveries);
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
   }
@@ -206,16 +197,7 @@ export class WebhookWorker {
     const durationMs = Math.round(performance.now() - t0);
     const finishedAt = this.#o.clock.now();
 
-    const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
-    let nextState: AttemptRecord['nextState'] = succeeded ? 'succeeded' : 'dead';
-    let nextAttemptAt: number | null = null;
-    if (!succeeded && result.status !== 410) {
-      const wait = nextRetryDelay(attemptNumber, this.#o.retry, parseRetryAfter(result.retryAfter, finishedAt), this.#random);
-      if (wait !== undefined) {
-        nextState = 'pending';
-        nextAttemptAt = finishedAt + wait;
-      }
-    }
+    const { succeeded, nextState, nextAttemptAt } = nextStep(result, attemptNumber, finishedAt, this.#o.retry, this.#random);
     const endpoint = d.endpoint ?? endpointOf(d.notifyUrl);
     const record: AttemptRecord = {
       endpoint,
@@ -236,7 +218,7 @@ export class WebhookWorker {
       finishedAt,
     };
     const now = this.#o.clock.now();
-    const { held, next } = await this.#store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined);
+    const { held, next } = await this.#recorder.store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined);
     const line = {
       event_id: d.eventId,
       merchant_id: d.merchantId,
@@ -252,47 +234,6 @@ export class WebhookWorker {
       this.#o.logger.warn(line, result.status === 410 ? 'webhook receiver answered 410 Gone: delivery stopped' : 'webhook delivery dead after the last retry');
     else this.#o.logger.info({ ...line, next_attempt_at: new Date(nextAttemptAt!).toISOString() }, 'webhook attempt failed; retry scheduled');
     return next;
-  }
-
-  /**
-   * Records a finished attempt (and, with `next`, leases its endpoint's next
-   * due delivery). Group commit: attempts finishing while a transaction runs
-   * are recorded together in the next one, so under a burst one commit serves
-   * many deliveries. The lane waits for its own record either way.
-   */
-  #store(record: AttemptRecord, next: NextLease | undefined): Promise<{ held: boolean; next: ClaimedDelivery | undefined }> {
-    const repo = this.#o.deliveries;
-    if (typeof repo.recordAttemptsAndClaimNext !== 'function') {
-      return typeof repo.recordAttemptAndClaimNext === 'function' && next
-        ? repo.recordAttemptAndClaimNext(record, next)
-        : repo.recordAttempt(record).then((held) => ({ held, next: undefined }));
-    }
-    return new Promise((resolve, reject) => {
-      this.#toStore.push({ attempt: record, next, resolve, reject });
-      this.#kickStore();
-    });
-  }
-
-  #kickStore(): void {
-    this.#storing ??= this.#drainStore().finally(() => {
-      this.#storing = undefined;
-      // An attempt queued after the drain's last look (before this ran) starts the next drain.
-      if (this.#toStore.length > 0) this.#kickStore();
-    });
-  }
-
-  async #drainStore(): Promise<void> {
-    // Attempts finishing in this same turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.#toStore.length > 0) {
-      const batch = this.#toStore.splice(0, STORE_BATCH);
-      try {
-        const results = await this.#o.deliveries.recordAttemptsAndClaimNext!(batch.map(({ attempt, next }) => ({ attempt, next })));
-        batch.forEach((b, i) => b.resolve(results[i]!));
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
