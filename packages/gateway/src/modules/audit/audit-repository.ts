@@ -1,7 +1,7 @@
 import { type Insertable, type Kysely, type Selectable, sql, SqliteAdapter } from 'kysely';
 import { precompiled } from '../../storage/precompiled.js';
 import type { AuditLogTable, Database } from '../../storage/schema.js';
-import { type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
+import { CHAINED_FIELDS, type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
 
 /** `public`: an unauthenticated route that can move money (the 3-D Secure return), recorded all the same. */
 export type CredentialType = 'merchant_key' | 'session_token' | 'dashboard_user' | 'public';
@@ -75,25 +75,8 @@ export function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
 
 export type StoredAuditRecord = Selectable<AuditLogTable>;
 
-/** The columns an append writes, in a fixed order. */
-const AUDIT_COLUMNS = [
-  'request_id',
-  'at',
-  'credential_type',
-  'credential_id',
-  'merchant_id',
-  'source_ip',
-  'user_agent',
-  'method',
-  'path',
-  'status',
-  'duration_ms',
-  'body_fingerprint',
-  'warnings',
-  'chain_seq',
-  'chain_hash',
-  'chain_key_version',
-] as const;
+/** The columns an append writes, in a fixed order: the chained fields, then the chain's own. */
+const AUDIT_COLUMNS = [...CHAINED_FIELDS, 'chain_seq', 'chain_hash', 'chain_key_version'] as const;
 
 const slotNamesBySize = new Map<number, string[][]>();
 /** The precompiled insert's parameter names for `size` rows: `0.request_id`, … (made once per shape). */
