@@ -101,12 +101,6 @@ export class AuditRepository {
     private readonly chainKey?: ChainKey,
   ) {}
 
-  /**
-   * Appends the records to the chain in one short transaction. Its first
-   * statement touches the chain head row, which takes that row's lock on
-   * PostgreSQL (and the write lock on SQLite): appends from every process
-   * queue there, each then reads the head as the previous one committed it.
-   */
   /** Which of these request ids already have their record (a write whose outcome was lost). */
   async requestIdsWritten(requestIds: string[]): Promise<Set<string>> {
     if (requestIds.length === 0) return new Set();
@@ -114,6 +108,12 @@ export class AuditRepository {
     return new Set(rows.map((r) => r.request_id));
   }
 
+  /**
+   * Appends the records to the chain in one short transaction. Its first
+   * statement touches the chain head row, which takes that row's lock on
+   * PostgreSQL (and the write lock on SQLite): appends from every process
+   * queue there, each then reads the head as the previous one committed it.
+   */
   async insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> {
     if (records.length === 0) return;
     const chainKey = this.chainKey;
