@@ -5,25 +5,11 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateSandboxMasterKey } from './master-key-file.js';
-import { MasterKeyError, parseMasterKey } from './master-key-format.js';
+import { parseMasterKey } from './master-key-format.js';
+import { b64, expectMasterKeyError } from '../../test/support/master-key.js';
 
-const b64 = (bytes: Buffer): string => bytes.toString('base64');
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
-
-/** Runs `fn`, expecting a MasterKeyError whose message does not contain any of `secrets`. */
-function expectMasterKeyError(fn: () => unknown, secrets: string[], pattern?: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(MasterKeyError);
-  const message = String((caught as Error).message);
-  for (const s of secrets) if (s.length > 4) expect(message).not.toContain(s);
-  if (pattern) expect(message).toMatch(pattern);
-}
 
 describe.skipIf(process.platform === 'win32')('loadOrCreateSandboxMasterKey', () => {
   let root: string;

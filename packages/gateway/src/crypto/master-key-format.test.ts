@@ -1,26 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { generateMasterKeyEntry, MasterKeyError, parseMasterKey } from './master-key-format.js';
+import { generateMasterKeyEntry, parseMasterKey } from './master-key-format.js';
+import { b64, expectMasterKeyError } from '../../test/support/master-key.js';
 import { Secret } from './secret.js';
 
-const b64 = (bytes: Buffer): string => bytes.toString('base64');
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
-
-/** Runs `fn`, expecting a MasterKeyError whose message does not contain any of `secrets`. */
-function expectMasterKeyError(fn: () => unknown, secrets: string[], pattern?: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(MasterKeyError);
-  const message = String((caught as Error).message);
-  for (const s of secrets) if (s.length > 4) expect(message).not.toContain(s);
-  if (pattern) expect(message).toMatch(pattern);
-}
 
 describe('parseMasterKey', () => {
   it('reads one versioned key', () => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Fernet } from './fernet.js';
 import { Keyring } from './keyring.js';
 import { auditHmacKey, fernetFor, keyringFor, otpHmacKey, parseMasterKey } from './master-key.js';
+import { b64 } from '../../test/support/master-key.js';
 
-const b64 = (bytes: Buffer): string => bytes.toString('base64');
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
 

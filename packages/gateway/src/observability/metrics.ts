@@ -23,67 +23,57 @@ class GatewayMetrics {
   readonly registry = new Registry();
   readonly #pools = new Map<object, { name: string; stats: () => PoolStats }>();
 
-  readonly httpRequests = new Counter({
-    name: 'pdirect_http_requests_total',
-    help: 'HTTP requests answered, by method, route template, status and catalogue error code ("" when none)',
-    labelNames: ['method', 'route', 'status', 'error_code'] as const,
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'pdirect_http_request_duration_seconds',
-    help: 'Time from request received to response sent, by method and route template',
-    labelNames: ['method', 'route'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
-  readonly payments = new Counter({
-    name: 'pdirect_payments_total',
-    help: 'Card payment attempts finished, by outcome (succeeded, failed, requires_action, ...)',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly webhookAttempts = new Counter({
-    name: 'pdirect_webhook_attempts_total',
-    help: 'Webhook delivery attempts, by result: succeeded, retry (failed, will try again) or dead (failed, no more tries)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
-  readonly webhookDeliveries = new Counter({
-    name: 'pdirect_webhook_deliveries_total',
-    help: 'Webhook deliveries finished, by final state: succeeded or dead',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
-  readonly webhookLag = new Histogram({
-    name: 'pdirect_webhook_first_attempt_lag_seconds',
-    help: 'Time from a delivery being committed to the outbox to its first attempt starting',
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
-    registers: [this.registry],
-  });
-  readonly riskDecisions = new Counter({
-    name: 'pdirect_risk_decisions_total',
-    help: 'Fraud screening decisions before money moves, by action (allow, review, request_3ds, block; unavailable when screening failed) and level',
-    labelNames: ['action', 'level'] as const,
-    registers: [this.registry],
-  });
-  readonly riskAssess = new Histogram({
-    name: 'pdirect_risk_assess_seconds',
-    help: 'Time fraud screening (RiskService.assess: history reads, model, merchant rules) adds to a payment attempt before money moves',
-    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
-    registers: [this.registry],
-  });
-  readonly otpSends = new Counter({
-    name: 'pdirect_otp_sends_total',
-    help: 'One-time codes sent to customers, by channel (email, sms)',
-    labelNames: ['channel'] as const,
-    registers: [this.registry],
-  });
+  readonly httpRequests = this.#counter(
+    'pdirect_http_requests_total',
+    'HTTP requests answered, by method, route template, status and catalogue error code ("" when none)',
+    ['method', 'route', 'status', 'error_code'],
+  );
+  readonly httpDuration = this.#histogram(
+    'pdirect_http_request_duration_seconds',
+    'Time from request received to response sent, by method and route template',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ['method', 'route'],
+  );
+  readonly payments = this.#counter('pdirect_payments_total', 'Card payment attempts finished, by outcome (succeeded, failed, requires_action, ...)', [
+    'outcome',
+  ]);
+  readonly webhookAttempts = this.#counter(
+    'pdirect_webhook_attempts_total',
+    'Webhook delivery attempts, by result: succeeded, retry (failed, will try again) or dead (failed, no more tries)',
+    ['result'],
+  );
+  readonly webhookDeliveries = this.#counter('pdirect_webhook_deliveries_total', 'Webhook deliveries finished, by final state: succeeded or dead', ['state']);
+  readonly webhookLag = this.#histogram(
+    'pdirect_webhook_first_attempt_lag_seconds',
+    'Time from a delivery being committed to the outbox to its first attempt starting',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+  );
+  readonly riskDecisions = this.#counter(
+    'pdirect_risk_decisions_total',
+    'Fraud screening decisions before money moves, by action (allow, review, request_3ds, block; unavailable when screening failed) and level',
+    ['action', 'level'],
+  );
+  readonly riskAssess = this.#histogram(
+    'pdirect_risk_assess_seconds',
+    'Time fraud screening (RiskService.assess: history reads, model, merchant rules) adds to a payment attempt before money moves',
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+  );
+  readonly otpSends = this.#counter('pdirect_otp_sends_total', 'One-time codes sent to customers, by channel (email, sms)', ['channel']);
 
-  readonly reconcileExhausted_ = new Counter({
-    name: 'pdirect_reconcile_exhausted_total',
-    help: 'Payments whose outcome the card network still had not decided after the bounded reconciliation rounds (needs a person)',
-    registers: [this.registry],
-  });
+  readonly reconcileExhausted_ = this.#counter(
+    'pdirect_reconcile_exhausted_total',
+    'Payments whose outcome the card network still had not decided after the bounded reconciliation rounds (needs a person)',
+  );
+
+  /** A counter in this registry; its labels take values from small fixed sets only (see the top of this file). */
+  #counter<L extends string = string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A histogram in this registry, with its buckets in seconds. */
+  #histogram<L extends string = string>(name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
+  }
 
   constructor() {
     this.registry.setDefaultLabels({ service: 'pdirect' });

@@ -4,6 +4,7 @@ import { testDatabases } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
+import { insertProcessingPayment } from '../support/payments.js';
 
 const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
 const CHALLENGE = { number: '5123450000000008', expiry: '01/39' };
@@ -202,43 +203,12 @@ describe.each(testDatabases())('card payments end to end ($name)', (factory) => 
     const neverSent = await mintSession(gw, secret);
     const hostedCharged = await cardSession(gw, charged.token, PLAIN_APPROVED);
     const hostedNeverSent = await cardSession(gw, neverSent.token, PLAIN_APPROVED);
-    const db = gw.services.storage.db;
     const now = gw.clock.now();
     for (const [s, hosted, id] of [
       [charged, hostedCharged, `pay_${'c'.repeat(20)}`],
       [neverSent, hostedNeverSent, `pay_${'d'.repeat(20)}`],
     ] as const) {
-      const row = await db.selectFrom('checkout_sessions').selectAll().where('id', '=', s.sessionId).executeTakeFirstOrThrow();
-      await db
-        .insertInto('payments')
-        .values({
-          id,
-          session_id: row.id,
-          merchant_id: row.merchant_id,
-          order_id: row.order_id,
-          amount: row.amount,
-          amount_minor: row.amount_minor,
-          currency: row.currency,
-          customer_reference: row.customer_reference,
-          status: 'processing',
-          hosted_session_id: hosted,
-          network: 'mpgs',
-          network_order_ref: id,
-          auth_txn_id: 'auth-1',
-          pay_txn_id: 'pay-1',
-          authentication_status: null,
-          card_brand: null,
-          card_masked: null,
-          card_expiry: null,
-          gateway_code: null,
-          failure_reason: null,
-          amount_refunded_minor: 0,
-          reconcile_after: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await db.updateTable('checkout_sessions').set({ status: 'processing', current_payment_id: id }).where('id', '=', row.id).execute();
+      await insertProcessingPayment(gw, { id, sessionId: s.sessionId, hostedSessionId: hosted, at: now });
     }
     // The first one's PAY reached the network before the crash.
     await gw.services.network!.pay({

@@ -6,6 +6,7 @@ import { TEST_MASTER_KEY } from '../support/gateway.js';
 import { testDatabases } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import { bearer, http } from '../support/http.js';
+import { insertProcessingPayment } from '../support/payments.js';
 
 const PLAIN_APPROVED = { number: '5111111111111118', expiry: '01/39' };
 
@@ -17,47 +18,14 @@ describe.each(testDatabases())('pdirect reconcile ($name)', (factory) => {
 
   it('settles a charged and a never-sent attempt, leaves one inside its deadline waiting; --json and text', async () => {
     const { gw, secret, db } = fixture;
-    const storage = gw.services.storage.db;
     const longAgo = Date.now() - 600_000;
     const ids = { charged: `pay_${'f'.repeat(20)}`, neverSent: `pay_${'g'.repeat(20)}`, inFlight: `pay_${'h'.repeat(20)}` };
     const sessions: Record<string, string> = {};
     for (const [name, id] of Object.entries(ids)) {
       const { sessionId, token } = await mintSession(gw, secret);
       const hosted = await cardSession(gw, token, PLAIN_APPROVED);
-      const row = await storage.selectFrom('checkout_sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
-      await storage
-        .insertInto('payments')
-        .values({
-          id,
-          session_id: row.id,
-          merchant_id: row.merchant_id,
-          order_id: row.order_id,
-          amount: row.amount,
-          amount_minor: row.amount_minor,
-          currency: row.currency,
-          customer_reference: row.customer_reference,
-          status: 'processing',
-          hosted_session_id: hosted,
-          network: 'mpgs',
-          network_order_ref: id,
-          auth_txn_id: 'auth-1',
-          pay_txn_id: 'pay-1',
-          authentication_status: null,
-          card_brand: null,
-          card_masked: null,
-          card_expiry: null,
-          gateway_code: null,
-          failure_reason: null,
-          amount_refunded_minor: 0,
-          reconcile_after: null,
-          network_data: null,
-          lease_expires_at: longAgo + 30_000,
-          attempt_deadline_at: name === 'inFlight' ? Date.now() + 600_000 : longAgo + 300_000,
-          created_at: longAgo,
-          updated_at: longAgo,
-        })
-        .execute();
-      await storage.updateTable('checkout_sessions').set({ status: 'processing', current_payment_id: id }).where('id', '=', row.id).execute();
+      const attemptDeadlineAt = name === 'inFlight' ? Date.now() + 600_000 : longAgo + 300_000;
+      await insertProcessingPayment(gw, { id, sessionId, hostedSessionId: hosted, at: longAgo, leaseExpiresAt: longAgo + 30_000, attemptDeadlineAt });
       sessions[name] = sessionId;
       if (name === 'charged')
         await gw.services.network!.pay({ orderId: id, payTransactionId: 'pay-1', hostedSessionId: hosted, amount: '12.50', currency: 'USD' });
@@ -98,45 +66,18 @@ describe.each(testDatabases())('pdirect worker reconciles at start ($name)', (fa
 
   it('a charged attempt left by a dead process is settled by a freshly started worker', async () => {
     const { gw, secret, db } = fixture;
-    const storage = gw.services.storage.db;
     const longAgo = Date.now() - 600_000;
     const id = `pay_${'k'.repeat(20)}`;
     const { sessionId, token } = await mintSession(gw, secret);
     const hosted = await cardSession(gw, token, PLAIN_APPROVED);
-    const row = await storage.selectFrom('checkout_sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
-    await storage
-      .insertInto('payments')
-      .values({
-        id,
-        session_id: row.id,
-        merchant_id: row.merchant_id,
-        order_id: row.order_id,
-        amount: row.amount,
-        amount_minor: row.amount_minor,
-        currency: row.currency,
-        customer_reference: row.customer_reference,
-        status: 'processing',
-        hosted_session_id: hosted,
-        network: 'mpgs',
-        network_order_ref: id,
-        auth_txn_id: 'auth-1',
-        pay_txn_id: 'pay-1',
-        authentication_status: null,
-        card_brand: null,
-        card_masked: null,
-        card_expiry: null,
-        gateway_code: null,
-        failure_reason: null,
-        amount_refunded_minor: 0,
-        reconcile_after: null,
-        network_data: null,
-        lease_expires_at: longAgo + 30_000,
-        attempt_deadline_at: longAgo + 300_000,
-        created_at: longAgo,
-        updated_at: longAgo,
-      })
-      .execute();
-    await storage.updateTable('checkout_sessions').set({ status: 'processing', current_payment_id: id }).where('id', '=', row.id).execute();
+    await insertProcessingPayment(gw, {
+      id,
+      sessionId,
+      hostedSessionId: hosted,
+      at: longAgo,
+      leaseExpiresAt: longAgo + 30_000,
+      attemptDeadlineAt: longAgo + 300_000,
+    });
     await gw.services.network!.pay({ orderId: id, payTransactionId: 'pay-1', hostedSessionId: hosted, amount: '12.50', currency: 'USD' });
 
     const worker = spawn(process.execPath, [PDIRECT_BIN, 'worker', '--json'], {

@@ -7,6 +7,7 @@ import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { useGatewayWithMerchant } from '../support/fixture.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
+import { insertProcessingPayment } from '../support/payments.js';
 
 // F1: a collect that runs long must never be concluded "not charged" by the
 // reconciler (this process's or another's) while it may still be in flight.
@@ -89,45 +90,12 @@ describe.each(testDatabases())('a slow collect and the reconciler ($name)', (fac
   it('a process gone mid-attempt: not failed before its deadline, failed (NOT_RECEIVED) after it', async () => {
     const { gw, secret } = fixture;
     const { sessionId } = await mintSession(gw, secret);
-    const db = gw.services.storage.db;
-    const row = await db.selectFrom('checkout_sessions').selectAll().where('id', '=', sessionId).executeTakeFirstOrThrow();
     const id = `pay_${'e'.repeat(20)}`;
     const now = gw.clock.now();
     const deadline = now + 2 * gw.services.network!.worstCase.callMs + gw.services.network!.worstCase.settleMs;
     // As a kill -9 leaves it: lease no longer renewed, deadline from the connector's worst case.
-    await db
-      .insertInto('payments')
-      .values({
-        id,
-        session_id: row.id,
-        merchant_id: row.merchant_id,
-        order_id: row.order_id,
-        amount: row.amount,
-        amount_minor: row.amount_minor,
-        currency: row.currency,
-        customer_reference: row.customer_reference,
-        status: 'processing',
-        hosted_session_id: 'SESSION0000000000000000000000',
-        network: 'mpgs',
-        network_order_ref: id,
-        auth_txn_id: 'auth-1',
-        pay_txn_id: 'pay-1',
-        authentication_status: null,
-        card_brand: null,
-        card_masked: null,
-        card_expiry: null,
-        gateway_code: null,
-        failure_reason: null,
-        amount_refunded_minor: 0,
-        reconcile_after: null,
-        network_data: null,
-        lease_expires_at: now + 30_000,
-        attempt_deadline_at: deadline,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await db.updateTable('checkout_sessions').set({ status: 'processing', current_payment_id: id }).where('id', '=', row.id).execute();
+    const hostedSessionId = 'SESSION0000000000000000000000';
+    await insertProcessingPayment(gw, { id, sessionId, hostedSessionId, at: now, leaseExpiresAt: now + 30_000, attemptDeadlineAt: deadline });
 
     // The worst case is computed from the connector's timeouts × attempts (20 s × 3, three settle rounds).
     expect(gw.services.network!.worstCase.callMs).toBeGreaterThanOrEqual(60_000);

@@ -1,20 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
 // The edge's error plumbing, on the real app: every failure is the API
 // envelope with a catalogue code and the request id that X-Request-Id carries.
 describe.each(testDatabases())('error envelope ($name)', (factory) => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({
-      databaseUrl: db.url,
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: {
       extraRoutes: (app) => {
         // A route shaped like the merchant API's POSTs, to exercise body validation end to end.
         app.post(
@@ -37,13 +32,12 @@ describe.each(testDatabases())('error envelope ($name)', (factory) => {
           throw new Error('database password is hunter2 at 10.0.0.5');
         });
       },
-    });
-    secret = (await gw.services.merchants.create({ name: 'Errors Shop' })).merchantSecret.reveal();
+    },
+    merchant: { name: 'Errors Shop', redirectHosts: [] },
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  let gw: TestGateway;
+  let secret: string;
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   const expectEnvelope = (res: Awaited<ReturnType<typeof http>>, status: number, code: string) => {
     expect(res.status).toBe(status);

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 import { openSocket, rawExchange, type RawExchange } from '../support/raw-socket.js';
@@ -21,27 +22,20 @@ function expectEnvelope(res: RawExchange, status: number, code: string) {
 }
 
 describe.each(testDatabases())('HTTP edge ($name)', (factory) => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({
-      databaseUrl: db.url,
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: {
       env: {
         PDIRECT_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         PDIRECT_HEADERS_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         PDIRECT_MAX_CONNECTIONS_PER_IP: '4',
         PDIRECT_KEEPALIVE_TIMEOUT_MS: '1000',
       },
-    });
-    secret = (await gw.services.merchants.create({ name: 'Edge Shop' })).merchantSecret.reveal();
+    },
+    merchant: { name: 'Edge Shop', redirectHosts: [] },
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  let gw: TestGateway;
+  let secret: string;
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   const host = () => `Host: ${new URL(gw.url).host}\r\n`;
 

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, TEST_MASTER_KEY, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import { TEST_MASTER_KEY, type TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 
 // Live mode without its own TLS sits behind a TLS-terminating proxy: it must
@@ -10,14 +11,8 @@ const PROXY = '127.0.0.1';
 const STRANGER = '127.0.0.2';
 
 describe.each(testDatabases())('live mode behind a proxy ($name)', (factory) => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({
-      databaseUrl: db.url,
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: {
       env: {
         PDIRECT_MODE: 'live',
         PDIRECT_TRUSTED_PROXIES: `10.9.9.9,${PROXY}`,
@@ -27,14 +22,14 @@ describe.each(testDatabases())('live mode behind a proxy ($name)', (factory) => 
         PDIRECT_MPGS_MERCHANT_ID: 'LIVESHOP',
         PDIRECT_MPGS_API_PASSWORD: 'live-password',
       },
-    });
-    const created = await gw.services.merchants.create({ name: 'Live Shop' });
-    secret = created.merchantSecret.reveal();
-    expect(secret.startsWith('pd_live_sk_')).toBe(true);
+    },
+    merchant: { name: 'Live Shop', redirectHosts: [] },
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
+  let gw: TestGateway;
+  let secret: string;
+  beforeAll(() => {
+    ({ gw, secret } = fixture);
+    expect(secret.startsWith('pd_live_sk_')).toBe(true);
   });
 
   it('refuses a live secret sent over plain HTTP by a peer that is not the proxy (403 1018, no HSTS)', async () => {

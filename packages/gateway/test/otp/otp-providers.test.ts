@@ -6,8 +6,9 @@ import { HttpsSmsSender } from '../../src/modules/otp/providers/https-sms.js';
 import { OtpDeliveryError, type OtpDelivery } from '../../src/modules/otp/providers/sender.js';
 import { SmtpSender } from '../../src/modules/otp/providers/smtp.js';
 import { mintSession } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { freshContact, otpResend, otpSend, otpVerify, outbox } from '../support/otp.js';
 import { mailText, startSmtpServerProcess, type SmtpServerProcess } from '../support/smtp-server.js';
 
@@ -192,14 +193,9 @@ describe('SMTP provider (against a local SMTP server process)', () => {
 });
 
 describe.each(testDatabases())('OTP through real providers, end to end ($name)', (factory) => {
-  let db: TestDatabase;
-  let gw: TestGateway;
-  let secret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({
-      databaseUrl: db.url,
+  // The providers' servers start in the file's beforeAll: the gateway's options are read after it.
+  const fixture = useGatewayWithMerchant(factory, {
+    gateway: () => ({
       env: {
         PDIRECT_OTP_EMAIL: 'smtp',
         PDIRECT_SMTP_URL: `smtp://${smtp.user}:${smtp.pass}@127.0.0.1:${smtp.port}`,
@@ -211,13 +207,12 @@ describe.each(testDatabases())('OTP through real providers, end to end ($name)',
         PDIRECT_SMS_TIMEOUT_MS: '1000',
         PDIRECT_SMS_RETRIES: '1',
       },
-    });
-    secret = (await gw.services.merchants.create({ name: 'Provider Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
+    }),
+    merchant: { name: 'Provider Shop' },
   });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
-  });
+  let gw: TestGateway;
+  let secret: string;
+  beforeAll(() => void ({ gw, secret } = fixture));
 
   const otpSession = (customer: Record<string, string>) => mintSession(gw, secret, { require_otp: true, customer });
 

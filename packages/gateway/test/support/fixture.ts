@@ -15,6 +15,8 @@ export interface GatewayFixture {
   webhookSecret: string;
 }
 
+type GatewayOptions = Omit<Parameters<typeof startTestGateway>[0], 'databaseUrl'>;
+
 /**
  * The shared gateway-plus-merchant setup of an integration suite: a fresh
  * database from `factory`, a gateway on it, and one merchant — created in
@@ -24,14 +26,16 @@ export interface GatewayFixture {
 export function useGatewayWithMerchant(
   factory: TestDatabaseFactory,
   options: {
-    gateway?: Omit<Parameters<typeof startTestGateway>[0], 'databaseUrl'>;
+    /** A function is called in beforeAll: its options may use what an outer beforeAll started. */
+    gateway?: GatewayOptions | (() => GatewayOptions);
     merchant?: { name?: string; redirectHosts?: string[]; fingerprintMode?: string; ipAllowlist?: string[] };
   } = {},
 ): GatewayFixture {
   const fixture = {} as GatewayFixture;
   beforeAll(async () => {
     fixture.db = await factory.create();
-    fixture.gw = await startTestGateway({ databaseUrl: fixture.db.url, ...options.gateway });
+    const gateway = typeof options.gateway === 'function' ? options.gateway() : options.gateway;
+    fixture.gw = await startTestGateway({ databaseUrl: fixture.db.url, ...gateway });
     const created = await fixture.gw.services.merchants.create({ name: 'Test Shop', redirectHosts: ['localhost', '127.0.0.1'], ...options.merchant });
     fixture.secret = created.merchantSecret.reveal();
     fixture.merchantId = created.merchant.id;

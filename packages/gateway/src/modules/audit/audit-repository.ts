@@ -1,7 +1,7 @@
 import { type Insertable, type Kysely, type Selectable, sql, SqliteAdapter } from 'kysely';
 import { precompiled } from '../../storage/precompiled.js';
 import type { AuditLogTable, Database } from '../../storage/schema.js';
-import { type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
+import { CHAINED_FIELDS, type ChainedFields, chainHash, GENESIS_HASH } from './chain.js';
 
 /** `public`: an unauthenticated route that can move money (the 3-D Secure return), recorded all the same. */
 export type CredentialType = 'merchant_key' | 'session_token' | 'dashboard_user' | 'public';
@@ -75,25 +75,8 @@ export function toRecord(row: Selectable<AuditLogTable>): AuditRecord {
 
 export type StoredAuditRecord = Selectable<AuditLogTable>;
 
-/** The columns an append writes, in a fixed order. */
-const AUDIT_COLUMNS = [
-  'request_id',
-  'at',
-  'credential_type',
-  'credential_id',
-  'merchant_id',
-  'source_ip',
-  'user_agent',
-  'method',
-  'path',
-  'status',
-  'duration_ms',
-  'body_fingerprint',
-  'warnings',
-  'chain_seq',
-  'chain_hash',
-  'chain_key_version',
-] as const;
+/** The columns an append writes, in a fixed order: the chained fields, then the chain's own. */
+const AUDIT_COLUMNS = [...CHAINED_FIELDS, 'chain_seq', 'chain_hash', 'chain_key_version'] as const;
 
 const slotNamesBySize = new Map<number, string[][]>();
 /** The precompiled insert's parameter names for `size` rows: `0.request_id`, … (made once per shape). */
@@ -118,12 +101,6 @@ export class AuditRepository {
     private readonly chainKey?: ChainKey,
   ) {}
 
-  /**
-   * Appends the records to the chain in one short transaction. Its first
-   * statement touches the chain head row, which takes that row's lock on
-   * PostgreSQL (and the write lock on SQLite): appends from every process
-   * queue there, each then reads the head as the previous one committed it.
-   */
   /** Which of these request ids already have their record (a write whose outcome was lost). */
   async requestIdsWritten(requestIds: string[]): Promise<Set<string>> {
     if (requestIds.length === 0) return new Set();
@@ -131,6 +108,12 @@ export class AuditRepository {
     return new Set(rows.map((r) => r.request_id));
   }
 
+  /**
+   * Appends the records to the chain in one short transaction. Its first
+   * statement touches the chain head row, which takes that row's lock on
+   * PostgreSQL (and the write lock on SQLite): appends from every process
+   * queue there, each then reads the head as the previous one committed it.
+   */
   async insertMany(records: AuditRecord[], inTransaction?: Kysely<Database>): Promise<void> {
     if (records.length === 0) return;
     const chainKey = this.chainKey;

@@ -63,10 +63,7 @@ export class IdempotencyRepository {
     const result = await this.db
       .updateTable('idempotency_keys')
       .set({ state: 'completed', locked_until: null, response_status: response.status, response: response.sealed, expires_at: response.expiresAt })
-      .where('scope', '=', scope)
-      .where('idempotency_key', '=', key)
-      .where('owner_request_id', '=', owner)
-      .where('state', '=', 'in_flight')
+      .where((eb) => heldBy(eb, scope, key, owner))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -76,10 +73,7 @@ export class IdempotencyRepository {
     const result = await this.db
       .updateTable('idempotency_keys')
       .set({ locked_until: lockedUntil })
-      .where('scope', '=', scope)
-      .where('idempotency_key', '=', key)
-      .where('owner_request_id', '=', owner)
-      .where('state', '=', 'in_flight')
+      .where((eb) => heldBy(eb, scope, key, owner))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -88,10 +82,7 @@ export class IdempotencyRepository {
   async release(scope: string, key: string, owner: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('idempotency_keys')
-      .where('scope', '=', scope)
-      .where('idempotency_key', '=', key)
-      .where('owner_request_id', '=', owner)
-      .where('state', '=', 'in_flight')
+      .where((eb) => heldBy(eb, scope, key, owner))
       .executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
@@ -121,6 +112,11 @@ function claimColumns(claim: ClaimRow) {
 /** A row is absent once it has expired, or once an in-flight holder's lease has lapsed (it crashed). */
 export function isStale(row: IdempotencyRow, now: number): boolean {
   return row.expires_at <= now || (row.state === 'in_flight' && row.locked_until !== null && row.locked_until <= now);
+}
+
+/** The key's row while `owner` still holds it in flight: what settling, extending or giving the claim back may touch. */
+function heldBy(eb: ExpressionBuilder<Database, 'idempotency_keys'>, scope: string, key: string, owner: string) {
+  return eb.and([eb('scope', '=', scope), eb('idempotency_key', '=', key), eb('owner_request_id', '=', owner), eb('state', '=', 'in_flight')]);
 }
 
 function staleAt(eb: ExpressionBuilder<Database, 'idempotency_keys'>, now: number) {

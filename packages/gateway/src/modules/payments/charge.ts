@@ -19,7 +19,7 @@ import { NetworkRejected, type AuthenticationOutcome, type PaymentOutcome, type 
 import { ApiError } from '../../errors.js';
 import { currencyCode, formatMinor } from '../../money.js';
 import { securityCodeDecline } from '../merchants/merchant-service.js';
-import { announce, failPayment, outcomeChanges, pay, settlePayment } from './outcomes.js';
+import { announce, failPayment, outcomeChanges, pay, sendCharge, settlePayment } from './outcomes.js';
 import { paymentTimings, type PaymentDeps } from './payment-deps.js';
 import type { Payment } from './payment-repository.js';
 
@@ -73,24 +73,10 @@ export async function refuseDeclinedSecurityCode(deps: PaymentDeps, payment: Pay
   throw new ApiError('1601', `card declined (${declineReason(failed)})`);
 }
 
-/** PAY or AUTHORIZE with the recorded ids, then settle in one short transaction. */
-export async function charge(deps: PaymentDeps, payment: Payment, authenticated: boolean): Promise<Payment> {
+/** PAY or AUTHORIZE with the recorded ids (sendCharge), then settle in one short transaction. */
+export async function charge(deps: PaymentDeps, payment: Payment): Promise<Payment> {
   if (!(await authorizesFirst(deps, payment))) return pay(deps, payment);
-  const outcome = await deps.network.authorize!({
-    orderId: payment.network_order_ref,
-    payTransactionId: payment.pay_txn_id,
-    // Like PAY (outcomes.ts): always the authentication transaction, and our own references.
-    authTransactionId: payment.auth_txn_id,
-    hostedSessionId: payment.hosted_session_id,
-    amount: payment.amount,
-    currency: currencyCode(payment.currency)!,
-    reference: payment.network_order_ref,
-    transactionReference: payment.network_order_ref,
-  }).catch((err: unknown): PaymentOutcome | NetworkRejected => {
-    if (err instanceof NetworkRejected) return err;
-    deps.logger.error({ err, payment_id: payment.id }, 'AUTHORIZE outcome unknown; will reconcile');
-    return { status: 'pending', reconcile: true } as PaymentOutcome;
-  });
+  const outcome = await sendCharge(deps, payment, 'AUTHORIZE');
   if (outcome instanceof NetworkRejected) {
     return failPayment(deps, payment, 'processing', `card network rejected AUTHORIZE (${outcome.reason})`, outcome.reason);
   }
@@ -99,8 +85,8 @@ export async function charge(deps: PaymentDeps, payment: Payment, authenticated:
 }
 
 /** For collect: a decline (a refused security code included) is answered as 402 code 1601; the payment is stored as it is. */
-export async function chargeOrDecline(deps: PaymentDeps, payment: Payment, authenticated: boolean): Promise<Payment> {
-  const settled = await charge(deps, payment, authenticated);
+export async function chargeOrDecline(deps: PaymentDeps, payment: Payment): Promise<Payment> {
+  const settled = await charge(deps, payment);
   if (settled.status === 'failed' || settled.status === 'canceling') throw new ApiError('1601', `card declined (${declineReason(settled)})`);
   return settled;
 }

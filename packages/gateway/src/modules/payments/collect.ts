@@ -286,7 +286,7 @@ export async function afterAuthentication(deps: PaymentDeps, payment: Payment, a
       };
     }
     case 'proceed':
-      return { payment: await chargeOrDecline(deps, authenticated, true) };
+      return { payment: await chargeOrDecline(deps, authenticated) };
     case 'unavailable':
     case 'failed':
     case 'pending': {
@@ -296,7 +296,7 @@ export async function afterAuthentication(deps: PaymentDeps, payment: Payment, a
           await refuseUnauthenticated(deps, payment, 'processing', { authentication_status: auth.authenticationStatus });
           throw new ApiError('1602', 'fraud screening requires 3-D Secure and this card cannot authenticate');
         }
-        return { payment: await chargeOrDecline(deps, authenticated, false) };
+        return { payment: await chargeOrDecline(deps, authenticated) };
       }
       const cause = `3-D Secure ${auth.authenticationStatus ?? auth.status}`;
       const failed = await failPayment(deps, payment, 'processing', cause, auth.gatewayCode ?? 'AUTHENTICATION_FAILED', {

@@ -41,7 +41,7 @@ export async function completeChallenge(deps: PaymentDeps, paymentId: string): P
     const resumed = await deps.payments.transition(payment.id, 'requires_action', 'processing', cause, now, { ...changes, ...inFlight });
     if (!resumed) return answerFor(deps, (await deps.payments.findById(paymentId))!);
     const resumedPayment = { ...payment, status: 'processing' as const, ...changes, ...inFlight };
-    const settled = await holdingLease(deps, payment.id, () => charge(deps, resumedPayment, auth.status === 'proceed'));
+    const settled = await holdingLease(deps, payment.id, () => charge(deps, resumedPayment));
     await recordChallengeOutcome(deps, settled);
     return answerFor(deps, settled);
   }

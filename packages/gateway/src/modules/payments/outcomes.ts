@@ -4,7 +4,7 @@
  * outbox row in the same transaction as the change it announces.
  */
 import type { Kysely } from 'kysely';
-import { NetworkRejected, type PaymentOutcome } from '../../connectors/card-network.js';
+import { NetworkRejected, type PayInput, type PaymentOutcome } from '../../connectors/card-network.js';
 import { ApiError } from '../../errors.js';
 import { currencyCode } from '../../money.js';
 import type { Database } from '../../storage/schema.js';
@@ -22,7 +22,9 @@ export interface ReturnResult {
 }
 
 /**
- * PAY with the recorded ids, then settle in one short transaction.
+ * PAY or AUTHORIZE with the recorded ids: the same request, only the
+ * operation differs. A rejection is returned; an outcome the network did not
+ * give (timeout, reset) is pending, for reconciliation.
  *
  * The payment always names its authentication transaction: every attempt starts 3-D
  * Secure on its order, and the network requires the id whatever the outcome was —
@@ -31,24 +33,29 @@ export interface ReturnResult {
  * kept on the payment record), never the merchant's order id, which may be up to
  * 255 characters and is not the network's business.
  */
+export async function sendCharge(deps: PaymentDeps, payment: Payment, operation: 'PAY' | 'AUTHORIZE'): Promise<PaymentOutcome | NetworkRejected> {
+  const input: PayInput = {
+    orderId: payment.network_order_ref,
+    payTransactionId: payment.pay_txn_id,
+    authTransactionId: payment.auth_txn_id,
+    hostedSessionId: payment.hosted_session_id,
+    amount: payment.amount,
+    currency: currencyCode(payment.currency)!,
+    reference: payment.network_order_ref,
+    transactionReference: payment.network_order_ref,
+  };
+  const sent = operation === 'PAY' ? deps.network.pay(input) : deps.network.authorize!(input);
+  return sent.catch((err: unknown): PaymentOutcome | NetworkRejected => {
+    if (err instanceof NetworkRejected) return err;
+    deps.logger.error({ err, payment_id: payment.id }, `${operation} outcome unknown; will reconcile`);
+    return { status: 'pending', reconcile: true } as PaymentOutcome;
+  });
+}
+
+/** PAY (sendCharge), then settle in one short transaction. */
 export async function pay(deps: PaymentDeps, payment: Payment): Promise<Payment> {
-  const outcome = await deps.network
-    .pay({
-      orderId: payment.network_order_ref,
-      payTransactionId: payment.pay_txn_id,
-      authTransactionId: payment.auth_txn_id,
-      hostedSessionId: payment.hosted_session_id,
-      amount: payment.amount,
-      currency: currencyCode(payment.currency)!,
-      reference: payment.network_order_ref,
-      transactionReference: payment.network_order_ref,
-    })
-    .catch((err: unknown): PaymentOutcome | 'rejected' => {
-      if (err instanceof NetworkRejected) return 'rejected';
-      deps.logger.error({ err, payment_id: payment.id }, 'PAY outcome unknown; will reconcile');
-      return { status: 'pending', reconcile: true } as PaymentOutcome;
-    });
-  if (outcome === 'rejected') return failPayment(deps, payment, 'processing', 'card network rejected PAY', 'REJECTED');
+  const outcome = await sendCharge(deps, payment, 'PAY');
+  if (outcome instanceof NetworkRejected) return failPayment(deps, payment, 'processing', 'card network rejected PAY', 'REJECTED');
   return settlePayment(deps, payment, 'processing', outcome, 'PAY');
 }
 

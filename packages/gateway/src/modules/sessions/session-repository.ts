@@ -94,22 +94,19 @@ export class SessionRepository {
 
   /** Open sessions whose time is up, oldest first. */
   async dueForExpiry(now: number, limit: number): Promise<CheckoutSession[]> {
-    return this.db
-      .selectFrom('checkout_sessions')
-      .selectAll()
-      .where('status', '=', 'open')
-      .where('expires_at', '<=', now)
-      .orderBy('expires_at')
-      .limit(limit)
-      .execute();
+    return this.#pastTtl('open', now, limit);
   }
 
   /** Sessions held by an attempt (processing) whose time is up, oldest first. */
   async stalledPastTtl(now: number, limit: number): Promise<CheckoutSession[]> {
+    return this.#pastTtl('processing', now, limit);
+  }
+
+  #pastTtl(status: SessionStatus, now: number, limit: number): Promise<CheckoutSession[]> {
     return this.db
       .selectFrom('checkout_sessions')
       .selectAll()
-      .where('status', '=', 'processing')
+      .where('status', '=', status)
       .where('expires_at', '<=', now)
       .orderBy('expires_at')
       .limit(limit)
