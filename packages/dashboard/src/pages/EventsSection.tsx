@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { api, formatDate } from '../api';
-import { DateRangeFields, ErrorNotice, Pager } from '../components';
+import { DateRangeFields, ErrorNotice, Pager, TableHead } from '../components';
 import { useCan } from '../session';
 
 const EVENT_TYPES = [
@@ -68,16 +68,7 @@ export function EventsSection() {
       <ErrorNotice error={events.error} />
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Type</th>
-              <th scope="col">Created</th>
-              <th scope="col">Delivery</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Sent to</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Event', 'Type', 'Created', 'Delivery', 'Attempts', 'Sent to']} />
           <tbody>
             {events.data?.data.map((e) => (
               <tr key={e.id}>

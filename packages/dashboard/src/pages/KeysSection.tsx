@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { api, formatDate } from '../api';
-import { ErrorNotice, SecretOnce } from '../components';
+import { ErrorNotice, SecretOnce, TableHead, TextField } from '../components';
 import { useCan } from '../session';
 
 interface Key {
@@ -52,18 +52,7 @@ export function KeysSection() {
       <ErrorNotice error={keys.error} />
       <div className="table-wrap">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Key id</th>
-              <th scope="col">State</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Allowed source addresses</th>
-              <th scope="col">Rotation</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Key id', 'State', 'Created', 'Last used', 'Expires', 'Allowed source addresses', 'Rotation', 'Actions']} />
           <tbody>
             {keys.data?.data.map((k) => (
               <KeyRow key={k.key_id} k={k} canManage={canManage} />
@@ -75,18 +64,15 @@ export function KeysSection() {
         <>
           <h3>Create a key</h3>
           <form className="inline-form" onSubmit={form.handleSubmit((v) => create.mutate(v.ip))} noValidate>
-            <label>
-              Allowed source addresses (optional)
-              <input
-                placeholder="203.0.113.0/24, 2001:db8::/32"
-                aria-describedby="new-ip-help"
-                aria-invalid={form.formState.errors.ip ? true : undefined}
-                {...form.register('ip')}
-              />
-              <small aria-hidden="true" id="new-ip-help">
-                {form.formState.errors.ip?.message ?? 'Empty: the key works from any address.'}
-              </small>
-            </label>
+            <TextField
+              label="Allowed source addresses (optional)"
+              placeholder="203.0.113.0/24, 2001:db8::/32"
+              helpId="new-ip-help"
+              invalid={!!form.formState.errors.ip}
+              error={form.formState.errors.ip?.message}
+              help="Empty: the key works from any address."
+              {...form.register('ip')}
+            />
             <button type="submit" aria-busy={create.isPending}>
               Create key
             </button>
@@ -132,13 +118,14 @@ function KeyRow({ k, canManage }: { k: Key; canManage: boolean }) {
       <td>
         {editing ? (
           <form onSubmit={form.handleSubmit((v) => save.mutate(v.ip))} noValidate>
-            <label>
-              Allowed source addresses for {k.key_id}
-              <input aria-describedby={`ip-help-${k.key_id}`} aria-invalid={form.formState.errors.ip ? true : undefined} {...form.register('ip')} />
-              <small aria-hidden="true" id={`ip-help-${k.key_id}`}>
-                {form.formState.errors.ip?.message ?? 'Comma-separated; empty for any address.'}
-              </small>
-            </label>
+            <TextField
+              label={<>Allowed source addresses for {k.key_id}</>}
+              helpId={`ip-help-${k.key_id}`}
+              invalid={!!form.formState.errors.ip}
+              error={form.formState.errors.ip?.message}
+              help="Comma-separated; empty for any address."
+              {...form.register('ip')}
+            />
             <button type="submit" className="inline">
               Save addresses
             </button>

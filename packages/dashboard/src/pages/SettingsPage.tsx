@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { z } from 'zod';
 import { api, formatDate } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TableHead } from '../components';
 import { useCan } from '../session';
 import { TeamSection } from './TeamSection';
 
@@ -65,13 +65,7 @@ export function SettingsPage() {
             <h2 id="risk-policy-h">Fraud screening and CSC policy</h2>
             <p>Every payment attempt is scored 0–100 by the risk model before money moves. Without a rule deciding otherwise, the level sets the action:</p>
             <table data-testid="risk-policy">
-              <thead>
-                <tr>
-                  <th scope="col">Level</th>
-                  <th scope="col">Score</th>
-                  <th scope="col">Action by default</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Level', 'Score', 'Action by default']} />
               <tbody>
                 <tr>
                   <td>normal</td>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 import { api, formatDate, type Role } from '../api';
-import { ErrorNotice, SecretOnce } from '../components';
+import { ErrorNotice, SecretOnce, TableHead, TextField } from '../components';
 import { useCan, useSession } from '../session';
 
 interface Member {
@@ -44,15 +44,7 @@ export function TeamSection() {
       <p>Owners manage the team, settings and refunds; developers manage keys and webhooks; viewers can read everything and change nothing.</p>
       <ErrorNotice error={team.error} />
       <table>
-        <thead>
-          <tr>
-            <th scope="col">E-mail</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Added</th>
-            {canManage ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
+        <TableHead columns={['E-mail', 'Role', 'Status', 'Added', ...(canManage ? ['Actions'] : [])]} />
         <tbody>
           {team.data?.data.map((m) => (
             <tr key={m.id}>
@@ -91,13 +83,14 @@ export function TeamSection() {
         <>
           <h3>Invite a team member</h3>
           <form className="inline-form" onSubmit={inviteForm.handleSubmit((v) => invite.mutate(v))} noValidate>
-            <label>
-              Email
-              <input type="email" aria-describedby="invite-help" {...inviteForm.register('email')} />
-              <small aria-hidden="true" id="invite-help">
-                {inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}
-              </small>
-            </label>
+            <TextField
+              label="Email"
+              type="email"
+              helpId="invite-help"
+              error={inviteForm.formState.errors.email?.message}
+              help="Their sign-in name."
+              {...inviteForm.register('email')}
+            />
             <label>
               Role
               <select {...inviteForm.register('role')}>
