@@ -98,7 +98,6 @@ export function bundle(entry, options = {}) {
       .reduce((t, i) => t.replace(i.statement, ''), module.text)
       .replace(/^\/\/ @ts-check\n/, '')
       .replace(DECLARATION, (whole, isExported, id) => (isExported && module !== main && !exported.has(id) ? whole.slice('export '.length) : whole))
-      .replace(/\n{3,}/g, '\n\n')
       .trim();
 
   // The entry's opening comment stays at the top: it describes the whole file.
