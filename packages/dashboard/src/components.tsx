@@ -1,4 +1,4 @@
-import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useState, type ComponentPropsWithRef, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiFailure } from './api';
 
 /** An error as the API gave it, with the request id support can look up on the Audit page. */
@@ -45,6 +45,21 @@ export function SecretOnce({ label, value, children }: { label: string; value: s
   );
 }
 
+/** A table's header row: one column header per name. */
+export function TableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => (
+          <th key={column} scope="col">
+            {column}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{status}</span>;
 }
@@ -86,5 +101,29 @@ export function DateRangeFields({ from, to }: { from: InputHTMLAttributes<HTMLIn
         <input type="date" {...to} />
       </label>
     </>
+  );
+}
+
+/**
+ * A labelled input with its help line: the field's error when it has one,
+ * else `help`. The line is read through aria-describedby (hidden itself, so
+ * it is not read twice); `invalid` marks the input aria-invalid.
+ */
+export function TextField({
+  label,
+  helpId,
+  help,
+  error,
+  invalid,
+  ...input
+}: { label: ReactNode; helpId: string; help: ReactNode; error?: string | undefined; invalid?: boolean } & ComponentPropsWithRef<'input'>) {
+  return (
+    <label>
+      {label}
+      <input aria-invalid={invalid ? true : undefined} aria-describedby={helpId} {...input} />
+      <small aria-hidden="true" id={helpId}>
+        {error ?? help}
+      </small>
+    </label>
   );
 }

@@ -14,36 +14,13 @@ import {
   viewChild,
 } from '@angular/core';
 import { PdirectError, type Checkout, type Payment } from '@pdirect/browser';
+import { anotherCardAlert, describeFailure, fieldErrorMessages, formatAmount, sentence, type PdirectCardFormError } from './card-form.messages';
+import { CARD_FORM_STYLES } from './card-form.styles';
+import { CARD_FORM_TEMPLATE } from './card-form.template';
 import { PdirectCheckoutService, type PaymentSessionApi } from './checkout.service';
-
-/** What `(failed)` emits: the checkout cannot go on in this form (expired, paid, other device, unreachable...). */
-export interface PdirectCardFormError {
-  /** The gateway's error_code ("1004", "1006", ...), "connection_error", "invalid_response" or "card_form". */
-  code: string;
-  /** A sentence for the customer. */
-  message: string;
-  /** X-Request-Id of the failed request, for support. */
-  requestId: string | null;
-}
+import { configureHostedFields, elementIds, type FieldKey, type FormSessionUpdate } from './hosted-fields';
 
 type Phase = 'loading' | 'otp' | 'card' | 'challenge' | 'paid' | 'pending' | 'closed';
-type FieldKey = 'number' | 'expiryMonth' | 'expiryYear' | 'securityCode' | 'nameOnCard';
-
-interface FormSessionUpdate {
-  status: string;
-  errors?: Record<string, string> & { message?: string };
-}
-
-/** session.js error keys → our field, and the words for "missing" and "invalid". */
-const FIELD_ERRORS: Record<string, [FieldKey, string, string]> = {
-  cardNumber: ['number', 'Enter your card number', 'Check your card number'],
-  expiryMonth: ['expiryMonth', 'Enter the expiry month', 'Enter the expiry month as MM'],
-  expiryYear: ['expiryYear', 'Enter the expiry year', 'Check the expiry year'],
-  securityCode: ['securityCode', 'Enter the security code', 'Enter the 3 or 4 digit security code'],
-  nameOnCard: ['nameOnCard', 'Enter the name on the card', 'Check the name on the card'],
-};
-
-let instances = 0;
 
 /**
  * <pdirect-card-form [sessionToken]="token" (paid)="..." (failed)="...">
@@ -60,247 +37,8 @@ let instances = 0;
   changeDetection: ChangeDetectionStrategy.OnPush,
   encapsulation: ViewEncapsulation.None,
   host: { class: 'pdirect-card-form', '[attr.aria-busy]': 'busy()', '[attr.data-phase]': 'phase()' },
-  template: `
-    @if (checkout(); as c) {
-      <header class="pdirect-summary">
-        <p class="pdirect-merchant">{{ c.merchant_name }}</p>
-        <p class="pdirect-amount"><span class="pdirect-visually-hidden">Amount to pay: </span>{{ amount() }}</p>
-        <p class="pdirect-order">Order {{ c.order_id }}</p>
-      </header>
-    }
-    <div class="pdirect-alert" role="alert" tabindex="-1" #alertBox [hidden]="!alert()">{{ alert() }}</div>
-    <p class="pdirect-status" role="status" aria-live="polite">{{ status() }}</p>
-
-    <form class="pdirect-form" novalidate [hidden]="phase() !== 'card' && phase() !== 'loading'" (submit)="pay($event)">
-      <div class="pdirect-field" [class.pdirect-invalid]="errors()['number']">
-        <label [for]="ids.number">Card number</label>
-        <input [id]="ids.number" class="pdirect-hosted" readonly tabindex="-1" />
-        <p class="pdirect-field-error" [id]="ids.number + '-error'" [hidden]="!errors()['number']">{{ errors()['number'] }}</p>
-      </div>
-      <div class="pdirect-row">
-        <div class="pdirect-field" [class.pdirect-invalid]="errors()['expiryMonth']">
-          <label [for]="ids.expiryMonth">Expiry month</label>
-          <input [id]="ids.expiryMonth" class="pdirect-hosted" readonly tabindex="-1" />
-          <p class="pdirect-field-error" [hidden]="!errors()['expiryMonth']">{{ errors()['expiryMonth'] }}</p>
-        </div>
-        <div class="pdirect-field" [class.pdirect-invalid]="errors()['expiryYear']">
-          <label [for]="ids.expiryYear">Expiry year</label>
-          <input [id]="ids.expiryYear" class="pdirect-hosted" readonly tabindex="-1" />
-          <p class="pdirect-field-error" [hidden]="!errors()['expiryYear']">{{ errors()['expiryYear'] }}</p>
-        </div>
-        <div class="pdirect-field" [class.pdirect-invalid]="errors()['securityCode']">
-          <label [for]="ids.securityCode">Security code</label>
-          <input [id]="ids.securityCode" class="pdirect-hosted" readonly tabindex="-1" />
-          <p class="pdirect-field-error" [hidden]="!errors()['securityCode']">{{ errors()['securityCode'] }}</p>
-        </div>
-      </div>
-      <div class="pdirect-field" [class.pdirect-invalid]="errors()['nameOnCard']">
-        <label [for]="ids.nameOnCard">Name on card</label>
-        <input [id]="ids.nameOnCard" class="pdirect-hosted" readonly tabindex="-1" />
-        <p class="pdirect-field-error" [hidden]="!errors()['nameOnCard']">{{ errors()['nameOnCard'] }}</p>
-      </div>
-      <button type="submit" class="pdirect-pay" [disabled]="busy() || !fieldsReady()">Pay {{ amount() }}</button>
-      <p class="pdirect-note">Card details are typed into the card network’s secure fields and never reach this site.</p>
-    </form>
-
-    <section class="pdirect-challenge" [hidden]="phase() !== 'challenge'" aria-label="Confirm with your bank">
-      <p>Your bank wants to check it’s really you. Follow the steps below.</p>
-      <div class="pdirect-challenge-frame" #challengeBox></div>
-      <button type="button" class="pdirect-secondary" (click)="useAnotherCard()">Use a different card</button>
-    </section>
-
-    @if (phase() === 'otp') {
-      <section class="pdirect-otp" [attr.aria-labelledby]="ids.otp + '-title'">
-        <h2 class="pdirect-final-title" [id]="ids.otp + '-title'" tabindex="-1">Confirm it’s you</h2>
-        <p>To protect this payment, we’ll send a 6-digit code to the phone number or e-mail address you gave the merchant.</p>
-        @if (!otpSentTo()) {
-          <button type="button" class="pdirect-pay" [disabled]="busy()" (click)="sendOtp(false)">Send code</button>
-        } @else {
-          <form novalidate (submit)="verifyOtp($event, otpInput.value)">
-            <div class="pdirect-field" [class.pdirect-invalid]="otpError()">
-              <label [for]="ids.otp">6-digit code</label>
-              <input
-                #otpInput
-                [id]="ids.otp"
-                class="pdirect-code"
-                name="code"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                maxlength="6"
-                [attr.aria-invalid]="otpError() ? 'true' : null"
-                [attr.aria-describedby]="ids.otp + '-error'"
-              />
-              <p class="pdirect-field-error" [id]="ids.otp + '-error'" [hidden]="!otpError()">{{ otpError() }}</p>
-            </div>
-            <button type="submit" class="pdirect-pay" [disabled]="busy() || otpLocked()">Verify code</button>
-            <button type="button" class="pdirect-secondary" [disabled]="busy() || otpLocked()" (click)="sendOtp(true)">Send a new code</button>
-          </form>
-        }
-      </section>
-    }
-
-    @if (phase() === 'paid' || phase() === 'pending' || phase() === 'closed') {
-      <section class="pdirect-final" [attr.data-outcome]="phase()">
-        <h2 class="pdirect-final-title" tabindex="-1">{{ finalTitle() }}</h2>
-        <p>{{ finalText() }}</p>
-      </section>
-    }
-  `,
-  styles: `
-    .pdirect-card-form {
-      display: block;
-      font: inherit;
-      color: inherit;
-      max-width: 30rem;
-    }
-    .pdirect-card-form .pdirect-summary {
-      margin-block-end: 1rem;
-    }
-    .pdirect-card-form .pdirect-merchant,
-    .pdirect-card-form .pdirect-order {
-      margin: 0;
-      color: #4b5563;
-      font-size: 0.95rem;
-    }
-    .pdirect-card-form .pdirect-amount {
-      margin: 0.25rem 0;
-      font-size: 2rem;
-      font-weight: 700;
-    }
-    .pdirect-card-form .pdirect-row {
-      display: grid;
-      grid-template-columns: repeat(3, minmax(0, 1fr));
-      gap: 0.75rem;
-    }
-    .pdirect-card-form .pdirect-field {
-      margin-block-end: 0.9rem;
-    }
-    .pdirect-card-form label {
-      display: block;
-      font-weight: 600;
-      font-size: 0.9rem;
-      margin-block-end: 0.3rem;
-    }
-    .pdirect-card-form .pdirect-hosted,
-    .pdirect-card-form .pdirect-field iframe {
-      display: block;
-      box-sizing: border-box;
-      inline-size: 100%;
-      block-size: 44px;
-      border: 1px solid #9ca3af;
-      border-radius: 8px;
-      background: #fff;
-    }
-    .pdirect-card-form .pdirect-invalid iframe,
-    .pdirect-card-form .pdirect-invalid .pdirect-code {
-      border-color: #b91c1c;
-    }
-    .pdirect-card-form .pdirect-code {
-      display: block;
-      box-sizing: border-box;
-      inline-size: 12rem;
-      max-inline-size: 100%;
-      block-size: 44px;
-      padding-inline: 0.75rem;
-      border: 1px solid #6b7280;
-      border-radius: 8px;
-      font: inherit;
-      font-size: 1.2rem;
-      letter-spacing: 0.3em;
-    }
-    .pdirect-card-form .pdirect-code:focus-visible {
-      outline: 3px solid #f59e0b;
-      outline-offset: 2px;
-    }
-    .pdirect-card-form .pdirect-field-error {
-      color: #b91c1c;
-      font-size: 0.85rem;
-      margin: 0.3rem 0 0;
-    }
-    .pdirect-card-form .pdirect-pay {
-      inline-size: 100%;
-      min-block-size: 48px;
-      border: 0;
-      border-radius: 8px;
-      background: #1d4ed8;
-      color: #fff;
-      font: inherit;
-      font-weight: 600;
-      cursor: pointer;
-    }
-    .pdirect-card-form .pdirect-pay:disabled {
-      background: #93a3c9;
-      cursor: progress;
-    }
-    .pdirect-card-form .pdirect-pay:focus-visible,
-    .pdirect-card-form .pdirect-secondary:focus-visible {
-      outline: 3px solid #f59e0b;
-      outline-offset: 2px;
-    }
-    .pdirect-card-form .pdirect-secondary {
-      margin-block-start: 0.75rem;
-      background: none;
-      border: 1px solid #1d4ed8;
-      color: #1d4ed8;
-      border-radius: 8px;
-      min-block-size: 44px;
-      padding-inline: 1rem;
-      font: inherit;
-      cursor: pointer;
-    }
-    .pdirect-card-form .pdirect-alert {
-      border: 1px solid #b91c1c;
-      background: #fef2f2;
-      color: #7f1d1d;
-      border-radius: 8px;
-      padding: 0.75rem 1rem;
-      margin-block-end: 1rem;
-    }
-    .pdirect-card-form .pdirect-status {
-      margin: 0 0 0.75rem;
-      color: #374151;
-      font-size: 0.95rem;
-    }
-    .pdirect-card-form .pdirect-status:empty {
-      margin: 0;
-    }
-    .pdirect-card-form .pdirect-note {
-      font-size: 0.85rem;
-      color: #4b5563;
-    }
-    .pdirect-card-form .pdirect-challenge-frame iframe {
-      display: block;
-      inline-size: 100%;
-      block-size: 600px;
-      max-block-size: 75vh;
-      border: 1px solid #d1d5db;
-      border-radius: 8px;
-    }
-    .pdirect-card-form .pdirect-challenge-frame iframe[name='methodFrame'] {
-      display: none;
-    }
-    .pdirect-card-form .pdirect-final {
-      padding: 0.25rem 0;
-    }
-    .pdirect-card-form .pdirect-final-title {
-      margin: 0 0 0.5rem;
-      font-size: 1.3rem;
-    }
-    .pdirect-card-form .pdirect-final p {
-      margin: 0;
-    }
-    .pdirect-card-form [hidden] {
-      display: none !important;
-    }
-    .pdirect-card-form .pdirect-visually-hidden {
-      position: absolute;
-      inline-size: 1px;
-      block-size: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-  `,
+  template: CARD_FORM_TEMPLATE,
+  styles: CARD_FORM_STYLES,
 })
 export class PdirectCardFormComponent {
   /** The checkout session's session_token ("pd_st_..."), from your backend. */
@@ -324,17 +62,7 @@ export class PdirectCardFormComponent {
   #onUpdate: ((update: FormSessionUpdate) => void) | null = null;
   #otpTimer: ReturnType<typeof setTimeout> | undefined;
 
-  protected readonly ids = (() => {
-    const prefix = `pdirect-${++instances}`;
-    return {
-      number: `${prefix}-card-number`,
-      expiryMonth: `${prefix}-expiry-month`,
-      expiryYear: `${prefix}-expiry-year`,
-      securityCode: `${prefix}-security-code`,
-      nameOnCard: `${prefix}-name-on-card`,
-      otp: `${prefix}-otp-code`,
-    } satisfies Record<FieldKey | 'otp', string>;
-  })();
+  protected readonly ids = elementIds();
 
   protected readonly phase = signal<Phase>('loading');
   protected readonly checkout = signal<Checkout | null>(null);
@@ -352,12 +80,7 @@ export class PdirectCardFormComponent {
   protected readonly otpLocked = signal(false);
   protected readonly amount = computed(() => {
     const c = this.checkout();
-    if (!c) return '';
-    try {
-      return new Intl.NumberFormat(this.locale(), { style: 'currency', currency: c.currency.toUpperCase() }).format(Number(c.amount));
-    } catch {
-      return `${c.amount} ${c.currency.toUpperCase()}`;
-    }
+    return c ? formatAmount(c, this.locale()) : '';
   });
 
   constructor() {
@@ -371,7 +94,8 @@ export class PdirectCardFormComponent {
   }
 
   async #start(): Promise<void> {
-    try {
+    // Busy from the start (the signal's first value) until this settles.
+    await this.#whileBusy(async () => {
       this.#service.start(this.sessionToken());
       const checkout = await this.#service.getCheckout();
       if (this.#destroyed) return;
@@ -386,14 +110,28 @@ export class PdirectCardFormComponent {
         this.#focusHeading();
         return;
       }
-      this.phase.set('card');
-      await this.#openCardForm();
-      this.status.set('');
+      await this.#showCardForm();
+    });
+  }
+
+  /** Runs `work` with the form busy (its buttons disabled); a failure goes to `failure` (by default, the form cannot go on). */
+  async #whileBusy(work: () => Promise<void>, failure: (error: unknown) => void | Promise<void> = (error) => this.#fail(error)): Promise<void> {
+    this.busy.set(true);
+    try {
+      await work();
     } catch (error) {
-      this.#fail(error);
+      await failure(error);
     } finally {
       this.busy.set(false);
     }
+  }
+
+  /** The card step: a fresh card form, loading until its fields are ready. */
+  async #showCardForm(): Promise<void> {
+    this.phase.set('card');
+    this.status.set('Loading the secure card form…');
+    await this.#openCardForm();
+    this.status.set('');
   }
 
   async #openCardForm(): Promise<void> {
@@ -403,32 +141,10 @@ export class PdirectCardFormComponent {
     if (this.#destroyed) return;
     this.#hostedSessionId = card.hosted_session_id;
     this.#paymentSession = paymentSession;
-    await new Promise<void>((resolve, reject) => {
-      paymentSession.configure({
-        session: card.hosted_session_id,
-        fields: {
-          card: {
-            number: `#${this.ids.number}`,
-            securityCode: `#${this.ids.securityCode}`,
-            expiryMonth: `#${this.ids.expiryMonth}`,
-            expiryYear: `#${this.ids.expiryYear}`,
-            nameOnCard: `#${this.ids.nameOnCard}`,
-          },
-        },
-        frameEmbeddingMitigation: ['csp'],
-        callbacks: {
-          initialized: (result: { status?: string; message?: string } | undefined) =>
-            result?.status === 'ok'
-              ? resolve()
-              : reject(new PdirectError({ status: 0, code: 'card_form', message: result?.message || 'The secure card form could not be loaded.' })),
-          formSessionUpdate: (update: FormSessionUpdate) => {
-            const waiting = this.#onUpdate;
-            this.#onUpdate = null;
-            waiting?.(update);
-          },
-        },
-        interaction: { displayControl: { formatCard: 'EMBOSSED', invalidFieldCharacters: 'REJECT' } },
-      });
+    await configureHostedFields(paymentSession, card.hosted_session_id, this.ids, (update) => {
+      const waiting = this.#onUpdate;
+      this.#onUpdate = null;
+      waiting?.(update);
     });
     this.fieldsReady.set(true);
   }
@@ -437,68 +153,65 @@ export class PdirectCardFormComponent {
   protected async pay(event: Event): Promise<void> {
     event.preventDefault();
     const paymentSession = this.#paymentSession;
-    if (this.busy() || !this.fieldsReady() || !paymentSession || !this.#hostedSessionId) return;
-    this.busy.set(true);
-    this.alert.set('');
-    this.errors.set({});
-    this.status.set('Checking your card details…');
-    try {
-      const update = await new Promise<FormSessionUpdate>((resolve) => {
-        this.#onUpdate = resolve;
-        paymentSession.updateSessionFromForm('card');
-      });
-      if (update.status === 'fields_in_error') return this.#showFieldErrors(update.errors ?? {});
-      if (update.status === 'request_timeout') {
-        this.#showAlert('The card form timed out. Please enter your card details again.');
-        await this.#openCardForm();
-        return;
-      }
-      if (update.status !== 'ok') return this.#showAlert(`${sentence(update.errors?.message || 'Your card details could not be checked')} Please try again.`);
+    const hostedSessionId = this.#hostedSessionId;
+    if (this.busy() || !this.fieldsReady() || !paymentSession || !hostedSessionId) return;
+    await this.#whileBusy(
+      async () => {
+        this.alert.set('');
+        this.errors.set({});
+        this.status.set('Checking your card details…');
+        const update = await new Promise<FormSessionUpdate>((resolve) => {
+          this.#onUpdate = resolve;
+          paymentSession.updateSessionFromForm('card');
+        });
+        if (update.status === 'fields_in_error') return this.#showFieldErrors(update.errors ?? {});
+        if (update.status === 'request_timeout') {
+          this.#showAlert('The card form timed out. Please enter your card details again.');
+          await this.#openCardForm();
+          return;
+        }
+        if (update.status !== 'ok') return this.#showAlert(`${sentence(update.errors?.message || 'Your card details could not be checked')} Please try again.`);
 
-      this.status.set('Processing your payment…');
-      const payment = await this.#service.collect({ hostedSessionId: this.#hostedSessionId });
-      // An authorization waiting for the merchant's capture (manual capture, review) is a completed checkout too.
-      if (payment.status === 'succeeded' || payment.status === 'requires_capture') {
-        this.#finish('paid', 'Payment successful', `${this.checkout()?.merchant_name ?? 'The merchant'} has your payment.`);
-        this.paid.emit(payment);
-      } else if (payment.status === 'requires_action' && payment.next_action) {
-        this.status.set('');
-        this.phase.set('challenge');
-        this.#service.showChallenge(this.challengeBox().nativeElement, payment.next_action.html);
-      } else if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
-        this.#finish(
-          'pending',
-          'We are confirming your payment',
-          'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order.',
-        );
-      } else {
-        this.#showAlert('Your payment did not go through and no money was taken. Please try another card.');
-        await this.#openCardForm();
-      }
-    } catch (error) {
-      await this.#paymentError(error);
-    } finally {
-      this.busy.set(false);
-    }
+        this.status.set('Processing your payment…');
+        const payment = await this.#service.collect({ hostedSessionId });
+        // An authorization waiting for the merchant's capture (manual capture, review) is a completed checkout too.
+        if (payment.status === 'succeeded' || payment.status === 'requires_capture') {
+          this.#finish('paid', 'Payment successful', `${this.checkout()?.merchant_name ?? 'The merchant'} has your payment.`);
+          this.paid.emit(payment);
+        } else if (payment.status === 'requires_action' && payment.next_action) {
+          this.status.set('');
+          this.phase.set('challenge');
+          this.#service.showChallenge(this.challengeBox().nativeElement, payment.next_action.html);
+        } else if (payment.status === 'pending' || payment.status === 'processing' || payment.status === 'capturing') {
+          this.#finish(
+            'pending',
+            'We are confirming your payment',
+            'Your bank has not answered yet. Please do not pay again: the merchant will confirm your order.',
+          );
+        } else {
+          this.#showAlert('Your payment did not go through and no money was taken. Please try another card.');
+          await this.#openCardForm();
+        }
+      },
+      (error) => this.#paymentError(error),
+    );
   }
 
   /** Sends (or sends again) the one-time code the session requires before the card form. */
   protected async sendOtp(again: boolean): Promise<void> {
     if (this.busy() || this.otpLocked()) return;
-    this.busy.set(true);
-    this.alert.set('');
-    this.otpError.set('');
-    this.status.set('Sending the code…');
-    try {
-      const sent = again ? await this.#service.resendOtp() : await this.#service.sendOtp();
-      this.otpSentTo.set(sent.sent_to);
-      this.status.set(`We sent a code to ${sent.sent_to}.`);
-      afterNextRender(() => this.host.nativeElement.querySelector<HTMLInputElement>('.pdirect-code')?.focus(), { injector: this.#injector });
-    } catch (error) {
-      this.#otpFailure(error);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.#whileBusy(
+      async () => {
+        this.alert.set('');
+        this.otpError.set('');
+        this.status.set('Sending the code…');
+        const sent = again ? await this.#service.resendOtp() : await this.#service.sendOtp();
+        this.otpSentTo.set(sent.sent_to);
+        this.status.set(`We sent a code to ${sent.sent_to}.`);
+        afterNextRender(() => this.host.nativeElement.querySelector<HTMLInputElement>('.pdirect-code')?.focus(), { injector: this.#injector });
+      },
+      (error) => this.#otpFailure(error),
+    );
   }
 
   /** Checks the code; when it is right, the card form opens. */
@@ -510,21 +223,16 @@ export class PdirectCardFormComponent {
       this.otpError.set('Enter the 6-digit code we sent you.');
       return;
     }
-    this.busy.set(true);
-    this.alert.set('');
-    this.otpError.set('');
-    this.status.set('Checking the code…');
-    try {
-      await this.#service.verifyOtp(code);
-      this.phase.set('card');
-      this.status.set('Loading the secure card form…');
-      await this.#openCardForm();
-      this.status.set('');
-    } catch (error) {
-      this.#otpFailure(error);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.#whileBusy(
+      async () => {
+        this.alert.set('');
+        this.otpError.set('');
+        this.status.set('Checking the code…');
+        await this.#service.verifyOtp(code);
+        await this.#showCardForm();
+      },
+      (error) => this.#otpFailure(error),
+    );
   }
 
   #otpFailure(error: unknown): void {
@@ -549,49 +257,21 @@ export class PdirectCardFormComponent {
   protected async useAnotherCard(): Promise<void> {
     if (this.busy()) return;
     this.challengeBox().nativeElement.textContent = '';
-    this.phase.set('card');
-    this.busy.set(true);
-    this.status.set('Loading the secure card form…');
-    try {
-      await this.#openCardForm();
-      this.status.set('');
-    } catch (error) {
-      this.#fail(error);
-    } finally {
-      this.busy.set(false);
-    }
+    await this.#whileBusy(() => this.#showCardForm());
   }
 
+  /** A declined card (or an expired card form) gets a fresh form for another card; anything else ends the form. */
   async #paymentError(error: unknown): Promise<void> {
-    if (
-      error instanceof PdirectError &&
-      (error.code === '1601' || error.code === '1602' || (error.code === '1010' && /hosted_session_id/.test(error.message)))
-    ) {
-      if (error.code === '1601') this.#showAlert('Your bank declined the card. No money was taken. Try another card or contact your bank.');
-      else if (error.code === '1602') this.#showAlert('This payment could not be accepted. Try another card, or contact the merchant.');
-      else this.#showAlert('The card form expired. Please enter your card details again.');
-      try {
-        await this.#openCardForm();
-      } catch (again) {
-        this.#fail(again);
-      }
-      return;
-    }
-    this.#fail(error);
+    const anotherCard = anotherCardAlert(error);
+    if (!anotherCard) return this.#fail(error);
+    this.#showAlert(anotherCard);
+    await this.#openCardForm().catch((again: unknown) => this.#fail(again));
   }
 
   #showFieldErrors(errors: Record<string, string>): void {
-    const shown: Partial<Record<FieldKey, string>> = {};
-    const problems: string[] = [];
-    for (const [key, value] of Object.entries(errors)) {
-      const known = FIELD_ERRORS[key];
-      if (!known) continue;
-      const text = value === 'missing' ? known[1] : known[2];
-      shown[known[0]] = `${text}.`;
-      problems.push(text.charAt(0).toLowerCase() + text.slice(1));
-    }
+    const { shown, alert } = fieldErrorMessages(errors);
     this.errors.set(shown);
-    this.#showAlert(problems.length ? `Please check your card details: ${problems.join('; ')}.` : 'Please check your card details.');
+    this.#showAlert(alert);
   }
 
   #showAlert(text: string): void {
@@ -618,23 +298,8 @@ export class PdirectCardFormComponent {
 
   /** A failure the form cannot recover from: say it in words, and tell the host. */
   #fail(error: unknown): void {
-    const pd = error instanceof PdirectError ? error : null;
-    const code = pd?.code ?? 'card_form';
-    const requestId = pd?.requestId ?? null;
-    let message: string;
-    if (code === '1004') message = 'This checkout has expired. Nothing was charged. Go back to the merchant to start again.';
-    else if (code === '1005') message = 'This checkout is already paid or cancelled. There is nothing more to pay.';
-    else if (code === '1006') message = 'This checkout was opened on another device. Finish it there, or go back to the merchant to start again.';
-    else if (code === 'connection_error') message = pd!.message;
-    else
-      message = `${sentence(error instanceof Error && error.message ? error.message : 'Something went wrong')}${requestId ? ` (reference ${requestId})` : ''}`;
-    this.#finish('closed', 'The payment cannot go on', message);
-    this.failed.emit({ code, message, requestId });
+    const failure = describeFailure(error);
+    this.#finish('closed', 'The payment cannot go on', failure.message);
+    this.failed.emit(failure);
   }
-}
-
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }

@@ -4,6 +4,7 @@
  */
 export { providePdirect, PDIRECT_CONFIG, type PdirectConfig } from './config';
 export { PdirectCheckoutService, type PaymentSessionApi } from './checkout.service';
-export { PdirectCardFormComponent, type PdirectCardFormError } from './card-form.component';
+export { PdirectCardFormComponent } from './card-form.component';
+export type { PdirectCardFormError } from './card-form.messages';
 export { PdirectError, deviceFingerprint } from '@pdirect/browser';
 export type { Checkout, CardSession, Payment, CollectOptions, BrowserDetails } from '@pdirect/browser';

@@ -1,5 +1,5 @@
 import { createHash, webcrypto } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { challengeWindowSize, createPdirect, mountCardFields, newIdempotencyKey, PdirectError, sha256Hex } from './pdirect.js';
 
@@ -186,7 +186,12 @@ describe('mountCardFields', () => {
   });
 
   it('the hosted checkout page goes through the adapter, never a network script directly', () => {
-    const page = readFileSync(new URL('./checkout/checkout.js', import.meta.url), 'utf8');
+    // The page's script is the modules in ./checkout/ (joined by the build into one file).
+    const dir = new URL('./checkout/', import.meta.url);
+    const page = readdirSync(dir)
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => readFileSync(new URL(file, dir), 'utf8'))
+      .join('\n');
     expect(page).toContain('mountCardFields(');
     expect(page).not.toMatch(/PaymentSession|session_js_url/);
   });

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, formatDate, type EventDetail } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TableHead } from '../components';
 import { useCan } from '../session';
 
 export function AttemptsTable({ event }: { event: EventDetail }) {
@@ -9,17 +9,7 @@ export function AttemptsTable({ event }: { event: EventDetail }) {
   return (
     <div className="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Attempt</th>
-            <th scope="col">Started</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">HTTP status</th>
-            <th scope="col">Error</th>
-            <th scope="col">Duration</th>
-            <th scope="col">Next attempt</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Attempt', 'Started', 'Outcome', 'HTTP status', 'Error', 'Duration', 'Next attempt']} />
         <tbody>
           {event.attempts.map((a) => (
             <tr key={`${a.delivery_id}-${a.attempt}`}>

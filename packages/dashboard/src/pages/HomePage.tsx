@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TableHead } from '../components';
 
 type Range = '24h' | '7d' | '30d';
 interface Overview {
@@ -130,12 +130,7 @@ export function HomePage() {
             ) : (
               <table>
                 <caption className="sr-only">Declined and failed payments by gateway code</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Reason (gateway code)</th>
-                    <th scope="col">Payments</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Reason (gateway code)', 'Payments']} />
                 <tbody>
                   {data.decline_reasons.map((d) => (
                     <tr key={d.reason}>
@@ -171,12 +166,7 @@ export function HomePage() {
             </div>
             <table data-testid="risk-decisions">
               <caption className="sr-only">Fraud-screening decisions in this period</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Decision</th>
-                  <th scope="col">Attempts</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Decision', 'Attempts']} />
               <tbody>
                 {RISK_ACTIONS.map(([a, text]) => (
                   <tr key={a}>
@@ -193,12 +183,7 @@ export function HomePage() {
           <section aria-labelledby="webhooks-h">
             <h2 id="webhooks-h">Webhook health</h2>
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Measure</th>
-                  <th scope="col">Count</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Measure', 'Count']} />
               <tbody>
                 <tr>
                   <td>Attempts that succeeded</td>

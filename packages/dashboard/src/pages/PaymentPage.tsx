@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { Link, useParams } from 'react-router';
 import { z } from 'zod';
 import { api, formatDate, type AuditEntry, type EventDetail, type FraudReport, type Payment } from '../api';
-import { ErrorNotice, StatusBadge } from '../components';
+import { ErrorNotice, StatusBadge, TableHead } from '../components';
 import { CaptureActions, FraudFeedback, RiskPanel } from '../risk';
 import { useCan } from '../session';
 import { AttemptsTable, RedeliverButton } from './EventPage';
@@ -129,14 +129,7 @@ export function PaymentPage() {
       <section aria-labelledby="history-h">
         <h2 id="history-h">Payment history</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
+          <TableHead columns={['When', 'From', 'To', 'Why']} />
           <tbody>
             {detail.data.history.map((h, i) => (
               <tr key={i}>
@@ -156,14 +149,7 @@ export function PaymentPage() {
           <p>No refunds.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Refund</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Refund', 'Amount', 'Status', 'Created']} />
             <tbody>
               {detail.data.refunds.map((r) => (
                 <tr key={r.id}>
@@ -231,16 +217,7 @@ export function AuditTable({ records }: { records: AuditEntry[] }) {
   return (
     <div className="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Request id</th>
-            <th scope="col">Method and path</th>
-            <th scope="col">Status</th>
-            <th scope="col">Credential</th>
-            <th scope="col">Source IP</th>
-          </tr>
-        </thead>
+        <TableHead columns={['When', 'Request id', 'Method and path', 'Status', 'Credential', 'Source IP']} />
         <tbody>
           {records.map((r) => (
             <tr key={`${r.request_id}-${r.at}`}>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { api, formatDate, type Payment } from '../api';
-import { DateRangeFields, ErrorNotice, Pager, RiskBadge, StatusBadge } from '../components';
+import { DateRangeFields, ErrorNotice, Pager, RiskBadge, StatusBadge, TableHead } from '../components';
 
 const STATUSES = ['succeeded', 'failed', 'pending', 'processing', 'requires_action', 'requires_capture', 'capturing', 'canceling', 'canceled'];
 const RISK_LEVELS = ['normal', 'elevated', 'highest'];
@@ -69,18 +69,7 @@ export function PaymentsPage() {
           <p>{result.data.total} payment(s) found.</p>
           <div className="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Payment</th>
-                  <th scope="col">Order id</th>
-                  <th scope="col">Customer reference</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Amount</th>
-                  <th scope="col">Refunded</th>
-                  <th scope="col">Risk level</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Payment', 'Order id', 'Customer reference', 'Status', 'Amount', 'Refunded', 'Risk level', 'Created']} />
               <tbody>
                 {result.data.data.map((p) => (
                   <tr key={p.id}>

@@ -4,7 +4,7 @@ import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { z } from 'zod';
 import { api, ApiFailure, formatDate } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TableHead } from '../components';
 import { useCan } from '../session';
 
 interface Rule {
@@ -203,16 +203,7 @@ function DryRunResult({ run, verb }: { run: DryRun; verb: string }) {
         <div className="table-wrap">
           <table>
             <caption>Payments the rule matches{run.matched > run.matches.length ? ` (the newest ${run.matches.length})` : ''}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Payment</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Risk</th>
-                <th scope="col">Decision then</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Assessed</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Payment', 'Amount', 'Risk', 'Decision then', 'Outcome', 'Assessed']} />
             <tbody>
               {run.matches.map((m) => (
                 <tr key={m.payment_id}>

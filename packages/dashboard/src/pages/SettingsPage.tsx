@@ -3,9 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { z } from 'zod';
-import { api, formatDate, type Role } from '../api';
-import { ErrorNotice, SecretOnce } from '../components';
-import { useCan, useSession } from '../session';
+import { api, formatDate } from '../api';
+import { ErrorNotice, TableHead } from '../components';
+import { useCan } from '../session';
+import { TeamSection } from './TeamSection';
 
 interface Settings {
   redirect_hosts: string[];
@@ -64,13 +65,7 @@ export function SettingsPage() {
             <h2 id="risk-policy-h">Fraud screening and CSC policy</h2>
             <p>Every payment attempt is scored 0–100 by the risk model before money moves. Without a rule deciding otherwise, the level sets the action:</p>
             <table data-testid="risk-policy">
-              <thead>
-                <tr>
-                  <th scope="col">Level</th>
-                  <th scope="col">Score</th>
-                  <th scope="col">Action by default</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Level', 'Score', 'Action by default']} />
               <tbody>
                 <tr>
                   <td>normal</td>
@@ -190,121 +185,6 @@ function FingerprintSection({ settings }: { settings: Settings }) {
           </button>
           <ErrorNotice error={save.error} />
         </form>
-      ) : null}
-    </section>
-  );
-}
-
-interface Member {
-  id: string;
-  email: string;
-  role: Role;
-  status: string;
-  created_at: string;
-}
-
-function TeamSection() {
-  const session = useSession();
-  const canManage = useCan('manage_team');
-  const queryClient = useQueryClient();
-  const team = useQuery({ queryKey: ['team'], queryFn: () => api<{ data: Member[] }>('/team') });
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['team'] });
-  const inviteForm = useForm<{ email: string; role: Role }>({
-    resolver: zodResolver(z.object({ email: z.string().email('Enter an e-mail address.'), role: z.enum(['owner', 'developer', 'viewer']) })),
-    defaultValues: { email: '', role: 'viewer' },
-  });
-  const invite = useMutation({
-    mutationFn: (v: { email: string; role: Role }) => api<{ setup_url: string; expires_at: string }>('/team', { method: 'POST', body: v }),
-    onSuccess: () => {
-      inviteForm.reset();
-      refresh();
-    },
-  });
-  const changeRole = useMutation({
-    mutationFn: (v: { id: string; role: Role }) => api(`/team/${v.id}`, { method: 'PUT', body: { role: v.role } }),
-    onSuccess: refresh,
-  });
-  const remove = useMutation({ mutationFn: (id: string) => api(`/team/${id}/remove`, { method: 'POST' }), onSuccess: refresh });
-
-  return (
-    <section aria-labelledby="team-h">
-      <h2 id="team-h">Team and roles</h2>
-      <p>Owners manage the team, settings and refunds; developers manage keys and webhooks; viewers can read everything and change nothing.</p>
-      <ErrorNotice error={team.error} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">E-mail</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Added</th>
-            {canManage ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {team.data?.data.map((m) => (
-            <tr key={m.id}>
-              <td>{m.email}</td>
-              <td>
-                {canManage && m.status !== 'disabled' && m.id !== session.user.id ? (
-                  <label>
-                    <span className="sr-only">Role of {m.email}</span>
-                    <select value={m.role} onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}>
-                      <option value="owner">owner</option>
-                      <option value="developer">developer</option>
-                      <option value="viewer">viewer</option>
-                    </select>
-                  </label>
-                ) : (
-                  m.role
-                )}
-              </td>
-              <td>{m.status}</td>
-              <td>{formatDate(m.created_at)}</td>
-              {canManage ? (
-                <td>
-                  {m.status !== 'disabled' && m.id !== session.user.id ? (
-                    <button type="button" className="inline secondary" onClick={() => remove.mutate(m.id)}>
-                      Remove {m.email}
-                    </button>
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <ErrorNotice error={changeRole.error ?? remove.error} />
-      {canManage ? (
-        <>
-          <h3>Invite a team member</h3>
-          <form className="inline-form" onSubmit={inviteForm.handleSubmit((v) => invite.mutate(v))} noValidate>
-            <label>
-              Email
-              <input type="email" aria-describedby="invite-help" {...inviteForm.register('email')} />
-              <small aria-hidden="true" id="invite-help">
-                {inviteForm.formState.errors.email?.message ?? 'Their sign-in name.'}
-              </small>
-            </label>
-            <label>
-              Role
-              <select {...inviteForm.register('role')}>
-                <option value="viewer">viewer</option>
-                <option value="developer">developer</option>
-                <option value="owner">owner</option>
-              </select>
-            </label>
-            <button type="submit" aria-busy={invite.isPending}>
-              Invite member
-            </button>
-          </form>
-          <ErrorNotice error={invite.error} />
-          {invite.data ? (
-            <SecretOnce label="Setup link" value={invite.data.setup_url}>
-              <p>Send it to the new member over a channel you trust. It works once, until {formatDate(invite.data.expires_at)}.</p>
-            </SecretOnce>
-          ) : null}
-        </>
       ) : null}
     </section>
   );

@@ -6,7 +6,7 @@ import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { z } from 'zod';
 import { api } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TextField } from '../components';
 
 interface SetupInfo {
   email: string;
@@ -80,32 +80,27 @@ export function SetupPage() {
             <legend>
               <h2>1. Choose a password</h2>
             </legend>
-            <label>
-              Password
-              <input
-                type="password"
-                autoComplete="new-password"
-                aria-invalid={form.formState.errors.password ? true : undefined}
-                aria-describedby="password-help"
-                {...form.register('password')}
-              />
-              <small aria-hidden="true" id="password-help">
-                At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}
-              </small>
-            </label>
-            <label>
-              Repeat the password
-              <input
-                type="password"
-                autoComplete="new-password"
-                aria-invalid={form.formState.errors.confirm ? true : undefined}
-                aria-describedby="confirm-help"
-                {...form.register('confirm')}
-              />
-              <small aria-hidden="true" id="confirm-help">
-                {form.formState.errors.confirm?.message ?? 'Type it again to be sure.'}
-              </small>
-            </label>
+            <TextField
+              label="Password"
+              type="password"
+              autoComplete="new-password"
+              invalid={!!form.formState.errors.password}
+              helpId="password-help"
+              help={
+                <>At least 12 characters, not a commonly used password.{form.formState.errors.password ? ` ${form.formState.errors.password.message}` : ''}</>
+              }
+              {...form.register('password')}
+            />
+            <TextField
+              label="Repeat the password"
+              type="password"
+              autoComplete="new-password"
+              invalid={!!form.formState.errors.confirm}
+              helpId="confirm-help"
+              error={form.formState.errors.confirm?.message}
+              help="Type it again to be sure."
+              {...form.register('confirm')}
+            />
           </fieldset>
           <fieldset>
             <legend>
@@ -118,19 +113,16 @@ export function SetupPage() {
             <p>
               Secret: <code data-testid="totp-secret">{info.data.totp_secret}</code>
             </p>
-            <label>
-              Authentication code
-              <input
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                aria-invalid={form.formState.errors.code ? true : undefined}
-                aria-describedby="code-help"
-                {...form.register('code')}
-              />
-              <small aria-hidden="true" id="code-help">
-                {form.formState.errors.code?.message ?? 'The 6 digits the app shows now.'}
-              </small>
-            </label>
+            <TextField
+              label="Authentication code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              invalid={!!form.formState.errors.code}
+              helpId="code-help"
+              error={form.formState.errors.code?.message}
+              help="The 6 digits the app shows now."
+              {...form.register('code')}
+            />
           </fieldset>
           <ErrorNotice error={complete.error} />
           <button type="submit" aria-busy={complete.isPending}>

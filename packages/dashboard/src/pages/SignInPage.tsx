@@ -5,7 +5,7 @@ import { useForm } from 'react-hook-form';
 import { useLocation, useNavigate } from 'react-router';
 import { z } from 'zod';
 import { api } from '../api';
-import { ErrorNotice } from '../components';
+import { ErrorNotice, TextField } from '../components';
 
 const passwordSchema = z.object({ email: z.string().min(1, 'Enter your e-mail address.'), password: z.string().min(1, 'Enter your password.') });
 const codeSchema = z.object({
@@ -37,20 +37,24 @@ export function SignInPage() {
       <h1>Sign in to the Pdirect dashboard</h1>
       {step === 'password' ? (
         <form onSubmit={passwordForm.handleSubmit((v) => password.mutate(v))} noValidate>
-          <label>
-            Email
-            <input type="email" autoComplete="username" {...passwordForm.register('email')} aria-describedby="email-help" />
-            <small aria-hidden="true" id="email-help">
-              {passwordForm.formState.errors.email?.message ?? 'The address your account was created with.'}
-            </small>
-          </label>
-          <label>
-            Password
-            <input type="password" autoComplete="current-password" {...passwordForm.register('password')} aria-describedby="pw-help" />
-            <small aria-hidden="true" id="pw-help">
-              {passwordForm.formState.errors.password?.message ?? ' '}
-            </small>
-          </label>
+          <TextField
+            label="Email"
+            type="email"
+            autoComplete="username"
+            {...passwordForm.register('email')}
+            helpId="email-help"
+            error={passwordForm.formState.errors.email?.message}
+            help="The address your account was created with."
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            {...passwordForm.register('password')}
+            helpId="pw-help"
+            error={passwordForm.formState.errors.password?.message}
+            help=" "
+          />
           <ErrorNotice error={password.error} />
           <button type="submit" aria-busy={password.isPending}>
             Sign in
@@ -59,13 +63,16 @@ export function SignInPage() {
       ) : (
         <form onSubmit={codeForm.handleSubmit((v) => code.mutate(v))} noValidate>
           <p>Open your authenticator app and enter the code it shows for Pdirect.</p>
-          <label>
-            Authentication code
-            <input inputMode="numeric" autoComplete="one-time-code" autoFocus {...codeForm.register('code')} aria-describedby="code-help" />
-            <small aria-hidden="true" id="code-help">
-              {codeForm.formState.errors.code?.message ?? '6 digits, or one of your recovery codes.'}
-            </small>
-          </label>
+          <TextField
+            label="Authentication code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            autoFocus
+            {...codeForm.register('code')}
+            helpId="code-help"
+            error={codeForm.formState.errors.code?.message}
+            help="6 digits, or one of your recovery codes."
+          />
           <ErrorNotice error={code.error} />
           <button type="submit" aria-busy={code.isPending}>
             Verify code and sign in

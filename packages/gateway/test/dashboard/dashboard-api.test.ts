@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/modules/users/totp.js';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, SIGN_IN_FAILED } from '../../src/modules/users/user-service.js';
 import { cardSession, collect, mintSession } from '../support/checkout.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 import { spawnGatewayProcess } from '../support/spawn-gateway.js';
 import { completeSetup, DashboardClient, PASSWORD, setupToken, signIn, userWithRole } from './support.js';
@@ -12,21 +13,13 @@ const FRICTIONLESS = { number: '5123456789012346', expiry: '01/39' };
 const errorCode = (res: { body: any }) => res.body?.error?.error_code as string | undefined;
 
 describe.each(testDatabases())('dashboard API: identity, sessions and attacks ($name)', (factory) => {
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Console Shop', fingerprintMode: 'off' } });
   let db: TestDatabase;
   let gw: TestGateway;
   let merchantId: string;
   let merchantSecret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    const created = await gw.services.merchants.create({ name: 'Console Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
-    merchantId = created.merchant.id;
-    merchantSecret = created.merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
+  beforeAll(() => {
+    ({ db, gw, merchantId, secret: merchantSecret } = fixture);
   });
 
   it('setup link: works once, within 24 hours, sets a password that passes the policy and a TOTP proved by a code', async () => {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cardSession, collect, mintSession } from '../support/checkout.js';
-import { testDatabases, type TestDatabase } from '../support/databases.js';
-import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { testDatabases } from '../support/databases.js';
+import { useGatewayWithMerchant } from '../support/fixture.js';
+import type { TestGateway } from '../support/gateway.js';
 import { bearer, http } from '../support/http.js';
 import { captureUseCases } from '../../src/http/dashboard/capture-seam.js';
 import { userWithRole } from './support.js';
@@ -17,21 +18,12 @@ const withoutRequestId = (body: any) => ({ ...body, error: { ...body.error, requ
  * its capture seam.
  */
 describe.each(testDatabases())('dashboard API: risk rules, dry run, fraud reports, reviews ($name)', (factory) => {
-  let db: TestDatabase;
+  const fixture = useGatewayWithMerchant(factory, { gateway: { simulator: true }, merchant: { name: 'Risk Console Shop', fingerprintMode: 'off' } });
   let gw: TestGateway;
   let merchantId: string;
   let merchantSecret: string;
-
-  beforeAll(async () => {
-    db = await factory.create();
-    gw = await startTestGateway({ databaseUrl: db.url, simulator: true });
-    const created = await gw.services.merchants.create({ name: 'Risk Console Shop', redirectHosts: ['localhost', '127.0.0.1'], fingerprintMode: 'off' });
-    merchantId = created.merchant.id;
-    merchantSecret = created.merchantSecret.reveal();
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await db?.drop();
+  beforeAll(() => {
+    ({ gw, merchantId, secret: merchantSecret } = fixture);
   });
 
   async function pay(amount: string, customer = `c-${Math.random().toString(36).slice(2, 8)}`) {

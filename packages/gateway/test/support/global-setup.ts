@@ -9,9 +9,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 
 /**
  * Tests import the TypeScript sources, but the few that spawn a real
- * `pdirect` / simulator process run the compiled dist/: bring it up to date
- * first (tsc -b is incremental: a no-op when nothing changed), so no test can
- * run stale JavaScript.
+ * `pdirect` / simulator process run the compiled dist/, and every gateway
+ * serves @pdirect/browser's built files: bring them up to date first (tsc -b
+ * is incremental: a no-op when nothing changed), so no test can run stale
+ * JavaScript.
  */
 function buildCompiledPackages(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -19,6 +20,8 @@ function buildCompiledPackages(): void {
   execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: ROOT, stdio: 'inherit' });
   // Runtime files tsc does not emit (e.g. the risk model's weights).
   execFileSync(process.execPath, [path.join(ROOT, 'packages/gateway/scripts/copy-assets.js')], { cwd: ROOT, stdio: 'inherit' });
+  // The browser SDK and the checkout page's script, each joined from its modules into the one file the gateway serves.
+  execFileSync(process.execPath, [path.join(ROOT, 'packages/sdk-browser/scripts/build.js')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
