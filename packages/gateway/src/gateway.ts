@@ -101,7 +101,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     settings: { retentionMs: config.idempotencyRetentionHours * 3_600_000, leaseMs: config.idempotencyLeaseSeconds * 1000 },
   });
-  const network = createCardNetwork(config, logger, options.networks);
+  const network = createCardNetwork(config, logger, options.networks, tracing);
   const sessionRepository = new SessionRepository(storage.db);
   const sessions = new SessionService({
     storage,
