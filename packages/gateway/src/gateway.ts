@@ -159,6 +159,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     databaseUrl: config.databaseUrl,
     merchants,
     notifyUrlRefused: (m, url) => sessions.urlRefused(m, url),
+    tracing,
   });
   return {
     storage,
