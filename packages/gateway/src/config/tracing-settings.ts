@@ -1,5 +1,5 @@
 /**
- * Optional OpenTelemetry tracing (docs/observability.md#tracing): PDIRECT_TRACING and the standard
+ * Optional OpenTelemetry tracing (docs/api.md#tracing): PDIRECT_TRACING and the standard
  * OTEL_* variables. Off unless asked for, so a gateway without them loads no tracing code at all.
  */
 import { Secret } from '../crypto/secret.js';

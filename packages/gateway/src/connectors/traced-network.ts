@@ -1,5 +1,5 @@
 /**
- * Tracing around the card network (docs/observability.md#tracing), for every network alike: each call
+ * Tracing around the card network (docs/api.md#tracing), for every network alike: each call
  * of the CardNetwork port becomes a client span named `card_network <operation>`, the child of the
  * request or job that made it. A span records the network's registry name, the operation, and what
  * came back in Pdirect's terms (status, gateway code) or the rejection's reason — never an id, a

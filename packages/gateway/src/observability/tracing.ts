@@ -1,5 +1,5 @@
 /**
- * Optional OpenTelemetry tracing (docs/observability.md#tracing). Off by default, and then free: the
+ * Optional OpenTelemetry tracing (docs/api.md#tracing). Off by default, and then free: the
  * OpenTelemetry SDK is loaded by dynamic import (tracing-sdk.ts) only when tracing is configured, and
  * nothing is wrapped. When on, `startTracing` gives a `Tracing` that the wiring (gateway.ts) hands to
  * the places that make spans: the HTTP edge (http/plugins/tracing.ts: one server span per request),

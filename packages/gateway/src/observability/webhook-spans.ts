@@ -1,5 +1,5 @@
 /**
- * A client span per webhook delivery attempt (docs/observability.md#tracing), made around the
+ * A client span per webhook delivery attempt (docs/api.md#tracing), made around the
  * sender's `send`. Each attempt is a trace of its own: the worker delivers on its own schedule, long
  * after (and apart from) the request whose commit woke it. The span records the receiver's host and
  * port, the event id and the outcome (status, or the failure's class) — never the URL's path or

@@ -3,7 +3,7 @@ import type { ServerSpan, Tracing } from '../../observability/tracing.js';
 import { errorCodeOf } from './metrics.js';
 
 /**
- * One OpenTelemetry server span per request (only when tracing is on: docs/observability.md#tracing),
+ * One OpenTelemetry server span per request (only when tracing is on: docs/api.md#tracing),
  * named by method and route template, continuing the caller's W3C `traceparent`. The span is active
  * while the hooks and the handler run, so the card-network calls a request makes are its children.
  * It records the route template, never the path or query (ids and tokens ride there), and, once
