@@ -30,7 +30,8 @@ const { defaultResource, detectResources, envDetector, resourceFromAttributes } 
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof SdkTrace;
 
 export function createTracing(settings: TracingSettings, logger: Logger): Tracing {
-  // A failed export is reported here (the SDK's own handler would print to nowhere). Its message, never a span.
+  // A failed export is reported here (the SDK's own handler would print to nowhere): its message, never a span.
+  // The one process-wide piece: with two gateways in a process, the last one's logger reports for both.
   setGlobalErrorHandler((err) => logger.warn({ cause: err instanceof Error ? err.message : String(err) }, 'tracing: spans could not be exported'));
   const contexts = new AsyncLocalStorageContextManager().enable();
   const propagator = new W3CTraceContextPropagator();
