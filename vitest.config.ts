@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
 // export condition), so tests always exercise the current code, never dist/.
 export default defineConfig({
   resolve: { conditions: ['pdirect-source'] },
-  ssr: { resolve: { conditions: ['pdirect-source', ...defaultServerConditions] } },
+  // Not `module`: vitest hands these conditions to Node (--conditions), and with it Node's own require()
+  // picks a package's bundler-only ES build, e.g. @opentelemetry/api's (required by prom-client), whose
+  // extension-less imports Node cannot load. Without it, packages resolve as they do in production.
+  ssr: { resolve: { conditions: ['pdirect-source', ...defaultServerConditions.filter((c) => c !== 'module')] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     pool: 'forks',

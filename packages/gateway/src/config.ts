@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Secret } from './crypto/secret.js';
 import { otpSettings, type OtpSettings } from './config/otp-settings.js';
 import { integer, isIpOrCidr, oneOf, type Env } from './config/readers.js';
+import { tracingSettings, type TracingSettings } from './config/tracing-settings.js';
 import {
   cardDefenceSettings,
   databaseSettings,
@@ -19,6 +20,7 @@ import { isHttpUrl } from './urls.js';
 
 export type { HttpsSmsSettings, OtpSettings, SmtpSettings } from './config/otp-settings.js';
 export type { CardDefenceSettings, DatabaseSettings, EdgeSettings, MpgsCallSettings, WebhookSettings } from './config/runtime-settings.js';
+export type { TracingSettings } from './config/tracing-settings.js';
 export { isIpOrCidr } from './config/readers.js';
 
 /**
@@ -85,6 +87,8 @@ export interface Config {
   metricsToken: Secret<string> | undefined;
   /** Card-entry defence (docs/card-defence.md): caps on hosted card sessions and declines. */
   cardDefence: CardDefenceSettings;
+  /** PDIRECT_TRACING and OTEL_*: where OpenTelemetry spans go; undefined when tracing is off (the default). */
+  tracing: TracingSettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -201,6 +205,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     metricsToken: metricsToken ? new Secret(metricsToken) : undefined,
     otp: otpSettings(read, mode === 'live', problems),
     cardDefence: cardDefenceSettings(read, problems),
+    tracing: tracingSettings(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

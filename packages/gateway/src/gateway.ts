@@ -33,6 +33,7 @@ import { createOtpService } from './modules/otp/otp-service.js';
 import { createUserService } from './modules/users/index.js';
 import { createWebhookService } from './modules/webhooks/webhook-service.js';
 import { WebhookSecretIssuer, WebhookSecretRepository } from './modules/webhooks/webhook-secrets.js';
+import { startTracing } from './observability/tracing.js';
 import { openStorage, prepareStorage } from './storage/database.js';
 import { migrateToLatest } from './storage/migrate.js';
 
@@ -69,6 +70,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
   const keys = loadGatewayKeys(config);
   const storage = openStorage(config.databaseUrl, { ...config.database, logger, live: config.mode === 'live' });
   await prepareStorage(storage, migrateToLatest, logger, { keepTrying: options.keepTryingDatabase ?? false });
+  // Before the card network and the webhook sender are built: they are wrapped in spans when it is on.
+  const tracing = await startTracing(config.tracing, logger);
   const mode = keyModeOf(config);
   const keyRepository = new KeyRepository(storage.db);
   const authenticator = new MerchantAuthenticator({
@@ -98,7 +101,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     logger,
     settings: { retentionMs: config.idempotencyRetentionHours * 3_600_000, leaseMs: config.idempotencyLeaseSeconds * 1000 },
   });
-  const network = createCardNetwork(config, logger, options.networks);
+  const network = createCardNetwork(config, logger, options.networks, tracing);
   const sessionRepository = new SessionRepository(storage.db);
   const sessions = new SessionService({
     storage,
@@ -156,6 +159,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     databaseUrl: config.databaseUrl,
     merchants,
     notifyUrlRefused: (m, url) => sessions.urlRefused(m, url),
+    tracing,
   });
   return {
     storage,
@@ -174,6 +178,7 @@ export async function createServices(config: Config, options: ServiceOptions = {
     otp,
     users: createUserService({ storage, keys, clock, publicUrl: config.publicUrl }),
     risk,
+    tracing,
     logger,
     async close() {
       // Attempts in flight finish and are recorded before the database closes.
@@ -181,6 +186,8 @@ export async function createServices(config: Config, options: ServiceOptions = {
       await otp.close();
       await audit.close();
       await storage.close();
+      // Last: the spans of everything above are exported before the process exits.
+      await tracing?.shutdown();
     },
   };
 }

@@ -11,6 +11,7 @@ import type { IdempotencyService } from './modules/idempotency/idempotency-servi
 import type { MerchantAuthenticator } from './modules/keys/authenticator.js';
 import type { KeyService } from './modules/keys/key-service.js';
 import type { MerchantService } from './modules/merchants/merchant-service.js';
+import type { Tracing } from './observability/tracing.js';
 import type { OtpService } from './modules/otp/otp-service.js';
 import type { PaymentService } from './modules/payments/payment-service.js';
 import type { RiskService } from './modules/risk/risk-service.js';
@@ -42,4 +43,6 @@ export interface GatewayServices {
   users: UserService;
   /** Fraud screening: assess/recordAttempt (the seam for the payment flow), merchant rules, fraud reports, retraining. */
   risk: RiskService;
+  /** OpenTelemetry spans (PDIRECT_TRACING / OTEL_*); undefined when tracing is off. */
+  tracing: Tracing | undefined;
 }

@@ -14,6 +14,7 @@ import { errorCodeOf, registerMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerSdkCors } from './plugins/sdk-cors.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerTracing } from './plugins/tracing.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { checkoutRoutes } from './routes/checkout.js';
@@ -76,6 +77,8 @@ export function buildApp(config: Config, logger: Logger, services: GatewayServic
 
   // First: the OpenAPI generator must see every route declared after it.
   registerOpenApi(app, { publicUrl: config.publicUrl });
+  // Before every other hook: they all run inside the request's span.
+  registerTracing(app, services.tracing);
   registerMetrics(app, { config, storage: services.storage });
   registerJsonBody(app);
   registerErrorHandling(app);

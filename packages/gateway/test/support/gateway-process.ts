@@ -23,11 +23,15 @@ const config = loadConfig({
   PDIRECT_MASTER_KEY: TEST_MASTER_KEY,
   PDIRECT_DATA_DIR: dataDir,
   PDIRECT_LOG_LEVEL: 'warn',
-  // Card network and public URL, when the test points this process at its simulator.
+  // Card network and public URL, when the test points this process at its simulator; tracing, when a test turns it on.
   ...Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) =>
-        k.startsWith('PDIRECT_MPGS_') || k.startsWith('PDIRECT_AUTH_') || k.startsWith('PDIRECT_DB_') || k === 'PDIRECT_PUBLIC_URL' || k === 'PDIRECT_PORT',
+        k.startsWith('PDIRECT_MPGS_') ||
+        k.startsWith('PDIRECT_AUTH_') ||
+        k.startsWith('PDIRECT_DB_') ||
+        k.startsWith('OTEL_') ||
+        ['PDIRECT_PUBLIC_URL', 'PDIRECT_PORT', 'PDIRECT_TRACING'].includes(k),
     ),
   ),
 });

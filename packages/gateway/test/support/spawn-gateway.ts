@@ -15,8 +15,14 @@ export interface GatewayProcess {
  * Starts gateway-process.ts as a real second OS process (its own pool, its
  * own event loop) against `databaseUrl`, and resolves once it is listening.
  */
-export function spawnGatewayProcess(databaseUrl: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+export function spawnGatewayProcess(
+  databaseUrl: string,
+  timeoutMs = 30_000,
+  env: Record<string, string> = {},
+  /** Node options before the script, e.g. another `--import`. */
+  nodeArgs: string[] = [],
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, SCRIPT], {
     cwd: PACKAGE_DIR,
     env: { PATH: process.env.PATH, ...env, PDIRECT_DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],

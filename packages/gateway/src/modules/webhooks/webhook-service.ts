@@ -4,6 +4,7 @@ import type { Mode, WebhookSettings } from '../../config.js';
 import { Secret } from '../../crypto/secret.js';
 import { ApiError } from '../../errors.js';
 import type { GatewayKeys } from '../../gateway-keys.js';
+import { traceWebhookSender, type Tracing } from '../../observability/webhook-spans.js';
 import type { Storage } from '../../storage/database.js';
 import type { MerchantService } from '../merchants/merchant-service.js';
 import { type EndpointHealth, WebhookDeliveryRepository } from './delivery-repository.js';
@@ -125,6 +126,7 @@ export function createWebhookService(deps: {
   /** For test events (the allow-list). */
   merchants?: MerchantService;
   notifyUrlRefused?: (merchantId: string, url: string) => Promise<string | null>;
+  tracing?: Tracing;
 }): WebhookService {
   const { settings } = deps;
   const deliveries = new WebhookDeliveryRepository(deps.storage, { perEndpointConcurrency: DEFAULT_PER_ENDPOINT_CONCURRENCY, breaker: DEFAULT_BREAKER });
@@ -132,7 +134,10 @@ export function createWebhookService(deps: {
   let service: WebhookService | undefined;
   const worker = new WebhookWorker({
     deliveries,
-    sender: new WebhookSender({ timeoutMs: settings.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS, publicTargetsOnly: deps.mode === 'live' }),
+    sender: traceWebhookSender(
+      new WebhookSender({ timeoutMs: settings.timeoutMs, connectTimeoutMs: CONNECT_TIMEOUT_MS, publicTargetsOnly: deps.mode === 'live' }),
+      deps.tracing,
+    ),
     subscribe: (wake) =>
       deps.storage.dialect === 'sqlite'
         ? subscribeSqlite(wake)
