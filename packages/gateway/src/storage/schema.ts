@@ -13,29 +13,14 @@ import type {
 } from './tables/dashboard.js';
 import type { IdempotencyKeysTable } from './tables/idempotency.js';
 
-export type { MerchantsTable, MerchantKeysTable, AuthFailuresTable } from './tables/merchants.js';
-export type { AuditLogTable, AuditChainTable } from './tables/audit.js';
-export type { SessionStatus, CheckoutSessionsTable, SessionTransitionsTable, CardSessionsTable } from './tables/sessions.js';
-export type { PaymentsTable, PaymentTransitionsTable, RefundsTable } from './tables/payments.js';
-export type {
-  WebhookSecretsTable,
-  WebhookEventType,
-  WebhookDeliveryState,
-  WebhookEventsTable,
-  WebhookDeliveriesTable,
-  WebhookEndpointsTable,
-  WebhookAttemptsTable,
-} from './tables/webhooks.js';
-export type { OtpChannel, OtpChallengesTable, OtpRateLimitsTable, OtpOutboxTable } from './tables/otp.js';
-export type {
-  DashboardRole,
-  DashboardUsersTable,
-  DashboardSetupLinksTable,
-  DashboardRecoveryCodesTable,
-  DashboardSessionsTable,
-  DashboardSignInThrottleTable,
-} from './tables/dashboard.js';
-export type { IdempotencyKeysTable } from './tables/idempotency.js';
+export type * from './tables/merchants.js';
+export type * from './tables/audit.js';
+export type * from './tables/sessions.js';
+export type * from './tables/payments.js';
+export type * from './tables/webhooks.js';
+export type * from './tables/otp.js';
+export type * from './tables/dashboard.js';
+export type * from './tables/idempotency.js';
 
 /** One row /readyz rewrites to prove the database accepts writes (0008). */
 export interface StorageProbeTable {
