@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimulatorContext } from '../context.js';
 import { MpgsError } from '../errors.js';
-import { ACS_PATHS, completeChallenge, describeChallenge, recordMethodCompleted } from '../operations/authentication.js';
+import { ACS_PATHS, completeChallenge, describeChallenge, recordMethodCompleted } from '../operations/acs-challenge.js';
 import { challengePage, methodPage, redirectToMerchantPage } from '../pages/acs-pages.js';
 import { newNonce } from '../pages/html.js';
 import type { ChallengeOutcome } from '../store.js';

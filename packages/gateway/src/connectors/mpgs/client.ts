@@ -7,22 +7,23 @@
  * - JSON both ways; error answers (4xx/5xx, or any `result: "ERROR"`) become
  *   a typed MpgsError; timeouts and dropped connections an MpgsTransportError.
  * - A per-call timeout (AbortSignal).
- * - Retries only where a repeat is documented as safe (see retryPolicy).
+ * - Retries only where a repeat is documented as safe (retryPolicy, retry-policy.ts).
  *
  * Logs name the operation, ids, HTTP status, result and duration — never
  * the Authorization header, request or response bodies (card data, the
  * session's aes256Key).
  */
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
 import type { Secret } from '../../crypto/secret.js';
 import { MpgsError, MpgsTransportError, isOutcomeUnknown } from './errors.js';
+import { defaultBackoffMs, longestDefaultBackoffMs, retryPolicy, type Sleep } from './retry-policy.js';
+import { pooledCall, type HttpMethod } from './transport.js';
 import type { WireError } from './wire.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export { defaultBackoffMs, longestDefaultBackoffMs, realSleep, retryPolicy, type Sleep } from './retry-policy.js';
+export { closeMpgsPools, type HttpMethod } from './transport.js';
 
 export type FetchLike = typeof fetch;
-export type Sleep = (ms: number) => Promise<void>;
 export type MpgsLogger = Pick<Logger, 'debug' | 'warn'>;
 
 export interface MpgsClientOptions {
@@ -64,45 +65,6 @@ export interface MpgsRequest {
   timeoutMs?: number;
 }
 
-/**
- * Which requests may be repeated blindly after a timeout, a dropped
- * connection, SERVER_BUSY or a 5xx:
- *  - GET: reads.
- *  - PUT `/order/{id}/transaction/{id}`: MPGS performs a transaction once per
- *    (order id, transaction id); a repeat returns the first response.
- *  - POST `/session`: a repeat may create a second session, which is harmless —
- *    an unused session holds no card data, moves no money and expires after
- *    about 15 minutes; only the id we return is ever shown to the payer.
- * Everything else (e.g. a session update carrying `session.version`) gets one attempt.
- */
-export function retryPolicy(method: HttpMethod, path: string): boolean {
-  switch (method) {
-    case 'GET':
-      return true;
-    case 'PUT':
-      return /^\/order\/[^/]+\/transaction\/[^/]+$/.test(path);
-    case 'POST':
-      return path === '/session';
-    default: {
-      const unknownMethod: never = method;
-      void unknownMethod;
-      return false;
-    }
-  }
-}
-
-/** 200 ms, 400 ms, 800 ms, ... capped at 3 s, with up to 20 % jitter removed. */
-export function defaultBackoffMs(retry: number): number {
-  return Math.round(longestDefaultBackoffMs(retry) * (0.8 + Math.random() * 0.2));
-}
-
-/** The longest `defaultBackoffMs(retry)` can be (no jitter removed). */
-export function longestDefaultBackoffMs(retry: number): number {
-  return Math.min(200 * 2 ** Math.max(0, retry - 1), 3_000);
-}
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function basicAuthorization(merchantId: string, apiPassword: Secret<string>): string {
   return `Basic ${Buffer.from(`merchant.${merchantId}:${apiPassword.reveal()}`, 'utf8').toString('base64')}`;
 }
@@ -135,54 +97,6 @@ function networkDetail(error: unknown): string {
   const code = isObject(cause) && typeof cause.code === 'string' ? cause.code : undefined;
   if (code) return code;
   return error instanceof Error ? error.message : 'request failed';
-}
-
-/** Connections per card-network origin: enough for the gateway's concurrency; idle ones close after keepAliveTimeout. */
-const POOL_CONNECTIONS = 64;
-/** Origins kept pooled at once (a process talks to one or two; tests start many simulators). */
-const MAX_POOLS = 32;
-const pools = new Map<string, Pool>();
-
-/**
- * One keep-alive pool per origin. No pipelining: a PAY can take seconds at
- * the issuer, and a pipelined read queued behind it on the same connection
- * would wait for it (head-of-line); reused connections already remove the
- * connect and TLS handshake that dominated per-call cost.
- */
-function poolFor(origin: string): Pool {
-  let pool = pools.get(origin);
-  if (!pool) {
-    pool = new Pool(origin, { connections: POOL_CONNECTIONS, pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
-    pools.set(origin, pool);
-    if (pools.size > MAX_POOLS) {
-      const [oldest, evicted] = pools.entries().next().value!;
-      pools.delete(oldest);
-      void evicted.close().catch(() => undefined);
-    }
-  }
-  return pool;
-}
-
-/** Closes every pooled connection (graceful shutdown, tests). */
-export async function closeMpgsPools(): Promise<void> {
-  const all = [...pools.values()];
-  pools.clear();
-  await Promise.allSettled(all.map((p) => p.close()));
-}
-
-async function pooledCall(
-  url: string,
-  init: { method: HttpMethod; headers: Record<string, string>; body?: string; signal: AbortSignal },
-): Promise<{ status: number; text: string }> {
-  const target = new URL(url);
-  const response = await poolFor(target.origin).request({
-    path: `${target.pathname}${target.search}`,
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    signal: init.signal,
-  });
-  return { status: response.statusCode, text: await response.body.text() };
 }
 
 function isTimeout(error: unknown): boolean {

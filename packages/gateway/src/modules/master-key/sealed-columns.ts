@@ -24,7 +24,7 @@ export interface SealedColumn {
 }
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
-  // modules/sessions/session-service.ts: sealed with the session id as associated data.
+  // modules/sessions/mint-session.ts (sealed) and session-views.ts (opened): the session id as associated data.
   { label: 'session customer contact', table: 'checkout_sessions', column: 'customer_enc', key: ['id'], kind: 'keyring', aad: (r) => String(r.id) },
   { label: 'session metadata', table: 'checkout_sessions', column: 'metadata_enc', key: ['id'], kind: 'keyring', aad: (r) => String(r.id) },
   // modules/idempotency/idempotency-service.ts: `idempotency.<column>:` + JSON [scope, key].

@@ -13,7 +13,7 @@
  */
 import { ApiError } from '../../errors.js';
 import type { CheckoutSession } from '../sessions/session-repository.js';
-import { authenticatePayer, type CollectResult, type PayerClient } from './collect.js';
+import { authenticatePayer, type CollectResult, type PayerClient } from './payer-authentication.js';
 import { freshLease, holdingLease } from './lease.js';
 import { attemptDeadline, type PaymentDeps } from './payment-deps.js';
 import type { AuthenticateInput } from './payment-schemas.js';
