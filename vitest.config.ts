@@ -15,7 +15,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     pool: 'forks',
     // One forked worker (vitest's default on 2 cores) reused for every file: modules are imported once, not per
-    // file (the per-file fork and import was ~150 s of a 665 s run). No test mocks modules or stubs globals.
+    // file (the per-file fork and import was ~150 s of a 665 s run). No test mocks modules; the few that stub globals
+    // or fake timers undo it after each test (vi.unstubAllGlobals, vi.useRealTimers).
     isolate: false,
     globalSetup: ['packages/gateway/test/support/global-setup.ts'],
     testTimeout: 30_000,
