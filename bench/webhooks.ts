@@ -68,7 +68,9 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
   const allSeen = (count: number) => new Promise<void>((resolve) => (firstSeen.size >= count ? resolve() : (waiting = { count, resolve })));
-  const merchantId = (await services.merchants.create({ name: `Bench Webhooks ${Date.now()}` })).merchant.id;
+  // The worker checks the notify URL against the merchant's allow-list at delivery time (docs/reliability.md):
+  // without 127.0.0.1 on it every attempt is refused (notify_url_not_allowed) and the burst never arrives.
+  const merchantId = (await services.merchants.create({ name: `Bench Webhooks ${Date.now()}`, redirectHosts: ['127.0.0.1'] })).merchant.id;
   const enqueue = (n: number) => async (trx: Parameters<typeof enqueueWebhookEvent>[0]) =>
     (
       await enqueueWebhookEvent(trx, {
@@ -102,8 +104,10 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
         for (let j = i; j < Math.min(BURST, i + 100); j++) await enqueue(n++)(trx);
       });
     }
+    const enqueuedMs = performance.now() - start;
     await allSeen(before + BURST);
     const rate = BURST / ((performance.now() - start) / 1000);
+    const load = os.loadavg()[0]!.toFixed(1);
 
     const key = label.toLowerCase();
     const wake = label === 'SQLite' ? 'separate process: no in-process signal, so the poll' : 'LISTEN/NOTIFY';
@@ -112,7 +116,8 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
         key: `webhook_burst_per_s_${key}`,
         figure: `**webhook burst deliveries/s (${label}, ${BURST} events, one \`pdirect worker\`)**`,
         number: rate,
-        value: rate.toFixed(0),
+        // The clock starts before the first of the burst's 20 enqueue transactions commits; the delivering overlaps them.
+        value: `${rate.toFixed(0)} (all ${BURST} committed after ${enqueuedMs.toFixed(0)} ms; load average ${load})`,
         goal: '≥ 2000',
       },
       {
