@@ -67,7 +67,13 @@ export async function benchWebhooks(label: string, databaseUrl: string, seconds:
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const notifyUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  const allSeen = (count: number) => new Promise<void>((resolve) => (firstSeen.size >= count ? resolve() : (waiting = { count, resolve })));
+  // Fails (rather than waiting for ever) when deliveries stop arriving: a refused or failing attempt is retried seconds later at the earliest.
+  const allSeen = (count: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (firstSeen.size >= count) return resolve();
+      const stalled = setTimeout(() => reject(new Error(`[${label}] webhooks: ${firstSeen.size} of ${count} arrived within 120 s`)), 120_000);
+      waiting = { count, resolve: () => (clearTimeout(stalled), resolve()) };
+    });
   // The worker checks the notify URL against the merchant's allow-list at delivery time (docs/reliability.md):
   // without 127.0.0.1 on it every attempt is refused (notify_url_not_allowed) and the burst never arrives.
   const merchantId = (await services.merchants.create({ name: `Bench Webhooks ${Date.now()}`, redirectHosts: ['127.0.0.1'] })).merchant.id;
