@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
-import type { Database, WebhookDeliveryState } from '../../storage/schema.js';
-import { precompiled, precompiledResult } from '../../storage/precompiled.js';
-import type { DeliveryLeases } from './delivery-leases.js';
+import type { Database } from '../../storage/schema.js';
+import { type DeliveryBatch, deliveryBatch } from './delivery-batch.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryScheduling, NextLease } from './delivery-types.js';
 import { breakerPause } from './endpoints.js';
 
@@ -11,11 +10,14 @@ import { breakerPause } from './endpoints.js';
  * the endpoint's health (the circuit breaker), in one transaction per batch.
  */
 export class DeliveryAttempts {
+  private readonly batch: DeliveryBatch;
+
   constructor(
     private readonly storage: Storage,
     private readonly scheduling: DeliveryScheduling,
-    private readonly leases: DeliveryLeases,
-  ) {}
+  ) {
+    this.batch = deliveryBatch(storage.dialect);
+  }
 
   private get db(): Kysely<Database> {
     return this.storage.db;
@@ -24,9 +26,15 @@ export class DeliveryAttempts {
   /**
    * WebhookDeliveryRepository.recordAttemptAndClaimNext for several finished
    * attempts in one transaction (the worker's group commit: one commit for
-   * every attempt that finished meanwhile). Endpoints are visited in a fixed
-   * order, so two such transactions on PostgreSQL take endpoint rows' locks
-   * in the same order and cannot deadlock. Results in the order given.
+   * every attempt that finished meanwhile), with set-based statements
+   * (delivery-batch.ts): one UPDATE moves every delivery on, one INSERT
+   * writes every attempt row, then the endpoints' health (statements only
+   * for an endpoint that failed, or answered after failures), then one lease
+   * per endpoint of as many next deliveries as its attempts asked for. So the
+   * lease sees the breaker as the whole batch left it. Endpoints are visited
+   * in a fixed order, so two such transactions on PostgreSQL take endpoint
+   * rows' locks in the same order and cannot deadlock. Results in the order
+   * given.
    */
   async recordAttemptsAndClaimNext(
     items: Array<{ attempt: AttemptRecord; next?: NextLease | undefined }>,
@@ -37,79 +45,28 @@ export class DeliveryAttempts {
       const b = items[y]!.attempt;
       return (a.endpoint ?? '') < (b.endpoint ?? '') ? -1 : (a.endpoint ?? '') > (b.endpoint ?? '') ? 1 : a.deliveryId - b.deliveryId;
     });
+    const attempts = order.map((i) => items[i]!.attempt);
+    // The endpoint answered: any failures on record were just reset, so its next deliveries are claimed as healthy.
+    const asking = new Map<string, { endpoint: string; lease: NextLease; items: number[] }>();
+    for (const i of order) {
+      const { attempt: a, next } = items[i]!;
+      if (next === undefined || a.endpoint === undefined || a.responseStatus === null) continue;
+      const key = `${next.owner}\n${a.endpoint}`;
+      const group = asking.get(key) ?? asking.set(key, { endpoint: a.endpoint, lease: next, items: [] }).get(key)!;
+      if (next.now > group.lease.now) group.lease = next;
+      group.items.push(i);
+    }
     return this.db.transaction().execute(async (trx) => {
-      const out: Array<{ held: boolean; next: ClaimedDelivery | undefined }> = new Array(items.length);
-      for (const i of order) {
-        const { attempt: a, next } = items[i]!;
-        const held = await this.#record(trx, a);
-        // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
-        const answered = next !== undefined && a.endpoint !== undefined && a.responseStatus !== null;
-        out[i] = { held, next: answered ? await this.leases.leaseNextOf(trx, a.endpoint!, next) : undefined };
+      const held = await this.batch.moveDeliveries(trx, attempts);
+      await this.batch.insertAttempts(trx, attempts);
+      for (const a of attempts) if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
+      const out = items.map((it) => ({ held: held.has(it.attempt.deliveryId), next: undefined as ClaimedDelivery | undefined }));
+      for (const group of asking.values()) {
+        const leased = await this.batch.leaseNext(trx, group.endpoint, group.items.length, group.lease);
+        leased.forEach((d, k) => (out[group.items[k]!]!.next = d));
       }
       return out;
     });
-  }
-
-  // Every attempt runs these: built once (storage/precompiled.ts).
-  readonly #moveDelivery = precompiledResult(
-    () => this.db,
-    (p) =>
-      this.db
-        .updateTable('webhook_deliveries')
-        .set({
-          state: p('state') as WebhookDeliveryState,
-          attempt_count: p('attemptCount') as unknown as number,
-          next_attempt_at: p('nextAttemptAt') as unknown as number,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: p('updatedAt') as unknown as number,
-        })
-        .where('id', '=', p('id') as unknown as number)
-        .where('state', '=', 'delivering')
-        .where('lease_owner', '=', p('owner')),
-  );
-  readonly #insertAttempt = precompiled(
-    () => this.db,
-    (p) =>
-      this.db.insertInto('webhook_attempts').values({
-        delivery_id: p('deliveryId') as unknown as number,
-        event_id: p('eventId'),
-        attempt_number: p('attemptNumber') as unknown as number,
-        worker_id: p('workerId'),
-        started_at: p('startedAt') as unknown as number,
-        duration_ms: p('durationMs') as unknown as number,
-        outcome: p('outcome') as 'succeeded' | 'failed',
-        response_status: p('responseStatus') as unknown as number,
-        error: p('error'),
-        response_body: p('responseBody'),
-        next_attempt_at: p('nextAttemptAt') as unknown as number,
-      }),
-  );
-
-  /** One attempt (WebhookDeliveryRepository.recordAttempt says how); whether the worker still held the lease. */
-  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
-    const moved = await this.#moveDelivery(
-      { state: a.nextState, attemptCount: a.attemptNumber, nextAttemptAt: a.nextAttemptAt, updatedAt: a.finishedAt, id: a.deliveryId, owner: a.workerId },
-      trx,
-    );
-    await this.#insertAttempt(
-      {
-        deliveryId: a.deliveryId,
-        eventId: a.eventId,
-        attemptNumber: a.attemptNumber,
-        workerId: a.workerId,
-        startedAt: a.startedAt,
-        durationMs: a.durationMs,
-        outcome: a.outcome,
-        responseStatus: a.responseStatus,
-        error: a.error,
-        responseBody: a.responseBody,
-        nextAttemptAt: a.nextAttemptAt,
-      },
-      trx,
-    );
-    if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
-    return Number(moved.numAffectedRows ?? 0n) === 1;
   }
 
   /**
