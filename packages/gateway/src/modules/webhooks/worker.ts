@@ -237,25 +237,36 @@ export class WebhookWorker {
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
-    let secrets: Secret<string>[];
-    try {
-      secrets = await this.#o.signingSecrets(d.merchantId, now);
-    } catch (err) {
+    // Both reads at once (on PostgreSQL two round trips in parallel, not one after the other); their verdicts
+    // are taken in the same order as ever: an unreadable or missing secret first, then the allow-list.
+    const secretsRead = this.#o.signingSecrets(d.merchantId, now).then(
+      (secrets) => ({ secrets }),
+      (err: unknown) => ({ err }),
+    );
+    const refusedRead = notifyUrlRefused(this.#o, d);
+    refusedRead.catch(() => undefined); // awaited below unless a secret problem decides first
+    const read = await secretsRead;
+    if ('err' in read) {
       // Never log err itself: a decryption error must not carry material along.
-      this.#o.logger.error({ event_id: d.eventId, cause: (err as Error).name }, 'webhook secret could not be opened (was the master key changed?)');
+      this.#o.logger.error({ event_id: d.eventId, cause: (read.err as Error).name }, 'webhook secret could not be opened (was the master key changed?)');
       return { status: null, error: 'secret_unreadable', body: null, retryAfter: undefined };
     }
+    const { secrets } = read;
     if (secrets.length === 0) return { status: null, error: 'no_signing_secret', body: null, retryAfter: undefined };
-    if (await notifyUrlRefused(this.#o, d, this.#o.logger)) return { status: null, error: 'notify_url_not_allowed', body: null, retryAfter: undefined };
+    const refused = await refusedRead;
+    if (refused) {
+      this.#o.logger.warn(
+        { event_id: d.eventId, merchant_id: d.merchantId, reason: refused },
+        "webhook not sent: the notify URL is no longer on the merchant's allow-list",
+      );
+      return { status: null, error: 'notify_url_not_allowed', body: null, retryAfter: undefined };
+    }
     const headers = signWebhook(d.eventId, Math.floor(now / 1000), d.payload, secrets);
     return this.#o.sender.send(d.notifyUrl, { ...headers }, d.payload);
   }
 }
 
-/** The delivery-time allow-list check: true when the merchant no longer allows the delivery's notify URL (nothing is sent). */
-async function notifyUrlRefused(o: Pick<WebhookWorkerOptions, 'notifyUrlRefused'>, d: ClaimedDelivery, logger: Logger): Promise<boolean> {
-  const reason = await o.notifyUrlRefused?.(d.merchantId, d.notifyUrl);
-  if (!reason) return false;
-  logger.warn({ event_id: d.eventId, merchant_id: d.merchantId, reason }, "webhook not sent: the notify URL is no longer on the merchant's allow-list");
-  return true;
+/** The delivery-time allow-list check: why the merchant no longer allows the delivery's notify URL (nothing is sent), or null. */
+async function notifyUrlRefused(o: Pick<WebhookWorkerOptions, 'notifyUrlRefused'>, d: ClaimedDelivery): Promise<string | null> {
+  return (await o.notifyUrlRefused?.(d.merchantId, d.notifyUrl)) ?? null;
 }
