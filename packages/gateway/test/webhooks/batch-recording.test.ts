@@ -128,6 +128,39 @@ describe.each(testDatabases())('recording a batch of attempts ($name)', (factory
     expect((await repo.endpointHealth()).find((h) => h.endpoint === 'http://127.0.0.1:4102')).toMatchObject({ consecutiveFailures: 1 });
   });
 
+  it('the same with nothing for the breaker to write (on PostgreSQL, one statement): several endpoints, a lost lease, a retry', async () => {
+    const a = await enqueue(A, 5);
+    const b = await enqueue(B, 3);
+    const repo = new WebhookDeliveryRepository(gw.services.storage);
+    const now = gw.clock.now();
+    const claimed = await repo.claimDue({ now, limit: 5, owner: 'w1', leaseUntil: now + 60_000 });
+    const of = (id: string) => claimed.find((d) => d.eventId === id)!;
+    expect(claimed.map((d) => d.eventId).sort()).toEqual([a[0], a[1], a[2], b[0], b[1]].sort());
+    const results = await repo.recordAttemptsAndClaimNext([
+      { attempt: attempt(of(a[2]!)), next: next() },
+      { attempt: attempt(of(b[0]!), { workerId: 'w-lost' }), next: next() },
+      { attempt: attempt(of(a[0]!), { outcome: 'failed', responseStatus: 503, nextState: 'pending', nextAttemptAt: now + 5_000 }), next: next() },
+      { attempt: attempt(of(b[1]!)) }, // asks for nothing next
+      { attempt: attempt(of(a[1]!)), next: next() },
+    ]);
+    // A's three answered attempts ask for three; only two are left. B's one asks for one.
+    expect(results.map((r) => [r.held, r.next?.eventId])).toEqual([
+      [true, undefined],
+      [false, b[2]],
+      [true, a[3]],
+      [true, undefined],
+      [true, a[4]],
+    ]);
+    const state = async (id: string) => (await repo.deliveriesOf(id)).map((d) => [d.state, d.attempt_count, d.lease_owner, d.next_attempt_at]);
+    expect(await state(a[0]!)).toEqual([['pending', 1, null, now + 5_000]]);
+    expect(await state(a[1]!)).toEqual([['succeeded', 1, null, null]]);
+    expect(await state(b[0]!)).toEqual([['delivering', 0, 'w1', expect.any(Number)]]);
+    expect(await state(b[1]!)).toEqual([['succeeded', 1, null, null]]);
+    for (const id of [...a, ...b]) expect(await repo.attemptsOf(id)).toHaveLength([a[3], a[4], b[2]].includes(id) ? 0 : 1);
+    expect((await repo.attemptsOf(b[0]!))[0]).toMatchObject({ worker_id: 'w-lost', attempt_number: 1, outcome: 'succeeded', duration_ms: 3 });
+    expect((await repo.attemptsOf(a[0]!))[0]).toMatchObject({ outcome: 'failed', response_status: 503, next_attempt_at: now + 5_000 });
+  });
+
   it("the next deliveries are leased once the batch's failures are counted: a breaker it opens leases nothing", async () => {
     const a = await enqueue(A, 4);
     const repo = new WebhookDeliveryRepository(gw.services.storage, {
