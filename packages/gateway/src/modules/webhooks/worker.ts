@@ -63,11 +63,17 @@ export class WebhookWorker {
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
   #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
+  /** Attempts being made right now (signing, sending; not yet handed to the recorder): when each started (performance.now()). */
+  readonly #making = new Map<number, number>();
   readonly #recorder: AttemptGroupCommit;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
-    this.#recorder = new AttemptGroupCommit(options.deliveries);
+    this.#recorder = new AttemptGroupCommit(options.deliveries, (since) => {
+      let n = 0;
+      for (const at of this.#making.values()) if (at >= since) n++;
+      return n;
+    });
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
   }
@@ -193,7 +199,13 @@ export class WebhookWorker {
     const startedAt = this.#o.clock.now();
     if (attemptNumber === 1 && d.scheduledAt !== undefined) metrics.webhookFirstAttempt((startedAt - d.scheduledAt) / 1000);
     const t0 = performance.now();
-    const result = await this.#send(d, startedAt);
+    this.#making.set(d.deliveryId, t0);
+    let result: SendResult;
+    try {
+      result = await this.#send(d, startedAt);
+    } finally {
+      this.#making.delete(d.deliveryId);
+    }
     const durationMs = Math.round(performance.now() - t0);
     const finishedAt = this.#o.clock.now();
 
@@ -218,7 +230,7 @@ export class WebhookWorker {
       finishedAt,
     };
     const now = this.#o.clock.now();
-    const { held, next } = await this.#recorder.store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined);
+    const { held, next } = await this.#recorder.store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined, t0);
     const line = {
       event_id: d.eventId,
       merchant_id: d.merchantId,
