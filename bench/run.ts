@@ -392,7 +392,10 @@ async function main(): Promise<void> {
 
   console.log(`\n## npm run bench — ${new Date().toISOString()}`);
   console.log(
-    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${seconds}s per measurement, ${connections} connections; load generator ${pinned ? 'pinned to CPU 0 (taskset)' : 'not pinned'}, servers on all CPUs.\n`,
+    `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${seconds}s per measurement, ${connections} connections; load generator ${pinned ? 'pinned to CPU 0 (taskset)' : 'not pinned'}, servers on all CPUs; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min) at the end.\n`,
   );
   console.log('| figure | value | goal |');
   console.log('|---|---:|---|');

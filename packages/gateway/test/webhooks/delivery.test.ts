@@ -332,6 +332,30 @@ describe.each(testDatabases())('webhook delivery ($name)', (factory) => {
     await expect(h.gw.services.webhooks.rotateSecret('mch_nosuchmerchantxxxxx')).rejects.toMatchObject({ code: '1011' });
   });
 
+  it('a rotation or an allow-list change made by another process is seen by the very next attempt, in a batch too', async () => {
+    const h = await harness();
+    const other = await gateway({ clock: h.gw.clock }); // e.g. the API process, where the worker runs elsewhere
+    const rx = await receiver();
+    const first = await Promise.all([h.enqueue(rx.url), h.enqueue(rx.url), h.enqueue(rx.url)]);
+    expect(await h.gw.services.webhooks.worker.runDue()).toBe(3);
+    for (const id of first) expect(h.verify(rx.forId(id)[0]!).id).toBe(id);
+
+    const rotated = (await other.services.webhooks.rotateSecret(h.merchantId, 0)).webhookSecret.reveal();
+    const second = await Promise.all([h.enqueue(rx.url), h.enqueue(rx.url), h.enqueue(rx.url)]);
+    expect(await h.gw.services.webhooks.worker.runDue()).toBe(3);
+    for (const id of second) {
+      const receipt = rx.forId(id)[0]!;
+      expect(receipt.signature.split(' ')).toHaveLength(1);
+      expect(h.verify(receipt, rotated).id).toBe(id);
+    }
+
+    await other.services.merchants.update(h.merchantId, { redirectHosts: ['shop.example'] });
+    const third = await h.enqueue(rx.url);
+    expect(await h.gw.services.webhooks.worker.runDue()).toBe(1);
+    expect(rx.forId(third)).toHaveLength(0);
+    expect((await h.event(third)).attempts.map((a) => a.error)).toEqual(['notify_url_not_allowed']);
+  });
+
   it('the SDK with a replay guard rejects a replayed delivery, accepts the retry', async () => {
     const h = await harness();
     const rx = await receiver((r) => (r.nth === 1 ? { status: 500 } : { status: 200 }));

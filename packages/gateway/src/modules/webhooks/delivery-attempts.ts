@@ -1,8 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
-import type { Database, WebhookDeliveryState } from '../../storage/schema.js';
-import { precompiled, precompiledResult } from '../../storage/precompiled.js';
-import type { DeliveryLeases } from './delivery-leases.js';
+import type { Database } from '../../storage/schema.js';
+import { type DeliveryBatch, deliveryBatch } from './delivery-batch.js';
 import type { AttemptRecord, ClaimedDelivery, DeliveryScheduling, NextLease } from './delivery-types.js';
 import { breakerPause } from './endpoints.js';
 
@@ -11,11 +10,14 @@ import { breakerPause } from './endpoints.js';
  * the endpoint's health (the circuit breaker), in one transaction per batch.
  */
 export class DeliveryAttempts {
+  private readonly batch: DeliveryBatch;
+
   constructor(
     private readonly storage: Storage,
     private readonly scheduling: DeliveryScheduling,
-    private readonly leases: DeliveryLeases,
-  ) {}
+  ) {
+    this.batch = deliveryBatch(storage.dialect);
+  }
 
   private get db(): Kysely<Database> {
     return this.storage.db;
@@ -23,10 +25,17 @@ export class DeliveryAttempts {
 
   /**
    * WebhookDeliveryRepository.recordAttemptAndClaimNext for several finished
-   * attempts in one transaction (the worker's group commit: one commit for
-   * every attempt that finished meanwhile). Endpoints are visited in a fixed
-   * order, so two such transactions on PostgreSQL take endpoint rows' locks
-   * in the same order and cannot deadlock. Results in the order given.
+   * attempts at once (the worker's group commit: one commit for every
+   * attempt that finished meanwhile), with set-based statements
+   * (delivery-batch.ts): every delivery moved on and every attempt row
+   * written, then the endpoints' health (statements only for an endpoint
+   * that failed, or answered after failures), then the answering endpoints'
+   * next deliveries, as many as their attempts asked for — so the lease sees
+   * the breaker as the whole batch left it. All in one transaction; on
+   * PostgreSQL, with no health to write, in one statement. Endpoints are
+   * visited in a fixed order, so two such transactions on PostgreSQL take
+   * endpoint rows' locks in the same order and cannot deadlock. Results in
+   * the order given.
    */
   async recordAttemptsAndClaimNext(
     items: Array<{ attempt: AttemptRecord; next?: NextLease | undefined }>,
@@ -37,79 +46,30 @@ export class DeliveryAttempts {
       const b = items[y]!.attempt;
       return (a.endpoint ?? '') < (b.endpoint ?? '') ? -1 : (a.endpoint ?? '') > (b.endpoint ?? '') ? 1 : a.deliveryId - b.deliveryId;
     });
-    return this.db.transaction().execute(async (trx) => {
-      const out: Array<{ held: boolean; next: ClaimedDelivery | undefined }> = new Array(items.length);
-      for (const i of order) {
-        const { attempt: a, next } = items[i]!;
-        const held = await this.#record(trx, a);
-        // The endpoint answered: any failures on record were just reset, so the next one is claimed as healthy.
-        const answered = next !== undefined && a.endpoint !== undefined && a.responseStatus !== null;
-        out[i] = { held, next: answered ? await this.leases.leaseNextOf(trx, a.endpoint!, next) : undefined };
-      }
-      return out;
-    });
-  }
-
-  // Every attempt runs these: built once (storage/precompiled.ts).
-  readonly #moveDelivery = precompiledResult(
-    () => this.db,
-    (p) =>
-      this.db
-        .updateTable('webhook_deliveries')
-        .set({
-          state: p('state') as WebhookDeliveryState,
-          attempt_count: p('attemptCount') as unknown as number,
-          next_attempt_at: p('nextAttemptAt') as unknown as number,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: p('updatedAt') as unknown as number,
-        })
-        .where('id', '=', p('id') as unknown as number)
-        .where('state', '=', 'delivering')
-        .where('lease_owner', '=', p('owner')),
-  );
-  readonly #insertAttempt = precompiled(
-    () => this.db,
-    (p) =>
-      this.db.insertInto('webhook_attempts').values({
-        delivery_id: p('deliveryId') as unknown as number,
-        event_id: p('eventId'),
-        attempt_number: p('attemptNumber') as unknown as number,
-        worker_id: p('workerId'),
-        started_at: p('startedAt') as unknown as number,
-        duration_ms: p('durationMs') as unknown as number,
-        outcome: p('outcome') as 'succeeded' | 'failed',
-        response_status: p('responseStatus') as unknown as number,
-        error: p('error'),
-        response_body: p('responseBody'),
-        next_attempt_at: p('nextAttemptAt') as unknown as number,
-      }),
-  );
-
-  /** One attempt (WebhookDeliveryRepository.recordAttempt says how); whether the worker still held the lease. */
-  async #record(trx: Kysely<Database>, a: AttemptRecord): Promise<boolean> {
-    const moved = await this.#moveDelivery(
-      { state: a.nextState, attemptCount: a.attemptNumber, nextAttemptAt: a.nextAttemptAt, updatedAt: a.finishedAt, id: a.deliveryId, owner: a.workerId },
-      trx,
-    );
-    await this.#insertAttempt(
-      {
-        deliveryId: a.deliveryId,
-        eventId: a.eventId,
-        attemptNumber: a.attemptNumber,
-        workerId: a.workerId,
-        startedAt: a.startedAt,
-        durationMs: a.durationMs,
-        outcome: a.outcome,
-        responseStatus: a.responseStatus,
-        error: a.error,
-        responseBody: a.responseBody,
-        nextAttemptAt: a.nextAttemptAt,
-      },
-      trx,
-    );
-    if (a.endpoint !== undefined) await this.#recordEndpointHealth(trx, a.endpoint, a);
-    return Number(moved.numAffectedRows ?? 0n) === 1;
+    const attempts = order.map((i) => items[i]!.attempt);
+    const asks = askingForNext(items, order);
+    const held = new Set<number>();
+    const nexts = new Map<number, ClaimedDelivery>();
+    const handOut = (endpoints: Map<string, number[]>, leased: Map<string, ClaimedDelivery[]>) => {
+      for (const [endpoint, waiting] of endpoints) (leased.get(endpoint) ?? []).forEach((d, k) => nexts.set(waiting[k]!, d));
+    };
+    const wanted = (endpoints: Map<string, number[]>) => [...endpoints].map(([endpoint, waiting]) => ({ endpoint, count: waiting.length }));
+    if (this.batch.recordAndLeaseNext && asks.length <= 1 && !attempts.some(writesHealth)) {
+      // PostgreSQL, no endpoint health to write in between: one statement, atomic without BEGIN and COMMIT.
+      const [ask] = asks;
+      if (ask) {
+        const result = await this.batch.recordAndLeaseNext(this.db, attempts, wanted(ask.endpoints), ask.lease);
+        result.held.forEach((id) => held.add(id));
+        handOut(ask.endpoints, result.leased);
+      } else (await this.batch.record(this.db, attempts)).forEach((id) => held.add(id));
+    } else {
+      await this.db.transaction().execute(async (trx) => {
+        (await this.batch.record(trx, attempts)).forEach((id) => held.add(id));
+        for (const a of attempts) if (writesHealth(a)) await this.#recordEndpointHealth(trx, a.endpoint!, a);
+        for (const ask of asks) handOut(ask.endpoints, await this.batch.leaseNext(trx, wanted(ask.endpoints), ask.lease));
+      });
+    }
+    return items.map((it, i) => ({ held: held.has(it.attempt.deliveryId), next: nexts.get(i) }));
   }
 
   /**
@@ -119,15 +79,13 @@ export class DeliveryAttempts {
    */
   async #recordEndpointHealth(trx: Kysely<Database>, endpoint: string, a: AttemptRecord): Promise<void> {
     if (!a.endpointFailed) {
-      // Any HTTP answer says the endpoint is reachable (nothing to write if it had no failures when claimed).
-      if (a.responseStatus !== null && a.endpointUnwell !== false) {
-        await trx
-          .updateTable('webhook_endpoints')
-          .set({ consecutive_failures: 0, failing_since: null, paused_until: null, last_error: null, updated_at: a.finishedAt })
-          .where('endpoint', '=', endpoint)
-          .where('consecutive_failures', '>', 0)
-          .execute();
-      }
+      // Any HTTP answer says the endpoint is reachable (see writesHealth).
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ consecutive_failures: 0, failing_since: null, paused_until: null, last_error: null, updated_at: a.finishedAt })
+        .where('endpoint', '=', endpoint)
+        .where('consecutive_failures', '>', 0)
+        .execute();
       return;
     }
     const lastError = (a.error ?? (a.responseStatus === null ? 'network' : `http_${a.responseStatus}`)).slice(0, 40);
@@ -153,4 +111,38 @@ export class DeliveryAttempts {
         .execute();
     }
   }
+}
+
+/**
+ * Whether recording `a` writes its endpoint's health: a failure counts (the
+ * breaker), an HTTP answer resets failures on record — nothing to write if
+ * it had none when claimed (endpointUnwell false).
+ */
+function writesHealth(a: AttemptRecord): boolean {
+  return a.endpoint !== undefined && (a.endpointFailed === true || (a.responseStatus !== null && a.endpointUnwell !== false));
+}
+
+/**
+ * Which attempts ask for their endpoint's next delivery — those whose
+ * endpoint answered (any failures on record were just reset, so the next
+ * ones are claimed as healthy) — grouped per worker (in practice a batch is
+ * one worker's; its lease is the latest `now` asked for) and per endpoint,
+ * in the batch's order: item indexes.
+ */
+function askingForNext(
+  items: Array<{ attempt: AttemptRecord; next?: NextLease | undefined }>,
+  order: number[],
+): Array<{ lease: NextLease; endpoints: Map<string, number[]> }> {
+  const byOwner = new Map<string, { lease: NextLease; endpoints: Map<string, number[]> }>();
+  for (const i of order) {
+    const { attempt: a, next } = items[i]!;
+    if (next === undefined || a.endpoint === undefined || a.responseStatus === null) continue;
+    let ask = byOwner.get(next.owner);
+    if (!ask) byOwner.set(next.owner, (ask = { lease: next, endpoints: new Map() }));
+    if (next.now > ask.lease.now) ask.lease = next;
+    let waiting = ask.endpoints.get(a.endpoint);
+    if (!waiting) ask.endpoints.set(a.endpoint, (waiting = []));
+    waiting.push(i);
+  }
+  return [...byOwner.values()];
 }

@@ -1,17 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import type { Storage } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
-import { precompiled } from '../../storage/precompiled.js';
-import type { ClaimedDelivery, DeliveryScheduling, NextLease } from './delivery-types.js';
+import type { ClaimedDelivery, DeliveryScheduling } from './delivery-types.js';
 import { endpointOf } from './endpoints.js';
 
 /**
- * Who holds which delivery: claiming due deliveries, leasing an endpoint's
- * next one, handing leases back, and starting a fresh schedule. Claiming is
- * the one dialect-specific operation: on PostgreSQL several processes claim
- * at once, so due rows are selected `FOR UPDATE SKIP LOCKED` and leased in
- * one short transaction (each row goes to exactly one worker, and nobody
- * waits on anybody); SQLite has a single writer, so one UPDATE … RETURNING is
+ * Who holds which delivery: claiming due deliveries, handing leases back,
+ * and starting a fresh schedule (an endpoint's next deliveries are leased
+ * while attempts are recorded: delivery-batch.ts). Claiming differs by
+ * dialect: on PostgreSQL several processes claim at once, so due rows are
+ * selected `FOR UPDATE SKIP LOCKED` and leased in one short transaction
+ * (each row goes to exactly one worker, and nobody waits on anybody); SQLite has a single writer, so one UPDATE … RETURNING is
  * already atomic. Either way the lease is committed before any HTTP call, and
  * no transaction spans one.
  */
@@ -157,46 +156,6 @@ export class DeliveryLeases {
       }
     }
     return { lapsed: lapsed.map((r) => Number(r.id)), quotas: [...quotas].map(([endpoint, quota]) => ({ endpoint, quota })), unwell: new Set(health.keys()) };
-  }
-
-  readonly #leasedRow = precompiled(
-    () => this.db,
-    (p) =>
-      this.db
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
-        .select(['d.id', 'd.event_id', 'd.attempt_count', 'd.created_at', 'e.merchant_id', 'e.notify_url', 'e.payload'])
-        .where('d.id', '=', p('id') as unknown as number),
-  );
-
-  /** Inside attempt recording's transaction (delivery-attempts.ts): leases `endpoint`'s next due delivery, unless its breaker is open. */
-  async leaseNextOf(trx: Kysely<Database>, endpoint: string, o: NextLease): Promise<ClaimedDelivery | undefined> {
-    const postgres = this.storage.dialect === 'postgres';
-    const leased = await sql<{ id: number }>`
-      update webhook_deliveries set state = 'delivering', lease_owner = ${o.owner}, lease_expires_at = ${o.leaseUntil}, updated_at = ${o.now}
-      where id = (
-        select d.id from webhook_deliveries d
-        where d.state = 'pending' and d.endpoint = ${endpoint} and d.next_attempt_at <= ${o.now}
-          and not exists (select 1 from webhook_endpoints h where h.endpoint = ${endpoint} and h.paused_until > ${o.now})
-        order by d.next_attempt_at, d.id limit 1
-        ${postgres ? sql`for update skip locked` : sql``}
-      )
-      returning id`.execute(trx);
-    const id = leased.rows[0]?.id;
-    if (id === undefined) return undefined;
-    const [row] = await this.#leasedRow({ id: Number(id) }, trx);
-    if (!row) throw new Error(`webhook delivery ${id} vanished inside its own transaction`);
-    return {
-      deliveryId: row.id,
-      eventId: row.event_id,
-      merchantId: row.merchant_id,
-      notifyUrl: row.notify_url,
-      payload: row.payload,
-      attemptCount: row.attempt_count,
-      scheduledAt: Number(row.created_at),
-      endpoint,
-      endpointUnwell: false,
-    };
   }
 
   /** Hands back whatever `owner` still holds (graceful stop): due again at once, for any worker. */

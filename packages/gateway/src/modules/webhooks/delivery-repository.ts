@@ -33,7 +33,7 @@ export class WebhookDeliveryRepository {
   constructor(storage: Storage, scheduling: Partial<DeliveryScheduling> = {}) {
     this.scheduling = { perEndpointConcurrency: DEFAULT_PER_ENDPOINT_CONCURRENCY, breaker: DEFAULT_BREAKER, ...scheduling };
     this.#leases = new DeliveryLeases(storage, this.scheduling);
-    this.#attempts = new DeliveryAttempts(storage, this.scheduling, this.#leases);
+    this.#attempts = new DeliveryAttempts(storage, this.scheduling);
     this.#reads = new DeliveryReads(storage);
   }
 

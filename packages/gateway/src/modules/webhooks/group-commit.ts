@@ -3,6 +3,14 @@ import type { AttemptRecord, ClaimedDelivery, NextLease, WebhookDeliveryReposito
 /** At most this many attempts recorded per transaction. */
 const STORE_BATCH = 64;
 
+/**
+ * How long a batch waits at most for attempts made alongside its own (see
+ * AttemptGroupCommit). Short beside an attempt (a local receiver answers
+ * within a few milliseconds, a remote one in tens), and the wait only ever
+ * delays recording, never sending.
+ */
+export const GATHER_MS = 3;
+
 type Recorded = { held: boolean; next: ClaimedDelivery | undefined };
 
 /**
@@ -11,19 +19,36 @@ type Recorded = { held: boolean; next: ClaimedDelivery | undefined };
  * while a transaction runs are recorded together in the next one, so under a
  * burst one commit serves many deliveries. The lane waits for its own record
  * either way.
+ *
+ * Gathering: attempts started together (one claim, or the next deliveries
+ * one batch leased) finish at about the same time, but not in the same turn
+ * of the event loop. A batch therefore waits — at most GATHER_MS — while
+ * attempts that started no earlier than its own are still being made, so a
+ * burst's lanes keep going round in one batch (one statement, one commit for
+ * all) instead of drifting apart into many small ones, each costing its own
+ * round trips and commit. Attempts that started earlier (a hanging receiver)
+ * are not waited for.
  */
 export class AttemptGroupCommit {
   readonly #queue: Array<{
     attempt: AttemptRecord;
     next: NextLease | undefined;
+    /** When the attempt started (performance.now()). */
+    startedAt: number;
     resolve(result: Recorded): void;
     reject(err: unknown): void;
   }> = [];
   #storing: Promise<void> | undefined;
+  #arrived: (() => void) | undefined;
 
-  constructor(private readonly deliveries: WebhookDeliveryRepository) {}
+  constructor(
+    private readonly deliveries: WebhookDeliveryRepository,
+    /** How many of the worker's attempts started at or after `since` (performance.now()) are still being made. */
+    private readonly inProgressSince: (since: number) => number = () => 0,
+  ) {}
 
-  store(record: AttemptRecord, next: NextLease | undefined): Promise<Recorded> {
+  /** Records a finished attempt that started at `startedAt` (performance.now()). */
+  store(record: AttemptRecord, next: NextLease | undefined, startedAt = performance.now()): Promise<Recorded> {
     const repo = this.deliveries;
     // A repository without the batch call (the worker's unit tests fake one) records one attempt at a time.
     if (typeof repo.recordAttemptsAndClaimNext !== 'function') {
@@ -32,7 +57,8 @@ export class AttemptGroupCommit {
         : repo.recordAttempt(record).then((held) => ({ held, next: undefined }));
     }
     return new Promise((resolve, reject) => {
-      this.#queue.push({ attempt: record, next, resolve, reject });
+      this.#queue.push({ attempt: record, next, startedAt, resolve, reject });
+      this.#arrived?.();
       this.#kick();
     });
   }
@@ -49,6 +75,7 @@ export class AttemptGroupCommit {
     // Attempts finishing in this same turn of the event loop join the first batch.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.#queue.length > 0) {
+      await this.#gather();
       const batch = this.#queue.splice(0, STORE_BATCH);
       try {
         const results = await this.deliveries.recordAttemptsAndClaimNext!(batch.map(({ attempt, next }) => ({ attempt, next })));
@@ -56,6 +83,21 @@ export class AttemptGroupCommit {
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
+    }
+  }
+
+  /** Waits (at most GATHER_MS) while attempts started no earlier than the queued ones are still being made. */
+  async #gather(): Promise<void> {
+    const deadline = performance.now() + GATHER_MS;
+    for (;;) {
+      const since = Math.min(...this.#queue.map((q) => q.startedAt));
+      const left = deadline - performance.now();
+      if (this.#queue.length >= STORE_BATCH || left <= 0 || this.inProgressSince(since) === 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#arrived = () => (clearTimeout(timer), resolve());
+      });
+      this.#arrived = undefined;
     }
   }
 }

@@ -11,10 +11,14 @@ import { type EndpointHealth, WebhookDeliveryRepository } from './delivery-repos
 import { DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY } from './endpoints.js';
 import { describeEvent, type EventList, type EventListFilter, type EventView, listEvents } from './event-views.js';
 import { WebhookSender } from './sender.js';
+import { sharedPerTurn } from './shared-per-turn.js';
 import { enqueueTestEvent } from './test-events.js';
 import { listenPostgres, subscribeSqlite } from './wake-on-commit.js';
 import { generateWebhookSecret, WebhookSecretRepository } from './webhook-secrets.js';
 import { WebhookWorker } from './worker.js';
+
+/** Opened signing secrets remembered (oldest forgotten first): one or two per merchant whose webhooks are being sent. */
+const OPENED_SECRETS = 1000;
 
 export const DEFAULT_ROTATION_OVERLAP_MS = 24 * 3_600_000;
 export const MAX_ROTATION_OVERLAP_MS = 30 * 24 * 3_600_000;
@@ -46,11 +50,39 @@ export class WebhookService {
     return this.deps.worker;
   }
 
-  /** The merchant's secrets that sign at `now`, newest first (two during a rotation overlap). */
+  /**
+   * The merchant's secrets that sign at `now`, newest first (two during a
+   * rotation overlap). Read for every attempt, never cached: the attempts
+   * asking in the same turn share one read made after they asked
+   * (shared-per-turn.ts), so a rotation is seen by the next attempt in every
+   * process, as before.
+   */
   async signingSecrets(merchantId: string, now: number): Promise<Secret<string>[]> {
-    const rows = await this.deps.secrets.active(merchantId, now);
-    return rows.map((r) => new Secret(this.deps.gatewayKeys.webhookSecrets.open(r.ciphertext)));
+    const rows = await this.#activeSecrets(merchantId, now);
+    // Read for the earliest caller's `now`: each keeps those that still sign at its own, exactly as its own read would have.
+    return rows.filter((r) => r.expiresAt === null || r.expiresAt > now).map((r) => this.#open(r.ciphertext));
   }
+
+  /**
+   * Opening a sealed secret (Fernet: an HMAC and an AES decryption) is a pure
+   * function of the token, so its result is remembered per token: nothing
+   * about which secrets sign can go stale (that is read on every attempt,
+   * above), and a re-sealed secret (master key rotation) is a new token. The
+   * key that opens them all is in this process's memory anyway.
+   */
+  #open(ciphertext: string): Secret<string> {
+    let secret = this.#opened.get(ciphertext);
+    if (!secret) {
+      secret = new Secret(this.deps.gatewayKeys.webhookSecrets.open(ciphertext));
+      if (this.#opened.size >= OPENED_SECRETS) this.#opened.delete(this.#opened.keys().next().value!);
+      this.#opened.set(ciphertext, secret);
+    }
+    return secret;
+  }
+
+  readonly #opened = new Map<string, Secret<string>>();
+
+  readonly #activeSecrets = sharedPerTurn((merchantId: string, nows: number[]) => this.deps.secrets.active(merchantId, Math.min(...nows)));
 
   async rotateSecret(merchantId: string, overlapMs: number = DEFAULT_ROTATION_OVERLAP_MS): Promise<RotatedSecret> {
     if (!Number.isInteger(overlapMs) || overlapMs < 0 || overlapMs > MAX_ROTATION_OVERLAP_MS) {
@@ -131,6 +163,9 @@ export function createWebhookService(deps: {
   const { settings } = deps;
   const deliveries = new WebhookDeliveryRepository(deps.storage, { perEndpointConcurrency: DEFAULT_PER_ENDPOINT_CONCURRENCY, breaker: DEFAULT_BREAKER });
   const logger = deps.logger.child({ module: 'webhooks' });
+  // Checked for every attempt; the attempts asking in the same turn share one check made after they asked (shared-per-turn.ts).
+  const refused = deps.notifyUrlRefused;
+  const notifyUrlRefused = refused && sharedPerTurn((_key: string, calls: Array<[string, string]>) => refused(...calls[0]!));
   let service: WebhookService | undefined;
   const worker = new WebhookWorker({
     deliveries,
@@ -145,7 +180,7 @@ export function createWebhookService(deps: {
           ? listenPostgres(deps.databaseUrl, wake, logger, settings.pollIntervalMs)
           : Promise.resolve(async () => {}),
     signingSecrets: (merchantId, now) => service!.signingSecrets(merchantId, now),
-    notifyUrlRefused: deps.notifyUrlRefused,
+    notifyUrlRefused: notifyUrlRefused && ((merchantId, url) => notifyUrlRefused(JSON.stringify([merchantId, url]), [merchantId, url])),
     clock: deps.clock,
     logger,
     retry: { scheduleMs: settings.retryScheduleMs, jitter: settings.retryJitter },

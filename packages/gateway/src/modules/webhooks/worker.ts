@@ -63,11 +63,17 @@ export class WebhookWorker {
   #stopped: Promise<void> | undefined;
   #pause = new AbortController();
   #unsubscribe: Promise<(() => Promise<void>) | undefined> | undefined;
+  /** Attempts being made right now (signing, sending; not yet handed to the recorder): when each started (performance.now()). */
+  readonly #making = new Map<number, number>();
   readonly #recorder: AttemptGroupCommit;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
-    this.#recorder = new AttemptGroupCommit(options.deliveries);
+    this.#recorder = new AttemptGroupCommit(options.deliveries, (since) => {
+      let n = 0;
+      for (const at of this.#making.values()) if (at >= since) n++;
+      return n;
+    });
     this.#sleep = options.sleep ?? defaultSleep;
     this.#random = options.random ?? Math.random;
   }
@@ -193,7 +199,13 @@ export class WebhookWorker {
     const startedAt = this.#o.clock.now();
     if (attemptNumber === 1 && d.scheduledAt !== undefined) metrics.webhookFirstAttempt((startedAt - d.scheduledAt) / 1000);
     const t0 = performance.now();
-    const result = await this.#send(d, startedAt);
+    this.#making.set(d.deliveryId, t0);
+    let result: SendResult;
+    try {
+      result = await this.#send(d, startedAt);
+    } finally {
+      this.#making.delete(d.deliveryId);
+    }
     const durationMs = Math.round(performance.now() - t0);
     const finishedAt = this.#o.clock.now();
 
@@ -218,7 +230,7 @@ export class WebhookWorker {
       finishedAt,
     };
     const now = this.#o.clock.now();
-    const { held, next } = await this.#recorder.store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined);
+    const { held, next } = await this.#recorder.store(record, chain() ? { owner: this.id, now, leaseUntil: now + this.#o.leaseMs } : undefined, t0);
     const line = {
       event_id: d.eventId,
       merchant_id: d.merchantId,
@@ -237,25 +249,36 @@ export class WebhookWorker {
   }
 
   async #send(d: ClaimedDelivery, now: number): Promise<SendResult> {
-    let secrets: Secret<string>[];
-    try {
-      secrets = await this.#o.signingSecrets(d.merchantId, now);
-    } catch (err) {
+    // Both reads at once (on PostgreSQL two round trips in parallel, not one after the other); their verdicts
+    // are taken in the same order as ever: an unreadable or missing secret first, then the allow-list.
+    const secretsRead = this.#o.signingSecrets(d.merchantId, now).then(
+      (secrets) => ({ secrets }),
+      (err: unknown) => ({ err }),
+    );
+    const refusedRead = notifyUrlRefused(this.#o, d);
+    refusedRead.catch(() => undefined); // awaited below unless a secret problem decides first
+    const read = await secretsRead;
+    if ('err' in read) {
       // Never log err itself: a decryption error must not carry material along.
-      this.#o.logger.error({ event_id: d.eventId, cause: (err as Error).name }, 'webhook secret could not be opened (was the master key changed?)');
+      this.#o.logger.error({ event_id: d.eventId, cause: (read.err as Error).name }, 'webhook secret could not be opened (was the master key changed?)');
       return { status: null, error: 'secret_unreadable', body: null, retryAfter: undefined };
     }
+    const { secrets } = read;
     if (secrets.length === 0) return { status: null, error: 'no_signing_secret', body: null, retryAfter: undefined };
-    if (await notifyUrlRefused(this.#o, d, this.#o.logger)) return { status: null, error: 'notify_url_not_allowed', body: null, retryAfter: undefined };
+    const refused = await refusedRead;
+    if (refused) {
+      this.#o.logger.warn(
+        { event_id: d.eventId, merchant_id: d.merchantId, reason: refused },
+        "webhook not sent: the notify URL is no longer on the merchant's allow-list",
+      );
+      return { status: null, error: 'notify_url_not_allowed', body: null, retryAfter: undefined };
+    }
     const headers = signWebhook(d.eventId, Math.floor(now / 1000), d.payload, secrets);
     return this.#o.sender.send(d.notifyUrl, { ...headers }, d.payload);
   }
 }
 
-/** The delivery-time allow-list check: true when the merchant no longer allows the delivery's notify URL (nothing is sent). */
-async function notifyUrlRefused(o: Pick<WebhookWorkerOptions, 'notifyUrlRefused'>, d: ClaimedDelivery, logger: Logger): Promise<boolean> {
-  const reason = await o.notifyUrlRefused?.(d.merchantId, d.notifyUrl);
-  if (!reason) return false;
-  logger.warn({ event_id: d.eventId, merchant_id: d.merchantId, reason }, "webhook not sent: the notify URL is no longer on the merchant's allow-list");
-  return true;
+/** The delivery-time allow-list check: why the merchant no longer allows the delivery's notify URL (nothing is sent), or null. */
+async function notifyUrlRefused(o: Pick<WebhookWorkerOptions, 'notifyUrlRefused'>, d: ClaimedDelivery): Promise<string | null> {
+  return (await o.notifyUrlRefused?.(d.merchantId, d.notifyUrl)) ?? null;
 }
