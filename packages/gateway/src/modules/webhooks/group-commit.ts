@@ -45,6 +45,7 @@ export class AttemptGroupCommit {
     private readonly deliveries: WebhookDeliveryRepository,
     /** How many of the worker's attempts started at or after `since` (performance.now()) are still being made. */
     private readonly inProgressSince: (since: number) => number = () => 0,
+    private readonly gatherMs = GATHER_MS,
   ) {}
 
   /** Records a finished attempt that started at `startedAt` (performance.now()). */
@@ -72,9 +73,11 @@ export class AttemptGroupCommit {
   }
 
   async #drain(): Promise<void> {
-    // Attempts finishing in this same turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.#queue.length > 0) {
+    do {
+      // Attempts finishing in this same turn of the event loop join the batch, and the lanes the previous
+      // batch resumed start their next attempts first: gathering waits for those too, so two groups of
+      // lanes that drifted apart come together again instead of alternating for ever.
+      await new Promise((resolve) => setImmediate(resolve));
       await this.#gather();
       const batch = this.#queue.splice(0, STORE_BATCH);
       try {
@@ -83,12 +86,12 @@ export class AttemptGroupCommit {
       } catch (err) {
         for (const b of batch) b.reject(err);
       }
-    }
+    } while (this.#queue.length > 0);
   }
 
-  /** Waits (at most GATHER_MS) while attempts started no earlier than the queued ones are still being made. */
+  /** Waits (at most gatherMs) while attempts started no earlier than the queued ones are still being made. */
   async #gather(): Promise<void> {
-    const deadline = performance.now() + GATHER_MS;
+    const deadline = performance.now() + this.gatherMs;
     for (;;) {
       const since = Math.min(...this.#queue.map((q) => q.startedAt));
       const left = deadline - performance.now();

@@ -8,7 +8,7 @@ import { WebhookWorker } from './worker.js';
 
 // The worker's loop and decisions with storage and HTTP faked out; the real
 // thing runs against both databases in test/webhooks.
-function setup(replies: Array<Partial<SendResult>>) {
+function setup(replies: Array<Partial<SendResult>>, options: { pollIntervalMs?: number; sending?: (url: string) => Promise<void> } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const due: ClaimedDelivery[] = [];
   const recorded: AttemptRecord[] = [];
@@ -20,8 +20,9 @@ function setup(replies: Array<Partial<SendResult>>) {
   } as unknown as WebhookDeliveryRepository;
   const sent: Array<Record<string, string>> = [];
   const sender = {
-    send: async (_url: string, headers: Record<string, string>) => {
+    send: async (url: string, headers: Record<string, string>) => {
       sent.push(headers);
+      await options.sending?.(url);
       return { status: 200, error: null, body: null, retryAfter: undefined, ...replies.shift() };
     },
     close: async () => {},
@@ -35,7 +36,7 @@ function setup(replies: Array<Partial<SendResult>>) {
     logger: pino({ level: 'silent' }),
     retry: { scheduleMs: [5_000, 60_000], jitter: 0.1 },
     batchSize: 10,
-    pollIntervalMs: 1000,
+    pollIntervalMs: options.pollIntervalMs ?? 1000,
     leaseMs: 60_000,
     random: () => 1, // the longest jitter: +10 %
     sleep: (ms, signal) =>
@@ -44,8 +45,8 @@ function setup(replies: Array<Partial<SendResult>>) {
         signal.addEventListener('abort', () => resolve(), { once: true });
       }),
   });
-  const add = (n: number, attemptCount = 0) =>
-    due.push({ deliveryId: n, eventId: `evt_${n}`, merchantId: 'mch_1', notifyUrl: 'http://127.0.0.1/x', payload: '{}', attemptCount });
+  const add = (n: number, attemptCount = 0, notifyUrl = 'http://127.0.0.1/x') =>
+    due.push({ deliveryId: n, eventId: `evt_${n}`, merchantId: 'mch_1', notifyUrl, payload: '{}', attemptCount });
   const tick = () => new Promise((resolve) => setImmediate(resolve));
   return { clock, worker, add, recorded, released, sent, sleeps, tick };
 }
@@ -91,5 +92,19 @@ describe('WebhookWorker', () => {
     expect(t.released).toEqual([t.worker.id]);
     t.add(3);
     expect(await t.worker.runDue()).toBe(0);
+  });
+
+  it('while attempts are in flight and nothing wakes it, claims again every poll interval', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const t = setup([], { pollIntervalMs: 20, sending: (url) => (url.endsWith('/slow') ? slow : Promise.resolve()) });
+    t.add(1, 0, 'http://127.0.0.1/slow');
+    const run = t.worker.runDue();
+    await t.tick();
+    t.add(2); // committed while the slow attempt is in flight; no wake() (a separate process on SQLite)
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(t.recorded.map((a) => a.eventId)).toEqual(['evt_2']);
+    release();
+    expect(await run).toBe(2);
   });
 });

@@ -123,11 +123,16 @@ export class WebhookWorker {
           await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
-        // Nothing more claimable now: wait for a slot to free (its endpoint may have more) or for a wake.
+        // Nothing more claimable now: wait for a slot to free (its endpoint may have more), for a wake, or for the
+        // poll interval — the safety net here too: a worker that is never woken (a separate process on SQLite)
+        // would otherwise keep only the slots it started with while its lanes drain a burst, and new work for
+        // other endpoints would wait for a lane to end.
         const woken = this.#pause.signal;
         let onWake: (() => void) | undefined;
         const wake = new Promise<void>((resolve) => (woken.aborted ? resolve() : woken.addEventListener('abort', (onWake = () => resolve()), { once: true })));
-        await Promise.race([...running, wake]);
+        const poll = new AbortController();
+        await Promise.race([...running, wake, delay(this.#o.pollIntervalMs, undefined, { signal: poll.signal }).catch(() => undefined)]);
+        poll.abort();
         if (onWake) woken.removeEventListener('abort', onWake);
         if (woken.aborted && !this.#stopping && woken === this.#pause.signal) this.#pause = new AbortController();
       }
