@@ -17,6 +17,8 @@ describe('webhook endpoints', () => {
     expect(isEndpointFailure({ status: 400, error: null })).toBe(false);
     expect(isEndpointFailure({ status: 302, error: 'redirect_not_followed' })).toBe(false);
     expect(isEndpointFailure({ status: null, error: 'ssrf_refused' })).toBe(false);
+    // One merchant's allow-list refusing the host says nothing about the endpoint (other merchants deliver there).
+    expect(isEndpointFailure({ status: null, error: 'notify_url_not_allowed' })).toBe(false);
   });
 
   it('opens after the threshold and doubles the pause per failed probe, capped', () => {

@@ -37,7 +37,9 @@ export const DEFAULT_PER_ENDPOINT_CONCURRENCY = 8;
  */
 export function isEndpointFailure(result: { status: number | null; error: string | null }): boolean {
   if (result.status !== null) return false;
-  return !['ssrf_refused', 'invalid_url', 'insecure_url', 'no_signing_secret', 'secret_unreadable'].includes(result.error ?? '');
+  // Refused here before any connection — among them one merchant's allow-list no longer naming the host, which
+  // must not pause every other merchant's deliveries to the same origin.
+  return !['ssrf_refused', 'invalid_url', 'insecure_url', 'no_signing_secret', 'secret_unreadable', 'notify_url_not_allowed'].includes(result.error ?? '');
 }
 
 /** How long the breaker stays open after the n-th consecutive failure (undefined while below the threshold). */
