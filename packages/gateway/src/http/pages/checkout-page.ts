@@ -196,6 +196,41 @@ const FINAL_TEXT: Record<FinalState, [CheckoutMessageKey, CheckoutMessageKey, 's
   locked: ['final.lockedTitle', 'final.lockedText', 'error'],
 };
 
+/** The scriptless pages around a checkout that is over or settling: the way back above and below what they say. */
+function finalPage(options: {
+  nonce: string;
+  assets: CheckoutAssets;
+  locale: Locale;
+  merchantName: string;
+  backUrl: string;
+  title: CheckoutMessageKey;
+  paragraphs: CheckoutMessageKey[];
+  section: string;
+  /** `_top`: the page may be shown inside the 3-D Secure frame, and the way back must leave it. */
+  linkTarget?: '_top';
+  extraHead?: string;
+}): string {
+  const m = (key: CheckoutMessageKey) => escapeHtml(message(options.locale, key, { merchant: options.merchantName }));
+  const back = escapeHtml(options.backUrl);
+  const target = options.linkTarget ? ` target="${options.linkTarget}"` : '';
+  return `${documentHead(escapeHtml(options.nonce), options.locale, message(options.locale, options.title), options.assets.style, options.extraHead)}
+<body>
+<main class="checkout" aria-labelledby="final-title">
+  <nav class="topbar" aria-label="${m('back.toMerchantGeneric')}">
+    <a class="back" href="${back}"${target}>${BACK_ICON}<span>${m('back.toMerchant')}</span></a>
+  </nav>
+  <div class="content">
+    <section class="step final" ${options.section}>
+      <h1 id="final-title" class="invalid-title">${m(options.title)}</h1>
+${options.paragraphs.map((key) => `      <p>${m(key)}</p>\n`).join('')}      <a class="button-link" href="${back}"${target}>${m('back.toMerchant')}</a>
+    </section>
+  </div>
+</main>
+<footer>${escapeHtml(message(options.locale, 'footer.securedBy'))}</footer>
+</body>
+</html>`;
+}
+
 /**
  * A checkout reopened once it can no longer be paid (with or without the
  * token, e.g. Back after paying): what happened, and a link back to the
@@ -209,27 +244,8 @@ export function renderFinalStatePage(options: {
   merchantName: string;
   backUrl: string;
 }): string {
-  const nonce = escapeHtml(options.nonce);
   const [title, text, kind] = FINAL_TEXT[options.state];
-  const merchant = options.merchantName;
-  const m = (key: CheckoutMessageKey) => escapeHtml(message(options.locale, key, { merchant }));
-  return `${documentHead(nonce, options.locale, message(options.locale, title), options.assets.style)}
-<body>
-<main class="checkout" aria-labelledby="final-title">
-  <nav class="topbar" aria-label="${m('back.toMerchantGeneric')}">
-    <a class="back" href="${escapeHtml(options.backUrl)}">${BACK_ICON}<span>${m('back.toMerchant')}</span></a>
-  </nav>
-  <div class="content">
-    <section class="step final" data-kind="${kind}" data-state="${options.state}">
-      <h1 id="final-title" class="invalid-title">${m(title)}</h1>
-      <p>${m(text)}</p>
-      <a class="button-link" href="${escapeHtml(options.backUrl)}">${m('back.toMerchant')}</a>
-    </section>
-  </div>
-</main>
-<footer>${escapeHtml(message(options.locale, 'footer.securedBy'))}</footer>
-</body>
-</html>`;
+  return finalPage({ ...options, title, paragraphs: [text], section: `data-kind="${kind}" data-state="${options.state}"` });
 }
 
 /**
@@ -247,27 +263,12 @@ export function renderConfirmingPage(options: {
   backUrl: string;
   refreshPath: string;
 }): string {
-  const nonce = escapeHtml(options.nonce);
-  const merchant = options.merchantName;
-  const m = (key: CheckoutMessageKey) => escapeHtml(message(options.locale, key, { merchant }));
-  const refresh = `<meta http-equiv="refresh" content="3;url=${escapeHtml(options.refreshPath)}">`;
-  const back = escapeHtml(options.backUrl);
-  return `${documentHead(nonce, options.locale, message(options.locale, 'final.pendingTitle'), options.assets.style, refresh)}
-<body>
-<main class="checkout" aria-labelledby="final-title">
-  <nav class="topbar" aria-label="${m('back.toMerchantGeneric')}">
-    <a class="back" href="${back}" target="_top">${BACK_ICON}<span>${m('back.toMerchant')}</span></a>
-  </nav>
-  <div class="content">
-    <section class="step final" data-kind="pending" data-state="confirming" role="status">
-      <h1 id="final-title" class="invalid-title">${m('final.pendingTitle')}</h1>
-      <p>${m('confirming.text')}</p>
-      <p>${m('final.pendingLater')}</p>
-      <a class="button-link" href="${back}" target="_top">${m('back.toMerchant')}</a>
-    </section>
-  </div>
-</main>
-<footer>${escapeHtml(message(options.locale, 'footer.securedBy'))}</footer>
-</body>
-</html>`;
+  return finalPage({
+    ...options,
+    title: 'final.pendingTitle',
+    paragraphs: ['confirming.text', 'final.pendingLater'],
+    section: 'data-kind="pending" data-state="confirming" role="status"',
+    linkTarget: '_top',
+    extraHead: `<meta http-equiv="refresh" content="3;url=${escapeHtml(options.refreshPath)}">`,
+  });
 }
