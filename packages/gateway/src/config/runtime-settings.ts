@@ -54,6 +54,8 @@ export interface DatabaseSettings {
   statementTimeoutMs: number;
   /** A transaction left idle this long is ended by PostgreSQL. */
   idleInTransactionTimeoutMs: number;
+  /** SQLite: how long a statement waits for another process's write lock (the wait blocks the process). */
+  busyTimeoutMs: number;
 }
 
 /** Webhook delivery: PDIRECT_WEBHOOK_*. */
@@ -135,6 +137,7 @@ export function databaseSettings(read: Read, problems: string[]): DatabaseSettin
       3_600_000,
       problems,
     ),
+    busyTimeoutMs: integer(read('PDIRECT_SQLITE_BUSY_TIMEOUT_MS'), 5_000, 'PDIRECT_SQLITE_BUSY_TIMEOUT_MS', 0, 60_000, problems),
   };
 }
 

@@ -34,6 +34,8 @@ export interface StorageOptions {
   statementTimeoutMs?: number;
   /** PostgreSQL: the server ends a transaction left idle this long. */
   idleInTransactionTimeoutMs?: number;
+  /** SQLite: how long a statement waits for another connection's write lock before SQLITE_BUSY (503 1901). */
+  busyTimeoutMs?: number;
   /** SQLite: how often the WAL is checkpointed and truncated. */
   checkpointIntervalMs?: number;
   /** Where lost connections and checkpoint failures are reported. */
@@ -71,7 +73,7 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
     const checkpoints = setInterval(() => sqlite && checkpointSqlite(sqlite, options.logger), options.checkpointIntervalMs ?? 10_000).unref();
     // Opened on first use, and again on the next use if that failed: on a full disk even opening
     // fails (the WAL index cannot be created), and the process must keep running until space returns.
-    const open = () => (sqlite = openSqliteFile(file, options.live === true));
+    const open = () => (sqlite = openSqliteFile(file, options.live === true, options.busyTimeoutMs ?? 5_000));
     const db = new Kysely<Database>({ dialect: new CachedSqliteDialect({ database: open }) });
     return {
       db,
@@ -91,13 +93,13 @@ export function openStorage(url: string, options: StorageOptions = {}): Storage 
   throw new Error('PDIRECT_DATABASE_URL must be sqlite:PATH or postgres://...');
 }
 
-function openSqliteFile(file: string, live: boolean): SQLite.Database {
+function openSqliteFile(file: string, live: boolean, busyTimeoutMs: number): SQLite.Database {
   if (file !== ':memory:') prepareSqliteFiles(file, { live });
   const sqlite = new SQLite(file);
   try {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('wal_autocheckpoint = 1000');
     sqlite.pragma(`journal_size_limit = ${SQLITE_WAL_LIMIT_BYTES}`);

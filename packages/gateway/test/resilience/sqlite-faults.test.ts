@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionBody } from '../support/checkout.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
@@ -102,7 +103,8 @@ describe('SQLite locked by another process', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdirect-locked-'));
-    gw = await startTestGateway({ databaseUrl: `sqlite:${path.join(dir, 'pdirect.db')}` });
+    // A short busy timeout: the same refusal as after the default 5 s, without waiting 5 s per statement.
+    gw = await startTestGateway({ databaseUrl: `sqlite:${path.join(dir, 'pdirect.db')}`, env: { PDIRECT_SQLITE_BUSY_TIMEOUT_MS: '200' } });
     secret = (await gw.services.merchants.create({ name: 'Locked Shop', redirectHosts: ['localhost', '127.0.0.1'] })).merchantSecret.reveal();
   });
   afterAll(async () => {
@@ -111,6 +113,9 @@ describe('SQLite locked by another process', () => {
   });
 
   it('answers 503 1901 (not 500) when a write waits longer than the busy timeout, then serves again', async () => {
+    // PDIRECT_SQLITE_BUSY_TIMEOUT_MS reached the connection.
+    const { rows } = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(gw.services.storage.db);
+    expect(rows[0]).toEqual({ timeout: 200 });
     const other = new SQLite(path.join(dir, 'pdirect.db'));
     other.exec('BEGIN IMMEDIATE');
     try {
@@ -121,7 +126,5 @@ describe('SQLite locked by another process', () => {
       other.close();
     }
     expect((await http(`${gw.url}/v1/sessions`, { method: 'POST', headers: bearer(secret), body: sessionBody() })).status).toBe(201);
-    // Each wait for the lock is SQLite's 5 s busy timeout, and the request's audit record retries its write
-    // after the mint failed: on a loaded machine this takes longer than the default test ceiling.
-  }, 90_000);
+  });
 });
