@@ -96,7 +96,14 @@ describe.each(testDatabases())('merchant authentication ($name)', (factory) => {
     const fresh = await gw.services.keyService.issue(created.merchant.id);
     await gw.services.keyService.revoke(created.keyId, DAY);
     expect((await me(bearer(oldSecret))).status).toBe(200);
-    expect((await me(bearer(fresh.merchantSecret.reveal()))).status).toBe(200);
+    const both = await me(bearer(fresh.merchantSecret.reveal()));
+    expect(both.status).toBe(200);
+    // The profile lists this merchant's keys only, oldest first, with the old one's expiry and no hash.
+    expect(both.body.keys).toEqual([
+      expect.objectContaining({ key_id: created.keyId, active: true, expires_at: new Date(gw.clock.now() + DAY).toISOString(), revoked_at: null }),
+      expect.objectContaining({ key_id: fresh.keyId, active: true, expires_at: null, revoked_at: null, ip_allowlist: [] }),
+    ]);
+    expect(both.text).not.toContain('argon2');
     gw.clock.advance(DAY - 60_000);
     expect((await me(bearer(oldSecret))).status).toBe(200);
     gw.clock.advance(60_000);

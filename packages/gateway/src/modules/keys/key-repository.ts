@@ -27,7 +27,7 @@ function toKey(row: Selectable<MerchantKeysTable>): MerchantKey {
   };
 }
 
-export function keyIsActive(key: MerchantKey, now: number): boolean {
+export function keyIsActive(key: Pick<MerchantKey, 'revokedAt' | 'expiresAt'>, now: number): boolean {
   if (key.revokedAt !== null && key.revokedAt <= now) return false;
   if (key.expiresAt !== null && key.expiresAt <= now) return false;
   return true;

@@ -95,7 +95,7 @@ export class KeyService {
     return (await this.deps.keys.listByMerchant(merchantId)).map((k) => this.view(k));
   }
 
-  view(key: MerchantKey): KeyView {
+  view(key: Omit<MerchantKey, 'secretHash'>): KeyView {
     const now = this.deps.clock.now();
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { precompiled } from '../../storage/precompiled.js';
 import type { Database, MerchantsTable } from '../../storage/schema.js';
+import type { MerchantKey } from '../keys/key-repository.js';
 
 export type FingerprintMode = 'off' | 'warn' | 'enforce';
 
@@ -63,6 +64,41 @@ export class MerchantRepository {
   async findById(id: string): Promise<Merchant | undefined> {
     const [row] = await this.#byId({ id });
     return row ? toMerchant(row) : undefined;
+  }
+
+  /** GET /v1/merchant on every call: the merchant and its keys (oldest first) in one statement, built once. */
+  readonly #withKeys = precompiled(
+    () => this.db,
+    (param) =>
+      this.db
+        .selectFrom('merchants as m')
+        .leftJoin('merchant_keys as k', 'k.merchant_id', 'm.id')
+        .selectAll('m')
+        .select(['k.key_id', 'k.mode as key_mode', 'k.ip_allowlist', 'k.created_at as key_created_at', 'k.expires_at', 'k.revoked_at'])
+        .where('m.id', '=', param('id'))
+        .orderBy('k.created_at'),
+  );
+
+  /** The merchant and its keys without their secret hashes; undefined when there is no such merchant. */
+  async findWithKeys(id: string): Promise<{ merchant: Merchant; keys: Array<Omit<MerchantKey, 'secretHash'>> } | undefined> {
+    const rows = await this.#withKeys({ id });
+    if (rows.length === 0) return undefined;
+    const keys = rows.flatMap((r) =>
+      r.key_id === null
+        ? []
+        : [
+            {
+              keyId: r.key_id,
+              merchantId: r.id,
+              mode: r.key_mode!,
+              ipAllowlist: JSON.parse(r.ip_allowlist!) as string[],
+              createdAt: r.key_created_at!,
+              expiresAt: r.expires_at,
+              revokedAt: r.revoked_at,
+            },
+          ],
+    );
+    return { merchant: toMerchant(rows[0]!), keys };
   }
 
   async findByName(name: string): Promise<Merchant | undefined> {

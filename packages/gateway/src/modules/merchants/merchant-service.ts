@@ -109,8 +109,12 @@ export class MerchantService {
   }
 
   async describe(merchantId: string): Promise<MerchantView> {
-    const merchant = await this.get(merchantId);
-    return merchantView(merchant, await this.deps.keys.list(merchantId));
+    const found = await this.deps.merchants.findWithKeys(merchantId);
+    if (!found) throw new ApiError('1011', `no merchant ${merchantId}`);
+    return merchantView(
+      found.merchant,
+      found.keys.map((k) => this.deps.keys.view(k)),
+    );
   }
 }
 
