@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import PlannedSequencer from './vitest.sequencer.js';
 
 // One runner for the whole workspace. Unit tests sit beside the code
 // (src/**/*.test.ts); integration and browser tests live in each package's test/.
@@ -24,6 +25,8 @@ export default defineConfig({
     // import was ~150 s of a 665 s run). No test mocks modules; the few that stub globals or fake timers undo it
     // after each test (vi.unstubAllGlobals, vi.useRealTimers).
     isolate: false,
+    // Longest files first, Chromium files one at a time (vitest.sequencer.ts, vitest.timings.json).
+    sequence: { sequencer: PlannedSequencer },
     globalSetup: ['packages/gateway/test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
