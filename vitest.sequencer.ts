@@ -5,7 +5,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /** Seconds each test file took alone (one worker, quiet 2-CPU machine); `npm run test:timings` rewrites it from a run. */
 const TIMINGS_FILE = path.join(import.meta.dirname, 'vitest.timings.json');
 const CHROMIUM = /chromium\.launch\(/;
-const BROWSER_SLOWDOWN = 1.5;
 
 /**
  * The order files are handed to the workers. Two things made a clean clone's
@@ -47,8 +46,7 @@ export default class PlannedSequencer extends BaseSequencer {
       const at = workers[w]!;
       const next = (browsers.length > 0 && at >= browserUntil) || others.length === 0 ? browsers.shift()! : others.shift()!;
       workers[w] = at + estimate(next);
-      // Beside another file a Chromium file takes about 1.5× its time alone (others ~1.1×): plan for that.
-      if (isBrowser.has(next)) browserUntil = at + estimate(next) * BROWSER_SLOWDOWN;
+      if (isBrowser.has(next)) browserUntil = workers[w]!;
       order.push(next);
     }
     return order;
