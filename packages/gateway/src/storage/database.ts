@@ -147,10 +147,8 @@ function openPool(url: string, options: StorageOptions): pg.Pool {
   return pool;
 }
 
-function checkpointSqlite(sqlite: SQLite.Database, logger: Logger | undefined, retry = true): void {
-  // Not in the middle of someone's transaction on this (single) connection. Reads share a read
-  // transaction until the end of the event loop's turn (sqlite-dialect.ts): try once more after it.
-  if (sqlite.open && sqlite.inTransaction && retry) setImmediate(() => checkpointSqlite(sqlite, logger, false));
+function checkpointSqlite(sqlite: SQLite.Database, logger: Logger | undefined): void {
+  // Not in the middle of someone's transaction on this (single) connection.
   if (!sqlite.open || sqlite.inTransaction) return;
   try {
     sqlite.pragma('wal_checkpoint(TRUNCATE)');

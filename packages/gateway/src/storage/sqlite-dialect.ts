@@ -106,7 +106,6 @@ class CachedSqliteDriver implements Driver {
   }
 
   async beginTransaction(): Promise<void> {
-    this.#conn.endReadSnapshot();
     this.#conn.run('begin');
     this.#conn.inTransaction = true;
   }
@@ -143,7 +142,6 @@ class CachedSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    this.#connection?.endReadSnapshot();
     this.#connection?.clear();
     this.#db?.close();
   }
@@ -153,79 +151,15 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/**
- * Reads outside a transaction share one read transaction per turn of the
- * event loop. On its own, every autocommit read opens and closes a read
- * transaction: a shared lock taken and released on the database file and a
- * check of the WAL (two fcntl and a stat), which costs more than a point
- * lookup (9 µs against 2 µs measured in a sandboxed VM). So the first read
- * outside a transaction opens one (BEGIN), later reads join it, and it ends
- * (COMMIT, nothing to write) before the next write, before an explicit
- * transaction, before a streamed read, and at the latest when this turn of
- * the event loop ends (setImmediate). A write is never inside it: a statement
- * that may write (`readonly` false, an UPDATE … RETURNING included) ends it
- * first and runs on its own, committed before its promise resolves, exactly as
- * before. What a read may miss is another process's commit made during the
- * same turn, which it would have missed had it run a moment earlier. The
- * implicit BEGIN/COMMIT are not counted as statements (sqliteStatementCounter).
- */
-class ReadSnapshot {
-  #open = false;
-  readonly #begin: Statement;
-  readonly #commit: Statement;
-  readonly #rollback: Statement;
-
-  constructor(private readonly db: BetterSqlite3.Database) {
-    this.#begin = db.prepare('begin');
-    this.#commit = db.prepare('commit');
-    this.#rollback = db.prepare('rollback');
-  }
-
-  /** Joins the open read transaction, or opens one that ends with this turn (best effort: on failure the read autocommits). */
-  join(): void {
-    if (this.#open || this.db.inTransaction) return;
-    try {
-      this.#begin.run();
-    } catch {
-      return;
-    }
-    this.#open = true;
-    setImmediate(() => this.end());
-  }
-
-  end(): void {
-    if (!this.#open) return;
-    this.#open = false;
-    if (!this.db.open || !this.db.inTransaction) return;
-    try {
-      this.#commit.run();
-    } catch {
-      // Nothing was written in it; give the locks back whatever the reason.
-      try {
-        this.#rollback.run();
-      } catch {
-        // The connection is failing: the next statement reports it.
-      }
-    }
-  }
-}
-
 class CachedSqliteConnection implements DatabaseConnection {
   readonly #db: BetterSqlite3.Database;
   readonly #cache = new Map<string, Statement>();
-  readonly #snapshot: ReadSnapshot;
   /** Watched tables written in the open transaction: announced on commit, forgotten on rollback. */
   readonly #written = new Set<string>();
   inTransaction = false;
 
   constructor(db: BetterSqlite3.Database) {
     this.#db = db;
-    this.#snapshot = new ReadSnapshot(db);
-  }
-
-  /** Ends the shared read transaction of this turn, if one is open (see ReadSnapshot). */
-  endReadSnapshot(): void {
-    this.#snapshot.end();
   }
 
   #prepare(sql: string): Statement {
@@ -266,10 +200,6 @@ class CachedSqliteConnection implements DatabaseConnection {
     sqliteStatementCounter.trace?.push(sql);
     const stmt = this.#prepare(sql);
     const params = parameters as unknown[];
-    if (!this.inTransaction) {
-      if (stmt.readonly) this.#snapshot.join();
-      else this.#snapshot.end();
-    }
     if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
     const { changes, lastInsertRowid } = stmt.run(params);
     if (watchers.size > 0 && changes > 0) {
@@ -285,8 +215,6 @@ class CachedSqliteConnection implements DatabaseConnection {
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiledQuery.query)) throw new Error('the SQLite driver only streams select queries');
     sqliteStatementCounter.executed++;
-    // Outside the shared read transaction: the loop spans turns of the event loop.
-    if (!this.inTransaction) this.#snapshot.end();
     // Not cached: an iterating statement is busy until the loop ends.
     const stmt = this.#db.prepare(compiledQuery.sql);
     for (const row of stmt.iterate(compiledQuery.parameters as unknown[])) yield { rows: [row as R] };
