@@ -4,6 +4,7 @@ import { DEFAULT_BREAKER, DEFAULT_PER_ENDPOINT_CONCURRENCY } from '../../src/mod
 import { enqueueWebhookEvent } from '../../src/modules/webhooks/outbox.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { retireOpenDeliveries } from '../support/webhooks.js';
 
 // The worker's group commit records several finished attempts in one
 // transaction with set-based statements (delivery-batch.ts). What each
@@ -25,11 +26,7 @@ describe.each(testDatabases())('recording a batch of attempts ($name)', (factory
     await db?.drop();
   });
   afterEach(async () => {
-    await gw.services.storage.db
-      .updateTable('webhook_deliveries')
-      .set({ state: 'dead', next_attempt_at: null, lease_owner: null, lease_expires_at: null })
-      .where('state', 'in', ['pending', 'delivering'])
-      .execute();
+    await retireOpenDeliveries(gw.services.storage.db);
     await gw.services.storage.db.deleteFrom('webhook_endpoints').execute();
   });
 
@@ -77,13 +74,18 @@ describe.each(testDatabases())('recording a batch of attempts ($name)', (factory
 
   const next = () => ({ owner: 'w1', now: gw.clock.now(), leaseUntil: gw.clock.now() + 60_000 });
 
+  /** Worker w1 claims up to `limit` due deliveries; `of(eventId)` finds one of them. */
+  async function claim(limit: number) {
+    const repo = new WebhookDeliveryRepository(gw.services.storage);
+    const now = gw.clock.now();
+    const claimed = await repo.claimDue({ now, limit, owner: 'w1', leaseUntil: now + 60_000 });
+    return { repo, now, claimed, of: (id: string) => claimed.find((d) => d.eventId === id)! };
+  }
+
   it('writes every attempt, moves only the deliveries still held, and leases each answering endpoint as many next deliveries as asked, oldest first', async () => {
     const a = await enqueue(A, 6);
     const b = await enqueue(B, 3);
-    const repo = new WebhookDeliveryRepository(gw.services.storage);
-    const now = gw.clock.now();
-    const claimed = await repo.claimDue({ now, limit: 4, owner: 'w1', leaseUntil: now + 60_000 });
-    const of = (id: string) => claimed.find((d) => d.eventId === id)!;
+    const { repo, now, claimed, of } = await claim(4);
     expect(claimed.map((d) => d.eventId).sort()).toEqual([a[0], a[1], b[0], b[1]].sort());
 
     const results = await repo.recordAttemptsAndClaimNext([
@@ -131,10 +133,7 @@ describe.each(testDatabases())('recording a batch of attempts ($name)', (factory
   it('the same with nothing for the breaker to write (on PostgreSQL, one statement): several endpoints, a lost lease, a retry', async () => {
     const a = await enqueue(A, 5);
     const b = await enqueue(B, 3);
-    const repo = new WebhookDeliveryRepository(gw.services.storage);
-    const now = gw.clock.now();
-    const claimed = await repo.claimDue({ now, limit: 5, owner: 'w1', leaseUntil: now + 60_000 });
-    const of = (id: string) => claimed.find((d) => d.eventId === id)!;
+    const { repo, now, claimed, of } = await claim(5);
     expect(claimed.map((d) => d.eventId).sort()).toEqual([a[0], a[1], a[2], b[0], b[1]].sort());
     const results = await repo.recordAttemptsAndClaimNext([
       { attempt: attempt(of(a[2]!)), next: next() },

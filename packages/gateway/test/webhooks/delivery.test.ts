@@ -6,6 +6,7 @@ import { RESPONSE_BODY_LIMIT } from '../../src/modules/webhooks/sender.js';
 import type { EventView } from '../../src/modules/webhooks/event-views.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { startTestGateway, type TestGateway } from '../support/gateway.js';
+import { retireOpenDeliveries } from '../support/webhooks.js';
 import { DOWN_URL, type Receiver, startReceiver } from './receiver.js';
 
 // The default Standard Webhooks schedule, and the most any jittered (±10 %) delay can be.
@@ -33,11 +34,7 @@ describe.each(testDatabases())('webhook delivery ($name)', (factory) => {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     // Whatever a test left scheduled must not show up in the next one's runDue().
-    await shared.services.storage.db
-      .updateTable('webhook_deliveries')
-      .set({ state: 'dead', next_attempt_at: null, lease_owner: null, lease_expires_at: null })
-      .where('state', 'in', ['pending', 'delivering'])
-      .execute();
+    await retireOpenDeliveries(shared.services.storage.db);
   });
 
   interface Harness {

@@ -6,6 +6,7 @@ import { enqueueWebhookEvent } from '../../src/modules/webhooks/outbox.js';
 import { openStorage } from '../../src/storage/database.js';
 import { testDatabases, type TestDatabase } from '../support/databases.js';
 import { freePort, startTestGateway, type TestGateway } from '../support/gateway.js';
+import { retireOpenDeliveries } from '../support/webhooks.js';
 import { DOWN_URL, startReceiver } from './receiver.js';
 
 // One endpoint's trouble stays its own: fair claims per endpoint (the
@@ -28,11 +29,7 @@ describe.each(testDatabases())('webhook isolation ($name)', (factory) => {
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await gw.services.storage.db
-      .updateTable('webhook_deliveries')
-      .set({ state: 'dead', next_attempt_at: null, lease_owner: null, lease_expires_at: null })
-      .where('state', 'in', ['pending', 'delivering'])
-      .execute();
+    await retireOpenDeliveries(gw.services.storage.db);
     await gw.services.storage.db.deleteFrom('webhook_endpoints').execute();
   });
 
